@@ -1,0 +1,1 @@
+"""The consultation domain: models and the service functions that write and read them."""

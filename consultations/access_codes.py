@@ -1,0 +1,131 @@
+"""One-time access codes: one person, one vote, across every channel.
+
+Codes are shown once, when issued, and stored only as a hash. The first submission with a
+code binds it to that participant; their later changes need no code again, and anyone else
+using the same code is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import exists, func, select, update
+
+from consultations import audit
+from consultations.db import db
+from consultations.errors import AccessCodeRefused, AccessCodeUsed, InvalidAnswer
+from consultations.models import Consultation, Participant
+from consultations.staff_models import AccessCode, User
+
+# The same unambiguous letters as poll join codes: codes are read off paper.
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+CODE_LENGTH = 8
+MAX_CODES_PER_SHEET = 500
+
+
+def normalise(code: str) -> str:
+    """What people type, as issued: capitals, no spaces or dashes."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _hash(consultation: Consultation, code: str) -> str:
+    # Salted with the consultation so one code cannot count for another consultation.
+    return hashlib.sha256(f"{consultation.id}:{normalise(code)}".encode()).hexdigest()
+
+
+def pretty(code: str) -> str:
+    """ABCD-EFGH: easier to copy from paper."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def issue_codes(actor: User, consultation: Consultation, count: int, *, now: datetime) -> list[str]:
+    """Make ``count`` new codes, require them for this consultation, and return them once."""
+    if not 1 <= count <= MAX_CODES_PER_SHEET:
+        raise InvalidAnswer(f"Issue between 1 and {MAX_CODES_PER_SHEET} codes at a time.")
+    codes: list[str] = []
+    while len(codes) < count:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if code not in codes:
+            codes.append(code)
+    db.session.add_all(
+        AccessCode(
+            consultation_id=consultation.id, code_hash=_hash(consultation, c), created_at=now
+        )
+        for c in codes
+    )
+    consultation.requires_access_code = True
+    db.session.flush()
+    audit.record(actor, "codes_issued", "consultation", consultation.id, now=now, detail=str(count))
+    return [pretty(c) for c in codes]
+
+
+def set_required(actor: User, consultation: Consultation, required: bool, *, now: datetime) -> None:
+    """Switch the code requirement on or off for a consultation."""
+    consultation.requires_access_code = required
+    db.session.flush()
+    action = "codes_required" if required else "codes_not_required"
+    audit.record(actor, action, "consultation", consultation.id, now=now)
+
+
+def code_counts(consultation: Consultation) -> tuple[int, int]:
+    """(issued, used) for a consultation."""
+    issued = db.session.scalar(
+        select(func.count()).where(AccessCode.consultation_id == consultation.id)
+    )
+    used = db.session.scalar(
+        select(func.count()).where(
+            AccessCode.consultation_id == consultation.id, AccessCode.participant_id.is_not(None)
+        )
+    )
+    return issued or 0, used or 0
+
+
+def holds_code(consultation: Consultation, participant: Participant) -> bool:
+    """Whether this participant already used a code for this consultation."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    AccessCode.consultation_id == consultation.id,
+                    AccessCode.participant_id == participant.id,
+                )
+            )
+        )
+    )
+
+
+def redeem(
+    consultation: Consultation,
+    participant: Participant,
+    code: str | None,
+    *,
+    channel: str,
+    now: datetime,
+) -> None:
+    """Let this participant answer a code-only consultation, or refuse in plain words."""
+    if not consultation.requires_access_code or holds_code(consultation, participant):
+        return
+    if not code or not normalise(code):
+        raise AccessCodeRefused(
+            "This vote needs the access code you were given. Type it in, then send again."
+        )
+    found = db.session.scalar(
+        select(AccessCode).where(AccessCode.code_hash == _hash(consultation, code))
+    )
+    if found is None:
+        raise AccessCodeRefused("That access code is not right. Check it and try again.")
+    # Claim the code only if still free, in one statement, so two people racing for one
+    # code cannot both win.
+    claimed = db.session.execute(
+        update(AccessCode)
+        .where(AccessCode.id == found.id, AccessCode.participant_id.is_(None))
+        .values(participant_id=participant.id, channel=channel, used_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise AccessCodeUsed(
+            "That access code has already been used. Each code counts for one person only; "
+            "ask the person running the vote for a new one."
+        )

@@ -1,0 +1,137 @@
+"""Demo data: six consultations from “Sticking Together” with synthetic answers marked as demo."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from consultations import accounts, services
+from consultations.db import db
+from consultations.demo_content import DEMO_CONSULTATIONS
+from consultations.models import AGE_BANDS, Consultation, Participant, QuestionKind
+from consultations.staff_models import Role, User
+
+# Wards and postcode districts of Stoke-on-Trent, so area breakdowns look real.
+DEMO_AREAS = [
+    "Hanley Park",
+    "Burslem Central",
+    "Fenton West",
+    "Meir North",
+    "Tunstall",
+    "Longton",
+    "ST1",
+    "ST3",
+    "ST4",
+    "ST6",
+    "prefer_not_to_say",
+]
+DEMO_VIEWS = [
+    "More things to do in the evenings that don't cost money.",
+    "Listen to us before you decide, not after.",
+    "The buses stop too early so we can't get anywhere.",
+    "I'd like to meet people from other schools and backgrounds.",
+    "Make it easier to find out what's going on, like on social media.",
+    "Some places feel unsafe at night because of the lighting.",
+    "Ask young people in every area, not just the centre.",
+    "Youth clubs closing has made a big difference to us.",
+]
+
+
+def demo_loaded() -> bool:
+    return (
+        db.session.scalar(select(Consultation.id).where(Consultation.is_demo).limit(1)) is not None
+    )
+
+
+def load_demo(*, now: datetime, key: bytes, participants: int = 80, seed: int = 2026) -> int:
+    """Create the demo consultations and answers; returns how many answers were saved."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic demo answers, not secrets
+    consultations = [_create(spec, now=now) for spec in DEMO_CONSULTATIONS]
+    saved = 0
+    for n in range(participants):
+        person = services.participant_for("demo", f"demo-{n}", key=key, is_demo=True)
+        services.update_profile(
+            person, age_band=rng.choice(list(AGE_BANDS)), area=rng.choice(DEMO_AREAS)
+        )
+        for consultation in consultations:
+            if rng.random() < 0.7:
+                saved += _answer_randomly(consultation, person, rng, now=now)
+    return saved
+
+
+def _create(spec: dict[str, Any], *, now: datetime) -> Consultation:
+    consultation = Consultation(
+        slug=spec["slug"],
+        title=spec["title"],
+        original_text=spec["original_text"],
+        source_document=spec["source_document"],
+        source_organisation=spec["source_organisation"],
+        youth_title=spec["youth_title"],
+        youth_summary=spec["youth_summary"],
+        theme=services.theme_by_key(spec["theme"]),
+        audience_min_age=spec["audience_min_age"],
+        audience_max_age=spec["audience_max_age"],
+        closes_at=now + timedelta(weeks=4 + len(spec["slug"]) % 5),
+        is_demo=True,
+    )
+    db.session.add(consultation)
+    for q in spec["questions"]:
+        services.add_question(
+            consultation,
+            services.QuestionSpec(
+                kind=QuestionKind(q["kind"]),
+                prompt=q["prompt"],
+                required=q.get("required", False),
+                options=q.get("options", []),
+                scale_min_label=q.get("scale_min_label", ""),
+                scale_max_label=q.get("scale_max_label", ""),
+                max_length=q.get("max_length", 500),
+            ),
+        )
+    # The demo texts pass the reading-age gate; no override.
+    services.open_consultation(consultation, now=now - timedelta(days=3))
+    return consultation
+
+
+def _answer_randomly(
+    consultation: Consultation, person: Participant, rng: random.Random, *, now: datetime
+) -> int:
+    answers: list[services.AnswerInput] = []
+    for q in consultation.questions:
+        if q.kind is QuestionKind.SINGLE_CHOICE:
+            weights = [len(q.options) - i for i in range(len(q.options))]
+            answers.append(
+                services.AnswerInput(q.id, option_ids=[rng.choices(q.options, weights)[0].id])
+            )
+        elif q.kind is QuestionKind.MULTIPLE_CHOICE:
+            picked = rng.sample(q.options, rng.randint(1, min(3, len(q.options))))
+            answers.append(services.AnswerInput(q.id, option_ids=[o.id for o in picked]))
+        elif q.kind is QuestionKind.SCALE:
+            answers.append(services.AnswerInput(q.id, value=rng.choice([1, 2, 3, 3, 4, 4, 5])))
+        elif rng.random() < 0.4:
+            answers.append(services.AnswerInput(q.id, text=rng.choice(DEMO_VIEWS)))
+    return services.submit_answers(consultation, person, answers, channel="demo", now=now)
+
+
+DEMO_STAFF = [
+    ("admin@demo.youthvoice.invalid", Role.ADMIN),
+    ("officer@demo.youthvoice.invalid", Role.OFFICER),
+    ("youthworker@demo.youthvoice.invalid", Role.YOUTH_WORKER),
+    ("forum@demo.youthvoice.invalid", Role.FORUM_MEMBER),
+]
+
+
+def create_demo_staff(*, now: datetime) -> list[tuple[str, str, str]]:
+    """One demo account per role with a fresh random password, returned once to be shown."""
+    made: list[tuple[str, str, str]] = []
+    for email, role in DEMO_STAFF:
+        if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+            continue
+        password = secrets.token_urlsafe(12)
+        accounts.create_user(email, password, role, now=now)
+        made.append((email, role.value, password))
+    return made

@@ -1,0 +1,32 @@
+"""Free-text moderation: personal data, swearing, abuse, safeguarding and community tension.
+
+The rules are data (``rules/*.txt`` and ``rules/*.json``); officers extend them with files
+of the same names in a folder passed to ``load_rules``.
+"""
+
+from __future__ import annotations
+
+from consultations.moderation.engine import moderate, normalise
+from consultations.moderation.rules import (
+    PERSONAL_DATA_KINDS,
+    SAFEGUARDING_KINDS,
+    TENSION_KINDS,
+    RuleFileError,
+    Rules,
+    default_rules,
+    load_rules,
+)
+from consultations.moderation.verdict import Verdict
+
+__all__ = [
+    "PERSONAL_DATA_KINDS",
+    "SAFEGUARDING_KINDS",
+    "TENSION_KINDS",
+    "RuleFileError",
+    "Rules",
+    "Verdict",
+    "default_rules",
+    "load_rules",
+    "moderate",
+    "normalise",
+]

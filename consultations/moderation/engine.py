@@ -1,0 +1,224 @@
+"""Moderate one free-text answer: redact personal data, mask swearing, flag concerns.
+
+Pure and fast: it runs on every free-text answer from every channel, before anyone but a
+moderator sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from consultations.moderation.rules import (
+    SAFEGUARDING_KINDS,
+    TENSION_KINDS,
+    PatternSet,
+    Rules,
+    WordList,
+    default_rules,
+    squeeze_text,
+)
+from consultations.moderation.verdict import Verdict
+
+# One pass over the text: apostrophes and invisible characters dropped (so "i'm" is
+# "im" and a zero-width space cannot split a word), hyphens and underscores read as
+# spaces (so "self-harm" meets the rule "self harm").
+_PLAIN = str.maketrans(
+    {
+        **dict.fromkeys("'’‘`´\u200b\u200c\u200d\u2060\ufeff\u00ad"),
+        **dict.fromkeys("-_‐‑‒–—―", " "),
+    }
+)
+# Digits and symbols read as the letters they stand in for ("$h1t").
+_LOOK_ALIKES = str.maketrans("0134578@$!|+(9", "oieastbasiitcg")
+_WORD = re.compile(r"[^\W_]+")
+_WORD_SPLIT = re.compile(r"([^\W_]+)")
+_HIDDEN_LETTERS = frozenset("*#%")
+
+Span = tuple[int, int, str]
+
+
+def _starts_word(text: str, index: int) -> bool:
+    return index == 0 or not text[index - 1].isalnum()
+
+
+def _find(regex: re.Pattern[str], text: str, start: int = 0) -> Iterator[re.Match[str]]:
+    """Matches that start at the start of a word, leftmost first, never overlapping."""
+    match = regex.search(text, start)
+    while match is not None:
+        if _starts_word(text, match.start()):
+            yield match
+            start = max(match.end(), match.start() + 1)
+        else:
+            start = match.start() + 1
+        match = regex.search(text, start)
+
+
+def _plain(text: str) -> str:
+    return squeeze_text(text.lower().translate(_PLAIN))
+
+
+def _spell_out(plain: str, rules: Rules) -> str:
+    table = rules.textspeak
+    if rules.textspeak_pattern is not None:
+
+        def phrase(match: re.Match[str]) -> str:
+            found = match.group()
+            if not _starts_word(plain, match.start()):
+                return found
+            return table.get(" ".join(found.split()), found)
+
+        plain = rules.textspeak_pattern.sub(phrase, plain)
+    # Split keeps the words at odd places; swapping them is one lookup each.
+    parts = _WORD_SPLIT.split(plain)
+    parts[1::2] = [table.get(word, word) for word in parts[1::2]]
+    return "".join(parts)
+
+
+def normalise(text: str, rules: Rules | None = None) -> str:
+    """The text as the detection rules read it: lower case, plain spelling, no apostrophes."""
+    return _spell_out(_plain(text), rules or default_rules())
+
+
+def _word_starts(plain: str, word: str) -> list[int]:
+    """Where ``word`` stands as a whole word in ``plain``."""
+    found = []
+    index = plain.find(word)
+    while index >= 0:
+        end = index + len(word)
+        if _starts_word(plain, index) and (end == len(plain) or not plain[end].isalnum()):
+            found.append(index)
+        index = plain.find(word, index + 1)
+    return found
+
+
+def _matches(
+    patterns: PatternSet, plain: str, words: frozenset[str], *, first_only: bool = False
+) -> Iterator[tuple[str, str, int, int]]:
+    """(category, kind, start, end) of each pattern found, trying only likely patterns.
+
+    With ``first_only``, a kind already found is not looked for again.
+    """
+    where: dict[str, list[int]] = {}
+    done: set[tuple[str, str]] = set()
+    for pattern in patterns.candidates(words):
+        if first_only and (pattern.category, pattern.kind) in done:
+            continue
+        if pattern.starts:
+            starts: list[int] = []
+            for word in pattern.starts & words:
+                if word not in where:
+                    where[word] = _word_starts(plain, word)
+                starts += where[word]
+            hits: Iterator[re.Match[str]] = filter(
+                None, (pattern.regex.match(plain, i) for i in sorted(starts))
+            )
+        else:
+            hits = _find(pattern.regex, plain)
+        for hit in hits:
+            done.add((pattern.category, pattern.kind))
+            yield pattern.category, pattern.kind, hit.start(), hit.end()
+            if first_only:
+                break
+
+
+def _personal_data(text: str, lowered: str, rules: Rules) -> tuple[list[Span], list[str]]:
+    # In the rules' order, so an email is taken before its @ can look like a handle.
+    words = frozenset(_WORD.findall(lowered))
+    spans: list[Span] = []
+    kinds: list[str] = []
+    # Lower-casing keeps every character in place for nearly all text; when it does not
+    # (a few letters outside English), patterns read the text as written instead.
+    same_places = len(lowered) == len(text)
+    for rule in rules.personal_data:
+        if not rule.worth_trying(lowered, words):
+            continue
+        fast = rule.lowered is not None and same_places
+        matches = _find(rule.lowered, lowered) if fast else _find(rule.regex, text)  # type: ignore[arg-type]
+        for match in matches:
+            named = "redact" in rule.regex.groupindex
+            start, end = match.span("redact") if named else match.span()
+            if start < 0 or start == end or not _free(spans, start, end):
+                continue
+            spans.append((start, end, f"[{rule.kind}]"))
+            if rule.kind not in kinds:
+                kinds.append(rule.kind)
+    return spans, kinds
+
+
+def _free(spans: list[Span], start: int, end: int) -> bool:
+    return all(end <= s or start >= e for s, e, _ in spans)
+
+
+def _masked(text: str, words: WordList | None, spans: list[Span], seen: frozenset[str]) -> bool:
+    """Mask listed words (first letter kept) into ``spans``; True if any was found."""
+    if words is None:
+        return False
+    if words.forms.isdisjoint(seen) and _HIDDEN_LETTERS.isdisjoint(text):
+        return False  # no listed word, even undisguised, and no letters hidden by stars
+    found = False
+    position = 0
+    while (candidate := words.scanner.search(text, position)) is not None:
+        start = candidate.start()
+        regex = words.by_first.get(text[start].lower())
+        match = regex.match(text, start) if regex is not None else None
+        if match is None:
+            position = start + 1
+            continue
+        found = True
+        end = match.end()
+        if _free(spans, start, end):
+            spans.append((start, end, text[start] + "*" * (end - start - 1)))
+        position = end
+    return found
+
+
+def _apply(text: str, spans: list[Span]) -> str:
+    out, last = [], 0
+    for start, end, replacement in sorted(spans):
+        out.append(text[last:start])
+        out.append(replacement)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _detect(plain: str, rules: Rules) -> dict[str, set[str]]:
+    plain = _spell_out(plain, rules)
+    words = frozenset(_WORD.findall(plain))
+    blanked = [(start, end) for _, _, start, end in _matches(rules.exceptions, plain, words)]
+    if blanked:
+        # Everyday sayings ("dying of laughter") are blanked so no rule can read them.
+        chars = list(plain)
+        for start, end in blanked:
+            chars[start:end] = " " * (end - start)
+        plain = "".join(chars)
+        words = frozenset(_WORD.findall(plain))
+    found: dict[str, set[str]] = {}
+    for category, kind, _, _ in _matches(rules.detection, plain, words, first_only=True):
+        found.setdefault(category, set()).add(kind)
+    return found
+
+
+def _ordered(found: set[str], known: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(k for k in known if k in found) + tuple(sorted(found - set(known)))
+
+
+def moderate(text: str, *, rules: Rules | None = None) -> Verdict:
+    """Redact personal data, mask swearing and flag safeguarding, abuse and tension."""
+    rules = rules or default_rules()
+    lowered = text.lower()
+    spans, personal = _personal_data(text, lowered, rules)
+    plain = _plain(text)
+    seen = frozenset(_WORD.findall(squeeze_text(plain.translate(_LOOK_ALIKES))))
+    profanity = _masked(text, rules.profanity, spans, seen)
+    slur = _masked(text, rules.slurs, spans, seen)
+    found = _detect(plain, rules)
+    return Verdict(
+        redacted=_apply(text, spans),
+        personal_data=tuple(personal),
+        profanity=profanity,
+        abusive=slur or bool(found.get("abusive")),
+        safeguarding=_ordered(found.get("safeguarding", set()), SAFEGUARDING_KINDS),
+        tension=_ordered(found.get("tension", set()), TENSION_KINDS),
+    )

@@ -1,0 +1,314 @@
+"""Results for staff: counts, breakdowns with small groups hidden, free text, trend, exports.
+
+Public and API results stay on tallies (``queries.results``); these staff pages may scan
+the answers themselves.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from consultations import audit
+from consultations.db import db
+from consultations.errors import InvalidAnswer, NotFound
+from consultations.models import (
+    AGE_BANDS,
+    PREFER_NOT_TO_SAY,
+    Answer,
+    AnswerChoice,
+    Consultation,
+    Participant,
+    Question,
+    QuestionKind,
+)
+from consultations.staff_models import AnswerTag, Tag, User
+
+SMALL_GROUP_THRESHOLD = 5
+DIMENSIONS = {"age_band": "Age band", "area": "Area", "channel": "Channel"}
+NOT_GIVEN = "Not given"
+
+
+@dataclass
+class GroupRow:
+    name: str
+    people: int
+    counts: list[tuple[int, float]]
+
+
+@dataclass
+class Breakdown:
+    """One question split by a dimension; groups under the threshold are left out."""
+
+    dimension: str
+    options: list[str]
+    groups: list[GroupRow]
+    hidden_groups: int
+    threshold: int
+
+
+def _group_name(dimension: str, value: str | None) -> str:
+    if value in (None, ""):
+        return NOT_GIVEN
+    if value == PREFER_NOT_TO_SAY:
+        return "Prefer not to say"
+    if dimension == "age_band":
+        return AGE_BANDS.get(value, value)
+    return value
+
+
+def breakdown(
+    question: Question, dimension: str, *, threshold: int = SMALL_GROUP_THRESHOLD
+) -> Breakdown:
+    """Per-group counts for a choice or scale question, hiding groups smaller than threshold."""
+    if dimension not in DIMENSIONS:
+        raise InvalidAnswer("Break results down by age band, area or channel.")
+    column = {
+        "age_band": Participant.age_band,
+        "area": Participant.area,
+        "channel": Answer.channel,
+    }[dimension]
+    rows = db.session.execute(
+        select(column, Answer.participant_id, AnswerChoice.option_id)
+        .join(AnswerChoice, AnswerChoice.answer_id == Answer.id)
+        .join(Participant, Participant.id == Answer.participant_id)
+        .where(Answer.question_id == question.id)
+    )
+    people: dict[str, set[int]] = defaultdict(set)
+    picks: dict[str, Counter[int]] = defaultdict(Counter)
+    for value, participant_id, option_id in rows:
+        name = _group_name(dimension, value)
+        people[name].add(participant_id)
+        picks[name][option_id] += 1
+    groups: list[GroupRow] = []
+    hidden = 0
+    for name in sorted(people, key=lambda n: (n == NOT_GIVEN, n)):
+        size = len(people[name])
+        if size < threshold:
+            hidden += 1
+            continue
+        counts = [
+            (picks[name][o.id], round(100 * picks[name][o.id] / size, 1)) for o in question.options
+        ]
+        groups.append(GroupRow(name, size, counts))
+    return Breakdown(
+        dimension=dimension,
+        options=[o.label for o in question.options],
+        groups=groups,
+        hidden_groups=hidden,
+        threshold=threshold,
+    )
+
+
+def free_text_question(question_id: int) -> Question:
+    """A free-text question, for the staff-only answers page."""
+    question = db.session.get(Question, question_id)
+    if question is None or question.kind is not QuestionKind.FREE_TEXT:
+        raise NotFound("There is no such free-text question.")
+    return question
+
+
+@dataclass
+class TextAnswer:
+    id: int
+    text: str
+    answered_at: datetime
+    tags: list[Tag] = field(default_factory=list)
+
+
+def free_text_answers(
+    question: Question, *, search: str = "", tag_id: int | None = None, untagged: bool = False
+) -> list[TextAnswer]:
+    """The written answers, newest first, narrowed by words in them or by tag."""
+    query = (
+        select(Answer)
+        .where(Answer.question_id == question.id, Answer.text.is_not(None))
+        .order_by(Answer.updated_at.desc(), Answer.id.desc())
+    )
+    words = search.strip()
+    if words:
+        query = query.where(Answer.text.ilike(f"%{_escape_like(words)}%", escape="\\"))
+    answers = list(db.session.scalars(query))
+    tags_by_answer: dict[int, list[Tag]] = defaultdict(list)
+    if answers:
+        for answer_id, tag in db.session.execute(
+            select(AnswerTag.answer_id, Tag)
+            .join(Tag, Tag.id == AnswerTag.tag_id)
+            .where(AnswerTag.answer_id.in_([a.id for a in answers]))
+            .order_by(Tag.name)
+        ):
+            tags_by_answer[answer_id].append(tag)
+    out = [TextAnswer(a.id, a.text or "", a.updated_at, tags_by_answer[a.id]) for a in answers]
+    if tag_id is not None:
+        out = [a for a in out if any(t.id == tag_id for t in a.tags)]
+    if untagged:
+        out = [a for a in out if not a.tags]
+    return out
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def tag_counts(question: Question) -> list[tuple[Tag, int]]:
+    """Every tag of the consultation with how many of this question's answers carry it."""
+    tags = list(
+        db.session.scalars(
+            select(Tag).where(Tag.consultation_id == question.consultation_id).order_by(Tag.name)
+        )
+    )
+    counted = Counter(
+        db.session.scalars(
+            select(AnswerTag.tag_id)
+            .join(Answer, Answer.id == AnswerTag.answer_id)
+            .where(Answer.question_id == question.id)
+        )
+    )
+    return sorted(((t, counted[t.id]) for t in tags), key=lambda pair: (-pair[1], pair[0].name))
+
+
+def tag_answer(actor: User, answer_id: int, name: str, *, now: datetime) -> Tag:
+    """Put a written answer under a theme, creating the tag the first time it is used."""
+    name = " ".join(name.split())
+    if not name or len(name) > 60:
+        raise InvalidAnswer("Give the tag a short name (up to 60 characters).")
+    answer = db.session.scalar(
+        select(Answer).where(Answer.id == answer_id).options(selectinload(Answer.question))
+    )
+    if answer is None or answer.text is None:
+        raise NotFound("There is no such written answer.")
+    consultation_id = answer.question.consultation_id
+    tag = db.session.scalar(
+        select(Tag).where(Tag.consultation_id == consultation_id, Tag.name.ilike(name))
+    )
+    if tag is None:
+        tag = Tag(consultation_id=consultation_id, name=name)
+        db.session.add(tag)
+        db.session.flush()
+    linked = db.session.get(AnswerTag, (answer.id, tag.id))
+    if linked is None:
+        db.session.add(AnswerTag(answer_id=answer.id, tag_id=tag.id))
+        db.session.flush()
+        audit.record(actor, "tagged", "answer", answer.id, now=now, detail=tag.name)
+    return tag
+
+
+def untag_answer(actor: User, answer_id: int, tag_id: int, *, now: datetime) -> None:
+    """Take a tag off a written answer."""
+    db.session.execute(
+        delete(AnswerTag).where(AnswerTag.answer_id == answer_id, AnswerTag.tag_id == tag_id)
+    )
+    audit.record(actor, "untagged", "answer", answer_id, now=now, detail=str(tag_id))
+
+
+def trend(consultation: Consultation) -> list[tuple[date, int]]:
+    """Answers first given per day, from the first day to the last, gaps as zero."""
+    question_ids = [q.id for q in consultation.questions]
+    if not question_ids:
+        return []
+    stamps = db.session.scalars(
+        select(Answer.created_at).where(Answer.question_id.in_(question_ids))
+    )
+    per_day = Counter(stamp.date() for stamp in stamps)
+    if not per_day:
+        return []
+    first, last = min(per_day), max(per_day)
+    days = (last - first).days
+    return [(first + timedelta(d), per_day[first + timedelta(d)]) for d in range(days + 1)]
+
+
+EXPORT_FIELDS = [
+    "respondent",
+    "question_number",
+    "question",
+    "kind",
+    "answer",
+    "channel",
+    "age_band",
+    "area",
+    "answered_at",
+]
+
+
+def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
+    """One row per stored answer, people numbered for this export only (no pseudonyms)."""
+    questions = {q.id: q for q in consultation.questions}
+    if not questions:
+        return []
+    answers = list(
+        db.session.scalars(
+            select(Answer)
+            .where(Answer.question_id.in_(questions))
+            .options(selectinload(Answer.choices))
+            .order_by(Answer.participant_id, Answer.question_id)
+        )
+    )
+    people = db.session.execute(
+        select(Participant.id, Participant.age_band, Participant.area).where(
+            Participant.id.in_({a.participant_id for a in answers})
+        )
+    )
+    about = {pid: (band or "", area or "") for pid, band, area in people}
+    numbers: dict[int, int] = {}
+    rows: list[dict[str, str | int]] = []
+    labels = {o.id: o.label for q in questions.values() for o in q.options}
+    for answer in sorted(
+        answers, key=lambda a: (a.participant_id, questions[a.question_id].position)
+    ):
+        question = questions[answer.question_id]
+        number = numbers.setdefault(answer.participant_id, len(numbers) + 1)
+        if question.kind is QuestionKind.SCALE:
+            given = str(answer.scale_value)
+        elif question.kind is QuestionKind.FREE_TEXT:
+            given = answer.text or ""
+        else:
+            given = "; ".join(labels[o] for o in answer.option_ids)
+        band, area = about.get(answer.participant_id, ("", ""))
+        rows.append(
+            {
+                "respondent": f"R{number:04d}",
+                "question_number": question.position + 1,
+                "question": question.prompt,
+                "kind": question.kind.value,
+                "answer": given,
+                "channel": answer.channel,
+                "age_band": band,
+                "area": area,
+                "answered_at": answer.updated_at.isoformat(),
+            }
+        )
+    return rows
+
+
+def _csv_safe(value: str | int) -> str | int:
+    # A cell starting with = + - @ runs as a formula in spreadsheet software.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export(actor: User, consultation: Consultation, fmt: str, *, now: datetime) -> str:
+    """The answers as CSV or JSON text; the export itself is written to the audit log."""
+    if fmt not in ("csv", "json"):
+        raise NotFound("Export as csv or json.")
+    rows = export_rows(consultation)
+    audit.record(actor, "exported", "consultation", consultation.id, now=now, detail=fmt)
+    if fmt == "json":
+        return json.dumps(
+            {"consultation": consultation.slug, "exported_at": now.isoformat(), "answers": rows},
+            ensure_ascii=False,
+            indent=1,
+        )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
+    return out.getvalue()

@@ -1,0 +1,83 @@
+"""Factories for test data (``make_*``) and small helpers shared by the tests."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from consultations import services
+from consultations.db import db
+from consultations.models import Consultation, QuestionKind
+
+_serial = count(1)
+
+EASY_TEXT = (
+    "The council wants to hear from you. We plan to open a new youth club. "
+    "Tell us what you would like to do there. We will read every answer."
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_consultation(
+    *,
+    slug: str | None = None,
+    youth_summary: str = EASY_TEXT,
+    questions: list[services.QuestionSpec] | None = None,
+    open_it: bool = True,
+    closes_in: timedelta | None = timedelta(days=14),
+    theme: str = "young_people",
+) -> Consultation:
+    """A consultation with one question of each kind, open unless told otherwise."""
+    n = next(_serial)
+    consultation = Consultation(
+        slug=slug or f"consultation-{n}",
+        title=f"Consultation {n}",
+        original_text="The Local Strategic Partnership will facilitate stakeholder engagement.",
+        source_document="Test strategy",
+        source_organisation="Test council",
+        youth_title=f"Have your say {n}",
+        youth_summary=youth_summary,
+        theme=services.theme_by_key(theme),
+        closes_at=(now() + closes_in) if closes_in else None,
+    )
+    db.session.add(consultation)
+    specs = (
+        questions
+        if questions is not None
+        else [
+            services.QuestionSpec(
+                QuestionKind.SINGLE_CHOICE,
+                "Which day is best?",
+                required=True,
+                options=["Monday", "Friday", "Saturday"],
+            ),
+            services.QuestionSpec(
+                QuestionKind.MULTIPLE_CHOICE,
+                "What would you do there?",
+                options=["Sport", "Music", "Gaming", "Cooking"],
+            ),
+            services.QuestionSpec(
+                QuestionKind.SCALE,
+                "How much do you want it?",
+                scale_min_label="Not at all",
+                scale_max_label="A lot",
+            ),
+            services.QuestionSpec(QuestionKind.FREE_TEXT, "Anything else?", max_length=200),
+        ]
+    )
+    for spec in specs:
+        services.add_question(consultation, spec)
+    if open_it:
+        services.open_consultation(consultation, now=now() - timedelta(minutes=1))
+    db.session.commit()
+    return consultation
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

@@ -1,0 +1,172 @@
+"""Results for staff: small groups hidden, free text tagged, exports that match the answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from consultations import services
+from consultations.db import db
+from consultations.models import Answer, Consultation, QuestionKind
+from consultations.staff_models import AuditEntry, Role, Tag
+from tests.helpers import make_consultation, now
+from tests.staff.support import make_user, post, sign_in, text_of
+
+KEY = b"test-pseudonym-key"
+
+
+def _answer(
+    c: Consultation, uid: str, *, band: str | None, option: int, text: str | None = None
+) -> None:
+    person = services.participant_for("telegram", uid, key=KEY)
+    services.update_profile(person, age_band=band, area="ST4")
+    single, _multi, scale, free = c.questions
+    answers = [
+        services.AnswerInput(single.id, option_ids=[single.options[option].id]),
+        services.AnswerInput(scale.id, value=option + 2),
+    ]
+    if text:
+        answers.append(services.AnswerInput(free.id, text=text))
+    services.submit_answers(c, person, answers, channel="telegram", now=now())
+    db.session.commit()
+
+
+def test_groups_under_five_people_are_hidden_and_said_so(client):
+    sign_in(client, make_user(Role.FORUM_MEMBER))
+    c = make_consultation()
+    for n in range(5):
+        _answer(c, f"a{n}", band="14-15", option=0)
+    for n in range(4):
+        _answer(c, f"b{n}", band="16-17", option=1)
+    page = client.get(f"/staff/consultations/{c.id}/results?by=age_band")
+    text = text_of(page)
+    assert "14 to 15 5 5 (100.0%)" in text
+    assert "16 to 17" not in text
+    assert "1 group is hidden because it has fewer than 5 people" in text
+
+    _answer(c, "b4", band="16-17", option=1)
+    text = text_of(client.get(f"/staff/consultations/{c.id}/results?by=age_band"))
+    assert "16 to 17 5 0 (0.0%) 5 (100.0%)" in text
+    assert "hidden" not in text
+
+
+def test_threshold_is_configurable(app, client):
+    app.config["SMALL_GROUP_THRESHOLD"] = 2
+    sign_in(client, make_user(Role.OFFICER))
+    c = make_consultation()
+    _answer(c, "x1", band="11-13", option=0)
+    _answer(c, "x2", band="11-13", option=0)
+    text = text_of(client.get(f"/staff/consultations/{c.id}/results?by=channel"))
+    assert "telegram 2" in text
+
+
+def test_results_page_has_svg_charts_with_tables_beside_them_and_a_trend(client):
+    sign_in(client, make_user(Role.YOUTH_WORKER))
+    c = make_consultation()
+    _answer(c, "1", band=None, option=2)
+    page = client.get(f"/staff/consultations/{c.id}/results")
+    html = page.get_data(as_text=True)
+    assert html.count('<svg class="chart"') == 4  # three questions with options, and the trend
+    assert '<table class="counts">' in html
+    text = text_of(page)
+    assert "Saturday 1 100.0" in text
+    assert "Answers over time" in text and "New answers" in text
+    assert "Written answers are shown to officers only." in text
+    assert "Export CSV" not in text
+
+
+def test_free_text_search_filter_and_tags_with_counts(client):
+    sign_in(client, make_user(Role.OFFICER))
+    c = make_consultation()
+    _answer(c, "1", band=None, option=0, text="More buses at night please")
+    _answer(c, "2", band=None, option=0, text="Cheaper buses")
+    _answer(c, "3", band=None, option=0, text="A skate park")
+    free = c.questions[3]
+    url = f"/staff/questions/{free.id}/answers"
+    assert "3 answers shown" in text_of(client.get(url))
+    assert "2 answers shown" in text_of(client.get(url + "?q=BUSES"))
+
+    ids = {
+        a.text: a.id
+        for a in db.session.scalars(select(Answer).where(Answer.question_id == free.id))
+    }
+    for text in ("More buses at night please", "Cheaper buses"):
+        response = post(
+            client,
+            f"/staff/answers/{ids[text]}/tags",
+            {"name": "Transport", "question_id": free.id},
+        )
+        assert response.status_code == 303
+    post(
+        client,
+        f"/staff/answers/{ids['A skate park']}/tags",
+        {"name": "Places", "question_id": free.id},
+    )
+    page = text_of(client.get(url))
+    assert "Transport 2" in page and "Places 1" in page
+    transport = db.session.scalar(select(Tag).where(Tag.name == "Transport"))
+    by_tag = text_of(client.get(url + f"?tag={transport.id}"))
+    assert "2 answers shown" in by_tag and "A skate park" not in by_tag
+    assert "0 answers shown" in text_of(client.get(url + "?tag=untagged"))
+
+
+def test_forum_members_cannot_read_free_text(client):
+    sign_in(client, make_user(Role.FORUM_MEMBER))
+    c = make_consultation()
+    assert client.get(f"/staff/questions/{c.questions[3].id}/answers").status_code == 403
+    assert client.get(f"/staff/consultations/{c.id}/export.csv").status_code == 403
+
+
+def test_csv_export_matches_the_stored_answers_row_for_row(client):
+    officer = make_user(Role.OFFICER)
+    sign_in(client, officer)
+    c = make_consultation()
+    _answer(c, "1", band="14-15", option=0, text='=HYPERLINK("x") says hi')
+    _answer(c, "2", band=None, option=2)
+    _single, multi, _scale, _free = c.questions
+    person = services.participant_for("telegram", "2", key=KEY)
+    services.submit_answers(
+        c,
+        person,
+        [services.AnswerInput(multi.id, option_ids=[multi.options[0].id, multi.options[2].id])],
+        channel="telegram",
+        now=now(),
+    )
+    db.session.commit()
+
+    response = client.get(f"/staff/consultations/{c.id}/export.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    stored = list(
+        db.session.scalars(
+            select(Answer)
+            .join(Answer.question)
+            .where(Answer.question_id.in_([q.id for q in c.questions]))
+            .options(selectinload(Answer.choices))
+        )
+    )
+    assert len(rows) == len(stored) == 6
+    labels = {o.id: o.label for q in c.questions for o in q.options}
+    expected = set()
+    for a in stored:
+        if a.question.kind is QuestionKind.SCALE:
+            given = str(a.scale_value)
+        elif a.question.kind is QuestionKind.FREE_TEXT:
+            given = "'" + a.text  # a formula-looking cell is defused
+        else:
+            given = "; ".join(labels[o] for o in a.option_ids)
+        expected.add((a.question.prompt, given, a.channel, a.updated_at.isoformat()))
+    assert {(r["question"], r["answer"], r["channel"], r["answered_at"]) for r in rows} == expected
+    assert {r["respondent"] for r in rows} == {"R0001", "R0002"}
+    pseudonyms = set(db.session.scalars(select(services.Participant.pseudonym)))
+    assert not any(p[:8] in response.get_data(as_text=True) for p in pseudonyms)
+
+    as_json = client.get(f"/staff/consultations/{c.id}/export.json").json
+    assert len(as_json["answers"]) == 6
+    actions = list(
+        db.session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "exported"))
+    )
+    assert actions == ["csv", "json"]

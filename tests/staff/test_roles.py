@@ -1,0 +1,90 @@
+"""Every staff page against every role, and against someone not signed in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from consultations import polls, services
+from consultations.db import db
+from consultations.models import QuestionKind
+from consultations.staff_models import Role
+from tests.helpers import make_consultation, now
+from tests.staff.support import make_user, sign_in, token_from
+from webapp.staff.permissions import ENDPOINT_ROLES, PUBLIC_ENDPOINTS
+
+
+def _fixtures() -> dict[str, int]:
+    consultation = make_consultation(
+        questions=[
+            services.QuestionSpec(QuestionKind.SINGLE_CHOICE, "Pick one", options=["A", "B"]),
+            services.QuestionSpec(QuestionKind.FREE_TEXT, "Say more"),
+        ]
+    )
+    poll = polls.create_poll(make_user(Role.ADMIN), "Best snack?", ["Crisps", "Fruit"], now=now())
+    db.session.commit()
+    return {
+        "consultation_id": consultation.id,
+        "question_id": consultation.questions[1].id,
+        "poll_id": poll.id,
+        "term_id": 1,
+        "answer_id": 1,
+        "tag_id": 1,
+        "fmt": "csv",
+    }
+
+
+def _staff_routes(app) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/staff"):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                routes.append((rule.endpoint, rule.rule, method))
+    return routes
+
+
+def _url(rule: str, ids: dict[str, int]) -> str:
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(ids[m.group(1)]), rule)
+
+
+def test_every_staff_endpoint_is_in_the_role_table(app):
+    endpoints = {endpoint for endpoint, _, _ in _staff_routes(app)}
+    assert endpoints, "no staff routes found"
+    assert endpoints - PUBLIC_ENDPOINTS == set(ENDPOINT_ROLES), (
+        "every staff page must say which roles may use it"
+    )
+
+
+@pytest.mark.parametrize("role", [None, *Role])
+def test_role_matrix(app, role):
+    ids = _fixtures()
+    client = app.test_client()
+    if role is not None:
+        assert sign_in(client, make_user(role)).status_code == 303
+    checked = 0
+    # Signing out goes last: every other page is checked while still signed in.
+    routes = sorted(_staff_routes(app), key=lambda r: r[0] == "staff.logout")
+    for endpoint, rule, method in routes:
+        if endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = _url(rule, ids)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            token = token_from(client, "/staff/" if role else "/staff/login")
+            response = client.post(url, data={"csrf_token": token})
+        where = f"{role} {method} {url}"
+        if role is None:
+            assert response.status_code == 302, where
+            assert response.location.startswith("/staff/login?next="), where
+        elif role in ENDPOINT_ROLES[endpoint]:
+            assert response.status_code not in (401, 403), where
+            assert response.status_code < 500, where
+            if endpoint != "staff.logout":
+                assert "/staff/login" not in (response.location or ""), where
+        else:
+            assert response.status_code == 403, where
+            assert "Your role does not include this page" in response.get_data(as_text=True)
+        checked += 1
+    assert checked >= 30

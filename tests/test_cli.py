@@ -1,0 +1,77 @@
+"""The ``youthvoice`` command as an officer or a newcomer uses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from consultations import queries
+from consultations.db import db
+from consultations.models import Answer, Consultation, ConsultationStatus, Participant
+from tests.helpers import now
+from webapp.cli import main
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "sticking-together.txt"
+
+
+def test_check_text_flags_officialese_and_explains_the_jargon(tmp_path):
+    paragraph = (
+        "To work towards this goal, Stoke-on-Trent became a Community Cohesion Pathfinder. "
+        "During that period the council and its partners were able to achieve broadened "
+        "ownership, commitment and understanding across our Local Strategic Partnership, "
+        "in order to facilitate the integration of area plans."
+    )
+    path = tmp_path / "draft.txt"
+    path.write_text(paragraph, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-text", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "TOO HARD" in result.output
+    assert "Sentences over 20 words" in result.output
+    assert "Local Strategic Partnership:" in result.output
+    assert "“facilitate” → “help”" in result.output
+
+
+def test_check_text_passes_a_plain_text_and_reads_stdin():
+    result = CliRunner().invoke(
+        main, ["check-text", "-"], input="We want to hear from you. Tell us what you think."
+    )
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.output
+
+
+def test_check_text_says_plainly_when_the_file_is_missing(tmp_path):
+    result = CliRunner().invoke(main, ["check-text", str(tmp_path / "nope.txt")])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+
+
+def test_demo_loads_six_open_consultations_with_answers_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(args=["demo"])
+    assert "already loaded" in again.output
+    demos = list(db.session.scalars(select(Consultation).where(Consultation.is_demo)))
+    assert len(demos) == 6
+    assert {c.theme.key for c in demos} == {
+        "tensions",
+        "disadvantage",
+        "communication",
+        "culture",
+        "engagement",
+        "young_people",
+    }
+    assert all(
+        c.status is ConsultationStatus.OPEN and c.reading_age_override is None for c in demos
+    )
+    assert len(queries.open_consultations(now())) == 6
+    answers = db.session.scalar(select(func.count(Answer.id)))
+    assert answers >= 300
+    assert db.session.scalar(select(func.count(Participant.id)).where(~Participant.is_demo)) == 0
+    for c in demos:
+        assert 2 <= len(c.questions) <= 5
+        for result_ in queries.results(c):
+            counted = sum(o.count for o in result_.options)
+            assert counted >= result_.answers if result_.options else True

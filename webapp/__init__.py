@@ -1,0 +1,99 @@
+"""The web adapter: app factory, one blueprint per audience, templates and the CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from webapp.config import from_environment
+from webapp.extensions import csrf, db, migrate
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _engine_options(config: dict[str, Any]) -> dict[str, Any]:
+    uri: str = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        # Wait for a busy writer instead of failing at once; the edge retries lost races.
+        return {"connect_args": {"timeout": 15}}
+    return {
+        "pool_size": config.get("DB_POOL_SIZE", 5),
+        "max_overflow": config.get("DB_MAX_OVERFLOW", 10),
+        "pool_pre_ping": True,
+    }
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        # WAL lets pages be read while an answer is written; foreign keys keep cascades honest.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    # Migrations spell the UTC column type as the plain SQL type it stores.
+    from consultations.models import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides what the environment says (tests use it)."""
+    instance_path = os.path.abspath(
+        (config or {}).get("INSTANCE_PATH") or os.environ.get("YOUTHVOICE_INSTANCE", "instance")
+    )
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=256 * 1024,
+    )
+    app.config.update(from_environment(instance_path))
+    if config:
+        app.config.update(config)
+    app.config.setdefault("CHANNEL_TOKENS", {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config)
+    if isinstance(app.config["PSEUDONYM_KEY"], str):
+        app.config["PSEUDONYM_KEY"] = app.config["PSEUDONYM_KEY"].encode()
+
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=MIGRATIONS,
+        render_as_batch=True,
+        compare_type=True,
+        render_item=_render_item,
+    )
+    csrf.init_app(app)
+
+    from webapp import api, cli, errors, staff, youth
+    from webapp.rendering import register_filters
+
+    app.register_blueprint(youth.bp)
+    staff.init_app(app)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    csrf.exempt(api.bp)  # bearer-token JSON API: no cookies, so no CSRF to forge
+    errors.register(app)
+    register_filters(app)
+    cli.register(app)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,53 @@
+"""Settings from the environment, with safe defaults for the embedded (SQLite) run."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+def _instance_secret(instance: Path, name: str) -> str:
+    """A random secret kept in the instance folder, made on first run and never committed."""
+    path = instance / name
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def parse_channel_tokens(raw: str) -> dict[str, str]:
+    """``telegram:TOKEN,rasa:TOKEN`` → ``{"telegram": "TOKEN", "rasa": "TOKEN"}``."""
+    tokens: dict[str, str] = {}
+    for item in raw.split(","):
+        name, sep, token = item.strip().partition(":")
+        if sep and name.strip() and token.strip():
+            tokens[name.strip()] = token.strip()
+    return tokens
+
+
+def from_environment(instance_path: str) -> dict[str, Any]:
+    """Build the app config from environment variables (see ``.env.example``)."""
+    env = os.environ
+    instance = Path(instance_path)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'youthvoice.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance, "secret_key"),
+        "PSEUDONYM_KEY": env.get("PSEUDONYM_KEY") or _instance_secret(instance, "pseudonym_key"),
+        "CHANNEL_TOKENS": parse_channel_tokens(env.get("YOUTHVOICE_CHANNEL_TOKENS", "")),
+        "PUBLIC_URL": env.get("YOUTHVOICE_PUBLIC_URL", "http://127.0.0.1:5000"),
+        "TELEGRAM_BOT_USERNAME": env.get("TELEGRAM_BOT_USERNAME", ""),
+        "SESSION_COOKIE_SECURE": env.get("YOUTHVOICE_SECURE_COOKIES", "0") == "1",
+        "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE", "5")),
+        "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW", "10")),
+        "SMALL_GROUP_THRESHOLD": int(env.get("YOUTHVOICE_SMALL_GROUP_THRESHOLD", "5")),
+        "TIMEZONE": env.get("YOUTHVOICE_TIMEZONE", "Europe/London"),
+    }

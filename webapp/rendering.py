@@ -1,0 +1,58 @@
+"""Safe Markdown with glossary terms linked to their plain-words explanations."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+
+import markdown as md
+import nh3
+from flask import Flask
+from markupsafe import Markup
+
+from consultations.glossary import GlossaryEntry, first_uses
+
+_ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h2", "h3", "h4", "blockquote", "br"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}}
+
+
+def safe_markdown(text: str) -> Markup:
+    """Markdown to HTML with everything but simple formatting and links stripped."""
+    rendered = md.markdown(text or "", extensions=[], output_format="html")
+    cleaned = nh3.clean(
+        rendered,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
+
+
+def link_terms(text: str, terms: list[GlossaryEntry]) -> str:
+    """Wrap the first use of each term as a link to its explanation, as Markdown-safe HTML."""
+    out: list[str] = []
+    cursor = 0
+    for start, end, entry in first_uses(text, terms):
+        out.append(text[cursor:start])
+        out.append(f'<a href="#{entry.anchor}" class="term">{html.escape(text[start:end])}</a>')
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def youth_html(text: str, terms: list[GlossaryEntry]) -> Markup:
+    """The youth text as safe HTML, jargon linked to the “words explained” list below it."""
+    # Escape first: the links we add are the only HTML the author's text can contain.
+    return safe_markdown(link_terms(html.escape(text, quote=False), terms))
+
+
+def nice_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = safe_markdown
+    app.jinja_env.filters["nice_date"] = nice_date

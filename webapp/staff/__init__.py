@@ -1,0 +1,73 @@
+"""Blueprint ``staff``: the console where officers write consultations and youth workers run polls.
+
+Every request passes one check against ``permissions.ENDPOINT_ROLES``: anonymous people are
+sent to sign in, signed-in people without the role get 403.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from werkzeug.wrappers import Response
+
+from consultations import accounts
+from consultations.staff_models import User
+from webapp.staff.permissions import PUBLIC_ENDPOINTS, allowed
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+login_manager = LoginManager()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def actor() -> User:
+    """The signed-in member of staff (the guard has already made sure there is one)."""
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: only back into the console, never to another site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and parts.path.startswith("/staff"):
+            return target
+    return url_for("staff.dashboard")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return accounts.user_by_id(int(user_id)) if user_id.isdigit() else None
+
+
+@bp.before_request
+def guard() -> Response | None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+    if not allowed(request.endpoint, current_user.role):
+        abort(403)
+    return None
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    # Staff pages hold results and free text: keep them out of shared caches and history.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint and Flask-Login."""
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    from webapp.staff import auth, editor, polls, results  # noqa: F401  (routes)
+
+    app.register_blueprint(bp)

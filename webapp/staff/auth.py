@@ -1,0 +1,94 @@
+"""Signing in and out, the front page of the console, accounts and the audit log."""
+
+from __future__ import annotations
+
+from flask import g, redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+from werkzeug.wrappers import Response
+
+from consultations import accounts, audit, authoring, polls
+from consultations.db import in_transaction
+from consultations.errors import InvalidAnswer, SignInThrottled
+from webapp.staff import actor, bp, now, safe_next
+from webapp.staff.forms import EmptyForm, LoginForm, UserForm
+
+
+def _renew_session() -> None:
+    session.clear()
+    # Flask-WTF caches the CSRF token per app context; it belonged to the old session.
+    g.pop("csrf_token", None)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int]:
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        address = request.remote_addr or "-"
+        try:
+            user = in_transaction(
+                lambda: accounts.sign_in(
+                    form.email.data or "", form.password.data or "", address=address, now=now()
+                )
+            )
+        except SignInThrottled as refused:
+            form.form_errors.append(refused.detail)
+            return render_template("staff/login.html", form=form), 429
+        if user is not None:
+            # A new session on sign-in: nothing set before it (by anyone) carries over.
+            _renew_session()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")), 303)
+        form.form_errors.append("That email and password do not match an account.")
+        status = 401
+    elif request.method == "POST":
+        status = 422
+    form.password.data = ""
+    return render_template("staff/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        _renew_session()
+    return redirect(url_for("staff.login"), 303)
+
+
+@bp.get("/")
+def dashboard() -> str:
+    return render_template(
+        "staff/dashboard.html",
+        consultations=[c for c in authoring.consultations_for_staff() if not c.is_live_poll],
+        polls=polls.polls()[:5],
+    )
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users() -> Response | tuple[str, int]:
+    form = UserForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            in_transaction(
+                lambda: accounts.create_user(
+                    form.email.data or "",
+                    form.password.data or "",
+                    form.role.data,
+                    now=now(),
+                    actor=actor(),
+                )
+            )
+        except InvalidAnswer as error:
+            form.form_errors.append(error.detail)
+        else:
+            return redirect(url_for("staff.users"), 303)
+    if request.method == "POST":
+        status = 422
+    form.password.data = ""
+    return render_template("staff/users.html", form=form, users=accounts.users()), status
+
+
+@bp.get("/audit")
+def audit_log() -> str:
+    return render_template("staff/audit.html", entries=audit.entries())

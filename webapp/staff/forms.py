@@ -1,0 +1,243 @@
+"""Staff forms: WTForms parse and check what was typed; services decide what it means."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    Field,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from consultations.models import QuestionKind
+from consultations.results import DIMENSIONS
+from consultations.staff_models import Role
+
+KIND_LABELS = {
+    QuestionKind.SINGLE_CHOICE.value: "Pick one",
+    QuestionKind.MULTIPLE_CHOICE.value: "Pick any",
+    QuestionKind.SCALE.value: "Scale of 1 to 5",
+    QuestionKind.FREE_TEXT.value: "Write an answer",
+}
+
+
+# The first is how browsers send and show datetime-local values; the second, with seconds.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("TIMEZONE", "Europe/London"))
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """A date and time typed in the council's time zone, as UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=local_zone()).astimezone(UTC)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    """A stored UTC time as the wall-clock time staff typed, for the form."""
+    if value is None:
+        return None
+    return value.astimezone(local_zone()).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class EmptyForm(FlaskForm):
+    """A button that changes something: the CSRF token is its only field."""
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Give your email."), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Give your password.")])
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        "Email", validators=[DataRequired("Give an email."), Email("Give a valid email.")]
+    )
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in Role])
+    password = PasswordField(
+        "First password (at least 12 characters; they can be told it in person)",
+        validators=[DataRequired("Give a first password."), Length(min=12)],
+    )
+
+
+class ConsultationForm(FlaskForm):
+    title = StringField(
+        "Title (for staff)", validators=[DataRequired("Give a title."), Length(max=200)]
+    )
+    youth_title = StringField(
+        "Title young people see",
+        validators=[DataRequired("Give the title young people see."), Length(max=120)],
+    )
+    theme = SelectField("Theme", choices=[], validators=[Optional()])
+    source_document = StringField("Source document", validators=[Length(max=200)])
+    source_organisation = StringField("Organisation that owns it", validators=[Length(max=200)])
+    original_text = TextAreaField("Original text (as the council wrote it)")
+    youth_summary = TextAreaField("Rewrite for young people (Markdown)")
+    reading_age_target = IntegerField(
+        "Target reading age",
+        default=12,
+        validators=[InputRequired("Give a target."), NumberRange(8, 18, "Between 8 and 18.")],
+    )
+    audience_min_age = IntegerField(
+        "Youngest age", default=11, validators=[InputRequired(), NumberRange(11, 25)]
+    )
+    audience_max_age = IntegerField(
+        "Oldest age", default=25, validators=[InputRequired(), NumberRange(11, 25)]
+    )
+    opens_at = DateTimeLocalField(
+        "Opens (leave empty to open when published)", [Optional()], format=LOCAL_FORMATS
+    )
+    closes_at = DateTimeLocalField("Closes", [Optional()], format=LOCAL_FORMATS)
+
+    def validate_closes_at(self, field: Field) -> None:
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError("The closing date must be after the opening date.")
+
+    def validate_audience_max_age(self, field: Field) -> None:
+        low = self.audience_min_age.data
+        if field.data is not None and low is not None and field.data < low:
+            raise ValidationError("The oldest age must not be below the youngest.")
+
+
+class QuestionEditForm(FlaskForm):
+    """A question's wording and options; its kind is fixed once it exists."""
+
+    prompt = StringField(
+        "Question", validators=[DataRequired("Write the question."), Length(max=300)]
+    )
+    required = BooleanField("Must be answered")
+    options = TextAreaField("Options, one per line (for pick one and pick any)")
+    scale_min_label = StringField("Label for 1 (scale)", validators=[Length(max=60)])
+    scale_max_label = StringField("Label for 5 (scale)", validators=[Length(max=60)])
+    max_length = IntegerField(
+        "Longest answer in characters (written answers)",
+        default=500,
+        validators=[Optional(), NumberRange(20, 2000)],
+    )
+
+    def __init__(self, *args: Any, question_kind: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.question_kind = question_kind
+
+    def chosen_kind(self) -> str:
+        return self.question_kind
+
+    def validate_options(self, field: Field) -> None:
+        choice = self.chosen_kind() in ("single_choice", "multiple_choice")
+        if choice and len(lines(field.data)) < 2:
+            raise ValidationError("Give at least two options, one per line.")
+
+
+class QuestionForm(QuestionEditForm):
+    kind = SelectField(
+        "Kind of answer",
+        choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
+        default="single_choice",
+    )
+
+    def chosen_kind(self) -> str:
+        return str(self.kind.data)
+
+
+class PublishForm(FlaskForm):
+    override_reason = TextAreaField(
+        "Reason to publish although the text is above its target reading age",
+        validators=[Length(max=1000)],
+    )
+
+
+class ReopenForm(FlaskForm):
+    closes_at = DateTimeLocalField(
+        "New closing date (optional)", [Optional()], format=LOCAL_FORMATS
+    )
+
+
+class GlossaryForm(FlaskForm):
+    term = StringField(
+        "Word or phrase", validators=[DataRequired("Give the term."), Length(max=80)]
+    )
+    aliases = StringField("Other forms, separated by commas (for example an abbreviation)")
+    explanation = TextAreaField(
+        "Explanation in plain words (one sentence)",
+        validators=[DataRequired("Explain it in one sentence."), Length(max=400)],
+    )
+
+
+class PollForm(FlaskForm):
+    question = StringField(
+        "Question", validators=[DataRequired("Write the question."), Length(max=120)]
+    )
+    option_1 = StringField("Option 1", validators=[DataRequired("Give at least two options.")])
+    option_2 = StringField("Option 2", validators=[DataRequired("Give at least two options.")])
+    option_3 = StringField("Option 3 (optional)")
+    option_4 = StringField("Option 4 (optional)")
+    option_5 = StringField("Option 5 (optional)")
+    option_6 = StringField("Option 6 (optional)")
+    multiple = BooleanField("People may pick more than one")
+    override_reason = TextAreaField("Reason to run it although it is hard to read (only if asked)")
+
+    @property
+    def option_fields(self) -> list[Field]:
+        return [self[f"option_{n}"] for n in range(1, 7)]
+
+    def options(self) -> list[str]:
+        return [f.data for f in self.option_fields if f.data and f.data.strip()]
+
+
+class AccessCodesForm(FlaskForm):
+    count = IntegerField(
+        "How many codes to print",
+        default=30,
+        validators=[InputRequired("Say how many."), NumberRange(1, 500, "Between 1 and 500.")],
+    )
+
+
+class TagForm(FlaskForm):
+    name = StringField("Tag", validators=[DataRequired("Give the tag a name."), Length(max=60)])
+
+
+class FreeTextFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search form (GET) changes nothing
+
+    q = StringField("Search the answers", validators=[Optional(), Length(max=100)])
+    tag = SelectField("Tag", choices=[], validators=[Optional()])
+
+
+class BreakdownForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    by = SelectField(
+        "Break down by",
+        choices=[SelectChoice(k, v) for k, v in DIMENSIONS.items()],
+        default="age_band",
+    )

@@ -1,0 +1,62 @@
+"""Who may use which staff page: one table, checked before every staff request."""
+
+from __future__ import annotations
+
+from consultations.staff_models import Role
+
+ADMIN, OFFICER, YOUTH_WORKER, FORUM = (
+    Role.ADMIN,
+    Role.OFFICER,
+    Role.YOUTH_WORKER,
+    Role.FORUM_MEMBER,
+)
+EVERYONE = frozenset(Role)
+WRITERS = frozenset({ADMIN, OFFICER})
+POLL_RUNNERS = frozenset({ADMIN, OFFICER, YOUTH_WORKER})
+RESULT_READERS = EVERYONE
+
+# Pages anyone may open, signed in or not.
+PUBLIC_ENDPOINTS = frozenset({"staff.login"})
+
+ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
+    "staff.logout": EVERYONE,
+    "staff.dashboard": EVERYONE,
+    # Writing consultations and the glossary: officers.
+    "staff.new_consultation": WRITERS,
+    "staff.edit_consultation": WRITERS,
+    "staff.readability": WRITERS,
+    "staff.add_question": WRITERS,
+    "staff.edit_question": WRITERS,
+    "staff.move_question": WRITERS,
+    "staff.delete_question": WRITERS,
+    "staff.preview": WRITERS,
+    "staff.publish": WRITERS,
+    "staff.close": WRITERS,
+    "staff.reopen": WRITERS,
+    "staff.glossary": WRITERS,
+    "staff.edit_term": WRITERS,
+    # Live polls and access-code sheets: whoever runs sessions with young people.
+    "staff.polls": POLL_RUNNERS,
+    "staff.new_poll": POLL_RUNNERS,
+    "staff.big_screen": POLL_RUNNERS,
+    "staff.poll_results": POLL_RUNNERS,
+    "staff.close_poll": POLL_RUNNERS,
+    "staff.reopen_poll": POLL_RUNNERS,
+    "staff.export_poll": POLL_RUNNERS,
+    "staff.access_codes": POLL_RUNNERS,
+    # Results: counts and breakdowns for everyone on the console (forum members included);
+    # what young people wrote and row-level exports for officers only.
+    "staff.results": RESULT_READERS,
+    "staff.free_text": WRITERS,
+    "staff.tag_answer": WRITERS,
+    "staff.untag_answer": WRITERS,
+    "staff.export": WRITERS,
+    # Accounts and the audit log: administrators.
+    "staff.users": frozenset({ADMIN}),
+    "staff.audit_log": frozenset({ADMIN}),
+}
+
+
+def allowed(endpoint: str | None, role: Role) -> bool:
+    """Whether this role may use this endpoint; unknown endpoints are refused."""
+    return endpoint is not None and role in ENDPOINT_ROLES.get(endpoint, frozenset())

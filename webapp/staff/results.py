@@ -1,0 +1,119 @@
+"""Results for staff: charts with tables, breakdowns, free text with tags, trend and exports."""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from consultations import authoring, charts, queries, results
+from consultations.db import in_transaction
+from consultations.errors import DomainError, NotFound
+from consultations.models import QuestionKind
+from webapp.staff import actor, bp, now
+from webapp.staff.forms import BreakdownForm, EmptyForm, FreeTextFilterForm, TagForm
+from webapp.staff.permissions import WRITERS
+from webapp.staff.polls import download
+
+
+def threshold() -> int:
+    return int(current_app.config.get("SMALL_GROUP_THRESHOLD", results.SMALL_GROUP_THRESHOLD))
+
+
+@bp.get("/consultations/<int:consultation_id>/results", endpoint="results")
+def results_page(consultation_id: int) -> str:
+    consultation = authoring.consultation_for_editing(consultation_id)
+    form = BreakdownForm(request.args)
+    dimension = form.by.data if form.validate() else "age_band"
+    sections = []
+    for result, question in zip(queries.results(consultation), consultation.questions, strict=True):
+        chart = None
+        breakdown = None
+        if question.kind is not QuestionKind.FREE_TEXT:
+            bars = [charts.Bar(o.label, o.count, o.percent, str(o.id)) for o in result.options]
+            chart = charts.bar_chart(bars, title=result.prompt, chart_id=f"chart-{question.id}")
+            breakdown = results.breakdown(question, dimension, threshold=threshold())
+        sections.append((question, result, chart, breakdown))
+    days = results.trend(consultation)
+    return render_template(
+        "staff/results.html",
+        consultation=consultation,
+        sections=sections,
+        form=form,
+        dimension=results.DIMENSIONS[dimension],
+        days=days,
+        day_chart=charts.day_chart(days, title="Answers per day", chart_id="trend"),
+        threshold=threshold(),
+        can_read_text=actor().role in WRITERS,
+    )
+
+
+def _free_text_filters(question_id: int) -> tuple[FreeTextFilterForm, int | None, bool]:
+    form = FreeTextFilterForm(request.args)
+    chosen = request.args.get("tag", "")
+    form.tag.choices = [SelectChoice("", "All answers"), SelectChoice("untagged", "Not tagged yet")]
+    for tag, count in results.tag_counts(results.free_text_question(question_id)):
+        form.tag.choices.append(SelectChoice(str(tag.id), f"{tag.name} ({count})"))
+    tag_id = int(chosen) if chosen.isdigit() else None
+    return form, tag_id, chosen == "untagged"
+
+
+@bp.get("/questions/<int:question_id>/answers")
+def free_text(question_id: int) -> str:
+    question = results.free_text_question(question_id)
+    form, tag_id, untagged = _free_text_filters(question_id)
+    answers = results.free_text_answers(
+        question, search=form.q.data or "", tag_id=tag_id, untagged=untagged
+    )
+    return render_template(
+        "staff/free_text.html",
+        question=question,
+        consultation=question.consultation,
+        answers=answers,
+        form=form,
+        tags=results.tag_counts(question),
+        tag_form=TagForm(formdata=None),
+        button=EmptyForm(formdata=None),
+    )
+
+
+def _back_to_answers(question_id: int) -> Response:
+    query = {k: v for k, v in request.args.items() if k in ("q", "tag")}
+    return redirect(url_for("staff.free_text", question_id=question_id, **query), 303)
+
+
+@bp.post("/answers/<int:answer_id>/tags")
+def tag_answer(answer_id: int) -> Response | tuple[str, int]:
+    form = TagForm()
+    question_id = request.form.get("question_id", type=int) or 0
+    if form.validate_on_submit():
+        try:
+            in_transaction(
+                lambda: results.tag_answer(actor(), answer_id, form.name.data or "", now=now())
+            )
+        except DomainError as error:
+            return render_template(
+                "staff/error.html",
+                title=error.title,
+                detail=error.detail,
+                back=url_for("staff.free_text", question_id=question_id),
+            ), error.status
+    return _back_to_answers(question_id)
+
+
+@bp.post("/answers/<int:answer_id>/tags/<int:tag_id>/remove")
+def untag_answer(answer_id: int, tag_id: int) -> Response:
+    question_id = request.form.get("question_id", type=int) or 0
+    if EmptyForm().validate_on_submit():
+        in_transaction(lambda: results.untag_answer(actor(), answer_id, tag_id, now=now()))
+    return _back_to_answers(question_id)
+
+
+@bp.get("/consultations/<int:consultation_id>/export.<fmt>")
+def export(consultation_id: int, fmt: str) -> Response:
+    if fmt not in ("csv", "json"):
+        raise NotFound("Export as csv or json.")
+    consultation = authoring.consultation_for_editing(consultation_id)
+    body = in_transaction(lambda: results.export(actor(), consultation, fmt, now=now()))
+    mimetype = "text/csv" if fmt == "csv" else "application/json"
+    return download(body, mimetype, f"{consultation.slug}-answers.{fmt}")

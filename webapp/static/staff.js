@@ -1,0 +1,122 @@
+// The staff console's only script: the readability panel as you type, and live poll results.
+// Everything works without it (the panel refreshes on save, the big screen on reload).
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function setText(root, name, value) {
+    var node = root.querySelector('[data-field="' + name + '"]');
+    if (node) { node.textContent = value; }
+    return node;
+  }
+
+  function listItems(list, items, emptyText) {
+    list.textContent = "";
+    if (!items.length) {
+      var empty = document.createElement("li");
+      empty.className = "hint";
+      empty.textContent = emptyText;
+      list.appendChild(empty);
+    }
+    items.forEach(function (item) { list.appendChild(item); });
+  }
+
+  function renderReadability(panel, data) {
+    setText(panel, "reading_age", data.reading_age.toFixed(1));
+    setText(panel, "target", String(Math.round(data.target)));
+    setText(panel, "passes", data.passes ? "easy enough" : "too hard");
+    setText(panel, "words", String(data.words));
+    setText(panel, "minutes", String(data.minutes_to_read));
+    var verdict = panel.querySelector('[data-field="verdict"]');
+    verdict.className = "verdict " + (data.passes ? "pass" : "fail");
+    listItems(panel.querySelector('[data-field="sentences"]'), data.sentences.map(function (s) {
+      var li = document.createElement("li");
+      if (s.long || s.hard) {
+        var mark = document.createElement("mark");
+        mark.textContent = s.text;
+        var why = document.createElement("span");
+        why.className = "why";
+        var reasons = [];
+        if (s.long) { reasons.push(s.words + " words"); }
+        if (s.hard) { reasons.push("reading age " + Math.round(s.reading_age)); }
+        why.textContent = " (" + reasons.join(", ") + ")";
+        li.appendChild(mark);
+        li.appendChild(why);
+      } else {
+        li.textContent = s.text;
+      }
+      return li;
+    }), "");
+    listItems(panel.querySelector('[data-field="glossary"]'), data.glossary_terms.map(function (t) {
+      var li = document.createElement("li");
+      var strong = document.createElement("strong");
+      strong.textContent = t.term;
+      li.appendChild(strong);
+      li.appendChild(document.createTextNode(": " + t.explanation));
+      return li;
+    }), "No glossary words found.");
+    listItems(panel.querySelector('[data-field="avoid"]'), Object.keys(data.words_to_avoid).map(function (w) {
+      var li = document.createElement("li");
+      li.textContent = "\u201c" + w + "\u201d \u2192 \u201c" + data.words_to_avoid[w] + "\u201d";
+      return li;
+    }), "None found.");
+  }
+
+  function watchReadability() {
+    var panel = document.querySelector("[data-readability]");
+    var source = document.querySelector("[data-readability-source]");
+    if (!panel || !source || !window.fetch) { return; }
+    var target = document.querySelector("[data-readability-target]");
+    var timer = null;
+    function refresh() {
+      var body = new URLSearchParams();
+      body.set("text", source.value);
+      body.set("target", target ? target.value : "12");
+      if (panel.dataset.consultation) { body.set("consultation_id", panel.dataset.consultation); }
+      fetch(panel.dataset.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken() },
+        body: body
+      }).then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) { if (data) { renderReadability(panel, data); } })
+        .catch(function () { /* the panel refreshes on save instead */ });
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(refresh, 500); }
+    source.addEventListener("input", later);
+    if (target) { target.addEventListener("input", later); }
+  }
+
+  function watchPoll() {
+    var screen = document.querySelector("[data-live-results]");
+    if (!screen || !window.fetch) { return; }
+    var url = screen.getAttribute("data-live-results");
+    function update(data) {
+      screen.querySelector('[data-live="voters"]').textContent = String(data.voters);
+      screen.querySelector('[data-live="voters-word"]').textContent = data.voters === 1 ? "vote" : "votes";
+      screen.querySelector('[data-live="status"]').textContent = data.status === "open" ? "Open" : "Closed";
+      data.options.forEach(function (o) {
+        var row = screen.querySelector('[data-option="' + o.id + '"]');
+        if (!row) { return; }
+        row.querySelector('[data-live="count"]').textContent = String(o.count);
+        row.querySelector('[data-live="percent"]').textContent = String(Math.round(o.percent));
+        row.querySelector("rect.fill").setAttribute("width", String(o.percent));
+      });
+    }
+    function poll() {
+      fetch(url, { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) { if (data) { update(data); } })
+        .catch(function () { /* try again on the next tick */ })
+        .then(function () { setTimeout(poll, 1000); });
+    }
+    setTimeout(poll, 1000);
+  }
+
+  watchReadability();
+  watchPoll();
+})();

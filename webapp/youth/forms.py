@@ -1,0 +1,142 @@
+"""The web form: one Flask-WTF form built from a consultation's questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from consultations.models import AGE_BANDS, Answer, Consultation, Question, QuestionKind
+from consultations.services import AnswerInput
+
+
+class CheckboxesField(SelectMultipleField):
+    """Multiple choice as a list of tick boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class VoteForm(FlaskForm):
+    """A live poll's vote: the question only, nothing about the person."""
+
+
+class AboutYouForm(FlaskForm):
+    age_band = SelectField(
+        "Your age (optional)",
+        choices=[SelectChoice("", "Choose…"), *(SelectChoice(k, v) for k, v in AGE_BANDS.items())],
+        validators=[Optional()],
+    )
+    area = StringField(
+        "Your area (optional): your ward, or the first part of your postcode like ST4",
+        validators=[Optional(), Length(max=60, message="Keep it short: just your ward or ST4.")],
+    )
+
+
+def field_name(question: Question) -> str:
+    return f"q{question.id}"
+
+
+def _field_for(question: Question) -> Field:
+    required = [InputRequired(message="Please answer this question.")] if question.required else []
+    optional = [] if question.required else [Optional()]
+    label = question.prompt
+    if question.kind is QuestionKind.SINGLE_CHOICE:
+        return RadioField(
+            label,
+            choices=[SelectChoice(o.id, o.label) for o in question.options],
+            coerce=int,
+            validators=required + optional,
+        )
+    if question.kind is QuestionKind.MULTIPLE_CHOICE:
+        return CheckboxesField(
+            label,
+            choices=[SelectChoice(o.id, o.label) for o in question.options],
+            coerce=int,
+            validators=required + optional,
+        )
+    if question.kind is QuestionKind.SCALE:
+        choices = [SelectChoice(v, str(v)) for v in range(1, 6)]
+        return RadioField(label, choices=choices, coerce=int, validators=required + optional)
+    return TextAreaField(
+        label,
+        validators=[
+            *(required or optional),
+            Length(
+                max=question.max_length,
+                message=f"Keep it under {question.max_length} characters.",
+            ),
+        ],
+    )
+
+
+ACCESS_CODE_LABEL = "Your access code (on the card or paper you were given)"
+
+
+def _access_code_field() -> Field:
+    return StringField(
+        ACCESS_CODE_LABEL,
+        validators=[Optional(), Length(max=20, message="An access code is 8 letters and numbers.")],
+    )
+
+
+def consultation_form(
+    consultation: Consultation,
+    *,
+    previous: list[Answer] | None = None,
+    access_code: str | None = None,
+    base: type[FlaskForm] = AboutYouForm,
+    **kwargs: Any,
+) -> FlaskForm:
+    """A form class made for this consultation's questions, prefilled with earlier answers."""
+
+    class ConsultationForm(base):  # type: ignore[valid-type,misc]
+        pass
+
+    for question in consultation.questions:
+        setattr(ConsultationForm, field_name(question), _field_for(question))
+    if consultation.requires_access_code:
+        # Checked by the service (one code, one person, on every channel), not here.
+        ConsultationForm.access_code = _access_code_field()
+    data: dict[str, Any] = {"access_code": access_code} if access_code else {}
+    by_question = {q.id: q for q in consultation.questions}
+    for answer in previous or []:
+        question = by_question[answer.question_id]
+        if question.kind is QuestionKind.SINGLE_CHOICE:
+            data[field_name(question)] = answer.option_ids[0] if answer.option_ids else None
+        elif question.kind is QuestionKind.MULTIPLE_CHOICE:
+            data[field_name(question)] = answer.option_ids
+        elif question.kind is QuestionKind.SCALE:
+            data[field_name(question)] = answer.scale_value
+        else:
+            data[field_name(question)] = answer.text
+    return ConsultationForm(data=data, **kwargs)
+
+
+def answers_from(form: FlaskForm, consultation: Consultation) -> list[AnswerInput]:
+    """What was answered, as the channel-neutral input the service takes; blanks are skipped."""
+    answers: list[AnswerInput] = []
+    for question in consultation.questions:
+        value = form[field_name(question)].data
+        if value in (None, "", []):
+            continue
+        if question.kind is QuestionKind.SINGLE_CHOICE:
+            answers.append(AnswerInput(question.id, option_ids=[value]))
+        elif question.kind is QuestionKind.MULTIPLE_CHOICE:
+            answers.append(AnswerInput(question.id, option_ids=list(value)))
+        elif question.kind is QuestionKind.SCALE:
+            answers.append(AnswerInput(question.id, value=value))
+        elif value.strip():
+            answers.append(AnswerInput(question.id, text=value))
+    return answers
