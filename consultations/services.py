@@ -29,6 +29,7 @@ from consultations.models import (
     Answer,
     AnswerChoice,
     Consultation,
+    ConsultationStatus,
     GlossaryTerm,
     Option,
     Participant,
@@ -363,4 +364,50 @@ def seed_reference_data() -> None:
                     aliases=json.dumps(list(entry.aliases)),
                 )
             )
+    db.session.flush()
+
+
+def forget_participant(participant: Participant) -> None:
+    """Erase a young person: answers, profile, opt-in and messages, everything under them.
+
+    Counts of consultations still open are taken back so their results stay true; counts
+    of closed consultations stay as they are, because those results were already published
+    and hold nothing that points back to anyone.
+    """
+    open_ids = select(Consultation.id).where(Consultation.status == ConsultationStatus.OPEN)
+    open_questions = select(Question.id).where(Question.consultation_id.in_(open_ids))
+    answer_ids = list(
+        db.session.scalars(
+            select(Answer.id).where(
+                Answer.participant_id == participant.id, Answer.question_id.in_(open_questions)
+            )
+        )
+    )
+    if answer_ids:
+        chosen = list(
+            db.session.scalars(
+                select(AnswerChoice.option_id).where(AnswerChoice.answer_id.in_(answer_ids))
+            )
+        )
+        _bump(Option, "tally", chosen, -1)
+        question_ids = list(
+            db.session.scalars(select(Answer.question_id).where(Answer.id.in_(answer_ids)))
+        )
+        _bump(Question, "answer_count", question_ids, -1)
+    took_part = list(
+        db.session.scalars(
+            select(Participation.consultation_id).where(
+                Participation.participant_id == participant.id,
+                Participation.consultation_id.in_(open_ids),
+            )
+        )
+    )
+    _bump(Consultation, "respondent_count", took_part, -1)
+    # The database cascades the delete to answers, participations, the subscription,
+    # the outbox and anything else that hangs off the participant.
+    db.session.execute(
+        delete(Participant).where(Participant.id == participant.id),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.expunge(participant)
     db.session.flush()

@@ -1,7 +1,7 @@
 """staff console: accounts, audit log, access codes, tags, live polls
 
 Revision ID: 0003_staff_console
-Revises: 0001_foundation (re-chained after 0002 when branches merge)
+Revises: 0001_foundation
 Create Date: 2026-11-24 20:03:52.557745
 
 """

@@ -257,3 +257,6 @@ def results(slug: str) -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(openapi_document())
+
+
+from webapp.api import participants  # noqa: E402,F401  (registers its routes on bp)

@@ -156,6 +156,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 document")},
                 }
             },
+            **_participant_paths(),
         },
         "components": {
             "securitySchemes": {
@@ -332,5 +333,159 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
             },
+        },
+    }
+
+
+_WHO = {
+    "type": "object",
+    "properties": {
+        "channel": {"type": "string"},
+        "id": {"type": "string", "maxLength": 128},
+    },
+    "required": ["channel", "id"],
+}
+_SETTINGS = {
+    "type": "object",
+    "properties": {
+        "known": {"type": "boolean"},
+        "age_band": {"type": ["string", "null"]},
+        "area": {"type": ["string", "null"]},
+        "subscribed": {"type": "boolean"},
+    },
+}
+
+
+def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    schema = {"type": "object", "properties": properties, "required": required}
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _post(summary: str, op_id: str, body: dict[str, Any], ok: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "post": {
+            "summary": summary,
+            "operationId": op_id,
+            "requestBody": body,
+            "responses": {"200": ok, "401": _PROBLEM, "422": _PROBLEM},
+        }
+    }
+
+
+def _participant_paths() -> dict[str, Any]:
+    """A participant's own settings, and the outbox that channel workers deliver."""
+    settings = _json(_SETTINGS, "The participant's settings")
+    leased = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "idempotency_key": {"type": "string"},
+            "lease_token": {"type": "string"},
+            "address": {"type": "string"},
+            "kind": {"type": "string"},
+            "text": {"type": "string"},
+            "link": {"type": ["string", "null"]},
+            "attempts": {"type": "integer"},
+        },
+    }
+    return {
+        "/participants/me": {
+            "get": {
+                "summary": "A participant's profile and whether they opted in to messages",
+                "operationId": "getParticipantSettings",
+                "parameters": [
+                    {
+                        "name": "channel",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "id", "in": "query", "required": True, "schema": {"type": "string"}},
+                ],
+                "responses": {"200": settings, "401": _PROBLEM, "422": _PROBLEM},
+            }
+        },
+        "/participants/profile": _post(
+            "Set the optional age band and area (each may be 'prefer_not_to_say')",
+            "updateProfile",
+            _body(
+                {"participant": _WHO, "age_band": {"type": "string"}, "area": {"type": "string"}},
+                ["participant"],
+            ),
+            settings,
+        ),
+        "/subscriptions": _post(
+            "Opt in to messages, delivered to an address on the participant's channel",
+            "subscribe",
+            _body(
+                {"participant": _WHO, "address": {"type": ["string", "integer"]}},
+                ["participant", "address"],
+            ),
+            settings,
+        ),
+        "/subscriptions/stop": _post(
+            "Stop messages at once; the delivery address is forgotten",
+            "unsubscribe",
+            _body({"participant": _WHO}, ["participant"]),
+            settings,
+        ),
+        "/participants/forget": _post(
+            "Erase everything about a participant (counts of closed consultations stay)",
+            "forgetParticipant",
+            _body({"participant": _WHO}, ["participant"]),
+            _json({"type": "object", "properties": {"forgotten": {"type": "boolean"}}}, "Done"),
+        ),
+        "/outbox/lease": _post(
+            "Take due messages of the token's channel for a while; acknowledge each one",
+            "leaseMessages",
+            _body(
+                {
+                    "limit": {"type": "integer", "minimum": 1, "maximum": 500},
+                    "lease_seconds": {"type": "integer", "minimum": 5, "maximum": 3600},
+                },
+                [],
+            ),
+            _json(
+                {"type": "object", "properties": {"messages": {"type": "array", "items": leased}}},
+                "Messages now held by the caller",
+            ),
+        ),
+        "/outbox/{message_id}/ack": {
+            "post": {
+                "summary": "Report a leased message as sent, to retry later, blocked or failed",
+                "operationId": "acknowledgeMessage",
+                "parameters": [
+                    {
+                        "name": "message_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "requestBody": _body(
+                    {
+                        "lease_token": {"type": "string"},
+                        "outcome": {"enum": ["sent", "retry", "blocked", "failed"]},
+                        "retry_after": {"type": "number", "minimum": 0},
+                        "error": {"type": "string"},
+                    },
+                    ["lease_token", "outcome"],
+                ),
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "status": {"enum": ["pending", "sent", "dropped"]},
+                            },
+                        },
+                        "The message's state now",
+                    ),
+                    "401": _PROBLEM,
+                    "404": _PROBLEM,
+                    "422": _PROBLEM,
+                },
+            }
         },
     }

@@ -1,0 +1,1 @@
+"""Closing the loop: who opted in to hear back, and the outbox of messages to them."""

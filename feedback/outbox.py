@@ -1,0 +1,237 @@
+"""The outbox: messages written with the change that caused them, sent by channel workers.
+
+Writing is part of the caller's transaction, so a published result and its messages
+commit together or not at all. Workers lease a batch, send, and acknowledge each row;
+a worker that dies leaves its lease to run out, and only unacknowledged rows go again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from consultations.db import db
+from consultations.errors import InvalidAnswer, NotFound
+from consultations.models import Consultation, Participant, Participation
+from feedback.models import OutboxMessage, OutboxStatus, Subscription
+from feedback.subscriptions import mark_blocked
+
+LEASE_BATCH_MAX = 500
+LEASE_SECONDS_DEFAULT = 60
+# After this many failed tries (not counting "slow down" answers) a message is dropped.
+MAX_ATTEMPTS = 8
+ERROR_MAX = 200
+
+
+def notify_participants(
+    consultation: Consultation,
+    *,
+    kind: str,
+    key: str,
+    render: Callable[[Participant], str],
+    now: datetime,
+    link: str | None = None,
+) -> int:
+    """Queue one message for every opted-in participant who took part in ``consultation``.
+
+    ``key`` names the event (say ``results:<slug>``); with the participant it makes the
+    idempotency key, so running the same event twice writes nothing new. Returns how many
+    messages were written.
+    """
+    rows = db.session.execute(
+        select(Participant, Subscription.channel)
+        .join(Participation, Participation.participant_id == Participant.id)
+        .join(Subscription, Subscription.participant_id == Participant.id)
+        .where(Participation.consultation_id == consultation.id, Subscription.active.is_(True))
+        .order_by(Participant.id)
+    ).all()
+    if not rows:
+        return 0
+    keys = {f"{key}:{p.id}": (p, channel) for p, channel in rows}
+    existing = set(
+        db.session.scalars(
+            select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))
+        )
+    )
+    written = 0
+    for idem, (participant, channel) in keys.items():
+        if idem in existing:
+            continue
+        db.session.add(
+            OutboxMessage(
+                idempotency_key=idem,
+                participant_id=participant.id,
+                channel=channel,
+                kind=kind,
+                consultation_id=consultation.id,
+                text=render(participant),
+                link=link,
+                available_at=now,
+                created_at=now,
+            )
+        )
+        written += 1
+    db.session.flush()
+    return written
+
+
+@dataclass(frozen=True)
+class Leased:
+    """A message a worker now holds: send ``text`` to ``address`` and acknowledge."""
+
+    id: int
+    idempotency_key: str
+    lease_token: str
+    address: str
+    kind: str
+    text: str
+    link: str | None
+    attempts: int
+
+
+def lease(
+    channel: str,
+    *,
+    now: datetime,
+    limit: int = 100,
+    lease_seconds: int = LEASE_SECONDS_DEFAULT,
+) -> list[Leased]:
+    """Take up to ``limit`` due messages of ``channel`` for ``lease_seconds``.
+
+    On PostgreSQL rows are picked with ``FOR UPDATE SKIP LOCKED`` so any number of workers
+    share a broadcast without waiting on each other; on both engines the lease is taken by
+    a guarded UPDATE, so two workers can never hold the same row.
+    """
+    if not 1 <= limit <= LEASE_BATCH_MAX:
+        raise InvalidAnswer(f"limit must be between 1 and {LEASE_BATCH_MAX}.")
+    if not 5 <= lease_seconds <= 3600:
+        raise InvalidAnswer("lease_seconds must be between 5 and 3600.")
+    free = or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now)
+    due = and_(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.channel == channel,
+        OutboxMessage.available_at <= now,
+        free,
+    )
+    pick = (
+        select(OutboxMessage.id)
+        .join(Subscription, Subscription.participant_id == OutboxMessage.participant_id)
+        .where(due, Subscription.active.is_(True))
+        .order_by(OutboxMessage.available_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True, of=OutboxMessage)
+    ids = list(db.session.scalars(pick))
+    if not ids:
+        return []
+    token = str(uuid.uuid4())
+    taken = set(
+        db.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), due)
+            .values(
+                leased_until=now + timedelta(seconds=lease_seconds),
+                lease_token=token,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .returning(OutboxMessage.id)
+        )
+    )
+    rows = db.session.execute(
+        select(OutboxMessage, Subscription.address)
+        .join(Subscription, Subscription.participant_id == OutboxMessage.participant_id)
+        .where(OutboxMessage.id.in_(taken))
+        .order_by(OutboxMessage.available_at, OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    return [
+        Leased(
+            id=m.id,
+            idempotency_key=m.idempotency_key,
+            lease_token=token,
+            address=address or "",
+            kind=m.kind,
+            text=m.text,
+            link=m.link,
+            attempts=m.attempts,
+        )
+        for m, address in rows
+    ]
+
+
+class Outcome:
+    """What a worker reports for one leased message."""
+
+    SENT = "sent"
+    RETRY = "retry"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    ALL = (SENT, RETRY, BLOCKED, FAILED)
+
+
+def acknowledge(
+    message_id: int,
+    *,
+    lease_token: str,
+    outcome: str,
+    now: datetime,
+    retry_after: float = 0.0,
+    error: str | None = None,
+) -> OutboxMessage:
+    """Record what happened to a leased message.
+
+    ``retry`` (Telegram's 429) puts it back after ``retry_after`` seconds without counting
+    against it; ``failed`` retries with back-off until ``MAX_ATTEMPTS``; ``blocked`` ends the
+    subscription. A stale lease token (the lease ran out and another worker took the row)
+    is refused so the row's state stays with its current holder.
+    """
+    if outcome not in Outcome.ALL:
+        raise InvalidAnswer(f"outcome must be one of {', '.join(Outcome.ALL)}.")
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound("No such outbox message.")
+    if message.status is not OutboxStatus.PENDING:
+        return message  # already settled: acknowledging twice is harmless
+    if message.lease_token != lease_token:
+        raise InvalidAnswer("This lease has run out; the message belongs to another worker.")
+    message.leased_until = None
+    message.last_error = (error or "")[:ERROR_MAX] or None
+    if outcome == Outcome.SENT:
+        message.status = OutboxStatus.SENT
+        message.sent_at = now
+    elif outcome == Outcome.RETRY:
+        message.attempts = max(0, message.attempts - 1)
+        message.available_at = now + timedelta(seconds=max(0.0, min(retry_after, 3600.0)))
+    elif outcome == Outcome.BLOCKED:
+        message.status = OutboxStatus.DROPPED
+        mark_blocked(message.participant_id, now=now)
+    elif message.attempts >= MAX_ATTEMPTS:
+        message.status = OutboxStatus.DROPPED
+    else:
+        message.available_at = now + timedelta(seconds=min(2**message.attempts, 600))
+    db.session.flush()
+    return message
+
+
+def pending_count(channel: str | None = None) -> int:
+    from sqlalchemy import func
+
+    query = select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
+    if channel:
+        query = query.where(OutboxMessage.channel == channel)
+    return db.session.scalar(query) or 0
+
+
+def messages_for(participant_ids: Sequence[int]) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.participant_id.in_(participant_ids))
+            .order_by(OutboxMessage.id)
+        )
+    )
