@@ -1,0 +1,162 @@
+"""What the chat channels say, in one place, so Telegram, Rasa and the terminal chat agree.
+
+Plain words, short lines, no jargon. Functions take what varies and return text; channels
+add their own buttons. Nothing here knows about a chat library.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+# Telegram's terms set 16 as the minimum age in the UK; younger people use the web.
+TELEGRAM_MIN_AGE = 16
+CHILDLINE = "Childline: call 0800 1111 (free, any time) or chat at childline.org.uk"
+EMERGENCY = "If you are in danger right now, call 999."
+
+WELCOME = (
+    "Hi! I'm Youth Voice. 👋\n"
+    "I help you have your say on plans for your area, and tell you what changed."
+)
+WHO_SEES_WHAT = (
+    "We never ask your name. Council staff read your answers, but they can't see who you "
+    "are. Read more: {privacy_url}"
+)
+ASK_AGE_BAND = "How old are you? (You can skip this.)"
+ASK_AREA = (
+    "Which area do you live in? Type your ward or the first part of your postcode, "
+    "like ST4. (You can skip this.)"
+)
+ASK_UPDATES = (
+    "Do you want a message when results are out and when something changes because of "
+    "what you said? You can stop any time with /stop."
+)
+UPDATES_ON = "Done: I'll message you when there's news. Send /stop to turn this off."
+UPDATES_OFF = "OK, no messages. You can still take part any time."
+STOPPED = "Done. I won't send you any more updates."
+PREFER_NOT_TO_SAY = "Prefer not to say"
+SKIP = "Skip"
+DONE = "Done"
+BACK = "Back"
+YES = "Yes please"
+NO = "No thanks"
+
+NONE_OPEN = "There's nothing open to answer right now. Try again soon!"
+PICK_ONE = "Here's what you can have your say on now. Pick one:"
+READ_ORIGINAL = "Read the original"
+START_ANSWERING = "Answer the questions"
+NOT_FOUND = "I can't find that one. It may have closed. Send /consultations to see what's open."
+CLOSED = "Sorry, that one has closed, so I can't save answers to it any more."
+SAVED = "Saved ✅"
+CHANGED = "Changed ✅"
+REQUIRED = "This one needs an answer."
+SKIPPED = "Skipped."
+TEXT_TOO_LONG = "That's a bit long. Please keep it under {limit} characters and send it again."
+EMPTY_TEXT = "I didn't get any words there. Type your answer, or press Skip."
+EMOJI_ONLY = "Emojis are great, but I need some words too. Type your answer, or press Skip."
+PRESS_A_BUTTON = "Please use the buttons under the question to answer."
+STALE_BUTTON = "That button is out of date. Here's where you are now:"
+BACKEND_DOWN = "Sorry, something went wrong on our side. Please try again in a minute."
+PRIVATE_ONLY = "I only chat one to one. Message me directly to have your say."
+UNKNOWN = "I'm not sure what you mean. Here's what I can do:"
+DEFINE_USAGE = "Send /define and a word, like: /define consultation"
+DEFINE_UNKNOWN = "I don't have an explanation for “{word}” yet. Sorry!"
+
+FORGET_ASK = (
+    "This deletes your answers and everything we hold about you. Results already "
+    "published stay, but nothing in them points to you. Are you sure?"
+)
+FORGET_YES = "Yes, delete it all"
+FORGET_NO = "No, keep it"
+FORGOTTEN = "Done. Everything about you has been deleted. Send /start if you want to come back."
+NOT_FORGOTTEN = "OK, nothing was deleted."
+
+HELP = (
+    "Here's what I can do:\n"
+    "/consultations – see what's open and have your say\n"
+    "/define WORD – explain a word\n"
+    "/privacy – who sees what\n"
+    "/stop – stop updates\n"
+    "/forgetme – delete everything about you\n"
+    "/help – this list"
+)
+
+PRIVACY = (
+    "Your privacy, in plain words:\n"
+    "• We never ask your name. We keep a scrambled code instead of your chat account.\n"
+    "• Age and area are optional, and you can say “prefer not to say”.\n"
+    "• Results never single you out: groups smaller than 5 people are hidden.\n"
+    "• Staff read what you write, so please don't put names, phone numbers or addresses in it.\n"
+    "• Messages from us are off unless you turn them on. /stop turns them off.\n"
+    "• /forgetme deletes everything about you.\n"
+    f"• You need to be {TELEGRAM_MIN_AGE} or over to use Telegram. If you're younger, use "
+    "the website instead: {web_url}\n"
+    "Full details: {privacy_url}"
+)
+
+SAFEGUARDING = (
+    "Thank you for telling us. It sounds like things might be really hard right now. "
+    "You don't have to deal with this alone.\n"
+    f"{CHILDLINE}\n{EMERGENCY}\n"
+    "A trained adult who looks after young people's safety will read what you wrote."
+)
+HATE_REPORTING = (
+    "If you've seen or been through a hate incident, you can report it (even without "
+    "giving your name): https://www.report-it.org.uk"
+)
+
+
+def question_header(number: int, total: int, prompt: str) -> str:
+    return f"Question {number} of {total}\n{prompt}"
+
+
+def scale_hint(min_label: str, max_label: str) -> str:
+    return f"1 = {min_label} … 5 = {max_label}"
+
+
+def multiple_choice_hint() -> str:
+    return f"Tap all that fit, then press {DONE}."
+
+
+def summary(lines: list[tuple[str, str]], feedback_due: date | None) -> str:
+    """What the young person said, and when they will hear what changed."""
+    said = "\n".join(f"• {prompt}\n  {answer}" for prompt, answer in lines)
+    due = (
+        f"We've promised to tell you what changed by {feedback_due.strftime('%-d %B %Y')}."
+        if feedback_due
+        else "We'll tell you what changed once it's decided."
+    )
+    return (
+        f"Thanks! Here's what you said:\n{said}\n\n{due}\nYou can change an answer until it closes."
+    )
+
+
+def results_out(youth_title: str, respondents: int, link: str) -> str:
+    return (
+        f"📣 Results are out for “{youth_title}”. {respondents} young people took part. "
+        f"See what they said: {link}"
+    )
+
+
+def chunks(text: str, limit: int = 4000) -> list[str]:
+    """Split text into messages under a channel's size limit, at paragraph or line breaks."""
+    out: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        piece = paragraph.strip()
+        if not piece:
+            continue
+        candidate = f"{current}\n\n{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            out.append(current)
+        while len(piece) > limit:
+            cut = piece.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            out.append(piece[:cut].rstrip())
+            piece = piece[cut:].lstrip()
+        current = piece
+    if current:
+        out.append(current)
+    return out
