@@ -13,7 +13,10 @@ from sqlalchemy.engine import Engine
 from webapp.config import from_environment
 from webapp.extensions import csrf, db, migrate
 
-MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+# A container installs the app as a wheel and points this at its copy of migrations/.
+MIGRATIONS = os.environ.get("YOUTHVOICE_MIGRATIONS") or str(
+    Path(__file__).resolve().parent.parent / "migrations"
+)
 
 
 def _engine_options(config: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import consultations.models
     import consultations.staff_models  # noqa: F401
     import feedback.models  # noqa: F401
-    from webapp import api, cli, errors, staff, youth
+    from webapp import api, cli, errors, ops, staff, youth
     from webapp.rendering import register_filters
 
     app.register_blueprint(youth.bp)
@@ -96,8 +99,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_filters(app)
     cli.register(app)
 
-    @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
+    ops.init_app(app)
     return app

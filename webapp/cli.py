@@ -63,10 +63,12 @@ def load_demo() -> None:
     """Load six demo consultations with synthetic answers (once; marked as demo)."""
     if demo.demo_loaded():
         click.echo("Demo data is already loaded.")
-        return
-    key = current_app.config["PSEUDONYM_KEY"]
-    saved = in_transaction(lambda: demo.load_demo(now=datetime.now(UTC), key=key))
-    click.echo(f"Loaded {len(demo.DEMO_CONSULTATIONS)} demo consultations with {saved} answers.")
+    else:
+        key = current_app.config["PSEUDONYM_KEY"]
+        saved = in_transaction(lambda: demo.load_demo(now=datetime.now(UTC), key=key))
+        count = len(demo.DEMO_CONSULTATIONS)
+        click.echo(f"Loaded {count} demo consultations with {saved} answers.")
+    # Accounts missing from an earlier demo (a new role, or a deleted account) are made now.
     staff = in_transaction(lambda: demo.create_demo_staff(now=datetime.now(UTC)))
     if staff:
         # Random each time and shown only here: no password is ever written in the repository.
@@ -106,9 +108,27 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Created {user.email} ({user.role.label}).")
 
 
+@click.command("doctor")
+@with_appcontext
+def doctor() -> None:
+    """Check the configuration (database, migrations, secrets, tokens, Redis, email)."""
+    from webapp.doctor import run_checks
+
+    failed = 0
+    for check in run_checks():
+        mark = "ok  " if check.ok else ("warn" if check.warning_only else "FAIL")
+        click.echo(f"[{mark}] {check.name}: {check.detail}")
+        if not check.ok and check.fix:
+            click.echo(f"       → {check.fix}")
+        failed += not check.ok and not check.warning_only
+    if failed:
+        raise click.ClickException(f"{failed} problem(s) to fix before going live.")
+    click.echo("Nothing blocks running. Warnings are worth fixing for a council deployment.")
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
-    for command in (serve, init_db, load_demo, create_user):
+    for command in (serve, init_db, load_demo, create_user, doctor):
         app.cli.add_command(command)
 
 

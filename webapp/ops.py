@@ -1,0 +1,196 @@
+"""What operators watch: liveness, readiness, Prometheus metrics and request logs.
+
+Metrics are counted from the database when scraped, so they are the same whichever web
+process answers and include what delivery workers did. Logs name the route pattern, never
+the path or query string: a path can carry a consultation code and a query a chat id.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import func, select, text
+
+from consultations.db import db
+from consultations.models import Consultation, Participant, Question
+from feedback.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger("youthvoice.request")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors; extra fields come from ``extra=``."""
+
+    FIELDS = ("event", "method", "route", "status", "ms")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in self.FIELDS:
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+def configure_logging(app: Flask) -> None:
+    """Send the app's logs to stderr once, as JSON (``LOG_FORMAT=json``) or plain text."""
+    root = logging.getLogger("youthvoice")
+    if root.handlers:
+        return
+    handler = logging.StreamHandler()
+    if app.config.get("LOG_FORMAT") == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    root.propagate = False
+
+
+def _start_timer() -> None:
+    g.request_started = time.perf_counter()
+
+
+def _log_request(response: Response) -> Response:
+    started = g.pop("request_started", None)
+    if started is not None and request.endpoint not in {"healthz", "readyz", "metrics"}:
+        route = request.url_rule.rule if request.url_rule else "(no route)"
+        ms = round((time.perf_counter() - started) * 1000, 1)
+        log.info(
+            "%s %s %s %sms",
+            request.method,
+            route,
+            response.status_code,
+            ms,
+            extra={
+                "event": "request",
+                "method": request.method,
+                "route": route,
+                "status": response.status_code,
+                "ms": ms,
+            },
+        )
+    return response
+
+
+def migrations_at_head() -> tuple[bool, str]:
+    """Whether the database schema is the newest the code knows, and the two revisions."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(current_app.extensions["migrate"].directory)
+    heads = set(script.get_heads())
+    with db.engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current == heads, f"database at {sorted(current) or 'nothing'}, code at {sorted(heads)}"
+
+
+def readyz() -> tuple[dict[str, Any], int]:
+    """Ready for traffic: the database answers and its schema is at the newest migration."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        at_head, detail = migrations_at_head()
+    except Exception:  # any failure to reach the database means "not ready", never a 500
+        current_app.logger.warning("readiness check: database unreachable")
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    if not at_head:
+        return {"status": "unavailable", "database": "ok", "migrations": detail}, 503
+    return {"status": "ready", "database": "ok", "migrations": "at head"}, 200
+
+
+class DatabaseCollector:
+    """Gauges read from the database at scrape time."""
+
+    def collect(self) -> Any:
+        session = db.session
+        consultations = GaugeMetricFamily(
+            "youthvoice_consultations", "Consultations by status", labels=["status"]
+        )
+        for status, count in session.execute(
+            select(Consultation.status, func.count()).group_by(Consultation.status)
+        ):
+            consultations.add_metric([status.value], count)
+        yield consultations
+        yield GaugeMetricFamily(
+            "youthvoice_participants",
+            "Pseudonymous participants",
+            value=session.scalar(select(func.count()).select_from(Participant)) or 0,
+        )
+        yield GaugeMetricFamily(
+            "youthvoice_answers",
+            "Answers stored (one per participant per question)",
+            value=session.scalar(select(func.coalesce(func.sum(Question.answer_count), 0))) or 0,
+        )
+        outbox = GaugeMetricFamily(
+            "youthvoice_outbox_messages",
+            "Outbox messages by channel and status (sent = delivered)",
+            labels=["channel", "status"],
+        )
+        for channel, status, count in session.execute(
+            select(OutboxMessage.channel, OutboxMessage.status, func.count()).group_by(
+                OutboxMessage.channel, OutboxMessage.status
+            )
+        ):
+            outbox.add_metric([channel, status.value], count)
+        yield outbox
+        oldest = GaugeMetricFamily(
+            "youthvoice_outbox_oldest_pending_seconds",
+            "Age of the oldest message still waiting, per channel (queue lag)",
+            labels=["channel"],
+        )
+        now = datetime.now(UTC)
+        for channel, first in session.execute(
+            select(OutboxMessage.channel, func.min(OutboxMessage.created_at))
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .group_by(OutboxMessage.channel)
+        ):
+            if isinstance(first, str):  # SQLite returns the raw text from an aggregate
+                first = datetime.fromisoformat(first)
+            if first.tzinfo is None:
+                first = first.replace(tzinfo=UTC)
+            oldest.add_metric([channel], max(0.0, (now - first).total_seconds()))
+        yield oldest
+        for extra in current_app.extensions.get("youthvoice_metrics", []):
+            yield from extra(session)
+
+
+def metrics() -> Response:
+    token = current_app.config.get("METRICS_TOKEN") or ""
+    if token:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), token):
+            return Response("metrics need 'Authorization: Bearer <METRICS_TOKEN>'\n", 401)
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(DatabaseCollector())
+    body = generate_latest(registry)
+    db.session.rollback()
+    return Response(body, mimetype="text/plain; version=0.0.4")
+
+
+def init_app(app: Flask) -> None:
+    configure_logging(app)
+    app.before_request(_start_timer)
+    app.after_request(_log_request)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        """Alive: the process answers (used by container health checks)."""
+        return {"status": "ok"}
+
+    app.add_url_rule("/readyz", "readyz", readyz)
+    app.add_url_rule("/metrics", "metrics", metrics)
