@@ -71,10 +71,10 @@ def create_user(
     return user
 
 
-def user_by_id(user_id: int) -> User | None:
-    """The active account with this id, for the session loader."""
+def user_by_id(user_id: int, *, include_inactive: bool = False) -> User | None:
+    """The account with this id; by default only an active one (for the session loader)."""
     user = db.session.get(User, user_id)
-    return user if user is not None and user.active else None
+    return user if user is not None and (user.active or include_inactive) else None
 
 
 def users() -> list[User]:
@@ -126,3 +126,41 @@ def sign_in(email: str, password: str, *, address: str, now: datetime) -> User |
     )
     audit.record(user, "signed_in", "user", user.id, now=now)
     return user
+
+
+def change_account(
+    actor: User, user: User, *, role: Role | str, active: bool, now: datetime
+) -> None:
+    """Change an account's role or switch it off; the console always keeps an active admin."""
+    try:
+        role = Role(role)
+    except ValueError:
+        names = ", ".join(r.value for r in Role)
+        raise InvalidAnswer(f"Choose one of the roles: {names}.") from None
+    if user.id == actor.id and (role is not user.role or not active):
+        raise InvalidAnswer("You cannot change your own role or switch off your own account.")
+    losing_admin = (
+        user.role is Role.ADMIN and user.active and (role is not Role.ADMIN or not active)
+    )
+    if losing_admin:
+        admins = db.session.scalar(
+            select(func.count()).where(User.role == Role.ADMIN, User.active.is_(True))
+        )
+        if (admins or 0) <= 1:
+            raise InvalidAnswer("Keep at least one active admin.")
+    if role is not user.role:
+        audit.record(
+            actor,
+            "user_role_changed",
+            "user",
+            user.id,
+            now=now,
+            detail=f"{user.role.value} → {role.value}",
+        )
+        user.role = role
+    if active != user.active:
+        audit.record(
+            actor, "user_reactivated" if active else "user_deactivated", "user", user.id, now=now
+        )
+        user.active = active
+    db.session.flush()

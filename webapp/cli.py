@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import WSGIRequestHandler
 
 from consultations import accounts, demo, readability, services
 from consultations.db import in_transaction
@@ -34,6 +35,11 @@ def main() -> None:
     """Youth Voice: consultations young people can read, and answers from every channel."""
 
 
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -43,7 +49,11 @@ def serve(host: str, port: int) -> None:
     click.echo(f"Youth Voice is running: open http://{host}:{port}/ (Ctrl+C to stop)")
     from werkzeug.serving import run_simple
 
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    # The app logs every request by route pattern; the development server's own access log
+    # would print raw query strings, which can carry a chat id, so it stays quiet.
+    run_simple(
+        host, port, current_app._get_current_object(), threaded=True, request_handler=_QuietHandler
+    )
 
 
 @click.command("init-db")

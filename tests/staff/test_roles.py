@@ -22,7 +22,8 @@ def _fixtures() -> dict[str, int]:
             services.QuestionSpec(QuestionKind.FREE_TEXT, "Say more"),
         ]
     )
-    poll = polls.create_poll(make_user(Role.ADMIN), "Best snack?", ["Crisps", "Fruit"], now=now())
+    creator = make_user(Role.ADMIN)
+    poll = polls.create_poll(creator, "Best snack?", ["Crisps", "Fruit"], now=now())
     db.session.commit()
     return {
         "consultation_id": consultation.id,
@@ -32,6 +33,7 @@ def _fixtures() -> dict[str, int]:
         "answer_id": 1,
         "tag_id": 1,
         "fmt": "csv",
+        "user_id": creator.id,
     }
 
 

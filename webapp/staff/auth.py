@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import g, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from consultations import accounts, audit, authoring, polls
 from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer, SignInThrottled
+from consultations.staff_models import Role
 from webapp.staff import actor, bp, now, safe_next
-from webapp.staff.forms import EmptyForm, LoginForm, UserForm
+from webapp.staff.forms import AccountForm, EmptyForm, LoginForm, UserForm
 
 
 def _renew_session() -> None:
@@ -64,6 +65,16 @@ def dashboard() -> str:
     )
 
 
+def _users_page(form: UserForm, failed: tuple[int, AccountForm] | None = None) -> str:
+    return render_template(
+        "staff/users.html",
+        form=form,
+        users=accounts.users(),
+        roles=[(r.value, r.label) for r in Role],
+        failed=failed,
+    )
+
+
 @bp.route("/users", methods=["GET", "POST"])
 def users() -> Response | tuple[str, int]:
     form = UserForm()
@@ -86,7 +97,28 @@ def users() -> Response | tuple[str, int]:
     if request.method == "POST":
         status = 422
     form.password.data = ""
-    return render_template("staff/users.html", form=form, users=accounts.users()), status
+    return _users_page(form), status
+
+
+@bp.post("/users/<int:user_id>", endpoint="change_account")
+def change_account(user_id: int) -> Response | tuple[str, int]:
+    """Change an account's role, or switch it off (it is signed out at its next request)."""
+    user = accounts.user_by_id(user_id, include_inactive=True)
+    if user is None:
+        abort(404)
+    form = AccountForm()
+    if form.validate_on_submit():
+        try:
+            in_transaction(
+                lambda: accounts.change_account(
+                    actor(), user, role=form.role.data, active=bool(form.active.data), now=now()
+                )
+            )
+        except InvalidAnswer as error:
+            form.form_errors.append(error.detail)
+        else:
+            return redirect(url_for("staff.users"), 303)
+    return _users_page(UserForm(), failed=(user.id, form)), 422
 
 
 @bp.get("/audit")

@@ -88,6 +88,11 @@ class UserForm(FlaskForm):
     )
 
 
+class AccountForm(FlaskForm):
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in Role])
+    active = BooleanField("Can sign in")
+
+
 class ConsultationForm(FlaskForm):
     title = StringField(
         "Title (for staff)", validators=[DataRequired("Give a title."), Length(max=200)]

@@ -44,6 +44,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.reopen_poll": POLL_RUNNERS,
     "staff.export_poll": POLL_RUNNERS,
     "staff.access_codes": POLL_RUNNERS,
+    "staff.codes_required": POLL_RUNNERS,
     # Results: counts and breakdowns for everyone on the console (forum members included);
     # what young people wrote and row-level exports for officers only.
     "staff.results": RESULT_READERS,
@@ -53,6 +54,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.export": WRITERS,
     # Accounts and the audit log: administrators.
     "staff.users": frozenset({ADMIN}),
+    "staff.change_account": frozenset({ADMIN}),
     "staff.audit_log": frozenset({ADMIN}),
 }
 

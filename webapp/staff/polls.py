@@ -148,5 +148,20 @@ def access_codes_page(consultation_id: int) -> Response | tuple[str, int]:
     issued, used = access_codes.code_counts(consultation)
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "staff/codes.html", consultation=consultation, form=form, issued=issued, used=used
+        "staff/codes.html",
+        consultation=consultation,
+        form=form,
+        issued=issued,
+        used=used,
+        button=EmptyForm(),
     ), status
+
+
+@bp.post("/consultations/<int:consultation_id>/codes/required", endpoint="codes_required")
+def codes_required(consultation_id: int) -> Response:
+    """Switch the one-code-one-vote requirement on or off (codes already used stay used)."""
+    consultation = authoring.consultation_for_editing(consultation_id)
+    if EmptyForm().validate_on_submit():
+        wanted = request.form.get("required") == "1"
+        in_transaction(lambda: access_codes.set_required(actor(), consultation, wanted, now=now()))
+    return redirect(url_for("staff.access_codes", consultation_id=consultation.id), 303)
