@@ -1,4 +1,4 @@
-"""Closing the loop: "you said, we did" outcomes, their progress, quotes and forum recommendations."""
+"""Closing the loop: "you said, we did", its progress, quotes and forum recommendations."""
 
 from __future__ import annotations
 
@@ -106,9 +106,7 @@ class PublishedQuote(db.Model):
     __tablename__ = "published_quote"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(
-        ForeignKey("answer.id", ondelete="CASCADE"), unique=True
-    )
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), unique=True)
     consultation_id: Mapped[int] = mapped_column(
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
@@ -145,9 +143,8 @@ class LspResponse(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"accepted": "Accepted", "partly": "Partly accepted", "not_accepted": "Not accepted"}[
-            self.value
-        ]
+        labels = {"accepted": "Accepted", "partly": "Partly accepted"}
+        return labels.get(self.value, "Not accepted")
 
 
 class RecommendationCitation(db.Model):
@@ -213,4 +210,3 @@ class RecommendationVote(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="votes")
-
