@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from consultations import accounts, audit, authoring, polls
 from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer, SignInThrottled
+from feedback import outcomes
 from webapp.staff import actor, bp, now, safe_next
 from webapp.staff.forms import EmptyForm, LoginForm, UserForm
 
@@ -61,6 +62,7 @@ def dashboard() -> str:
         "staff/dashboard.html",
         consultations=[c for c in authoring.consultations_for_staff() if not c.is_live_poll],
         polls=polls.polls()[:5],
+        overdue={e.consultation.id for e in outcomes.overdue(now())},
     )
 
 
