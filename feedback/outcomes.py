@@ -95,7 +95,7 @@ def _clean(text: str | None, *, limit: int, what: str, required: bool = True) ->
 
 
 def save_you_said(
-    actor: User, consultation: Consultation, you_said: str, *, now: datetime
+    actor: User | None, consultation: Consultation, you_said: str, *, now: datetime
 ) -> Outcome:
     """Write (or rewrite) the plain summary of what young people said."""
     if not is_finished(consultation, now):
@@ -171,7 +171,7 @@ def add_we_did(
 
 
 def update_status(
-    actor: User,
+    actor: User | None,
     item: WeDidItem,
     *,
     status: str | WeDidStatus,
@@ -204,7 +204,7 @@ def update_status(
 
 
 def publish_feedback(
-    actor: User, consultation: Consultation, *, now: datetime, link: str | None = None
+    actor: User | None, consultation: Consultation, *, now: datetime, link: str | None = None
 ) -> int:
     """Publish "you said, we did" and queue a personal receipt for everyone who opted in.
 
@@ -220,7 +220,7 @@ def publish_feedback(
     if not items:
         raise IllegalTransition("Add at least one “we did” item before publishing.")
     outcome.published_at = now
-    outcome.published_by_id = actor.id
+    outcome.published_by_id = actor.id if actor else None
     db.session.flush()
     audit.record(actor, "published_feedback", "consultation", consultation.id, now=now)
     text = receipt_text(consultation, outcome, items)

@@ -50,4 +50,12 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW", "10")),
         "SMALL_GROUP_THRESHOLD": int(env.get("YOUTHVOICE_SMALL_GROUP_THRESHOLD", "5")),
         "TIMEZONE": env.get("YOUTHVOICE_TIMEZONE", "Europe/London"),
+        # The daily digest is mailed only when SMTP_HOST is set; otherwise it is printed.
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_FROM": env.get("SMTP_FROM", ""),
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "0") == "1",
+        "DIGEST_TO": env.get("YOUTHVOICE_DIGEST_TO", ""),
     }

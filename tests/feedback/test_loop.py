@@ -1,15 +1,15 @@
-"""Publishing "you said, we did": receipts, later news, overdue on the right day, the forum's flow."""
+"""Publishing "you said, we did": receipts, later news, the overdue day, the forum's flow."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from consultations.db import db
-from consultations.models import Answer
 from consultations.errors import IllegalTransition, InvalidAnswer, NotAllowed
+from consultations.models import Answer
 from consultations.staff_models import AuditEntry, Role
 from feedback import digest, forum, outcomes
 from feedback.loop_models import LspResponse, RecommendationStatus, WeDidStatus
