@@ -164,7 +164,7 @@ def report_command(slug: str | None, period: str | None, fmt: str, out: str | No
         raise click.ClickException(error.detail) from None
     target = out or reports.filename(made, fmt, slug)
     if target == "-":
-        click.get_binary_stream("stdout").write(body)
+        click.echo(body, nl=False)
         return
     Path(target).write_bytes(body)
     click.echo(f"Wrote {target} ({len(body)} bytes).")

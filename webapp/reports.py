@@ -51,14 +51,24 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"the report does not load outside resources ({url[:40]})")
 
 
+def _painted(svg: str) -> str:
+    # WeasyPrint paints SVG from presentation attributes, not from the page's CSS classes.
+    return (
+        svg.replace('class="track"', 'class="track" fill="#e8eef1"')
+        .replace('class="bar"', 'class="bar" fill="#0b6e75"')
+        .replace('class="label"', 'class="label" font-size="15"')
+        .replace('class="value"', 'class="value" font-size="15"')
+    )
+
+
 def _charts(report: lsp.Report) -> dict[tuple[int, int], str]:
     drawn: dict[tuple[int, int], str] = {}
     for ci, section in enumerate(report.consultations):
         for qi, question in enumerate(section.questions):
             if question.options:
                 bars = [charts.Bar(o.label, o.count, o.percent) for o in question.options]
-                drawn[(ci, qi)] = charts.bar_chart(
-                    bars, title=question.prompt, chart_id=f"c{ci}q{qi}"
+                drawn[(ci, qi)] = _painted(
+                    charts.bar_chart(bars, title=question.prompt, chart_id=f"c{ci}q{qi}")
                 )
     return drawn
 
