@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 from datetime import timedelta
 
 import pytest
@@ -285,9 +286,15 @@ def _crowd_for_report():  # type: ignore[no-untyped-def]
     return crowd
 
 
-def test_pdf_report_renders_with_small_groups_suppressed(app, client):
+def test_pdf_report_renders_with_small_groups_suppressed(app, client, monkeypatch):
     crowd = _crowd_for_report()
     _officer(client)
+
+    def no_network(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the report must not reach the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
     form = client.get("/staff/reports")
     assert form.status_code == 200
     response = client.get(
