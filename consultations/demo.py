@@ -48,9 +48,14 @@ def demo_loaded() -> bool:
 
 
 def load_demo(*, now: datetime, key: bytes, participants: int = 80, seed: int = 2026) -> int:
-    """Create the demo consultations and answers; returns how many answers were saved."""
+    """Create the demo consultations and answers; returns how many answers were saved.
+
+    Besides the open ones, two have closed: one with its "you said, we did" published, one
+    whose feedback is late, so the public board and the tracker have something to show.
+    """
     rng = random.Random(seed)  # noqa: S311 - synthetic demo answers, not secrets
     consultations = [_create(spec, now=now) for spec in DEMO_CONSULTATIONS]
+    closed = [(_create_closed(spec, now=now), spec) for spec in CLOSED_DEMOS]
     saved = 0
     for n in range(participants):
         person = services.participant_for("demo", f"demo-{n}", key=key, is_demo=True)
@@ -60,7 +65,71 @@ def load_demo(*, now: datetime, key: bytes, participants: int = 80, seed: int = 
         for consultation in consultations:
             if rng.random() < 0.7:
                 saved += _answer_randomly(consultation, person, rng, now=now)
+        for consultation, spec in closed:
+            if rng.random() < 0.6:
+                answered = now - timedelta(weeks=spec["closed_weeks_ago"] + 2)
+                saved += _answer_randomly(consultation, person, rng, now=answered)
+    for consultation, spec in closed:
+        services.close_consultation(
+            consultation, now=now - timedelta(weeks=spec["closed_weeks_ago"])
+        )
+        if spec.get("feedback"):
+            _publish_demo_feedback(consultation, spec["feedback"], now=now)
     return saved
+
+
+def _create_closed(spec: dict[str, Any], *, now: datetime) -> Consultation:
+    weeks = spec["closed_weeks_ago"]
+    consultation = Consultation(
+        slug=spec["slug"],
+        title=spec["title"],
+        original_text=spec["original_text"],
+        source_document="Sticking Together",
+        source_organisation="Stoke-on-Trent City Council",
+        youth_title=spec["youth_title"],
+        youth_summary=spec["youth_summary"],
+        theme=services.theme_by_key(spec["theme"]),
+        closes_at=now - timedelta(weeks=weeks),
+        is_demo=True,
+    )
+    db.session.add(consultation)
+    for q in spec["questions"]:
+        services.add_question(
+            consultation,
+            services.QuestionSpec(
+                kind=QuestionKind(q["kind"]),
+                prompt=q["prompt"],
+                options=q.get("options", []),
+                scale_min_label=q.get("scale_min_label", ""),
+                scale_max_label=q.get("scale_max_label", ""),
+            ),
+        )
+    services.open_consultation(consultation, now=now - timedelta(weeks=weeks + 4))
+    return consultation
+
+
+def _publish_demo_feedback(
+    consultation: Consultation, feedback: dict[str, Any], *, now: datetime
+) -> None:
+    # Imported here: the feedback package builds on consultations, not the other way round.
+    from feedback import outcomes
+
+    published = now - timedelta(weeks=1)
+    outcomes.save_you_said(None, consultation, feedback["you_said"], now=published)
+    for action, partner, status, reason in feedback["we_did"]:
+        item = outcomes.add_we_did(
+            None,
+            consultation,
+            action=action,
+            partner=partner,
+            reason=reason if status == "not_possible" else "",
+            status="planned" if status != "not_possible" else status,
+            due_date=(now + timedelta(weeks=6)).date(),
+            now=published,
+        )
+        if status not in ("planned", "not_possible"):
+            outcomes.update_status(None, item, status=status, note=reason, now=now)
+    outcomes.publish_feedback(None, consultation, now=published)
 
 
 def _create(spec: dict[str, Any], *, now: datetime) -> Consultation:
@@ -115,6 +184,93 @@ def _answer_randomly(
         elif rng.random() < 0.4:
             answers.append(services.AnswerInput(q.id, text=rng.choice(DEMO_VIEWS)))
     return services.submit_answers(consultation, person, answers, channel="demo", now=now)
+
+
+CLOSED_DEMOS: list[dict[str, Any]] = [
+    {
+        "slug": "a-place-to-meet-after-school",
+        "theme": "young_people",
+        "title": "Youth provision in the evenings",
+        "original_text": (
+            "We will listen to young people's views and provide them with support to address "
+            "what matters to them."
+        ),
+        "youth_title": "A place to meet after school",
+        "youth_summary": (
+            "The council runs youth clubs. Some close at six. We want to know when you would "
+            "use them. Tell us what you would like to do there."
+        ),
+        "closed_weeks_ago": 3,
+        "questions": [
+            {
+                "kind": "single_choice",
+                "prompt": "When would you go to a youth club?",
+                "options": ["After school", "Friday night", "Saturday", "I would not go"],
+            },
+            {
+                "kind": "multiple_choice",
+                "prompt": "What would you do there?",
+                "options": ["Sport", "Music", "Gaming", "Just hang out"],
+            },
+            {"kind": "free_text", "prompt": "Anything else we should know?"},
+        ],
+        "feedback": {
+            "you_said": (
+                "Most of you said you would go after school or on Friday nights. "
+                "Sport and just hanging out were picked the most. "
+                "Many of you said clubs close too early."
+            ),
+            "we_did": [
+                (
+                    "Hanley youth club now stays open until 9pm on Fridays",
+                    "Youth Service",
+                    "done",
+                    "Open from this month.",
+                ),
+                (
+                    "A sports session after school at Fenton",
+                    "Leisure Trust",
+                    "in_progress",
+                    "Coaches are being trained.",
+                ),
+                (
+                    "Free late buses home from every club",
+                    "Bus operator",
+                    "not_possible",
+                    "There is no money for extra buses this year. We will ask again next year.",
+                ),
+            ],
+        },
+    },
+    {
+        "slug": "your-say-on-local-parks",
+        "theme": "engagement",
+        "title": "Community spaces and parks",
+        "original_text": (
+            "We will open up contacts between communities and work with them to build trust by "
+            "showing how to consult, interact and feedback."
+        ),
+        "youth_title": "Your say on local parks",
+        "youth_summary": (
+            "Parks are for everyone. We want to make them better for young people. "
+            "Tell us what would make you use your park more."
+        ),
+        "closed_weeks_ago": 10,
+        "questions": [
+            {
+                "kind": "single_choice",
+                "prompt": "What would make you use your park more?",
+                "options": ["Better lights", "Places to sit", "Sports courts", "Free wifi"],
+            },
+            {
+                "kind": "scale",
+                "prompt": "How safe do you feel in your park?",
+                "scale_min_label": "Not safe",
+                "scale_max_label": "Very safe",
+            },
+        ],
+    },
+]
 
 
 DEMO_STAFF = [

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from consultations import queries
 from consultations.db import db
 from consultations.models import Answer, Consultation, ConsultationStatus, Participant
+from feedback import outcomes
 from tests.helpers import now
 from webapp.cli import main
 
@@ -47,14 +48,15 @@ def test_check_text_says_plainly_when_the_file_is_missing(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_demo_loads_six_open_consultations_with_answers_once(app):
+def test_demo_loads_six_open_and_two_closed_consultations_with_answers_once(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     again = runner.invoke(args=["demo"])
     assert "already loaded" in again.output
-    demos = list(db.session.scalars(select(Consultation).where(Consultation.is_demo)))
-    assert len(demos) == 6
+    every_demo = list(db.session.scalars(select(Consultation).where(Consultation.is_demo)))
+    assert len(every_demo) == 8
+    demos = [c for c in every_demo if c.status is ConsultationStatus.OPEN]
     assert {c.theme.key for c in demos} == {
         "tensions",
         "disadvantage",
@@ -75,3 +77,8 @@ def test_demo_loads_six_open_consultations_with_answers_once(app):
         for result_ in queries.results(c):
             counted = sum(o.count for o in result_.options)
             assert counted >= result_.answers if result_.options else True
+    # One closed with feedback published, one whose feedback is late: the board is not empty.
+    entries = {e.consultation.slug: e for e in outcomes.board(now())}
+    assert entries["a-place-to-meet-after-school"].published
+    assert len(entries["a-place-to-meet-after-school"].items) == 3
+    assert entries["your-say-on-local-parks"].overdue

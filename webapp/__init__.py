@@ -87,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Every table is known before create_all (tests) and Alembic look at the metadata.
     import consultations.models
     import consultations.staff_models  # noqa: F401
+    import feedback.loop_models
     import feedback.models  # noqa: F401
     from webapp import api, cli, errors, ops, staff, youth
     from webapp.rendering import register_filters

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,9 +14,12 @@ from werkzeug.serving import WSGIRequestHandler
 
 from consultations import accounts, demo, readability, services
 from consultations.db import in_transaction
-from consultations.errors import InvalidAnswer
+from consultations.errors import DomainError, InvalidAnswer
 from consultations.glossary import default_terms
 from consultations.staff_models import Role
+from feedback import digest
+from feedback import report as lsp
+from webapp import reports
 
 
 def _create_app() -> Flask:
@@ -70,13 +74,13 @@ def init_db() -> None:
 @click.command("demo")
 @with_appcontext
 def load_demo() -> None:
-    """Load six demo consultations with synthetic answers (once; marked as demo)."""
+    """Load demo consultations (six open, two closed) with synthetic answers, once."""
     if demo.demo_loaded():
         click.echo("Demo data is already loaded.")
     else:
         key = current_app.config["PSEUDONYM_KEY"]
         saved = in_transaction(lambda: demo.load_demo(now=datetime.now(UTC), key=key))
-        count = len(demo.DEMO_CONSULTATIONS)
+        count = len(demo.DEMO_CONSULTATIONS) + len(demo.CLOSED_DEMOS)
         click.echo(f"Loaded {count} demo consultations with {saved} answers.")
     # Accounts missing from an earlier demo (a new role, or a deleted account) are made now.
     staff = in_transaction(lambda: demo.create_demo_staff(now=datetime.now(UTC)))
@@ -136,9 +140,76 @@ def doctor() -> None:
     click.echo("Nothing blocks running. Warnings are worth fixing for a council deployment.")
 
 
+@click.command("digest")
+@with_appcontext
+@click.option("--no-mail", is_flag=True, help="Only print it, even when SMTP is configured.")
+def digest_command(no_mail: bool) -> None:
+    """Print the officers' daily digest; mail it too when SMTP_HOST is set."""
+    config = current_app.config
+    text = digest.digest_text(datetime.now(UTC), base_url=config["PUBLIC_URL"])
+    click.echo(text, nl=False)
+    if no_mail or not config.get("SMTP_HOST"):
+        return
+    to = [a.strip() for a in config.get("DIGEST_TO", "").split(",") if a.strip()]
+    to = to or digest.officer_addresses()
+    if not to:
+        raise click.ClickException("SMTP is configured but there is nobody to send the digest to.")
+    settings = digest.MailSettings(
+        host=config["SMTP_HOST"],
+        port=int(config.get("SMTP_PORT", 25)),
+        sender=config.get("SMTP_FROM") or "youthvoice@localhost",
+        username=config.get("SMTP_USERNAME", ""),
+        password=config.get("SMTP_PASSWORD", ""),
+        starttls=bool(config.get("SMTP_STARTTLS")),
+    )
+    try:
+        digest.send_mail(settings, to, "Youth Voice daily digest", text)
+    except (OSError, smtplib.SMTPException) as error:
+        raise click.ClickException(f"Could not send the digest: {error}") from None
+    click.echo(f"Sent to {len(to)} {'address' if len(to) == 1 else 'addresses'}.", err=True)
+
+
+@click.command("report")
+@with_appcontext
+@click.option("--consultation", "slug", help="The slug of one consultation.")
+@click.option("--period", help="FROM..TO, for example 2026-01-01..2026-03-31 (both included).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["pdf", "csv", "json"]), default="pdf", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Where to write it (default: a file named after the report; '-' for standard output).",
+)
+def report_command(slug: str | None, period: str | None, fmt: str, out: str | None) -> None:
+    """Make the report to the Local Strategic Partnership as PDF, CSV or JSON."""
+    if bool(slug) == bool(period):
+        raise click.UsageError("Give either --consultation SLUG or --period FROM..TO.")
+    try:
+        span = lsp.parse_period(period) if period else None
+        made = reports.build(slug=slug, period=span, now=datetime.now(UTC))
+        body = reports.render(made, fmt)
+    except DomainError as error:
+        raise click.ClickException(error.detail) from None
+    target = out or reports.filename(made, fmt, slug)
+    if target == "-":
+        click.echo(body, nl=False)
+        return
+    Path(target).write_bytes(body)
+    click.echo(f"Wrote {target} ({len(body)} bytes).")
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
-    for command in (serve, init_db, load_demo, create_user, doctor):
+    for command in (
+        serve,
+        init_db,
+        load_demo,
+        create_user,
+        doctor,
+        digest_command,
+        report_command,
+    ):
         app.cli.add_command(command)
 
 

@@ -54,4 +54,12 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         "REDIS_URL": env.get("REDIS_URL", ""),
+        # The daily digest is mailed only when SMTP_HOST is set; otherwise it is printed.
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_FROM": env.get("SMTP_FROM", ""),
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "0") == "1",
+        "DIGEST_TO": env.get("YOUTHVOICE_DIGEST_TO", ""),
     }

@@ -191,18 +191,18 @@ def _redis() -> list[Check]:
 
 
 def _smtp() -> list[Check]:
-    host = os.environ.get("SMTP_HOST", "")
+    host = current_app.config.get("SMTP_HOST", "")
     if not host:
         return [
             Check(
                 "email (SMTP)",
                 True,
                 "not configured: safeguarding alerts and digests show on the staff dashboard only",
-                "Set SMTP_HOST (and SMTP_PORT, SMTP_USER, SMTP_PASSWORD) to email them too.",
+                "Set SMTP_HOST (and SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD) to email them too.",
                 warning_only=True,
             )
         ]
-    port = int(os.environ.get("SMTP_PORT", "25"))
+    port = int(current_app.config.get("SMTP_PORT", 25))
     try:
         with smtplib.SMTP(host, port, timeout=5) as smtp:
             code, _ = smtp.noop()

@@ -30,7 +30,7 @@ def _wants_problem() -> bool:
 
 def _page(title: str, detail: str) -> str:
     # Staff see the console's own page, with a way back into it.
-    template = "staff/error.html" if request.blueprint == "staff" else "error.html"
+    template = "staff/error.html" if request.blueprint in ("staff", "forum") else "error.html"
     return render_template(template, title=title, detail=detail)
 
 

@@ -10,6 +10,7 @@ from consultations import polls, services
 from consultations.db import db
 from consultations.models import QuestionKind
 from consultations.staff_models import Role
+from feedback import forum, outcomes
 from tests.helpers import make_consultation, now
 from tests.staff.support import make_user, sign_in, token_from
 from webapp.staff.permissions import ENDPOINT_ROLES, PUBLIC_ENDPOINTS
@@ -24,8 +25,21 @@ def _fixtures() -> dict[str, int]:
     )
     creator = make_user(Role.ADMIN)
     poll = polls.create_poll(creator, "Best snack?", ["Crisps", "Fruit"], now=now())
+    services.close_consultation(consultation, now=now())
+    officer = make_user(Role.OFFICER)
+    item = outcomes.add_we_did(officer, consultation, action="Act", partner="Council", now=now())
+    rec = forum.draft_recommendation(
+        make_user(Role.FORUM_MEMBER),
+        title="Do it",
+        body="Because",
+        consultation_ids=[consultation.id],
+        now=now(),
+    )
     db.session.commit()
     return {
+        "item_id": item.id,
+        "recommendation_id": rec.id,
+        "quote_id": 1,
         "consultation_id": consultation.id,
         "question_id": consultation.questions[1].id,
         "poll_id": poll.id,
@@ -40,7 +54,7 @@ def _fixtures() -> dict[str, int]:
 def _staff_routes(app) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
     routes = []
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/staff"):
+        if rule.rule.startswith(("/staff", "/forum")):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 routes.append((rule.endpoint, rule.rule, method))
     return routes
@@ -50,7 +64,7 @@ def _url(rule: str, ids: dict[str, int]) -> str:
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(ids[m.group(1)]), rule)
 
 
-def test_every_staff_endpoint_is_in_the_role_table(app):
+def test_every_staff_and_forum_endpoint_is_in_the_role_table(app):
     endpoints = {endpoint for endpoint, _, _ in _staff_routes(app)}
     assert endpoints, "no staff routes found"
     assert endpoints - PUBLIC_ENDPOINTS == set(ENDPOINT_ROLES), (

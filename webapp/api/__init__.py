@@ -19,7 +19,7 @@ from webapp.errors import problem
 
 bp = Blueprint("api", __name__)
 
-PUBLIC_ENDPOINTS = {"api.openapi"}
+PUBLIC_ENDPOINTS = {"api.openapi", "api.public_outcomes", "api.public_outcome", "api.public_late"}
 
 
 def _now() -> datetime:
@@ -259,4 +259,4 @@ def openapi() -> Response:
     return jsonify(openapi_document())
 
 
-from webapp.api import participants  # noqa: E402,F401  (registers its routes on bp)
+from webapp.api import participants, public  # noqa: E402,F401  (registers its routes on bp)

@@ -157,6 +157,7 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
             **_participant_paths(),
+            **_public_paths(),
         },
         "components": {
             "securitySchemes": {
@@ -369,6 +370,79 @@ def _post(summary: str, op_id: str, body: dict[str, Any], ok: dict[str, Any]) ->
             "requestBody": body,
             "responses": {"200": ok, "401": _PROBLEM, "422": _PROBLEM},
         }
+    }
+
+
+_NO_TOKEN: list[dict[str, list[str]]] = []
+_PUBLIC_SUMMARY = {
+    "type": "object",
+    "properties": {
+        "slug": {"type": "string"},
+        "youth_title": {"type": "string"},
+        "theme": {"type": ["string", "null"]},
+        "respondents": {"type": "integer"},
+        "closes_at": {"type": ["string", "null"], "format": "date-time"},
+        "feedback_due": {"type": ["string", "null"], "format": "date"},
+        "published_at": {"type": ["string", "null"], "format": "date-time"},
+        "url": {"type": "string", "description": "The public “you said, we did” page"},
+    },
+}
+
+
+def _public_get(summary: str, op_id: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": op_id,
+            "security": _NO_TOKEN,
+            "description": (
+                "Open data: no token needed, cacheable for five minutes (Cache-Control). "
+                "Only published feedback appears; never a pseudonym or an unpublished "
+                "written answer, only quotes an officer marked for publication."
+            ),
+            "responses": {"200": _json(schema, "Published data"), "404": _PROBLEM},
+            **extra,
+        }
+    }
+
+
+def _public_paths() -> dict[str, Any]:
+    """Published results and "you said, we did", readable by anyone."""
+    detail = {
+        "allOf": [
+            _PUBLIC_SUMMARY,
+            {
+                "type": "object",
+                "properties": {
+                    "you_said": {"type": "string"},
+                    "we_did": {"type": "array", "items": {"type": "object"}},
+                    "quotes": {"type": "array", "items": {"type": "string"}},
+                    "results": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+        ]
+    }
+    late = {
+        "type": "object",
+        "properties": {"late": {"type": "array", "items": {"type": "object"}}},
+    }
+    listing = {
+        "type": "object",
+        "properties": {"outcomes": {"type": "array", "items": _PUBLIC_SUMMARY}},
+    }
+    return {
+        "/public/outcomes": _public_get(
+            "Consultations with published “you said, we did”", "listPublicOutcomes", listing
+        ),
+        "/public/outcomes/{slug}": _public_get(
+            "One consultation's published results, feedback and progress",
+            "getPublicOutcome",
+            detail,
+            parameters=[_SLUG],
+        ),
+        "/public/late": _public_get(
+            "Consultations whose promised feedback is late", "listLateFeedback", late
+        ),
     }
 
 

@@ -36,7 +36,8 @@ def safe_next(target: str | None) -> str:
     """Where to go after signing in: only back into the console, never to another site."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and parts.path.startswith("/staff"):
+        inside = parts.path.startswith(("/staff/", "/forum/")) or parts.path == "/staff"
+        if not parts.scheme and not parts.netloc and inside:
             return target
     return url_for("staff.dashboard")
 
@@ -68,6 +69,8 @@ def init_app(app: Flask) -> None:
     """Register the blueprint and Flask-Login."""
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
-    from webapp.staff import auth, editor, polls, results  # noqa: F401  (routes)
+    from webapp import forum
+    from webapp.staff import auth, editor, feedback, polls, results  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
+    app.register_blueprint(forum.bp)

@@ -10,6 +10,7 @@ from consultations import accounts, audit, authoring, polls
 from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer, SignInThrottled
 from consultations.staff_models import Role
+from feedback import outcomes
 from webapp.staff import actor, bp, now, safe_next
 from webapp.staff.forms import AccountForm, EmptyForm, LoginForm, UserForm
 
@@ -62,6 +63,7 @@ def dashboard() -> str:
         "staff/dashboard.html",
         consultations=[c for c in authoring.consultations_for_staff() if not c.is_live_poll],
         polls=polls.polls()[:5],
+        overdue={e.consultation.id for e in outcomes.overdue(now())},
     )
 
 

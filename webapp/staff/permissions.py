@@ -14,6 +14,7 @@ EVERYONE = frozenset(Role)
 WRITERS = frozenset({ADMIN, OFFICER})
 POLL_RUNNERS = frozenset({ADMIN, OFFICER, YOUTH_WORKER})
 RESULT_READERS = EVERYONE
+FORUM_READERS = frozenset({ADMIN, OFFICER, FORUM})
 
 # Pages anyone may open, signed in or not.
 PUBLIC_ENDPOINTS = frozenset({"staff.login"})
@@ -52,6 +53,25 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.tag_answer": WRITERS,
     "staff.untag_answer": WRITERS,
     "staff.export": WRITERS,
+    # "You said, we did", quotes and the partnership report: officers.
+    "staff.feedback": WRITERS,
+    "staff.add_we_did": WRITERS,
+    "staff.publish_feedback": WRITERS,
+    "staff.we_did_item": WRITERS,
+    "staff.quote_form": WRITERS,
+    "staff.quote_answer": WRITERS,
+    "staff.unquote": WRITERS,
+    "staff.reports_page": WRITERS,
+    # The youth forum: its members, with officers and administrators looking on. Members
+    # draft and vote; officers record the partnership's response.
+    "forum.home": FORUM_READERS,
+    "forum.results": FORUM_READERS,
+    "forum.tracker": FORUM_READERS,
+    "forum.recommendations": FORUM_READERS,
+    "forum.recommendation": FORUM_READERS,
+    "forum.new_recommendation": frozenset({FORUM}),
+    "forum.vote": frozenset({FORUM}),
+    "forum.respond": WRITERS,
     # Accounts and the audit log: administrators.
     "staff.users": frozenset({ADMIN}),
     "staff.change_account": frozenset({ADMIN}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -9,7 +11,8 @@ from wtforms import SelectChoice
 from consultations import authoring, charts, queries, results
 from consultations.db import in_transaction
 from consultations.errors import DomainError, NotFound
-from consultations.models import QuestionKind
+from consultations.models import Consultation, QuestionKind
+from feedback import outcomes
 from webapp.staff import actor, bp, now
 from webapp.staff.forms import BreakdownForm, EmptyForm, FreeTextFilterForm, TagForm
 from webapp.staff.permissions import WRITERS
@@ -20,11 +23,8 @@ def threshold() -> int:
     return int(current_app.config.get("SMALL_GROUP_THRESHOLD", results.SMALL_GROUP_THRESHOLD))
 
 
-@bp.get("/consultations/<int:consultation_id>/results", endpoint="results")
-def results_page(consultation_id: int) -> str:
-    consultation = authoring.consultation_for_editing(consultation_id)
-    form = BreakdownForm(request.args)
-    dimension = form.by.data if form.validate() else "age_band"
+def result_sections(consultation: Consultation, dimension: str) -> list[tuple[Any, ...]]:
+    """Each question with its totals, chart and breakdown (small groups hidden)."""
     sections = []
     for result, question in zip(queries.results(consultation), consultation.questions, strict=True):
         chart = None
@@ -34,6 +34,14 @@ def results_page(consultation_id: int) -> str:
             chart = charts.bar_chart(bars, title=result.prompt, chart_id=f"chart-{question.id}")
             breakdown = results.breakdown(question, dimension, threshold=threshold())
         sections.append((question, result, chart, breakdown))
+    return sections
+
+
+def render_results(consultation: Consultation, *, can_read_text: bool) -> str:
+    """The results page; the youth forum sees the same, without the written answers."""
+    form = BreakdownForm(request.args)
+    dimension = form.by.data if form.validate() else "age_band"
+    sections = result_sections(consultation, dimension)
     days = results.trend(consultation)
     return render_template(
         "staff/results.html",
@@ -44,8 +52,14 @@ def results_page(consultation_id: int) -> str:
         days=days,
         day_chart=charts.day_chart(days, title="Answers per day", chart_id="trend"),
         threshold=threshold(),
-        can_read_text=actor().role in WRITERS,
+        can_read_text=can_read_text,
     )
+
+
+@bp.get("/consultations/<int:consultation_id>/results", endpoint="results")
+def results_page(consultation_id: int) -> str:
+    consultation = authoring.consultation_for_editing(consultation_id)
+    return render_results(consultation, can_read_text=actor().role in WRITERS)
 
 
 def _free_text_filters(question_id: int) -> tuple[FreeTextFilterForm, int | None, bool]:
@@ -74,6 +88,7 @@ def free_text(question_id: int) -> str:
         tags=results.tag_counts(question),
         tag_form=TagForm(formdata=None),
         button=EmptyForm(formdata=None),
+        quotes={q.answer_id: q for q in outcomes.quotes_of(question.consultation)},
     )
 
 

@@ -9,10 +9,11 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from consultations import queries, services
+from consultations import charts, queries, services
 from consultations.db import in_transaction
-from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidAnswer
+from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidAnswer, NotFound
 from consultations.models import AGE_BANDS, Consultation, Participant
+from feedback import outcomes
 from webapp.rendering import youth_html
 from webapp.youth.forms import answers_from, consultation_form, field_name
 
@@ -145,3 +146,38 @@ def privacy() -> str:
 
 
 from webapp.youth import polls as _polls  # noqa: E402,F401  (routes on this blueprint)
+
+
+def _board_entry(slug: str) -> outcomes.BoardEntry:
+    consultation = queries.consultation_by_slug(slug)
+    entries = outcomes.board(_now(), consultation=consultation)
+    if not entries:
+        raise NotFound("Feedback for this consultation comes after it closes.")
+    return entries[0]
+
+
+@bp.get("/you-said-we-did")
+def board() -> str:
+    """Every closed consultation and what came of it, readable without an account."""
+    return render_template("youth/board.html", entries=outcomes.board(_now()))
+
+
+@bp.get("/you-said-we-did/<slug>")
+def board_entry(slug: str) -> str:
+    entry = _board_entry(slug)
+    consultation = entry.consultation
+    sections = []
+    if entry.published:
+        for result in queries.results(consultation):
+            chart = None
+            if result.options:
+                bars = [charts.Bar(o.label, o.count, o.percent) for o in result.options]
+                chart = charts.bar_chart(bars, title=result.prompt, chart_id=f"chart-{result.id}")
+            sections.append((result, chart))
+    return render_template(
+        "youth/board_entry.html",
+        entry=entry,
+        consultation=consultation,
+        sections=sections,
+        quotes=outcomes.quotes_of(consultation) if entry.published else [],
+    )

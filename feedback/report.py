@@ -1,0 +1,461 @@
+"""The report to the Local Strategic Partnership: participation, results, feedback, the forum.
+
+Every breakdown hides groups smaller than the threshold, so nobody can be singled out;
+written answers appear only as quotes an officer has marked for publication.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from consultations import queries
+from consultations.db import db
+from consultations.errors import InvalidAnswer, NotFound
+from consultations.models import (
+    AGE_BANDS,
+    PREFER_NOT_TO_SAY,
+    Consultation,
+    ConsultationStatus,
+    Participant,
+    Participation,
+)
+from consultations.results import NOT_GIVEN, SMALL_GROUP_THRESHOLD
+from feedback.forum import tally
+from feedback.loop_models import (
+    Recommendation,
+    RecommendationCitation,
+    RecommendationStatus,
+    RecommendationVote,
+)
+from feedback.models import Subscription
+from feedback.outcomes import is_overdue, items_of, outcome_of, quotes_of
+
+
+@dataclass
+class Group:
+    name: str
+    people: int
+
+
+@dataclass
+class Split:
+    """People by one dimension, small groups folded into ``hidden``."""
+
+    dimension: str
+    groups: list[Group]
+    hidden_groups: int
+    hidden_people_note: str
+
+
+@dataclass
+class OptionLine:
+    label: str
+    count: int
+    percent: float
+
+
+@dataclass
+class QuestionLine:
+    prompt: str
+    kind: str
+    answers: int
+    options: list[OptionLine]
+
+
+@dataclass
+class ItemLine:
+    action: str
+    partner: str
+    status: str
+    reason: str
+    due_date: str | None
+
+
+@dataclass
+class ConsultationSection:
+    slug: str
+    title: str
+    youth_title: str
+    status: str
+    closes_at: str | None
+    feedback_due: str | None
+    respondents: int
+    feedback: str  # "published", "late" or "not yet due"
+    you_said: str
+    questions: list[QuestionLine]
+    we_did: list[ItemLine]
+    quotes: list[str]
+
+
+@dataclass
+class RecommendationLine:
+    title: str
+    status: str
+    votes_for: int
+    votes_against: int
+    members: int
+    cites: list[str]
+    response: str | None
+    response_reason: str
+
+
+@dataclass
+class Indicator:
+    name: str
+    value: int
+    how_counted: str
+
+
+@dataclass
+class Report:
+    title: str
+    period: str
+    generated_at: str
+    threshold: int
+    participants: int
+    splits: list[Split]
+    consultations: list[ConsultationSection]
+    recommendations: list[RecommendationLine]
+    indicators: list[Indicator] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """``2026-01-01..2026-03-31`` → the two dates (both days included)."""
+    start_text, sep, end_text = text.partition("..")
+    try:
+        start, end = date.fromisoformat(start_text.strip()), date.fromisoformat(end_text.strip())
+    except ValueError:
+        raise InvalidAnswer(
+            "Give the period as FROM..TO, for example 2026-01-01..2026-03-31."
+        ) from None
+    if not sep or end < start:
+        raise InvalidAnswer("The period must be FROM..TO with TO on or after FROM.")
+    return start, end
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(start, time.min, tzinfo=UTC),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+    )
+
+
+def consultations_in(start: date, end: date) -> list[Consultation]:
+    """Consultations open at any time in the period (live polls left out)."""
+    low, high = _bounds(start, end)
+    return list(
+        db.session.scalars(
+            select(Consultation)
+            .where(
+                Consultation.status != ConsultationStatus.DRAFT,
+                Consultation.is_live_poll.is_(False),
+                Consultation.opens_at < high,
+                (Consultation.closes_at.is_(None)) | (Consultation.closes_at >= low),
+            )
+            .order_by(Consultation.opens_at, Consultation.id)
+        )
+    )
+
+
+def consultations_in_any() -> list[Consultation]:
+    """Every consultation with results, for choosing one to report on."""
+    return list(
+        db.session.scalars(
+            select(Consultation)
+            .where(
+                Consultation.status != ConsultationStatus.DRAFT,
+                Consultation.is_live_poll.is_(False),
+            )
+            .order_by(Consultation.created_at.desc(), Consultation.id.desc())
+        )
+    )
+
+
+def consultation_for_report(slug: str) -> Consultation:
+    found = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if found is None or found.status is ConsultationStatus.DRAFT:
+        raise NotFound(f"No consultation with results called {slug!r}.")
+    return found
+
+
+def _group_name(dimension: str, value: str | None) -> str:
+    if value in (None, ""):
+        return NOT_GIVEN
+    if value == PREFER_NOT_TO_SAY:
+        return "Prefer not to say"
+    return AGE_BANDS.get(value, value) if dimension == "age_band" else value
+
+
+def _split(dimension: str, people: dict[int, str | None], threshold: int) -> Split:
+    counts = Counter(_group_name(dimension, v) for v in people.values())
+    shown = [
+        Group(name, n)
+        for name, n in sorted(counts.items(), key=lambda kv: (kv[0] == NOT_GIVEN, kv[0]))
+        if n >= threshold
+    ]
+    hidden = sum(1 for n in counts.values() if n < threshold)
+    note = (
+        f"{hidden} group{'s' if hidden != 1 else ''} with fewer than {threshold} people "
+        "not shown, so nobody can be singled out."
+        if hidden
+        else ""
+    )
+    return Split(dimension, shown, hidden, note)
+
+
+def _participation(ids: list[int], threshold: int) -> tuple[int, list[Split]]:
+    if not ids:
+        return 0, [
+            _split("age_band", {}, threshold),
+            _split("area", {}, threshold),
+            _split("channel", {}, threshold),
+        ]
+    rows = db.session.execute(
+        select(Participant.id, Participant.age_band, Participant.area, Participation.channel)
+        .join(Participation, Participation.participant_id == Participant.id)
+        .where(Participation.consultation_id.in_(ids))
+        .order_by(Participation.id)
+    ).all()
+    bands = {pid: band for pid, band, _, _ in rows}
+    areas = {pid: area for pid, _, area, _ in rows}
+    # A person counts once, on the channel they first used.
+    channels: dict[int, str | None] = {}
+    for pid, _, _, channel in rows:
+        channels.setdefault(pid, channel)
+    return len(bands), [
+        _split("age_band", dict(bands), threshold),
+        _split("area", dict(areas), threshold),
+        _split("channel", channels, threshold),
+    ]
+
+
+def _section(consultation: Consultation, today: date) -> ConsultationSection:
+    outcome = outcome_of(consultation)
+    published = outcome is not None and outcome.is_published
+    state = (
+        "published"
+        if published
+        else ("late" if is_overdue(consultation, outcome, today) else "not yet due")
+    )
+    questions = [
+        QuestionLine(
+            r.prompt,
+            r.kind,
+            r.answers,
+            [OptionLine(o.label, o.count, o.percent) for o in r.options],
+        )
+        for r in queries.results(consultation)
+    ]
+    return ConsultationSection(
+        slug=consultation.slug,
+        title=consultation.title,
+        youth_title=consultation.youth_title,
+        status=consultation.status.value,
+        closes_at=consultation.closes_at.date().isoformat() if consultation.closes_at else None,
+        feedback_due=consultation.feedback_due.isoformat() if consultation.feedback_due else None,
+        respondents=consultation.respondent_count,
+        feedback=state,
+        you_said=outcome.you_said if outcome else "",
+        questions=questions,
+        we_did=[
+            ItemLine(
+                i.action,
+                i.partner,
+                i.status.label,
+                i.reason,
+                i.due_date.isoformat() if i.due_date else None,
+            )
+            for i in items_of(consultation)
+        ],
+        quotes=[q.text for q in quotes_of(consultation)],
+    )
+
+
+def _recommendations(ids: list[int]) -> list[Recommendation]:
+    if not ids:
+        return []
+    rec_ids = select(RecommendationCitation.recommendation_id).where(
+        RecommendationCitation.consultation_id.in_(ids)
+    )
+    return list(
+        db.session.scalars(
+            select(Recommendation)
+            .where(Recommendation.id.in_(rec_ids))
+            .order_by(Recommendation.created_at, Recommendation.id)
+        )
+    )
+
+
+def _indicators(
+    ids: list[int], low: datetime | None, high: datetime | None, recs: list[Recommendation]
+) -> list[Indicator]:
+    took_part = select(Participation).where(Participation.consultation_id.in_(ids or [-1]))
+    if low is not None and high is not None:
+        took_part = took_part.where(
+            Participation.created_at >= low, Participation.created_at < high
+        )
+    sub = took_part.subquery()
+    people = db.session.scalar(select(func.count(func.distinct(sub.c.participant_id)))) or 0
+    responses = db.session.scalar(select(func.count()).select_from(sub)) or 0
+    per_person = select(sub.c.participant_id).group_by(sub.c.participant_id)
+    repeat = (
+        db.session.scalar(
+            select(func.count()).select_from(
+                per_person.having(func.count(sub.c.consultation_id) >= 2).subquery()
+            )
+        )
+        or 0
+    )
+    opted_in = (
+        db.session.scalar(
+            select(func.count(func.distinct(Subscription.participant_id))).where(
+                Subscription.active.is_(True),
+                Subscription.participant_id.in_(select(sub.c.participant_id)),
+            )
+        )
+        or 0
+    )
+    rec_ids = [r.id for r in recs]
+    forum_votes = (
+        db.session.scalar(
+            select(func.count(RecommendationVote.id)).where(
+                RecommendationVote.recommendation_id.in_(rec_ids or [-1])
+            )
+        )
+        or 0
+    )
+    adopted = sum(
+        r.status in (RecommendationStatus.ADOPTED, RecommendationStatus.RESPONDED) for r in recs
+    )
+    return [
+        Indicator(
+            "Participation in public life: young people who took part",
+            people,
+            "Distinct young people (pseudonymous) who answered at least one consultation "
+            "in this report, on any channel; each person counts once.",
+        ),
+        Indicator(
+            "Participation in public life: responses",
+            responses,
+            "One per young person per consultation they answered.",
+        ),
+        Indicator(
+            "Citizenship activity: took part more than once",
+            repeat,
+            "Young people who answered two or more of the consultations in this report.",
+        ),
+        Indicator(
+            "Citizenship activity: asked to hear back",
+            opted_in,
+            "Young people in this report who opted in to be told what happened (still opted in).",
+        ),
+        Indicator(
+            "Citizenship activity: youth forum recommendations adopted",
+            adopted,
+            "Recommendations citing these consultations that a majority of the forum adopted.",
+        ),
+        Indicator(
+            "Citizenship activity: youth forum votes cast",
+            forum_votes,
+            "Votes by forum members on recommendations citing these consultations.",
+        ),
+    ]
+
+
+def build_report(
+    consultations: list[Consultation],
+    *,
+    title: str,
+    period: tuple[date, date] | None,
+    now: datetime,
+    threshold: int = SMALL_GROUP_THRESHOLD,
+) -> Report:
+    ids = [c.id for c in consultations]
+    participants, splits = _participation(ids, threshold)
+    recs = _recommendations(ids)
+    low, high = _bounds(*period) if period else (None, None)
+    rec_lines = []
+    for rec in recs:
+        counted = tally(rec)
+        rec_lines.append(
+            RecommendationLine(
+                title=rec.title,
+                status=rec.status.label,
+                votes_for=counted.in_favour,
+                votes_against=counted.against,
+                members=counted.members,
+                cites=[c.youth_title for c in rec.cited],
+                response=rec.response.label if rec.response else None,
+                response_reason=rec.response_reason,
+            )
+        )
+    return Report(
+        title=title,
+        period=f"{period[0].isoformat()} to {period[1].isoformat()}" if period else "",
+        generated_at=now.isoformat(timespec="minutes"),
+        threshold=threshold,
+        participants=participants,
+        splits=splits,
+        consultations=[_section(c, now.date()) for c in consultations],
+        recommendations=rec_lines,
+        indicators=_indicators(ids, low, high, recs),
+    )
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=1)
+
+
+def _csv_safe(value: object) -> object:
+    # A cell starting with = + - @ runs as a formula in spreadsheet software.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(report: Report) -> str:
+    """One row per figure: section, subject, measure, value, note."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "subject", "measure", "value", "note"])
+    rows: list[list[object]] = [["report", report.title, "period", report.period, ""]]
+    rows.append(["participation", "all", "young people", report.participants, ""])
+    for split in report.splits:
+        for g in split.groups:
+            rows.append(["participation", split.dimension, g.name, g.people, ""])
+        if split.hidden_groups:
+            rows.append(
+                [
+                    "participation",
+                    split.dimension,
+                    "hidden groups",
+                    split.hidden_groups,
+                    split.hidden_people_note,
+                ]
+            )
+    for c in report.consultations:
+        rows.append(["consultation", c.slug, "respondents", c.respondents, c.youth_title])
+        rows.append(["consultation", c.slug, "feedback", c.feedback, c.feedback_due or ""])
+        for q in c.questions:
+            for o in q.options:
+                rows.append(["result", c.slug, f"{q.prompt} / {o.label}", o.count, f"{o.percent}%"])
+        for item in c.we_did:
+            rows.append(["we did", c.slug, item.action, item.status, item.partner])
+    for r in report.recommendations:
+        rows.append(["recommendation", r.title, "status", r.status, r.response or ""])
+    for ind in report.indicators:
+        rows.append(["indicator", ind.name, "count", ind.value, ind.how_counted])
+    for row in rows:
+        writer.writerow([_csv_safe(v) for v in row])
+    return out.getvalue()

@@ -1,0 +1,173 @@
+"""Blueprint ``forum``: the youth forum's results dashboards, tracker and recommendations.
+
+Forum members use it; officers and administrators see it too (and record the partnership's
+responses). Access is checked against the same role table as the staff console.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from consultations import authoring
+from consultations.db import in_transaction
+from consultations.errors import DomainError
+from consultations.staff_models import Role
+from feedback import forum, outcomes
+from feedback.loop_models import Recommendation, RecommendationStatus
+from webapp.staff import actor, now
+from webapp.staff.feedback import board_link
+from webapp.staff.feedback_forms import RecommendationForm, ResponseForm, VoteForm
+from webapp.staff.permissions import allowed
+from webapp.staff.results import render_results
+
+bp = Blueprint("forum", __name__, url_prefix="/forum")
+
+
+@bp.before_request
+def guard() -> Response | None:
+    if not current_user.is_authenticated:
+        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+    if not allowed(request.endpoint, current_user.role):
+        abort(403)
+    return None
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template(
+        "forum/home.html",
+        consultations=forum.citable_consultations(),
+        recommendations=forum.recommendations()[:5],
+        late=outcomes.overdue(now()),
+    )
+
+
+@bp.get("/consultations/<int:consultation_id>/results")
+def results(consultation_id: int) -> str:
+    consultation = authoring.consultation_for_editing(consultation_id)
+    if consultation.status.value == "draft":
+        abort(404)
+    return render_results(consultation, can_read_text=False)
+
+
+@bp.get("/tracker")
+def tracker() -> str:
+    return render_template("forum/tracker.html", entries=outcomes.board(now()))
+
+
+def _recommendation_form() -> RecommendationForm:
+    form = RecommendationForm()
+    form.consultations.choices = [
+        SelectChoice(c.id, c.youth_title) for c in forum.citable_consultations()
+    ]
+    return form
+
+
+@bp.get("/recommendations")
+def recommendations() -> str:
+    return render_template("forum/recommendations.html", recommendations=forum.recommendations())
+
+
+@bp.route("/recommendations/new", methods=["GET", "POST"])
+def new_recommendation() -> Response | tuple[str, int]:
+    form = _recommendation_form()
+    if request.method == "GET":
+        return render_template("forum/new_recommendation.html", form=form), 200
+    if form.validate_on_submit():
+        try:
+            rec = in_transaction(
+                lambda: forum.draft_recommendation(
+                    actor(),
+                    title=form.title.data or "",
+                    body=form.body.data or "",
+                    evidence=form.evidence.data or "",
+                    consultation_ids=list(form.consultations.data or []),
+                    now=now(),
+                )
+            )
+        except DomainError as refused:
+            form.form_errors.append(refused.detail)
+        else:
+            return redirect(url_for("forum.recommendation", recommendation_id=rec.id), 303)
+    return render_template("forum/new_recommendation.html", form=form), 422
+
+
+def _detail(
+    rec: Recommendation,
+    *,
+    vote_form: VoteForm | None = None,
+    response_form: ResponseForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    me = actor()
+    return (
+        render_template(
+            "forum/recommendation.html",
+            rec=rec,
+            tally=forum.tally(rec),
+            my_vote=forum.vote_of(rec, me),
+            can_vote=me.role is Role.FORUM_MEMBER and rec.status is RecommendationStatus.VOTING,
+            can_respond=me.role in (Role.ADMIN, Role.OFFICER)
+            and rec.status is RecommendationStatus.ADOPTED,
+            vote_form=vote_form or VoteForm(formdata=None),
+            response_form=response_form or ResponseForm(formdata=None),
+            items=[
+                i for c in rec.cited for i in outcomes.items_of(c) if i.recommendation_id == rec.id
+            ],
+        ),
+        status,
+    )
+
+
+@bp.get("/recommendations/<int:recommendation_id>")
+def recommendation(recommendation_id: int) -> tuple[str, int]:
+    return _detail(forum.recommendation(recommendation_id))
+
+
+@bp.post("/recommendations/<int:recommendation_id>/vote")
+def vote(recommendation_id: int) -> Response | tuple[str, int]:
+    rec = forum.recommendation(recommendation_id)
+    form = VoteForm()
+    if form.validate_on_submit():
+        try:
+            in_transaction(
+                lambda: forum.vote(actor(), rec, in_favour=form.choice.data == "for", now=now())
+            )
+        except DomainError as refused:
+            form.choice.errors = [refused.detail]
+        else:
+            return redirect(url_for("forum.recommendation", recommendation_id=rec.id), 303)
+    return _detail(rec, vote_form=form, status=422)
+
+
+@bp.post("/recommendations/<int:recommendation_id>/response")
+def respond(recommendation_id: int) -> Response | tuple[str, int]:
+    rec = forum.recommendation(recommendation_id)
+    form = ResponseForm()
+    if form.validate_on_submit():
+        try:
+            in_transaction(
+                lambda: forum.record_lsp_response(
+                    actor(),
+                    rec,
+                    response=form.response.data or "",
+                    reason=form.reason.data or "",
+                    partner=form.partner.data or forum.PARTNERSHIP,
+                    now=now(),
+                    link=board_link(rec.cited[0]) if rec.cited else None,
+                )
+            )
+        except DomainError as refused:
+            form.form_errors.append(refused.detail)
+        else:
+            return redirect(url_for("forum.recommendation", recommendation_id=rec.id), 303)
+    return _detail(rec, response_form=form, status=422)

@@ -1,0 +1,205 @@
+"""Staff pages for "you said, we did": write it, publish it, track it; quotes; the report."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from consultations import authoring, queries
+from consultations.db import in_transaction
+from consultations.errors import DomainError
+from consultations.models import Consultation
+from feedback import outcomes
+from feedback import report as lsp
+from webapp import reports
+from webapp.staff import actor, bp, now
+from webapp.staff.feedback_forms import QuoteForm, ReportForm, StatusForm, WeDidForm, YouSaidForm
+from webapp.staff.forms import EmptyForm
+from webapp.staff.polls import public_url
+
+
+def board_link(consultation: Consultation) -> str:
+    """Where a young person reads the feedback: sent with every receipt."""
+    return public_url(url_for("youth.board_entry", slug=consultation.slug))
+
+
+def _feedback_page(
+    consultation: Consultation,
+    *,
+    you_said_form: YouSaidForm | None = None,
+    we_did_form: WeDidForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> tuple[str, int]:
+    outcome = outcomes.outcome_of(consultation)
+    if you_said_form is None:
+        you_said_form = YouSaidForm(formdata=None, you_said=outcome.you_said if outcome else "")
+    entry = outcomes.board(now(), consultation=consultation)
+    return (
+        render_template(
+            "staff/feedback.html",
+            consultation=consultation,
+            outcome=outcome,
+            finished=outcomes.is_finished(consultation, now()),
+            overdue=bool(entry and entry[0].overdue),
+            items=outcomes.items_of(consultation),
+            quotes=outcomes.quotes_of(consultation),
+            results=queries.results(consultation),
+            told=outcomes.participants_told(consultation),
+            you_said_form=you_said_form,
+            we_did_form=we_did_form or WeDidForm(formdata=None),
+            button=EmptyForm(formdata=None),
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.route("/consultations/<int:consultation_id>/feedback", methods=["GET", "POST"])
+def feedback(consultation_id: int) -> Response | tuple[str, int]:
+    consultation = authoring.consultation_for_editing(consultation_id)
+    if request.method == "GET":
+        return _feedback_page(consultation)
+    form = YouSaidForm()
+    if form.validate_on_submit():
+        try:
+            in_transaction(
+                lambda: outcomes.save_you_said(
+                    actor(), consultation, form.you_said.data or "", now=now()
+                )
+            )
+        except DomainError as refused:
+            form.you_said.errors = [refused.detail]
+        else:
+            return redirect(url_for("staff.feedback", consultation_id=consultation.id), 303)
+    return _feedback_page(consultation, you_said_form=form, status=422)
+
+
+@bp.post("/consultations/<int:consultation_id>/we-did")
+def add_we_did(consultation_id: int) -> Response | tuple[str, int]:
+    consultation = authoring.consultation_for_editing(consultation_id)
+    form = WeDidForm()
+    if form.validate_on_submit():
+        try:
+            in_transaction(
+                lambda: outcomes.add_we_did(
+                    actor(),
+                    consultation,
+                    action=form.action.data or "",
+                    partner=form.partner.data or "",
+                    status=form.status.data or "planned",
+                    reason=form.reason.data or "",
+                    due_date=form.due_date.data,
+                    now=now(),
+                    link=board_link(consultation),
+                )
+            )
+        except DomainError as refused:
+            form.form_errors.append(refused.detail)
+        else:
+            return redirect(url_for("staff.feedback", consultation_id=consultation.id), 303)
+    return _feedback_page(consultation, we_did_form=form, status=422)
+
+
+@bp.post("/consultations/<int:consultation_id>/feedback/publish")
+def publish_feedback(consultation_id: int) -> Response | tuple[str, int]:
+    consultation = authoring.consultation_for_editing(consultation_id)
+    if not EmptyForm().validate_on_submit():
+        return _feedback_page(consultation, error="Please try again.", status=400)
+    try:
+        in_transaction(
+            lambda: outcomes.publish_feedback(
+                actor(), consultation, now=now(), link=board_link(consultation)
+            )
+        )
+    except DomainError as refused:
+        return _feedback_page(consultation, error=refused.detail, status=refused.status)
+    return redirect(url_for("staff.feedback", consultation_id=consultation.id), 303)
+
+
+@bp.route("/we-did/<int:item_id>", methods=["GET", "POST"])
+def we_did_item(item_id: int) -> Response | tuple[str, int]:
+    item = outcomes.item_for_editing(item_id)
+    form = StatusForm(status=item.status.value) if request.method == "GET" else StatusForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                in_transaction(
+                    lambda: outcomes.update_status(
+                        actor(),
+                        item,
+                        status=form.status.data or "",
+                        note=form.note.data or "",
+                        now=now(),
+                        link=board_link(item.consultation),
+                    )
+                )
+            except DomainError as refused:
+                form.note.errors = [refused.detail]
+            else:
+                return redirect(url_for("staff.we_did_item", item_id=item.id), 303)
+    outcome = outcomes.outcome_of(item.consultation)
+    return render_template(
+        "staff/we_did_item.html",
+        item=item,
+        form=form,
+        published=bool(outcome and outcome.is_published),
+    ), status
+
+
+@bp.post("/answers/<int:answer_id>/quote")
+def quote_answer(answer_id: int) -> Response | tuple[str, int]:
+    answer = outcomes.quotable_answer(answer_id)
+    form = QuoteForm()
+    if form.validate_on_submit():
+        text = (form.text.data or "").strip() or None
+        try:
+            in_transaction(lambda: outcomes.mark_quote(actor(), answer.id, text=text, now=now()))
+        except DomainError as refused:
+            form.text.errors = [refused.detail]
+        else:
+            return redirect(url_for("staff.free_text", question_id=answer.question_id), 303)
+    return render_template("staff/quote.html", answer=answer, form=form), 422
+
+
+@bp.route("/answers/<int:answer_id>/quote", methods=["GET"], endpoint="quote_form")
+def quote_form(answer_id: int) -> str:
+    answer = outcomes.quotable_answer(answer_id)
+    return render_template("staff/quote.html", answer=answer, form=QuoteForm(text=answer.text))
+
+
+@bp.post("/quotes/<int:quote_id>/remove")
+def unquote(quote_id: int) -> Response:
+    back = request.form.get("back", "")
+    if EmptyForm().validate_on_submit():
+        in_transaction(lambda: outcomes.unmark_quote(actor(), quote_id, now=now()))
+    if back.startswith("/staff/"):
+        return redirect(back, 303)
+    return redirect(url_for("staff.dashboard"), 303)
+
+
+@bp.get("/reports")
+def reports_page() -> Response | tuple[str, int]:
+    form = ReportForm(request.args)
+    form.consultation.choices = [SelectChoice("", "— a period instead —")] + [
+        SelectChoice(c.slug, c.youth_title) for c in lsp.consultations_in_any()
+    ]
+    if not request.args:
+        return render_template("staff/reports.html", form=form), 200
+    if not form.validate():
+        return render_template("staff/reports.html", form=form), 422
+    slug = form.consultation.data or None
+    period = None if slug else (form.start.data, form.end.data)
+    fmt = form.format.data or "pdf"
+    report = reports.build(slug=slug, period=period, now=now())  # type: ignore[arg-type]
+    body = reports.render(report, fmt)
+    return Response(
+        body,
+        mimetype=reports.MIMETYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{reports.filename(report, fmt, slug)}"'
+        },
+    )
