@@ -426,9 +426,11 @@ class Sampler:
         processes: dict[str, dict[str, Any]] = {}
         for pid, role in _processes(self.master, self.database).items():
             try:
-                processes[str(pid)] = {"role": role, **_status_kb(pid)}
+                status = _status_kb(pid)
             except (OSError, ValueError):
                 continue
+            if "VmRSS" in status:  # a zombie has none
+                processes[str(pid)] = {"role": role, **status}
         self.samples.append(
             {
                 "t": round(time.monotonic() - self._started, 1),
