@@ -38,6 +38,7 @@ from consultations.models import (
     QuestionKind,
     Theme,
 )
+from consultations.moderation import review
 from consultations.pseudonym import pseudonym
 from consultations.themes import THEMES
 
@@ -176,6 +177,21 @@ def _bump(
         )
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A saved submission, and what the channel must show the young person because of it.
+
+    ``safeguarding`` and ``tension`` are set whenever a written answer in it carries a
+    disclosure or a tension signal; no setting of the participant's can turn them off.
+    """
+
+    saved: int
+    safeguarding: bool = False
+    tension: bool = False
+    # A concern was added to the safeguarding queue now (so staff are told once).
+    new_concern: bool = False
+
+
 def submit_answers(
     consultation: Consultation,
     participant: Participant,
@@ -186,9 +202,32 @@ def submit_answers(
     complete: bool = False,
     access_code: str | None = None,
 ) -> int:
+    """Save a submission as a whole; how many answers were saved (see ``submit``)."""
+    return submit(
+        consultation,
+        participant,
+        answers,
+        channel=channel,
+        now=now,
+        complete=complete,
+        access_code=access_code,
+    ).saved
+
+
+def submit(
+    consultation: Consultation,
+    participant: Participant,
+    answers: Sequence[AnswerInput],
+    *,
+    channel: str,
+    now: datetime,
+    complete: bool = False,
+    access_code: str | None = None,
+) -> Submitted:
     """Save a submission as a whole, replacing earlier answers to the same questions.
 
-    A consultation that needs an access code takes one on the first submission only.
+    Every written answer is moderated in the same transaction. A consultation that needs
+    an access code takes one on the first submission only.
     """
     if not consultation.accepting_answers(now):
         raise ConsultationClosed(
@@ -219,6 +258,7 @@ def submit_answers(
     replaced: list[int] = []
     new_answers: list[int] = []
     stored: list[Answer] = []
+    previous_text: dict[int, str | None] = {}
     for given in answers:
         assert given.question_id is not None
         question = questions[given.question_id]
@@ -229,6 +269,7 @@ def submit_answers(
             new_answers.append(question.id)
         else:
             replaced.append(answer.id)
+            previous_text[question.id] = answer.text
         answer.channel = channel
         answer.updated_at = now
         is_scale = question.kind is QuestionKind.SCALE
@@ -267,7 +308,23 @@ def submit_answers(
     _bump(Option, "tally", [row["option_id"] for row in rows], +1)
     _bump(Question, "answer_count", new_answers, +1)
     _record_participation(consultation, participant, channel=channel, now=now)
-    return len(answers)
+    found = [
+        review.moderate_saved_answer(
+            answer,
+            previous_text=previous_text.get(answer.question_id),
+            participant=participant,
+            consultation=consultation,
+            now=now,
+        )
+        for answer in stored
+        if answer.text is not None
+    ]
+    return Submitted(
+        saved=len(answers),
+        safeguarding=any(f.safeguarding for f in found),
+        tension=any(f.tension for f in found),
+        new_concern=any(f.new_concern for f in found),
+    )
 
 
 def _record_participation(

@@ -50,4 +50,14 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW", "10")),
         "SMALL_GROUP_THRESHOLD": int(env.get("YOUTHVOICE_SMALL_GROUP_THRESHOLD", "5")),
         "TIMEZONE": env.get("YOUTHVOICE_TIMEZONE", "Europe/London"),
+        # Extra moderation rule files officers add (default: instance/moderation/).
+        "MODERATION_RULES_DIR": env.get("MODERATION_RULES_DIR", ""),
+        # Safeguarding notifications by email, only when an SMTP server is configured.
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "587")),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "1") == "1",
+        "SMTP_FROM": env.get("SMTP_FROM", "youthvoice@localhost"),
+        "SAFEGUARDING_EMAIL": env.get("SAFEGUARDING_EMAIL", ""),
     }
