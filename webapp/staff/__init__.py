@@ -68,6 +68,6 @@ def init_app(app: Flask) -> None:
     """Register the blueprint and Flask-Login."""
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
-    from webapp.staff import auth, editor, polls, results  # noqa: F401  (routes)
+    from webapp.staff import auth, editor, moderation, polls, results  # noqa: F401  (routes)
 
     app.register_blueprint(bp)

@@ -9,8 +9,10 @@ from werkzeug.wrappers import Response
 from consultations import accounts, audit, authoring, polls
 from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer, SignInThrottled
+from consultations.moderation import review
 from webapp.staff import actor, bp, now, safe_next
 from webapp.staff.forms import EmptyForm, LoginForm, UserForm
+from webapp.staff.permissions import MODERATORS, SAFEGUARDING
 
 
 def _renew_session() -> None:
@@ -57,10 +59,13 @@ def logout() -> Response:
 
 @bp.get("/")
 def dashboard() -> str:
+    role = actor().role
     return render_template(
         "staff/dashboard.html",
         consultations=[c for c in authoring.consultations_for_staff() if not c.is_live_poll],
         polls=polls.polls()[:5],
+        open_concerns=review.open_concern_count() if role in SAFEGUARDING else 0,
+        waiting_moderation=review.waiting_count() if role in MODERATORS else 0,
     )
 
 

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from consultations.staff_models import Role
 
-ADMIN, OFFICER, YOUTH_WORKER, FORUM = (
+ADMIN, OFFICER, YOUTH_WORKER, FORUM, SAFEGUARDING_LEAD = (
     Role.ADMIN,
     Role.OFFICER,
     Role.YOUTH_WORKER,
     Role.FORUM_MEMBER,
+    Role.SAFEGUARDING_LEAD,
 )
 EVERYONE = frozenset(Role)
 WRITERS = frozenset({ADMIN, OFFICER})
 POLL_RUNNERS = frozenset({ADMIN, OFFICER, YOUTH_WORKER})
 RESULT_READERS = EVERYONE
+# Who decides what written answers may be shown, and who watches tension signals.
+MODERATORS = frozenset({ADMIN, OFFICER, SAFEGUARDING_LEAD})
+TENSION_READERS = frozenset({ADMIN, OFFICER, SAFEGUARDING_LEAD})
+# Who reads disclosures and original, unredacted words.
+SAFEGUARDING = frozenset({ADMIN, SAFEGUARDING_LEAD})
 
 # Pages anyone may open, signed in or not.
 PUBLIC_ENDPOINTS = frozenset({"staff.login"})
@@ -51,6 +57,12 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.tag_answer": WRITERS,
     "staff.untag_answer": WRITERS,
     "staff.export": WRITERS,
+    # Moderation: redacted text only; originals and concerns for the safeguarding role.
+    "staff.moderation": MODERATORS,
+    "staff.moderate_answer": MODERATORS,
+    "staff.safeguarding": SAFEGUARDING,
+    "staff.handle_concern": SAFEGUARDING,
+    "staff.tension": TENSION_READERS,
     # Accounts and the audit log: administrators.
     "staff.users": frozenset({ADMIN}),
     "staff.audit_log": frozenset({ADMIN}),

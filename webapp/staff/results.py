@@ -10,6 +10,7 @@ from consultations import authoring, charts, queries, results
 from consultations.db import in_transaction
 from consultations.errors import DomainError, NotFound
 from consultations.models import QuestionKind
+from consultations.moderation import review
 from webapp.staff import actor, bp, now
 from webapp.staff.forms import BreakdownForm, EmptyForm, FreeTextFilterForm, TagForm
 from webapp.staff.permissions import WRITERS
@@ -74,6 +75,7 @@ def free_text(question_id: int) -> str:
         tags=results.tag_counts(question),
         tag_form=TagForm(formdata=None),
         button=EmptyForm(formdata=None),
+        held=review.held_count(question.id),
     )
 
 
