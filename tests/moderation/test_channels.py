@@ -155,3 +155,13 @@ def test_moderation_is_in_the_same_transaction_as_the_answer(client):
     assert response.status_code == 422
     assert _concerns() == []
     assert db.session.scalar(select(func.count()).select_from(AnswerModeration)) == 0
+
+
+def test_the_api_description_tells_channels_about_support(client):
+    doc = client.get("/api/v1/openapi.json").json
+    answers = doc["paths"]["/consultations/{slug}/answers"]["post"]
+    schema = answers["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["support"] == {"$ref": "#/components/schemas/Support"}
+    assert "support.message" in answers["description"]
+    support = doc["components"]["schemas"]["Support"]
+    assert {"safeguarding", "tension", "message", "hate_reporting"} <= set(support["required"])
