@@ -56,6 +56,11 @@ class AnswerInput:
     text: str | None = None
 
 
+def without_nul(text: str) -> str:
+    """Text without NUL characters, which PostgreSQL cannot store and nobody means to type."""
+    return text.replace("\x00", "")
+
+
 def participant_for(
     channel: str, channel_user_id: str, *, key: bytes, is_demo: bool = False
 ) -> Participant:
@@ -85,7 +90,7 @@ def update_profile(participant: Participant, *, age_band: str | None, area: str 
             raise InvalidAnswer("Pick one of the age bands, or “prefer not to say”.")
         participant.age_band = age_band
     if area is not None:
-        area = " ".join(area.split())
+        area = " ".join(without_nul(area).split())
         if len(area) > AREA_MAX:
             raise InvalidAnswer("Give just your ward or the first part of your postcode.")
         participant.area = area or None
@@ -118,7 +123,7 @@ def _check(question: Question, given: AnswerInput) -> str | None:
     else:
         if given.option_ids or given.value is not None or not isinstance(given.text, str):
             return "Write your answer as text."
-        text = given.text.strip()
+        text = without_nul(given.text).strip()
         if not text:
             return "Write something, or skip this question."
         if len(text) > question.max_length:
@@ -275,7 +280,7 @@ def submit(
         is_scale = question.kind is QuestionKind.SCALE
         answer.scale_value = given.value if is_scale else None
         is_text = question.kind is QuestionKind.FREE_TEXT
-        answer.text = given.text.strip() if is_text and given.text else None
+        answer.text = without_nul(given.text).strip() if is_text and given.text else None
         if is_scale:
             assert given.value is not None
             chosen[question.id] = [_scale_option(question, given.value).id]

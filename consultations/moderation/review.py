@@ -323,7 +323,7 @@ def decide(
     if record is None or answer is None or answer.text is None:
         raise NotFound("There is no such written answer to moderate.")
     if status is ModerationStatus.REDACTED:
-        text = (redacted_text or "").strip()
+        text = (redacted_text or "").replace("\x00", "").strip()
         if not text:
             raise InvalidAnswer("Write the text as it should be shown, or hide the answer.")
         if len(text) > REDACTION_MAX:
@@ -426,7 +426,7 @@ def handle_concern(
         raise NotFound("There is no such safeguarding concern.")
     if concern.handled_at is not None:
         raise NotAllowed("This concern was already marked handled.")
-    notes = notes.strip()
+    notes = notes.replace("\x00", "").strip()
     if not notes:
         raise InvalidAnswer("Write what was done before marking it handled.")
     if len(notes) > NOTES_MAX:

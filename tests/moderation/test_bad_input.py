@@ -94,3 +94,16 @@ def test_concern_notes_with_odd_input(lead, notes):
 )
 def test_odd_query_strings_still_show_the_page(lead, path):
     assert lead.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("text", ["\x00", "help\x00 me", "\x00" * 10 + "I want to kill myself"])
+def test_nul_characters_in_an_answer_never_break_the_save(client, text):
+    c = make_consultation()
+    response = api_submit(client, c, text)
+    if text.replace("\x00", "").strip():
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 422
+        assert response.mimetype == "application/problem+json"
+    if "kill myself" in text:
+        assert response.json["support"]["safeguarding"] is True
