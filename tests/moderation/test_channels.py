@@ -165,3 +165,18 @@ def test_the_api_description_tells_channels_about_support(client):
     assert "support.message" in answers["description"]
     support = doc["components"]["schemas"]["Support"]
     assert {"safeguarding", "tension", "message", "hate_reporting"} <= set(support["required"])
+
+
+def test_a_concern_outlives_the_participant_being_forgotten(client):
+    # Safeguarding records are kept when a young person asks to be forgotten: the concern
+    # keeps its copy of the words but no longer points at anyone.
+    c = make_consultation()
+    api_submit(client, c, DISCLOSURE, uid="55")
+    person = services.find_participant("telegram", "55", key=b"test-pseudonym-key")
+    assert person is not None
+    services.forget_participant(person)
+    db.session.commit()
+    [concern] = _concerns()
+    assert concern.original_text == DISCLOSURE
+    assert concern.participant_id is None and concern.answer_id is None
+    assert concern.handled_at is None
