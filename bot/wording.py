@@ -99,10 +99,21 @@ SAFEGUARDING = (
     f"{CHILDLINE}\n{EMERGENCY}\n"
     "A trained adult who looks after young people's safety will read what you wrote."
 )
+HATE_REPORTING_URL = "https://www.report-it.org.uk"
 HATE_REPORTING = (
     "If you've seen or been through a hate incident, you can report it (even without "
-    "giving your name): https://www.report-it.org.uk"
+    f"giving your name): {HATE_REPORTING_URL}"
 )
+
+
+def support_message(*, safeguarding: bool, tension: bool) -> str:
+    """What every channel says after an answer that needs it: help first, then reporting."""
+    parts = []
+    if safeguarding:
+        parts.append(SAFEGUARDING)
+    if tension:
+        parts.append(HATE_REPORTING)
+    return "\n\n".join(parts)
 
 
 def question_header(number: int, total: int, prompt: str) -> str:

@@ -278,6 +278,7 @@ DEMO_STAFF = [
     ("officer@demo.youthvoice.invalid", Role.OFFICER),
     ("youthworker@demo.youthvoice.invalid", Role.YOUTH_WORKER),
     ("forum@demo.youthvoice.invalid", Role.FORUM_MEMBER),
+    ("safeguarding@demo.youthvoice.invalid", Role.SAFEGUARDING_LEAD),
 ]
 
 

@@ -29,6 +29,8 @@ from consultations.models import (
     Question,
     QuestionKind,
 )
+from consultations.moderation import review
+from consultations.moderation.models import ModerationStatus
 from consultations.staff_models import AnswerTag, Tag, User
 
 SMALL_GROUP_THRESHOLD = 5
@@ -121,21 +123,29 @@ class TextAnswer:
     text: str
     answered_at: datetime
     tags: list[Tag] = field(default_factory=list)
+    status: ModerationStatus = ModerationStatus.PENDING
 
 
 def free_text_answers(
     question: Question, *, search: str = "", tag_id: int | None = None, untagged: bool = False
 ) -> list[TextAnswer]:
-    """The written answers, newest first, narrowed by words in them or by tag."""
+    """The written answers as staff may read them (redacted), newest first.
+
+    Answers held for moderation (abusive, possible disclosures, hidden, escalated) are left
+    out; see ``review.held_count``. Search looks only at the redacted words, so it cannot
+    find an answer by a name or number that was taken out.
+    """
     query = (
         select(Answer)
         .where(Answer.question_id == question.id, Answer.text.is_not(None))
         .order_by(Answer.updated_at.desc(), Answer.id.desc())
     )
-    words = search.strip()
-    if words:
-        query = query.where(Answer.text.ilike(f"%{_escape_like(words)}%", escape="\\"))
     answers = list(db.session.scalars(query))
+    shown = review.staff_texts(answers)
+    answers = [a for a in answers if not shown[a.id].held]
+    words = " ".join(search.split()).casefold()
+    if words:
+        answers = [a for a in answers if words in shown[a.id].text.casefold()]
     tags_by_answer: dict[int, list[Tag]] = defaultdict(list)
     if answers:
         for answer_id, tag in db.session.execute(
@@ -145,16 +155,15 @@ def free_text_answers(
             .order_by(Tag.name)
         ):
             tags_by_answer[answer_id].append(tag)
-    out = [TextAnswer(a.id, a.text or "", a.updated_at, tags_by_answer[a.id]) for a in answers]
+    out = [
+        TextAnswer(a.id, shown[a.id].text, a.updated_at, tags_by_answer[a.id], shown[a.id].status)
+        for a in answers
+    ]
     if tag_id is not None:
         out = [a for a in out if any(t.id == tag_id for t in a.tags)]
     if untagged:
         out = [a for a in out if not a.tags]
     return out
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def tag_counts(question: Question) -> list[tuple[Tag, int]]:
@@ -234,6 +243,7 @@ EXPORT_FIELDS = [
     "age_band",
     "area",
     "answered_at",
+    "moderation",
 ]
 
 
@@ -259,6 +269,8 @@ def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
     numbers: dict[int, int] = {}
     rows: list[dict[str, str | int]] = []
     labels = {o.id: o.label for q in questions.values() for o in q.options}
+    # Written answers leave as staff see them: redacted, and held ones not at all.
+    shown = review.staff_texts(answers)
     for answer in sorted(
         answers, key=lambda a: (a.participant_id, questions[a.question_id].position)
     ):
@@ -267,7 +279,7 @@ def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
         if question.kind is QuestionKind.SCALE:
             given = str(answer.scale_value)
         elif question.kind is QuestionKind.FREE_TEXT:
-            given = answer.text or ""
+            given = "" if shown[answer.id].held else shown[answer.id].text
         else:
             given = "; ".join(labels[o] for o in answer.option_ids)
         band, area = about.get(answer.participant_id, ("", ""))
@@ -282,6 +294,7 @@ def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
                 "age_band": band,
                 "area": area,
                 "answered_at": answer.updated_at.isoformat(),
+                "moderation": shown[answer.id].status.value if answer.id in shown else "",
             }
         )
     return rows

@@ -38,6 +38,7 @@ from consultations.models import (
     QuestionKind,
     Theme,
 )
+from consultations.moderation import review
 from consultations.pseudonym import pseudonym
 from consultations.themes import THEMES
 
@@ -53,6 +54,11 @@ class AnswerInput:
     option_ids: list[int] = field(default_factory=list)
     value: int | None = None
     text: str | None = None
+
+
+def without_nul(text: str) -> str:
+    """Text without NUL characters, which PostgreSQL cannot store and nobody means to type."""
+    return text.replace("\x00", "")
 
 
 def participant_for(
@@ -84,7 +90,7 @@ def update_profile(participant: Participant, *, age_band: str | None, area: str 
             raise InvalidAnswer("Pick one of the age bands, or “prefer not to say”.")
         participant.age_band = age_band
     if area is not None:
-        area = " ".join(area.split())
+        area = " ".join(without_nul(area).split())
         if len(area) > AREA_MAX:
             raise InvalidAnswer("Give just your ward or the first part of your postcode.")
         participant.area = area or None
@@ -117,7 +123,7 @@ def _check(question: Question, given: AnswerInput) -> str | None:
     else:
         if given.option_ids or given.value is not None or not isinstance(given.text, str):
             return "Write your answer as text."
-        text = given.text.strip()
+        text = without_nul(given.text).strip()
         if not text:
             return "Write something, or skip this question."
         if len(text) > question.max_length:
@@ -176,6 +182,21 @@ def _bump(
         )
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A saved submission, and what the channel must show the young person because of it.
+
+    ``safeguarding`` and ``tension`` are set whenever a written answer in it carries a
+    disclosure or a tension signal; no setting of the participant's can turn them off.
+    """
+
+    saved: int
+    safeguarding: bool = False
+    tension: bool = False
+    # A concern was added to the safeguarding queue now (so staff are told once).
+    new_concern: bool = False
+
+
 def submit_answers(
     consultation: Consultation,
     participant: Participant,
@@ -186,9 +207,32 @@ def submit_answers(
     complete: bool = False,
     access_code: str | None = None,
 ) -> int:
+    """Save a submission as a whole; how many answers were saved (see ``submit``)."""
+    return submit(
+        consultation,
+        participant,
+        answers,
+        channel=channel,
+        now=now,
+        complete=complete,
+        access_code=access_code,
+    ).saved
+
+
+def submit(
+    consultation: Consultation,
+    participant: Participant,
+    answers: Sequence[AnswerInput],
+    *,
+    channel: str,
+    now: datetime,
+    complete: bool = False,
+    access_code: str | None = None,
+) -> Submitted:
     """Save a submission as a whole, replacing earlier answers to the same questions.
 
-    A consultation that needs an access code takes one on the first submission only.
+    Every written answer is moderated in the same transaction. A consultation that needs
+    an access code takes one on the first submission only.
     """
     if not consultation.accepting_answers(now):
         raise ConsultationClosed(
@@ -219,6 +263,7 @@ def submit_answers(
     replaced: list[int] = []
     new_answers: list[int] = []
     stored: list[Answer] = []
+    previous_text: dict[int, str | None] = {}
     for given in answers:
         assert given.question_id is not None
         question = questions[given.question_id]
@@ -229,12 +274,13 @@ def submit_answers(
             new_answers.append(question.id)
         else:
             replaced.append(answer.id)
+            previous_text[question.id] = answer.text
         answer.channel = channel
         answer.updated_at = now
         is_scale = question.kind is QuestionKind.SCALE
         answer.scale_value = given.value if is_scale else None
         is_text = question.kind is QuestionKind.FREE_TEXT
-        answer.text = given.text.strip() if is_text and given.text else None
+        answer.text = without_nul(given.text).strip() if is_text and given.text else None
         if is_scale:
             assert given.value is not None
             chosen[question.id] = [_scale_option(question, given.value).id]
@@ -267,7 +313,23 @@ def submit_answers(
     _bump(Option, "tally", [row["option_id"] for row in rows], +1)
     _bump(Question, "answer_count", new_answers, +1)
     _record_participation(consultation, participant, channel=channel, now=now)
-    return len(answers)
+    found = [
+        review.moderate_saved_answer(
+            answer,
+            previous_text=previous_text.get(answer.question_id),
+            participant=participant,
+            consultation=consultation,
+            now=now,
+        )
+        for answer in stored
+        if answer.text is not None
+    ]
+    return Submitted(
+        saved=len(answers),
+        safeguarding=any(f.safeguarding for f in found),
+        tension=any(f.tension for f in found),
+        new_concern=any(f.new_concern for f in found),
+    )
 
 
 def _record_participation(

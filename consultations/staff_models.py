@@ -25,6 +25,8 @@ class Role(enum.StrEnum):
     OFFICER = "officer"
     YOUTH_WORKER = "youth_worker"
     FORUM_MEMBER = "forum_member"
+    # The designated safeguarding lead: reads disclosures in full and handles concerns.
+    SAFEGUARDING_LEAD = "safeguarding_lead"
 
     @property
     def label(self) -> str:

@@ -21,6 +21,7 @@ from consultations.models import (
     ConsultationStatus,
     QuestionKind,
 )
+from consultations.moderation import publishable_text
 from consultations.staff_models import User
 from feedback.loop_models import (
     Outcome,
@@ -278,6 +279,11 @@ def _notify_change(
     )
 
 
+def quote_draft(answer: Answer) -> str:
+    """What an officer starts from when quoting: the moderated words, never the original."""
+    return publishable_text(answer) or ""
+
+
 def quotable_answer(answer_id: int) -> Answer:
     answer = db.session.scalar(
         select(Answer).where(Answer.id == answer_id).options(selectinload(Answer.question))
@@ -295,7 +301,12 @@ def mark_quote(
     An officer may trim it (to take out a name, say) but not add to it.
     """
     answer = quotable_answer(answer_id)
-    words = _clean(text if text is not None else answer.text, limit=QUOTE_MAX, what="quote")
+    approved = publishable_text(answer)
+    if approved is None:
+        # Moderation stands in front of every public word: personal details are taken out
+        # and a moderator has agreed it may be shown.
+        raise IllegalTransition("Only answers approved in moderation can be quoted.")
+    words = _clean(text if text is not None else approved, limit=QUOTE_MAX, what="quote")
     existing = db.session.scalar(
         select(PublishedQuote).where(PublishedQuote.answer_id == answer.id)
     )

@@ -74,6 +74,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
     db.init_app(app)
+    from consultations.moderation import review
+
+    rules_dir = app.config.get("MODERATION_RULES_DIR") or os.path.join(instance_path, "moderation")
+    review.use_rules_from(Path(rules_dir))
     migrate.init_app(
         app,
         db,
@@ -86,6 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Every table is known before create_all (tests) and Alembic look at the metadata.
     import consultations.models
+    import consultations.moderation.models
     import consultations.staff_models  # noqa: F401
     import feedback.loop_models
     import feedback.models  # noqa: F401

@@ -90,7 +90,7 @@ def load_demo() -> None:
             "\nDemo staff accounts for http://127.0.0.1:5000/staff/ (shown once, keep them):"
         )
         for email, role, password in staff:
-            click.echo(f"  {role:<13} {email:<32} {password}")
+            click.echo(f"  {role:<17} {email:<32} {password}")
 
 
 @click.command("create-user")

@@ -54,12 +54,15 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         "REDIS_URL": env.get("REDIS_URL", ""),
-        # The daily digest is mailed only when SMTP_HOST is set; otherwise it is printed.
+        # Email for the daily digest and safeguarding alerts, only when SMTP_HOST is set.
         "SMTP_HOST": env.get("SMTP_HOST", ""),
-        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "587")),
         "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
-        "SMTP_FROM": env.get("SMTP_FROM", ""),
-        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "0") == "1",
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "1") == "1",
+        "SMTP_FROM": env.get("SMTP_FROM", "youthvoice@localhost"),
+        "SAFEGUARDING_EMAIL": env.get("SAFEGUARDING_EMAIL", ""),
         "DIGEST_TO": env.get("YOUTHVOICE_DIGEST_TO", ""),
+        # Extra moderation rule files officers add (default: instance/moderation/).
+        "MODERATION_RULES_DIR": env.get("MODERATION_RULES_DIR", ""),
     }

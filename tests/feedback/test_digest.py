@@ -80,7 +80,10 @@ def test_digest_is_mailed_to_officers_when_smtp_is_configured(app, smtp_server):
     closed_consultation(closed_at=now() - timedelta(weeks=9))
     officer = make_user(Role.OFFICER)
     make_user(Role.FORUM_MEMBER)
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.server_address[1])
+    # The test server speaks plain SMTP on loopback, as a local relay would.
+    app.config.update(
+        SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.server_address[1], SMTP_STARTTLS=False
+    )
     result = app.test_cli_runner().invoke(args=["digest"])
     assert result.exit_code == 0, result.output
     assert len(smtp_server.received) == 1  # type: ignore[attr-defined]

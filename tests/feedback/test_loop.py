@@ -10,6 +10,7 @@ from sqlalchemy import select
 from consultations.db import db
 from consultations.errors import IllegalTransition, InvalidAnswer, NotAllowed
 from consultations.models import Answer
+from consultations.moderation import review
 from consultations.staff_models import AuditEntry, Role
 from feedback import digest, forum, outcomes
 from feedback.loop_models import LspResponse, RecommendationStatus, WeDidStatus
@@ -197,6 +198,9 @@ def test_quotes_keep_the_words_as_published(app):
     crowd = closed_consultation(subscribed=1, stopped=0, forgotten=0, silent=0)
     officer = make_user(Role.OFFICER)
     answer = db.session.scalar(select(Answer).where(Answer.text.is_not(None)))
+    with pytest.raises(IllegalTransition):  # not yet approved in moderation
+        outcomes.mark_quote(officer, answer.id, text="My view", now=now())
+    review.decide(make_user(Role.ADMIN), answer.id, "approve", now=now())
     quote = outcomes.mark_quote(officer, answer.id, text="My view", now=now())
     db.session.commit()
     answer.text = "Edited later"

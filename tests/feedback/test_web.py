@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from consultations import services
 from consultations.db import db
 from consultations.models import Answer
+from consultations.moderation import review
 from consultations.staff_models import Role
 from feedback import outcomes
 from feedback.loop_models import Recommendation, RecommendationStatus
@@ -105,6 +106,12 @@ def test_quotes_are_published_only_when_marked(app, client):
     _officer(client)
     _publish_through_the_console(client, crowd.consultation)
     answer = db.session.scalar(select(Answer).where(Answer.text.is_not(None)))
+    # Not approved in moderation yet: it cannot be quoted.
+    refused = post(client, f"/staff/answers/{answer.id}/quote", {"text": "My view"})
+    assert refused.status_code == 422
+    assert "approved in moderation" in refused.get_data(as_text=True)
+    review.decide(make_user(Role.ADMIN), answer.id, "approve", now=now())
+    db.session.commit()
     form = client.get(f"/staff/answers/{answer.id}/quote")
     assert "My view number 0" in form.get_data(as_text=True)
     too_long = post(client, f"/staff/answers/{answer.id}/quote", {"text": "x" * 501})
@@ -120,6 +127,7 @@ def test_public_api_shows_published_data_only_and_never_a_pseudonym(app, client)
     _officer(client)
     _publish_through_the_console(client, crowd.consultation)
     answers = list(db.session.scalars(select(Answer).where(Answer.text.is_not(None))))
+    review.decide(make_user(Role.ADMIN), answers[0].id, "approve", now=now())
     outcomes.mark_quote(make_user(Role.OFFICER), answers[0].id, text="Quoted words", now=now())
     db.session.commit()
 

@@ -30,9 +30,11 @@ def page(client, path: str) -> str:  # type: ignore[no-untyped-def]
 
     The test app keeps one app context for the whole test, and Flask-WTF caches the CSRF
     token on ``g``; with two clients (a youth worker and a young person) each must get a
-    token for its own session, as separate requests would in real life.
+    token for its own session, as separate requests would in real life. Flask-Login caches
+    the signed-in user on ``g`` the same way, so that is dropped too.
     """
     g.pop("csrf_token", None)
+    g.pop("_login_user", None)
     return client.get(path).get_data(as_text=True)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from consultations import polls, services
 from consultations.db import db
-from consultations.models import QuestionKind
+from consultations.models import Answer, QuestionKind
+from consultations.moderation.models import SafeguardingConcern
 from consultations.staff_models import Role
 from feedback import forum, outcomes
 from tests.helpers import make_consultation, now
@@ -25,6 +27,17 @@ def _fixtures() -> dict[str, int]:
     )
     creator = make_user(Role.ADMIN)
     poll = polls.create_poll(creator, "Best snack?", ["Crisps", "Fruit"], now=now())
+    # A written answer with a disclosure, so the moderation and safeguarding pages have an
+    # item and a concern to show and act on.
+    person = services.participant_for("telegram", "1", key=b"test-pseudonym-key")
+    free = consultation.questions[1]
+    services.submit(
+        consultation,
+        person,
+        [services.AnswerInput(free.id, text="my dad hits me, call me on 07123 456789")],
+        channel="telegram",
+        now=now(),
+    )
     services.close_consultation(consultation, now=now())
     officer = make_user(Role.OFFICER)
     item = outcomes.add_we_did(officer, consultation, action="Act", partner="Council", now=now())
@@ -36,16 +49,20 @@ def _fixtures() -> dict[str, int]:
         now=now(),
     )
     db.session.commit()
+    answer_id = db.session.scalar(select(Answer.id).where(Answer.question_id == free.id))
+    concern_id = db.session.scalar(select(SafeguardingConcern.id))
+    assert answer_id is not None and concern_id is not None
     return {
         "item_id": item.id,
         "recommendation_id": rec.id,
         "quote_id": 1,
         "consultation_id": consultation.id,
-        "question_id": consultation.questions[1].id,
+        "question_id": free.id,
         "poll_id": poll.id,
         "term_id": 1,
-        "answer_id": 1,
+        "answer_id": answer_id,
         "tag_id": 1,
+        "concern_id": concern_id,
         "fmt": "csv",
         "user_id": creator.id,
     }

@@ -16,6 +16,7 @@ from consultations.errors import AnswerProblem, InvalidAnswer
 from consultations.models import Answer, Consultation
 from webapp.api.openapi import openapi_document
 from webapp.errors import problem
+from webapp.support import notify_new_concern, support_payload
 
 bp = Blueprint("api", __name__)
 
@@ -197,15 +198,21 @@ def submit_answers(slug: str) -> Response:
         raise InvalidAnswer("access_code must be a string.")
     key = current_app.config["PSEUDONYM_KEY"]
 
-    def save() -> int:
+    def save() -> services.Submitted:
         consultation = queries.consultation_by_slug(slug)
         participant = services.participant_for(channel, user_id, key=key)
-        return services.submit_answers(
+        return services.submit(
             consultation, participant, answers, channel=channel, now=_now(), access_code=access_code
         )
 
-    saved = in_transaction(save)
-    return jsonify(saved=saved)
+    outcome = in_transaction(save)
+    notify_new_concern(outcome)
+    body: dict[str, Any] = {"saved": outcome.saved}
+    support = support_payload(outcome)
+    if support is not None:
+        # The channel must show this to the young person; nothing they set can turn it off.
+        body["support"] = support
+    return jsonify(body)
 
 
 def _answer_json(answer: Answer) -> dict[str, Any]:

@@ -72,7 +72,12 @@ def openapi_document() -> dict[str, Any]:
                     "description": (
                         "Answering a question again replaces the earlier answer. A closed "
                         "consultation, unknown question, wrong kind or out-of-range value "
-                        "refuses the whole submission with a problem document."
+                        "refuses the whole submission with a problem document. Written "
+                        "answers are moderated as they are saved: when one reads as a "
+                        "safeguarding disclosure or mentions hate or tension between groups, "
+                        "the response carries `support`, and the channel must send "
+                        "`support.message` to the young person at once, whatever their "
+                        "settings."
                     ),
                     "operationId": "submitAnswers",
                     "parameters": [_SLUG],
@@ -88,10 +93,14 @@ def openapi_document() -> dict[str, Any]:
                         "200": _json(
                             {
                                 "type": "object",
-                                "properties": {"saved": {"type": "integer"}},
+                                "properties": {
+                                    "saved": {"type": "integer"},
+                                    "support": {"$ref": "#/components/schemas/Support"},
+                                },
                                 "required": ["saved"],
                             },
-                            "How many answers were saved",
+                            "How many answers were saved, and a support message to show when "
+                            "a written answer needs one",
                         ),
                         "401": _PROBLEM,
                         "404": _PROBLEM,
@@ -313,6 +322,46 @@ def openapi_document() -> dict[str, Any]:
                         },
                     },
                     "required": ["participant", "answers"],
+                },
+                "Support": {
+                    "type": "object",
+                    "description": (
+                        "Present only when the young person must be shown help. `message` is "
+                        "the full text to send (the same words on every channel)."
+                    ),
+                    "properties": {
+                        "safeguarding": {
+                            "type": "boolean",
+                            "description": "A possible disclosure: self-harm, abuse, "
+                            "exploitation or danger. It is in the safeguarding queue.",
+                        },
+                        "tension": {
+                            "type": "boolean",
+                            "description": "Hate or hostility between groups was mentioned.",
+                        },
+                        "message": {"type": "string"},
+                        "childline": {
+                            "type": ["string", "null"],
+                            "description": "Childline's free number, with a disclosure.",
+                        },
+                        "emergency": {
+                            "type": ["string", "null"],
+                            "description": "The emergency number, with a disclosure.",
+                        },
+                        "hate_reporting": {
+                            "type": ["string", "null"],
+                            "format": "uri",
+                            "description": "Where to report a hate incident, with tension.",
+                        },
+                    },
+                    "required": [
+                        "safeguarding",
+                        "tension",
+                        "message",
+                        "childline",
+                        "emergency",
+                        "hate_reporting",
+                    ],
                 },
                 "StoredAnswer": {
                     "type": "object",

@@ -70,7 +70,14 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     from webapp import forum
-    from webapp.staff import auth, editor, feedback, polls, results  # noqa: F401  (routes)
+    from webapp.staff import (  # noqa: F401  (routes)
+        auth,
+        editor,
+        feedback,
+        moderation,
+        polls,
+        results,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(forum.bp)

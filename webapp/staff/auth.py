@@ -9,10 +9,12 @@ from werkzeug.wrappers import Response
 from consultations import accounts, audit, authoring, polls
 from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer, SignInThrottled
+from consultations.moderation import review
 from consultations.staff_models import Role
 from feedback import outcomes
 from webapp.staff import actor, bp, now, safe_next
 from webapp.staff.forms import AccountForm, EmptyForm, LoginForm, UserForm
+from webapp.staff.permissions import MODERATORS, SAFEGUARDING
 
 
 def _renew_session() -> None:
@@ -59,11 +61,14 @@ def logout() -> Response:
 
 @bp.get("/")
 def dashboard() -> str:
+    role = actor().role
     return render_template(
         "staff/dashboard.html",
         consultations=[c for c in authoring.consultations_for_staff() if not c.is_live_poll],
         polls=polls.polls()[:5],
         overdue={e.consultation.id for e in outcomes.overdue(now())},
+        open_concerns=review.open_concern_count() if role in SAFEGUARDING else 0,
+        waiting_moderation=review.waiting_count() if role in MODERATORS else 0,
     )
 
 

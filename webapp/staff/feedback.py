@@ -168,7 +168,9 @@ def quote_answer(answer_id: int) -> Response | tuple[str, int]:
 @bp.route("/answers/<int:answer_id>/quote", methods=["GET"], endpoint="quote_form")
 def quote_form(answer_id: int) -> str:
     answer = outcomes.quotable_answer(answer_id)
-    return render_template("staff/quote.html", answer=answer, form=QuoteForm(text=answer.text))
+    return render_template(
+        "staff/quote.html", answer=answer, form=QuoteForm(text=outcomes.quote_draft(answer))
+    )
 
 
 @bp.post("/quotes/<int:quote_id>/remove")

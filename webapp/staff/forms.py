@@ -21,6 +21,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Email,
     InputRequired,
@@ -245,4 +246,40 @@ class BreakdownForm(FlaskForm):
         "Break down by",
         choices=[SelectChoice(k, v) for k, v in DIMENSIONS.items()],
         default="age_band",
+    )
+
+
+class ModerationForm(FlaskForm):
+    """One decision on one written answer; the button pressed names the decision."""
+
+    decision = StringField(
+        "Decision",
+        validators=[
+            InputRequired("Choose approve, redact, hide or escalate."),
+            AnyOf(
+                ["approve", "redact", "hide", "escalate"],
+                "Choose approve, redact, hide or escalate.",
+            ),
+        ],
+    )
+    redacted_text = TextAreaField(
+        "Text as staff and the forum will see it (edit, then press Redact)",
+        validators=[Optional(), Length(max=5000, message="Keep it under 5000 characters.")],
+    )
+
+
+class QueueViewForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    view = SelectField("Show", choices=[], default="waiting")
+
+
+class ConcernForm(FlaskForm):
+    notes = TextAreaField(
+        "What was done (kept with the concern, for the safeguarding role only)",
+        validators=[
+            DataRequired("Write what was done before marking it handled."),
+            Length(max=5000, message="Keep the notes under 5000 characters."),
+        ],
     )

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from consultations.staff_models import Role
 
-ADMIN, OFFICER, YOUTH_WORKER, FORUM = (
+ADMIN, OFFICER, YOUTH_WORKER, FORUM, SAFEGUARDING_LEAD = (
     Role.ADMIN,
     Role.OFFICER,
     Role.YOUTH_WORKER,
     Role.FORUM_MEMBER,
+    Role.SAFEGUARDING_LEAD,
 )
 EVERYONE = frozenset(Role)
 WRITERS = frozenset({ADMIN, OFFICER})
 POLL_RUNNERS = frozenset({ADMIN, OFFICER, YOUTH_WORKER})
 RESULT_READERS = EVERYONE
 FORUM_READERS = frozenset({ADMIN, OFFICER, FORUM})
+# Who decides what written answers may be shown, and who watches tension signals.
+MODERATORS = frozenset({ADMIN, OFFICER, SAFEGUARDING_LEAD})
+TENSION_READERS = frozenset({ADMIN, OFFICER, SAFEGUARDING_LEAD})
+# Who reads disclosures and original, unredacted words.
+SAFEGUARDING = frozenset({ADMIN, SAFEGUARDING_LEAD})
 
 # Pages anyone may open, signed in or not.
 PUBLIC_ENDPOINTS = frozenset({"staff.login"})
@@ -72,6 +78,12 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "forum.new_recommendation": frozenset({FORUM}),
     "forum.vote": frozenset({FORUM}),
     "forum.respond": WRITERS,
+    # Moderation: redacted text only; originals and concerns for the safeguarding role.
+    "staff.moderation": MODERATORS,
+    "staff.moderate_answer": MODERATORS,
+    "staff.safeguarding": SAFEGUARDING,
+    "staff.handle_concern": SAFEGUARDING,
+    "staff.tension": TENSION_READERS,
     # Accounts and the audit log: administrators.
     "staff.users": frozenset({ADMIN}),
     "staff.change_account": frozenset({ADMIN}),

@@ -12,6 +12,7 @@ from consultations import authoring, charts, queries, results
 from consultations.db import in_transaction
 from consultations.errors import DomainError, NotFound
 from consultations.models import Consultation, QuestionKind
+from consultations.moderation import review
 from feedback import outcomes
 from webapp.staff import actor, bp, now
 from webapp.staff.forms import BreakdownForm, EmptyForm, FreeTextFilterForm, TagForm
@@ -89,6 +90,7 @@ def free_text(question_id: int) -> str:
         tag_form=TagForm(formdata=None),
         button=EmptyForm(formdata=None),
         quotes={q.answer_id: q for q in outcomes.quotes_of(question.consultation)},
+        held=review.held_count(question.id),
     )
 
 

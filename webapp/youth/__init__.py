@@ -15,6 +15,7 @@ from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidA
 from consultations.models import AGE_BANDS, Consultation, Participant
 from feedback import outcomes
 from webapp.rendering import youth_html
+from webapp.support import notify_new_concern, support_payload
 from webapp.youth.forms import answers_from, consultation_form, field_name
 
 bp = Blueprint("youth", __name__)
@@ -94,13 +95,13 @@ def answer(slug: str) -> Response | tuple[str, int]:
     if not form.validate():
         return _render_consultation(found, form, 422)
 
-    def save() -> int:
+    def save() -> services.Submitted:
         participant = _web_participant(create=True)
         assert participant is not None
         services.update_profile(
             participant, age_band=form.age_band.data or None, area=form.area.data or None
         )
-        return services.submit_answers(
+        return services.submit(
             found,
             participant,
             answers_from(form, found),
@@ -111,7 +112,7 @@ def answer(slug: str) -> Response | tuple[str, int]:
         )
 
     try:
-        in_transaction(save)
+        outcome = in_transaction(save)
     except InvalidAnswer as error:
         by_id = {q.id: field_name(q) for q in found.questions}
         for problem in error.problems:
@@ -126,18 +127,27 @@ def answer(slug: str) -> Response | tuple[str, int]:
     except AccessCodeRefused as refused:
         form.access_code.errors = [refused.detail]
         return _render_consultation(found, form, refused.status)
+    notify_new_concern(outcome)
+    support = support_payload(outcome)
+    if support is not None:
+        # Shown in this very response: no cookie, redirect or setting can lose the help.
+        return _render_thanks(found, support), 200
     return redirect(url_for("youth.thanks", slug=slug), 303)
 
 
-@bp.get("/c/<slug>/thanks")
-def thanks(slug: str) -> str:
-    found = queries.consultation_by_slug(slug)
+def _render_thanks(found: Consultation, support: dict[str, object] | None = None) -> str:
     bot = current_app.config.get("TELEGRAM_BOT_USERNAME")
     return render_template(
         "youth/thanks.html",
         consultation=found,
+        support=support,
         telegram_link=f"https://t.me/{bot}?start=c_{found.slug}" if bot else None,
     )
+
+
+@bp.get("/c/<slug>/thanks")
+def thanks(slug: str) -> str:
+    return _render_thanks(queries.consultation_by_slug(slug))
 
 
 @bp.get("/privacy")

@@ -1,0 +1,504 @@
+"""Moderation with a memory: every written answer checked as it is saved, and the queues.
+
+``moderate_saved_answer`` runs inside ``services.submit`` for every channel. Moderators
+decide on the queue (approve, redact, hide, escalate); the safeguarding lead handles
+concerns; officers watch tension signals by area and week. Every decision is audited.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from consultations import audit
+from consultations.db import db
+from consultations.errors import InvalidAnswer, NotAllowed, NotFound
+from consultations.models import Answer, Consultation, Participant, Question
+from consultations.moderation.engine import moderate
+from consultations.moderation.models import (
+    AnswerModeration,
+    ModerationStatus,
+    SafeguardingConcern,
+    TensionSignal,
+)
+from consultations.moderation.rules import (
+    TENSION_KINDS,
+    Rules,
+    default_rules,
+    load_rules,
+)
+from consultations.moderation.verdict import SAFEGUARDING_WORDS, TENSION_WORDS, Verdict
+from consultations.staff_models import User
+
+REDACTION_MAX = 5000
+NOTES_MAX = 5000
+DECISIONS = {
+    "approve": ModerationStatus.APPROVED,
+    "redact": ModerationStatus.REDACTED,
+    "hide": ModerationStatus.HIDDEN,
+    "escalate": ModerationStatus.ESCALATED,
+}
+
+_rules_dir: Path | None = None
+
+
+def use_rules_from(folder: Path | None) -> None:
+    """Read officers' extra rule files from ``folder`` (shipped rules only when None)."""
+    global _rules_dir
+    _rules_dir = Path(folder) if folder is not None and Path(folder).is_dir() else None
+
+
+@cache
+def _rules_for(folder: Path | None) -> Rules:
+    return load_rules(folder) if folder is not None else default_rules()
+
+
+def active_rules() -> Rules:
+    return _rules_for(_rules_dir)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What one saved answer means for the young person who wrote it, and for staff."""
+
+    safeguarding: bool = False
+    tension: bool = False
+    new_concern: bool = False
+
+
+def iso_week(moment: datetime) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _record_for(answer_id: int) -> AnswerModeration | None:
+    return db.session.scalar(
+        select(AnswerModeration).where(AnswerModeration.answer_id == answer_id)
+    )
+
+
+def moderate_saved_answer(
+    answer: Answer,
+    *,
+    previous_text: str | None,
+    participant: Participant,
+    consultation: Consultation,
+    now: datetime,
+) -> Found:
+    """Moderate a just-saved written answer; unchanged text keeps the moderator's decision."""
+    if answer.text is None:
+        return Found()
+    record = _record_for(answer.id)
+    if record is not None and previous_text == answer.text:
+        return Found(safeguarding=bool(record.safeguarding), tension=bool(record.tension))
+    verdict = moderate(answer.text, rules=active_rules())
+    if record is None:
+        record = AnswerModeration(answer_id=answer.id)
+        db.session.add(record)
+    _store(record, verdict, now)
+    # The answer's old tension signals described words that are gone; its new ones count.
+    db.session.execute(
+        TensionSignal.__table__.delete().where(TensionSignal.__table__.c.answer_id == answer.id)
+    )
+    for kind in verdict.tension:
+        db.session.add(
+            TensionSignal(
+                answer_id=answer.id,
+                consultation_id=consultation.id,
+                category=kind,
+                area=participant.area,
+                week=iso_week(now),
+                created_at=now,
+            )
+        )
+    new_concern = False
+    if verdict.safeguarding:
+        concern = _raise_concern(
+            answer, answer.text, verdict.safeguarding, consultation, participant, now=now
+        )
+        audit.record(None, "concern_raised", "safeguarding_concern", concern.id, now=now)
+        new_concern = True
+    db.session.flush()
+    return Found(
+        safeguarding=bool(verdict.safeguarding),
+        tension=bool(verdict.tension),
+        new_concern=new_concern,
+    )
+
+
+def _store(record: AnswerModeration, verdict: Verdict, now: datetime) -> None:
+    record.redacted_text = verdict.redacted
+    record.safeguarding = ",".join(verdict.safeguarding)
+    record.tension = ",".join(verdict.tension)
+    record.personal_data = ",".join(verdict.personal_data)
+    record.profanity = verdict.profanity
+    record.abusive = verdict.abusive
+    record.status = ModerationStatus.ESCALATED if verdict.safeguarding else ModerationStatus.PENDING
+    record.moderated_at = now
+    record.decided_by_id = None
+    record.decided_at = None
+
+
+def _raise_concern(
+    answer: Answer,
+    text: str,
+    categories: Iterable[str],
+    consultation: Consultation | None,
+    participant: Participant | None,
+    *,
+    now: datetime,
+    source: str = "detected",
+) -> SafeguardingConcern:
+    concern = SafeguardingConcern(
+        answer_id=answer.id,
+        consultation_id=consultation.id if consultation is not None else None,
+        participant_id=participant.id if participant is not None else None,
+        channel=answer.channel,
+        original_text=text,
+        categories=",".join(categories),
+        source=source,
+        created_at=now,
+    )
+    db.session.add(concern)
+    db.session.flush()
+    return concern
+
+
+# --- what staff, the forum and the public may see --------------------------------------
+
+
+def is_publishable(answer: Answer) -> bool:
+    """Whether a moderator approved this written answer for public results and the forum."""
+    return publishable_text(answer) is not None
+
+
+def publishable_text(answer: Answer) -> str | None:
+    """The approved (redacted) words of a written answer, or None if it may not be quoted."""
+    if answer.text is None or answer.id is None:
+        return None
+    record = _record_for(answer.id)
+    if record is None or not record.status.publishable:
+        return None
+    return record.redacted_text
+
+
+@dataclass(frozen=True)
+class StaffText:
+    """A written answer as staff see it: redacted, and whether it is held for review."""
+
+    text: str
+    status: ModerationStatus
+    held: bool
+
+
+def staff_texts(answers: Sequence[Answer]) -> dict[int, StaffText]:
+    """The redacted text of each written answer, by answer id.
+
+    An answer saved before moderation existed is moderated on the fly (and stays pending).
+    """
+    ids = [a.id for a in answers if a.text is not None]
+    found: dict[int, StaffText] = {}
+    if ids:
+        for record in db.session.scalars(
+            select(AnswerModeration).where(AnswerModeration.answer_id.in_(ids))
+        ):
+            found[record.answer_id] = StaffText(record.redacted_text, record.status, record.held)
+    for answer in answers:
+        if answer.text is not None and answer.id not in found:
+            verdict = moderate(answer.text, rules=active_rules())
+            found[answer.id] = StaffText(verdict.redacted, ModerationStatus.PENDING, verdict.held)
+    return found
+
+
+def held_count(question_id: int) -> int:
+    """How many written answers to a question only moderators may see for now."""
+    records = db.session.scalars(
+        select(AnswerModeration)
+        .join(Answer, Answer.id == AnswerModeration.answer_id)
+        .where(Answer.question_id == question_id)
+    )
+    return sum(1 for r in records if r.held)
+
+
+# --- the moderation queue ------------------------------------------------------------
+
+
+QUEUE_VIEWS = {
+    "waiting": "Waiting for a decision",
+    "held": "Held: abuse or safeguarding",
+    "approved": "Approved",
+    "redacted": "Redacted",
+    "hidden": "Hidden",
+    "escalated": "Escalated",
+    "all": "All",
+}
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    record: AnswerModeration
+    question: Question
+    consultation: Consultation
+
+    @property
+    def reasons(self) -> list[str]:
+        found = [
+            f"Safeguarding: {SAFEGUARDING_WORDS.get(k, k)}" for k in self.record.safeguarding_kinds
+        ]
+        if self.record.abusive:
+            found.append("Abusive or hateful language")
+        found += [
+            f"Community tension: {TENSION_WORDS.get(k, k)}" for k in self.record.tension_kinds
+        ]
+        if self.record.personal_data:
+            found.append("Personal data removed")
+        if self.record.profanity:
+            found.append("Swearing masked")
+        return found
+
+
+def queue(view: str = "waiting", *, limit: int = 200) -> list[QueueItem]:
+    """Written answers for moderators: held ones first, then oldest first."""
+    if view not in QUEUE_VIEWS:
+        raise InvalidAnswer("Choose one of the queue views.")
+    query = (
+        select(AnswerModeration, Question, Consultation)
+        .join(Answer, Answer.id == AnswerModeration.answer_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(Consultation, Consultation.id == Question.consultation_id)
+        .options(selectinload(AnswerModeration.decided_by))
+    )
+    status = AnswerModeration.status
+    if view == "waiting":
+        query = query.where(status.in_([ModerationStatus.PENDING, ModerationStatus.ESCALATED]))
+    elif view == "held":
+        query = query.where(
+            or_(
+                status == ModerationStatus.ESCALATED,
+                (status == ModerationStatus.PENDING)
+                & (AnswerModeration.abusive.is_(True) | (AnswerModeration.safeguarding != "")),
+            )
+        )
+    elif view != "all":
+        query = query.where(status == ModerationStatus(view))
+    query = query.order_by(AnswerModeration.moderated_at, AnswerModeration.id).limit(limit)
+    items = [QueueItem(r, q, c) for r, q, c in db.session.execute(query)]
+    return sorted(items, key=lambda i: not i.record.held)
+
+
+def waiting_count() -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AnswerModeration)
+            .where(
+                AnswerModeration.status.in_([ModerationStatus.PENDING, ModerationStatus.ESCALATED])
+            )
+        )
+        or 0
+    )
+
+
+def decide(
+    actor: User,
+    answer_id: int,
+    decision: str,
+    *,
+    now: datetime,
+    redacted_text: str | None = None,
+) -> AnswerModeration:
+    """Approve, redact (with the moderator's own text), hide or escalate a written answer."""
+    status = DECISIONS.get(decision)
+    if status is None:
+        raise InvalidAnswer("Choose approve, redact, hide or escalate.")
+    record = _record_for(answer_id)
+    answer = db.session.get(Answer, answer_id)
+    if record is None or answer is None or answer.text is None:
+        raise NotFound("There is no such written answer to moderate.")
+    if status is ModerationStatus.REDACTED:
+        text = (redacted_text or "").replace("\x00", "").strip()
+        if not text:
+            raise InvalidAnswer("Write the text as it should be shown, or hide the answer.")
+        if len(text) > REDACTION_MAX:
+            raise InvalidAnswer(f"Keep the redacted text under {REDACTION_MAX} characters.")
+        record.redacted_text = text
+    if status is ModerationStatus.ESCALATED and not _open_concern_for(answer_id):
+        participant = db.session.get(Participant, answer.participant_id)
+        consultation = answer.question.consultation
+        kinds = record.safeguarding_kinds or ("moderator",)
+        concern = _raise_concern(
+            answer, answer.text, kinds, consultation, participant, now=now, source="escalated"
+        )
+        audit.record(actor, "concern_raised", "safeguarding_concern", concern.id, now=now)
+    before = record.status
+    record.status = status
+    record.decided_by_id = actor.id
+    record.decided_at = now
+    # The detail names the move, never the words.
+    audit.record(
+        actor, f"moderation_{decision}", "answer", answer_id, now=now, detail=f"{before} → {status}"
+    )
+    db.session.flush()
+    return record
+
+
+def _open_concern_for(answer_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(SafeguardingConcern.id).where(
+                SafeguardingConcern.answer_id == answer_id,
+                SafeguardingConcern.handled_at.is_(None),
+            )
+        )
+        is not None
+    )
+
+
+def moderation_record(answer_id: int) -> AnswerModeration:
+    record = _record_for(answer_id)
+    if record is None:
+        raise NotFound("There is no such written answer to moderate.")
+    return record
+
+
+# --- safeguarding concerns -----------------------------------------------------------
+
+
+def open_concern_count() -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(SafeguardingConcern)
+            .where(SafeguardingConcern.handled_at.is_(None))
+        )
+        or 0
+    )
+
+
+@dataclass(frozen=True)
+class ConcernView:
+    concern: SafeguardingConcern
+    consultation_title: str | None
+    age_band: str | None
+    area: str | None
+
+    @property
+    def category_words(self) -> list[str]:
+        return [
+            SAFEGUARDING_WORDS.get(k, "raised by a moderator") for k in self.concern.category_kinds
+        ]
+
+
+def concerns(*, handled: bool = False, limit: int = 200) -> list[ConcernView]:
+    """Open concerns oldest first (the longest waiting at the top), or handled newest first."""
+    query = (
+        select(
+            SafeguardingConcern, Consultation.youth_title, Participant.age_band, Participant.area
+        )
+        .outerjoin(Consultation, Consultation.id == SafeguardingConcern.consultation_id)
+        .outerjoin(Participant, Participant.id == SafeguardingConcern.participant_id)
+        .options(selectinload(SafeguardingConcern.handled_by))
+    )
+    if handled:
+        query = query.where(SafeguardingConcern.handled_at.is_not(None)).order_by(
+            SafeguardingConcern.handled_at.desc(), SafeguardingConcern.id.desc()
+        )
+    else:
+        query = query.where(SafeguardingConcern.handled_at.is_(None)).order_by(
+            SafeguardingConcern.created_at, SafeguardingConcern.id
+        )
+    return [ConcernView(c, t, b, a) for c, t, b, a in db.session.execute(query.limit(limit))]
+
+
+def handle_concern(
+    actor: User, concern_id: int, notes: str, *, now: datetime
+) -> SafeguardingConcern:
+    """Mark a concern handled, with what was done; the notes stay with the concern."""
+    concern = db.session.get(SafeguardingConcern, concern_id)
+    if concern is None:
+        raise NotFound("There is no such safeguarding concern.")
+    if concern.handled_at is not None:
+        raise NotAllowed("This concern was already marked handled.")
+    notes = notes.replace("\x00", "").strip()
+    if not notes:
+        raise InvalidAnswer("Write what was done before marking it handled.")
+    if len(notes) > NOTES_MAX:
+        raise InvalidAnswer(f"Keep the notes under {NOTES_MAX} characters.")
+    concern.notes = notes
+    concern.handled_by_id = actor.id
+    concern.handled_at = now
+    audit.record(actor, "concern_handled", "safeguarding_concern", concern.id, now=now)
+    db.session.flush()
+    return concern
+
+
+# --- the tension monitor -------------------------------------------------------------
+
+
+NOT_GIVEN = "Area not given"
+
+
+@dataclass(frozen=True)
+class TensionRow:
+    week: str
+    area: str
+    counts: list[str]
+    total: str
+
+
+@dataclass(frozen=True)
+class TensionReport:
+    categories: list[str]
+    rows: list[TensionRow]
+    threshold: int
+
+
+def shown_count(count: int, threshold: int) -> str:
+    """A count as staff may see it: small non-zero groups are only "fewer than N"."""
+    if 0 < count < threshold:
+        return f"fewer than {threshold}"
+    return str(count)
+
+
+def tension_report(*, threshold: int = 5, weeks: int = 12, now: datetime) -> TensionReport:
+    """Tension signals by ISO week and area, newest week first, small counts not given."""
+    since = iso_week(now - timedelta(weeks=weeks - 1))
+    rows = db.session.execute(
+        select(TensionSignal.week, TensionSignal.area, TensionSignal.category).where(
+            TensionSignal.week >= since
+        )
+    )
+    counted: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for week, area, category in rows:
+        clean = " ".join((area or "").split())
+        key = clean.casefold() or NOT_GIVEN.casefold()
+        spellings[key][clean or NOT_GIVEN] += 1
+        counted[(week, key)][category] += 1
+    categories = list(TENSION_KINDS) + sorted(
+        {c for counts in counted.values() for c in counts} - set(TENSION_KINDS)
+    )
+    out = []
+    for week, key in sorted(counted, key=lambda k: (k[0], k[1] == NOT_GIVEN.casefold(), k[1])):
+        counts = counted[(week, key)]
+        out.append(
+            TensionRow(
+                week=week,
+                area=spellings[key].most_common(1)[0][0],
+                counts=[shown_count(counts[c], threshold) for c in categories],
+                total=shown_count(sum(counts.values()), threshold),
+            )
+        )
+    out.sort(key=lambda r: r.week, reverse=True)
+    return TensionReport(
+        categories=[TENSION_WORDS.get(c, c.replace("_", " ")) for c in categories],
+        rows=out,
+        threshold=threshold,
+    )

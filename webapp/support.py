@@ -1,0 +1,80 @@
+"""What a channel shows a young person after a disclosure or a tension signal, and the email.
+
+The words come from ``bot.wording`` so the web form, Telegram and Rasa say the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+from typing import Any
+
+from flask import current_app
+
+from bot import wording
+from consultations.moderation.notify import MailSettings, send_concern_notice
+from consultations.services import Submitted
+
+log = logging.getLogger(__name__)
+
+CHILDLINE_PHONE = "0800 1111"
+EMERGENCY_PHONE = "999"
+
+
+def support_payload(outcome: Submitted) -> dict[str, Any] | None:
+    """The API's ``support`` object; None when the submission needs no message."""
+    if not (outcome.safeguarding or outcome.tension):
+        return None
+    return {
+        "safeguarding": outcome.safeguarding,
+        "tension": outcome.tension,
+        "message": wording.support_message(
+            safeguarding=outcome.safeguarding, tension=outcome.tension
+        ),
+        "childline": CHILDLINE_PHONE if outcome.safeguarding else None,
+        "emergency": EMERGENCY_PHONE if outcome.safeguarding else None,
+        "hate_reporting": wording.HATE_REPORTING_URL if outcome.tension else None,
+    }
+
+
+def _mail_settings() -> MailSettings | None:
+    config = current_app.config
+    if not config.get("SMTP_HOST") or not config.get("SAFEGUARDING_EMAIL"):
+        return None
+    return MailSettings(
+        host=config["SMTP_HOST"],
+        port=int(config.get("SMTP_PORT", 587)),
+        sender=config.get("SMTP_FROM") or "youthvoice@localhost",
+        recipient=config["SAFEGUARDING_EMAIL"],
+        username=config.get("SMTP_USERNAME", ""),
+        password=config.get("SMTP_PASSWORD", ""),
+        starttls=bool(config.get("SMTP_STARTTLS", True)),
+    )
+
+
+def _send(settings: MailSettings, queue_url: str) -> None:
+    try:
+        send_concern_notice(settings, queue_url)
+    except (OSError, smtplib.SMTPException) as error:
+        # The banner on the staff console still shows the concern; log only the kind of failure.
+        log.warning("safeguarding email not sent: %s", type(error).__name__)
+
+
+def notify_new_concern(outcome: Submitted) -> threading.Thread | None:
+    """Email the safeguarding lead when this submission put a concern in the queue."""
+    return notify_concern_waiting() if outcome.new_concern else None
+
+
+def notify_concern_waiting() -> threading.Thread | None:
+    """Email the safeguarding lead (when SMTP is set up) once a concern is committed.
+
+    Sent on a thread so a slow mail server never keeps a young person waiting for help.
+    """
+    settings = _mail_settings()
+    if settings is None:
+        return None
+    queue_url = current_app.config["PUBLIC_URL"].rstrip("/") + "/staff/safeguarding"
+    thread = threading.Thread(target=_send, args=(settings, queue_url), daemon=True)
+    thread.start()
+    return thread
