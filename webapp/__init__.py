@@ -55,7 +55,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
+        # Lax, not Strict: a QR code or a link in a chat must open the form with its cookie.
         SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=256 * 1024,
@@ -85,13 +88,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import consultations.models
     import consultations.staff_models  # noqa: F401
     import feedback.models  # noqa: F401
-    from webapp import api, cli, errors, staff, youth
+    from webapp import api, cli, errors, security, staff, youth
     from webapp.rendering import register_filters
 
     app.register_blueprint(youth.bp)
     staff.init_app(app)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)  # bearer-token JSON API: no cookies, so no CSRF to forge
+    security.init_app(app)
     errors.register(app)
     register_filters(app)
     cli.register(app)

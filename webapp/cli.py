@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from consultations import accounts, demo, readability, services
+from consultations import accounts, demo, privacy, readability, services
 from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer
 from consultations.glossary import default_terms
@@ -40,10 +41,21 @@ def main() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Serve the site for a laptop or a youth club (use gunicorn in production)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if "YOUTHVOICE_SECURE_COOKIES" not in os.environ:
+        # This server speaks plain http, where browsers drop Secure cookies (and with them
+        # the form's CSRF token). Production behind HTTPS keeps the secure default.
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            "Note: this is plain http. Anyone on this network can read what is sent; "
+            "use HTTPS (gunicorn behind a proxy) for anything beyond a short session."
+        )
     click.echo(f"Youth Voice is running: open http://{host}:{port}/ (Ctrl+C to stop)")
     from werkzeug.serving import run_simple
 
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    run_simple(host, port, app, threaded=True)
 
 
 @click.command("init-db")
@@ -106,9 +118,37 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Created {user.email} ({user.role.label}).")
 
 
+@click.command("retention")
+@with_appcontext
+@click.option(
+    "--months",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep written answers this many months after closing (default: RETENTION_MONTHS).",
+)
+def retention(months: int | None) -> None:
+    """Delete written answers of consultations closed long ago; every count is kept."""
+    months = months or int(current_app.config["RETENTION_MONTHS"])
+    result = in_transaction(
+        lambda: privacy.delete_old_free_text(now=datetime.now(UTC), months=months)
+    )
+    closed = f"{result.closed_before:%d %B %Y}"
+    if result.answers:
+        click.echo(
+            f"Deleted the text of {result.answers} written answers from "
+            f"{result.consultations} consultations closed before {closed} "
+            f"({months} months ago). Counts and results are kept."
+        )
+    else:
+        click.echo(
+            f"Nothing to delete: no written answers left from consultations closed before "
+            f"{closed} ({months} months ago)."
+        )
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
-    for command in (serve, init_db, load_demo, create_user):
+    for command in (serve, init_db, load_demo, create_user, retention):
         app.cli.add_command(command)
 
 

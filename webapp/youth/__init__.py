@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -13,8 +14,10 @@ from consultations import queries, services
 from consultations.db import in_transaction
 from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidAnswer
 from consultations.models import AGE_BANDS, Consultation, Participant
+from consultations.polls import poll_by_code
+from webapp.errors import too_many_requests
 from webapp.rendering import youth_html
-from webapp.youth.forms import answers_from, consultation_form, field_name
+from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
 
 bp = Blueprint("youth", __name__)
 
@@ -139,9 +142,26 @@ def thanks(slug: str) -> str:
     )
 
 
-@bp.get("/privacy")
-def privacy() -> str:
-    return render_template("youth/privacy.html")
+@bp.errorhandler(RateLimitExceeded)
+def on_too_fast(error: RateLimitExceeded) -> Response:
+    """Too many answers from one place: keep what was typed and say when to try again."""
+    message = (
+        "Lots of answers were sent from here in a short time, so we paused for a moment. "
+        "Nothing you typed has been lost: wait a minute, then press the button again."
+    )
+    args = request.view_args or {}
+    if request.endpoint == "youth.answer" and "slug" in args:
+        found = queries.consultation_by_slug(args["slug"])
+        form = consultation_form(found)
+        form.form_errors.append(message)
+        return too_many_requests(_render_consultation(found, form, 429)[0])
+    if request.endpoint == "youth.vote" and "code" in args:
+        found = poll_by_code(args["code"])
+        form = consultation_form(found, base=VoteForm)
+        form.form_errors.append(message)
+        return too_many_requests(_polls._render(found, form, 429)[0])
+    return too_many_requests()
 
 
-from webapp.youth import polls as _polls  # noqa: E402,F401  (routes on this blueprint)
+from webapp.youth import polls as _polls  # noqa: E402  (routes on this blueprint)
+from webapp.youth import privacy as _privacy  # noqa: E402,F401

@@ -1,0 +1,154 @@
+"""Security headers, the proxy in front of the app, and rate limits.
+
+Headers are set by our own ``after_request`` rather than Flask-Talisman: no template has an
+inline script, inline style or ``style=`` attribute, so the policy is one fixed string with no
+nonces, and the HTTPS redirect Talisman adds belongs to the proxy that terminates TLS. A dozen
+lines we test on every route are easier to audit than another dependency's defaults.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+from consultations.pseudonym import pseudonym
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        # Charts and QR codes are inline SVG drawn on the server; nothing comes from elsewhere.
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Old browsers that ignore frame-ancestors.
+    "X-Frame-Options": "DENY",
+    # Same-origin keeps the Referer that Flask-WTF checks on HTTPS form posts, and sends
+    # nothing to other sites (consultation links can carry an access code).
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def add_security_headers(response: Response) -> Response:
+    """The same headers on every response, pages, JSON, files and errors alike."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    seconds = current_app.config.get("HSTS_SECONDS", 0)
+    # Browsers ignore HSTS over plain http; a laptop serving http must not promise HTTPS.
+    if seconds and request.is_secure:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={int(seconds)}; includeSubDomains"
+        )
+    return response
+
+
+# --- rate limits -------------------------------------------------------------------------
+
+
+def _address() -> str:
+    return request.remote_addr or "-"
+
+
+def _api_key() -> str:
+    """API callers are bots: one host speaks for a whole channel, so count per token.
+
+    The key is a digest of the token, never the token itself, so the limiter's store (Redis)
+    holds nothing that would let anyone call the API.
+    """
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    return "addr:" + _address()
+
+
+def _api_participant_key() -> str:
+    """One chat user flooding answers is limited on their own; keyed by their pseudonym."""
+    body = request.get_json(silent=True)
+    ref = body.get("participant") if isinstance(body, dict) else None
+    if isinstance(ref, dict) and isinstance(ref.get("channel"), str):
+        channel, user_id = ref["channel"], ref.get("id")
+        if isinstance(user_id, str | int) and not isinstance(user_id, bool):
+            key = current_app.config["PSEUDONYM_KEY"]
+            return "participant:" + pseudonym(key, channel[:20], str(user_id)[:128])
+    return _api_key()
+
+
+def _limit(name: str) -> Any:
+    # Read at request time so each app (and each test) can set its own limits.
+    return lambda: current_app.config[name]
+
+
+# endpoint → (config key naming the limit, key function, methods it applies to)
+ROUTE_LIMITS: dict[str, tuple[str, Any, list[str] | None]] = {
+    "staff.login": ("RATELIMIT_LOGIN", _address, ["POST"]),
+    "youth.answer": ("RATELIMIT_ANSWERS", _address, None),
+    "youth.vote": ("RATELIMIT_ANSWERS", _address, None),
+    "api.submit_answers": ("RATELIMIT_API_ANSWERS", _api_participant_key, None),
+}
+
+
+def limiter_for(app: Flask) -> Limiter:
+    """The app's limiter (one per app, so tests and processes never share counters)."""
+    limiter: Limiter = app.extensions["youthvoice_limiter"]
+    return limiter
+
+
+def retry_after() -> int:
+    """Whole seconds until the limit that was hit lets this caller in again."""
+    current = limiter_for(current_app).current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def _init_limiter(app: Flask) -> None:
+    storage = app.config.get("REDIS_URL") or "memory://"
+    limiter = Limiter(
+        key_func=_address,
+        app=app,
+        storage_uri=storage,
+        # Counters live in Redis only under this prefix; tests give each run its own.
+        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "youthvoice"),
+        strategy="moving-window",
+        headers_enabled=False,
+        enabled=app.config.get("RATELIMIT_ENABLED", True),
+    )
+    app.extensions["youthvoice_limiter"] = limiter
+    from webapp import api
+
+    limiter.limit(_limit("RATELIMIT_API"), key_func=_api_key, override_defaults=False)(api.bp)
+    for endpoint, (setting, key_func, methods) in ROUTE_LIMITS.items():
+        view = app.view_functions[endpoint]
+        app.view_functions[endpoint] = limiter.limit(
+            _limit(setting), key_func=key_func, methods=methods, override_defaults=False
+        )(view)
+
+
+def init_app(app: Flask) -> None:
+    """Headers on every response, the trusted proxy, and the limits (after the blueprints)."""
+    hops = int(app.config.get("PROXY_HOPS", 0))
+    if hops:
+        # Only behind a proxy we run: otherwise anyone could claim any address or scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.after_request(add_security_headers)
+    _init_limiter(app)
