@@ -28,7 +28,7 @@ def _check_headers(response, where: str) -> None:  # type: ignore[no-untyped-def
 def _check_cookies(response, where: str) -> int:  # type: ignore[no-untyped-def]
     cookies = response.headers.getlist("Set-Cookie")
     for cookie in cookies:
-        name, _, value = cookie.split(";")[0].partition("=")
+        _name, _, value = cookie.split(";")[0].partition("=")
         if value == "" and "max-age=0" in cookie.lower():
             # Flask-Login expiring its (unused) remember-me cookie: no value, gone at once.
             continue
