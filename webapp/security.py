@@ -13,7 +13,7 @@ import math
 import time
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from flask_limiter import Limiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -60,6 +60,41 @@ def add_security_headers(response: Response) -> Response:
             "Strict-Transport-Security", f"max-age={int(seconds)}; includeSubDomains"
         )
     return response
+
+
+# --- input no database can store ----------------------------------------------------------
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def refuse_nul_characters() -> Response | None:
+    """Refuse NUL characters anywhere in a request, before any view sees them.
+
+    Nobody types one, PostgreSQL cannot store one in text (it would be a 500), and they are
+    a classic way to cut strings short in other tools. Refused once here rather than in
+    every service that stores text.
+    """
+    suspects: list[Any] = [request.path, list(request.args.items(multi=True))]
+    if request.method in ("POST", "PUT", "PATCH"):
+        suspects.append(list(request.form.items(multi=True)))
+        if request.is_json:
+            suspects.append(request.get_json(silent=True))
+    if not any(_has_nul(s) for s in suspects):
+        return None
+    from webapp.errors import problem
+
+    if request.path.startswith("/api/"):
+        return problem(422, "Unprocessable Content", "Text must not contain NUL characters.")
+    abort(400)
+    return None
 
 
 # --- rate limits -------------------------------------------------------------------------
@@ -151,4 +186,5 @@ def init_app(app: Flask) -> None:
         # Only behind a proxy we run: otherwise anyone could claim any address or scheme.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.after_request(add_security_headers)
+    app.before_request(refuse_nul_characters)
     _init_limiter(app)
