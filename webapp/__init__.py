@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from webapp.config import from_environment
 from webapp.extensions import csrf, db, migrate
+from webapp.security import DatabaseIntConverter
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -53,6 +54,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         (config or {}).get("INSTANCE_PATH") or os.environ.get("YOUTHVOICE_INSTANCE", "instance")
     )
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # Before any route is added: every <int:...> in a URL must fit a database integer.
+    app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         # Lax, not Strict: a QR code or a link in a chat must open the form with its cookie.

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, abort, current_app, request
 from flask_limiter import Limiter
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from consultations.pseudonym import pseudonym
@@ -60,6 +61,18 @@ def add_security_headers(response: Response) -> Response:
             "Strict-Transport-Security", f"max-age={int(seconds)}; includeSubDomains"
         )
     return response
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` in URLs, capped at the largest id a database integer column holds.
+
+    Werkzeug's own converter takes any size; PostgreSQL refuses a number past 2**31 - 1
+    with an error, so /staff/consultations/99999999999 must be a 404, not a 500.
+    """
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 # --- input no database can store ----------------------------------------------------------

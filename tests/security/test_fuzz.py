@@ -194,3 +194,15 @@ def test_nul_characters_are_refused_before_they_reach_the_database(app, client, 
     assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
     assert client.get("/c/a%00b").status_code == 400
     assert api.get("/consultations/a%00b").status_code == 422
+
+
+def test_ids_too_big_for_the_database_are_simply_not_found(app, api):
+    from consultations.staff_models import Role
+    from tests.staff.support import make_user, sign_in
+
+    client = app.test_client()
+    sign_in(client, make_user(Role.ADMIN))
+    assert client.get("/staff/consultations/99999999999").status_code == 404
+    assert client.get(f"/staff/consultations/{2**31 - 1}").status_code == 404
+    response = api.post("/outbox/165475339734536/ack", json={"lease_token": "x", "outcome": "sent"})
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
