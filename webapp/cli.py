@@ -35,6 +35,29 @@ def main() -> None:
     """Youth Voice: consultations young people can read, and answers from every channel."""
 
 
+def _request_handler() -> type:
+    from werkzeug.serving import WSGIRequestHandler
+
+    class PathOnlyLog(WSGIRequestHandler):
+        """Logs the method, path and status, never the query string.
+
+        Chat channels look participants up with ``?channel=…&id=…``: the id is a chat
+        account id, which must never reach a log.
+        """
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            full = getattr(self, "path", None)
+            if full is not None:
+                self.path = full.split("?", 1)[0]
+            try:
+                super().log_request(code, size)
+            finally:
+                if full is not None:
+                    self.path = full
+
+    return PathOnlyLog
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -55,7 +78,7 @@ def serve(host: str, port: int) -> None:
     click.echo(f"Youth Voice is running: open http://{host}:{port}/ (Ctrl+C to stop)")
     from werkzeug.serving import run_simple
 
-    run_simple(host, port, app, threaded=True)
+    run_simple(host, port, app, threaded=True, request_handler=_request_handler())
 
 
 @click.command("init-db")

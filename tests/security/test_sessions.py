@@ -99,3 +99,23 @@ def test_serve_on_plain_http_turns_secure_cookies_off_unless_told(monkeypatch, t
     assert result.exit_code == 0, result.output
     assert served["app"] is app
     assert app.config["SESSION_COOKIE_SECURE"] is (env_value == "1")
+
+
+def test_the_built_in_server_never_logs_query_strings(caplog):
+    """Chat ids travel as ?id=…; the access log keeps only the path."""
+    import logging
+
+    from webapp.cli import _request_handler
+
+    handler_class = _request_handler()
+    handler = handler_class.__new__(handler_class)
+    handler.path = "/api/v1/participants/me?channel=telegram&id=123456789"
+    handler.command = "GET"
+    handler.request_version = "HTTP/1.1"
+    handler.client_address = ("127.0.0.1", 5000)
+    handler.requestline = f"GET {handler.path} HTTP/1.1"
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        handler.log_request(200, 10)
+    assert "/api/v1/participants/me" in caplog.text
+    assert "123456789" not in caplog.text
+    assert handler.path.endswith("id=123456789")  # the request itself is untouched
