@@ -180,6 +180,9 @@ def _init_limiter(app: Flask) -> None:
         strategy="moving-window",
         headers_enabled=False,
         enabled=app.config.get("RATELIMIT_ENABLED", True),
+        # Redis going down must not take consultations down: count in memory meanwhile.
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
     )
     app.extensions["youthvoice_limiter"] = limiter
     from webapp import api

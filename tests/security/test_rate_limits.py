@@ -184,3 +184,28 @@ def test_limits_can_be_switched_off(tmp_path):
         assert codes == {200}
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_redis_outage_does_not_stop_young_people_answering(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]  # nothing listens here once closed
+    config = {
+        **app_config(tmp_path, f"sqlite:///{tmp_path / 'down.db'}"),
+        **LOW_LIMITS,
+        "REDIS_URL": f"redis://127.0.0.1:{dead_port}/0",
+    }
+    application = create_app(config)
+    with application.app_context():
+        db.create_all()
+        services.seed_reference_data()
+        db.session.commit()
+        client = application.test_client()
+        headers = {"Authorization": f"Bearer {CHANNEL_TOKENS['telegram']}"}
+        statuses = [
+            client.get("/api/v1/consultations", headers=headers).status_code for _ in range(9)
+        ]
+        # Still served, and still limited: the counting moved to memory.
+        assert statuses == [200] * 8 + [429]
+        db.session.remove()
+        db.engine.dispose()
