@@ -53,7 +53,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "STAFF_IDLE_MINUTES": int(env.get("YOUTHVOICE_STAFF_IDLE_MINUTES", "30")),
         "REDIS_URL": env.get("REDIS_URL", ""),
         "RATELIMIT_ENABLED": env.get("YOUTHVOICE_RATELIMIT_ENABLED", "1") == "1",
-        "RATELIMIT_LOGIN": env.get("YOUTHVOICE_RATELIMIT_LOGIN", "10/minute;50/hour"),
+        "RATELIMIT_LOGIN": env.get("YOUTHVOICE_RATELIMIT_LOGIN", "20/minute;200/hour"),
         "RATELIMIT_ANSWERS": env.get("YOUTHVOICE_RATELIMIT_ANSWERS", "120/minute;2000/hour"),
         "RATELIMIT_API": env.get("YOUTHVOICE_RATELIMIT_API", "3000/minute"),
         "RATELIMIT_API_ANSWERS": env.get("YOUTHVOICE_RATELIMIT_API_ANSWERS", "30/minute"),

@@ -27,7 +27,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         # Charts and QR codes are inline SVG drawn on the server; nothing comes from elsewhere.
-        "img-src 'self' data:",
+        "img-src 'self'",
         "font-src 'self'",
         "connect-src 'self'",
         "form-action 'self'",
@@ -45,7 +45,7 @@ SECURITY_HEADERS = {
     # Same-origin keeps the Referer that Flask-WTF checks on HTTPS form posts, and sends
     # nothing to other sites (consultation links can carry an access code).
     "Referrer-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
