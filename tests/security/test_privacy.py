@@ -301,3 +301,18 @@ def test_months_before_keeps_to_real_dates():
     assert privacy.months_before(datetime(2024, 5, 31, tzinfo=UTC), 3) == datetime(
         2024, 2, 29, tzinfo=UTC
     )
+
+
+def test_a_stale_form_comes_back_with_what_was_typed_and_a_fresh_token(client, app):
+    consultation = make_consultation()
+    q = consultation.questions
+    data = {f"q{q[0].id}": str(q[0].options[0].id), f"q{q[3].id}": "Keep the youth club open"}
+    refused = client.post(f"/c/{consultation.slug}", data={**data, "csrf_token": "old"})
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert "Keep the youth club open" in html
+    assert "Nothing you typed has been lost" in text_of(refused)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+    again = client.post(f"/c/{consultation.slug}", data={**data, "csrf_token": csrf_token(html)})
+    assert again.status_code == 303
