@@ -22,7 +22,12 @@ from werkzeug.wrappers import Response
 
 from consultations import queries, services
 from consultations.db import in_transaction
-from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidAnswer
+from consultations.errors import (
+    AccessCodeRefused,
+    ConsultationClosed,
+    DomainError,
+    InvalidAnswer,
+)
 from consultations.models import AGE_BANDS, Consultation, Participant
 from consultations.polls import poll_by_code
 from webapp.errors import too_many_requests
@@ -153,18 +158,24 @@ def thanks(slug: str) -> str:
 
 
 def _form_again(message: str, status: int) -> str | None:
-    """The answer or vote page again with what was just sent still in it, and why."""
+    """The answer or vote page again with what was just sent still in it, and why.
+
+    None when there is no such form to show (an unknown consultation or poll code).
+    """
     args = request.view_args or {}
-    if request.endpoint == "youth.answer" and "slug" in args:
-        found = queries.consultation_by_slug(args["slug"])
-        form = consultation_form(found)
-        form.form_errors.append(message)
-        return _render_consultation(found, form, status)[0]
-    if request.endpoint == "youth.vote" and "code" in args:
-        found = poll_by_code(args["code"])
-        form = consultation_form(found, base=VoteForm)
-        form.form_errors.append(message)
-        return _polls._render(found, form, status)[0]
+    try:
+        if request.endpoint == "youth.answer" and "slug" in args:
+            found = queries.consultation_by_slug(args["slug"])
+            form = consultation_form(found)
+            form.form_errors.append(message)
+            return _render_consultation(found, form, status)[0]
+        if request.endpoint == "youth.vote" and "code" in args:
+            found = poll_by_code(args["code"])
+            form = consultation_form(found, base=VoteForm)
+            form.form_errors.append(message)
+            return _polls._render(found, form, status)[0]
+    except DomainError:
+        return None
     return None
 
 
