@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from webapp.config import from_environment
 from webapp.extensions import csrf, db, migrate
+from webapp.security import DatabaseIntConverter
 
 # A container installs the app as a wheel and points this at its copy of migrations/.
 MIGRATIONS = os.environ.get("YOUTHVOICE_MIGRATIONS") or str(
@@ -56,9 +57,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         (config or {}).get("INSTANCE_PATH") or os.environ.get("YOUTHVOICE_INSTANCE", "instance")
     )
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # Before any route is added: every <int:...> in a URL must fit a database integer.
+    app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
+        # Lax, not Strict: a QR code or a link in a chat must open the form with its cookie.
         SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=256 * 1024,
@@ -94,13 +100,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import consultations.staff_models  # noqa: F401
     import feedback.loop_models
     import feedback.models  # noqa: F401
-    from webapp import api, cli, errors, ops, staff, youth
+    from webapp import api, cli, errors, ops, security, staff, youth
     from webapp.rendering import register_filters
 
     app.register_blueprint(youth.bp)
     staff.init_app(app)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)  # bearer-token JSON API: no cookies, so no CSRF to forge
+    security.init_app(app)
     errors.register(app)
     register_filters(app)
     cli.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import smtplib
 import sys
 from datetime import UTC, datetime
@@ -10,9 +11,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from werkzeug.serving import WSGIRequestHandler
 
-from consultations import accounts, demo, readability, services
+from consultations import accounts, demo, privacy, readability, services
 from consultations.db import in_transaction
 from consultations.errors import DomainError, InvalidAnswer
 from consultations.glossary import default_terms
@@ -39,9 +39,27 @@ def main() -> None:
     """Youth Voice: consultations young people can read, and answers from every channel."""
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
+def _request_handler() -> type:
+    from werkzeug.serving import WSGIRequestHandler
+
+    class PathOnlyLog(WSGIRequestHandler):
+        """Logs the method, path and status, never the query string.
+
+        Chat channels look participants up with ``?channel=…&id=…``: the id is a chat
+        account id, which must never reach a log.
+        """
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            full = getattr(self, "path", None)
+            if full is not None:
+                self.path = full.split("?", 1)[0]
+            try:
+                super().log_request(code, size)
+            finally:
+                if full is not None:
+                    self.path = full
+
+    return PathOnlyLog
 
 
 @click.command("serve")
@@ -50,14 +68,21 @@ class _QuietHandler(WSGIRequestHandler):
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Serve the site for a laptop or a youth club (use gunicorn in production)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if "YOUTHVOICE_SECURE_COOKIES" not in os.environ:
+        # This server speaks plain http, where browsers drop Secure cookies (and with them
+        # the form's CSRF token). Production behind HTTPS keeps the secure default.
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            "Note: this is plain http. Anyone on this network can read what is sent; "
+            "use HTTPS (gunicorn behind a proxy) for anything beyond a short session."
+        )
     click.echo(f"Youth Voice is running: open http://{host}:{port}/ (Ctrl+C to stop)")
     from werkzeug.serving import run_simple
 
-    # The app logs every request by route pattern; the development server's own access log
-    # would print raw query strings, which can carry a chat id, so it stays quiet.
-    run_simple(
-        host, port, current_app._get_current_object(), threaded=True, request_handler=_QuietHandler
-    )
+    run_simple(host, port, app, threaded=True, request_handler=_request_handler())
 
 
 @click.command("init-db")
@@ -199,6 +224,34 @@ def report_command(slug: str | None, period: str | None, fmt: str, out: str | No
     click.echo(f"Wrote {target} ({len(body)} bytes).")
 
 
+@click.command("retention")
+@with_appcontext
+@click.option(
+    "--months",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep written answers this many months after closing (default: RETENTION_MONTHS).",
+)
+def retention(months: int | None) -> None:
+    """Delete written answers of consultations closed long ago; every count is kept."""
+    months = months or int(current_app.config["RETENTION_MONTHS"])
+    result = in_transaction(
+        lambda: privacy.delete_old_free_text(now=datetime.now(UTC), months=months)
+    )
+    closed = f"{result.closed_before:%d %B %Y}"
+    if result.answers:
+        click.echo(
+            f"Deleted the text of {result.answers} written answers from "
+            f"{result.consultations} consultations closed before {closed} "
+            f"({months} months ago). Counts and results are kept."
+        )
+    else:
+        click.echo(
+            f"Nothing to delete: no written answers left from consultations closed before "
+            f"{closed} ({months} months ago)."
+        )
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
     for command in (
@@ -209,6 +262,7 @@ def register(app: Flask) -> None:
         doctor,
         digest_command,
         report_command,
+        retention,
     ):
         app.cli.add_command(command)
 

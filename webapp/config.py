@@ -45,7 +45,23 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "CHANNEL_TOKENS": parse_channel_tokens(env.get("YOUTHVOICE_CHANNEL_TOKENS", "")),
         "PUBLIC_URL": env.get("YOUTHVOICE_PUBLIC_URL", "http://127.0.0.1:5000"),
         "TELEGRAM_BOT_USERNAME": env.get("TELEGRAM_BOT_USERNAME", ""),
-        "SESSION_COOKIE_SECURE": env.get("YOUTHVOICE_SECURE_COOKIES", "0") == "1",
+        # Secure cookies unless told otherwise; `youthvoice serve` turns them off for plain http.
+        "SESSION_COOKIE_SECURE": env.get("YOUTHVOICE_SECURE_COOKIES", "1") == "1",
+        "REMEMBER_COOKIE_SECURE": env.get("YOUTHVOICE_SECURE_COOKIES", "1") == "1",
+        "HSTS_SECONDS": int(env.get("YOUTHVOICE_HSTS_SECONDS", "31536000")),
+        "PROXY_HOPS": int(env.get("YOUTHVOICE_PROXY_HOPS", "0")),
+        "STAFF_IDLE_MINUTES": int(env.get("YOUTHVOICE_STAFF_IDLE_MINUTES", "30")),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "RATELIMIT_ENABLED": env.get("YOUTHVOICE_RATELIMIT_ENABLED", "1") == "1",
+        "RATELIMIT_LOGIN": env.get("YOUTHVOICE_RATELIMIT_LOGIN", "20/minute;200/hour"),
+        "RATELIMIT_ANSWERS": env.get("YOUTHVOICE_RATELIMIT_ANSWERS", "120/minute;2000/hour"),
+        "RATELIMIT_API": env.get("YOUTHVOICE_RATELIMIT_API", "3000/minute"),
+        "RATELIMIT_API_ANSWERS": env.get("YOUTHVOICE_RATELIMIT_API_ANSWERS", "30/minute"),
+        "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "12")),
+        "CONTROLLER_NAME": env.get("YOUTHVOICE_CONTROLLER_NAME")
+        or "the council or youth service that runs this site",
+        "PRIVACY_CONTACT": env.get("YOUTHVOICE_PRIVACY_CONTACT")
+        or "the data protection officer of that organisation",
         "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE", "5")),
         "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW", "10")),
         "SMALL_GROUP_THRESHOLD": int(env.get("YOUTHVOICE_SMALL_GROUP_THRESHOLD", "5")),
@@ -53,7 +69,6 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
-        "REDIS_URL": env.get("REDIS_URL", ""),
         # Email for the daily digest and safeguarding alerts, only when SMTP_HOST is set.
         "SMTP_HOST": env.get("SMTP_HOST", ""),
         "SMTP_PORT": int(env.get("SMTP_PORT", "587")),

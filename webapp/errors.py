@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import traceback
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from consultations.errors import DomainError, InvalidAnswer
@@ -44,12 +46,46 @@ def domain_problem(error: DomainError) -> Response:
     return problem(error.status, error.title, error.detail, **extra)
 
 
+def too_many_requests(page: str | None = None) -> Response:
+    """429 with Retry-After: a problem document for the API, a kind page on the web."""
+    from webapp.security import retry_after
+
+    wait = retry_after()
+    if _wants_problem():
+        response = problem(
+            429,
+            "Too Many Requests",
+            f"Too many requests from this caller. Try again in {wait} seconds.",
+            retry_after=wait,
+        )
+    else:
+        body = page or _page(
+            "Slow down a little",
+            "Lots of things were sent from here in a short time, so we paused for a moment. "
+            f"Please wait about {_in_words(wait)}, then try again.",
+        )
+        response = make_response(body, 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _in_words(seconds: int) -> str:
+    if seconds < 60:
+        return "a minute" if seconds > 30 else "half a minute"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def on_domain_error(error: DomainError) -> Response | tuple[str, int]:
         if _wants_problem():
             return domain_problem(error)
         return _page(error.title, error.detail), error.status
+
+    @app.errorhandler(RateLimitExceeded)
+    def on_rate_limited(error: RateLimitExceeded) -> Response:
+        return too_many_requests()
 
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException) -> Response | tuple[str, int]:

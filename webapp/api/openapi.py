@@ -106,6 +106,7 @@ def openapi_document() -> dict[str, Any]:
                         "404": _PROBLEM,
                         "409": _PROBLEM,
                         "422": _PROBLEM,
+                        "429": _PROBLEM,
                     },
                 },
                 "get": {
@@ -406,6 +407,55 @@ _SETTINGS = {
 }
 
 
+_EXPORT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "format": {"const": "youthvoice-participant-export/1"},
+        "known": {"type": "boolean", "description": "False when nothing is held at all"},
+        "profile": {
+            "type": ["object", "null"],
+            "properties": {
+                "channel": {"type": "string"},
+                "first_seen_at": {"type": "string", "format": "date-time"},
+                "age_band": {"type": ["string", "null"]},
+                "area": {"type": ["string", "null"]},
+            },
+        },
+        "consultations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string"},
+                    "link": {"type": "string"},
+                    "took_part_at": {"type": ["string", "null"]},
+                    "channel": {"type": "string"},
+                    "used_access_code_at": {"type": ["string", "null"]},
+                    "answers": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "question": {"type": "string"},
+                                "kind": {"type": "string"},
+                                "choices": {"type": "array", "items": {"type": "string"}},
+                                "value": {"type": ["integer", "null"]},
+                                "text": {"type": ["string", "null"]},
+                                "answered_at": {"type": "string"},
+                                "changed_at": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "updates": {"type": ["object", "null"]},
+        "messages": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["format", "known", "profile", "consultations", "updates", "messages"],
+}
+
+
 def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     schema = {"type": "object", "properties": properties, "required": required}
     return {"required": True, "content": {"application/json": {"schema": schema}}}
@@ -526,6 +576,30 @@ def _participant_paths() -> dict[str, Any]:
                     {"name": "id", "in": "query", "required": True, "schema": {"type": "string"}},
                 ],
                 "responses": {"200": settings, "401": _PROBLEM, "422": _PROBLEM},
+            }
+        },
+        "/participants/export": {
+            "get": {
+                "summary": (
+                    "A copy of everything held about a participant (subject access), "
+                    "to send to them in their chat"
+                ),
+                "operationId": "exportParticipant",
+                "parameters": [
+                    {
+                        "name": "channel",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "id", "in": "query", "required": True, "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": _json(_EXPORT, "Everything held, in words the person can read"),
+                    "401": _PROBLEM,
+                    "422": _PROBLEM,
+                    "429": _PROBLEM,
+                },
             }
         },
         "/participants/profile": _post(

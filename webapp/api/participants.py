@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, g, jsonify, request
 from werkzeug.wrappers import Response
 
-from consultations import services
+from consultations import privacy, services
 from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer, NotFound
 from consultations.models import Participant
@@ -45,6 +45,17 @@ def participant_settings() -> Response:
         {"channel": request.args.get("channel"), "id": request.args.get("id")}, create=False
     )
     return jsonify(_settings(participant))
+
+
+@bp.get("/participants/export")
+def export_participant() -> Response:
+    """Subject access: the participant's own data, for their channel to send to them."""
+    participant = _participant(
+        {"channel": request.args.get("channel"), "id": request.args.get("id")}, create=False
+    )
+    response = jsonify(privacy.participant_export(participant))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/participants/profile")

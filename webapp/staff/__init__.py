@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, redirect, request, url_for
-from flask_login import LoginManager, current_user
+from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
 from werkzeug.wrappers import Response
 
 from consultations import accounts
@@ -47,12 +47,35 @@ def load_user(user_id: str) -> User | None:
     return accounts.user_by_id(int(user_id)) if user_id.isdigit() else None
 
 
+IDLE_KEY = "staff_seen"
+
+
+def mark_active() -> None:
+    """Note that the signed-in member of staff did something just now."""
+    session[IDLE_KEY] = int(now().timestamp())
+
+
+def _idle_too_long() -> bool:
+    seen = session.get(IDLE_KEY)
+    limit = int(current_app.config["STAFF_IDLE_MINUTES"]) * 60
+    return not isinstance(seen, int) or now().timestamp() - seen > limit
+
+
 @bp.before_request
 def guard() -> Response | None:
+    if current_user.is_authenticated and _idle_too_long():
+        # A console left open on a shared computer signs itself out; the whole session
+        # goes, so nothing of it can be reused.
+        logout_user()
+        session.clear()
+        g.pop("csrf_token", None)
+        if request.endpoint not in PUBLIC_ENDPOINTS:
+            return redirect(url_for("staff.login", idle=1, next=request.full_path.rstrip("?")), 303)
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+    mark_active()
     if not allowed(request.endpoint, current_user.role):
         abort(403)
     return None

@@ -12,7 +12,7 @@ from consultations.errors import InvalidAnswer, SignInThrottled
 from consultations.moderation import review
 from consultations.staff_models import Role
 from feedback import outcomes
-from webapp.staff import actor, bp, now, safe_next
+from webapp.staff import actor, bp, mark_active, now, safe_next
 from webapp.staff.forms import AccountForm, EmptyForm, LoginForm, UserForm
 from webapp.staff.permissions import MODERATORS, SAFEGUARDING
 
@@ -42,13 +42,15 @@ def login() -> Response | tuple[str, int]:
             # A new session on sign-in: nothing set before it (by anyone) carries over.
             _renew_session()
             login_user(user)
+            mark_active()
             return redirect(safe_next(request.args.get("next")), 303)
         form.form_errors.append("That email and password do not match an account.")
         status = 401
     elif request.method == "POST":
         status = 422
     form.password.data = ""
-    return render_template("staff/login.html", form=form), status
+    idle = request.args.get("idle") == "1" and request.method == "GET"
+    return render_template("staff/login.html", form=form, idle=idle), status
 
 
 @bp.post("/logout")

@@ -189,7 +189,7 @@ def reports_page() -> Response | tuple[str, int]:
     form.consultation.choices = [SelectChoice("", "— a period instead —")] + [
         SelectChoice(c.slug, c.youth_title) for c in lsp.consultations_in_any()
     ]
-    if not request.args:
+    if not any(name in request.args for name in ("consultation", "start", "end", "format")):
         return render_template("staff/reports.html", form=form), 200
     if not form.validate():
         return render_template("staff/reports.html", form=form), 422

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -119,6 +121,15 @@ class ReportForm(FlaskForm):
         ],
         default="pdf",
     )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        # Optional() on the dates stops their own checks when they are empty, so the rule
+        # "a consultation or a whole period" is checked here, for the form as a whole.
+        valid = super().validate(extra_validators)
+        if valid and not self.consultation.data and not (self.start.data and self.end.data):
+            self.end.errors = ["Choose a consultation, or give both dates of a period."]
+            return False
+        return valid
 
     def validate_end(self, field: Field) -> None:
         if self.consultation.data:

@@ -5,18 +5,37 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from consultations import charts, queries, services
 from consultations.db import in_transaction
-from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidAnswer, NotFound
+from consultations.errors import (
+    AccessCodeRefused,
+    ConsultationClosed,
+    DomainError,
+    InvalidAnswer,
+    NotFound,
+)
 from consultations.models import AGE_BANDS, Consultation, Participant
+from consultations.polls import poll_by_code
 from feedback import outcomes
+from webapp.errors import too_many_requests
 from webapp.rendering import youth_html
 from webapp.support import notify_new_concern, support_payload
-from webapp.youth.forms import answers_from, consultation_form, field_name
+from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
 
 bp = Blueprint("youth", __name__)
 
@@ -150,14 +169,6 @@ def thanks(slug: str) -> str:
     return _render_thanks(queries.consultation_by_slug(slug))
 
 
-@bp.get("/privacy")
-def privacy() -> str:
-    return render_template("youth/privacy.html")
-
-
-from webapp.youth import polls as _polls  # noqa: E402,F401  (routes on this blueprint)
-
-
 def _board_entry(slug: str) -> outcomes.BoardEntry:
     consultation = queries.consultation_by_slug(slug)
     entries = outcomes.board(_now(), consultation=consultation)
@@ -191,3 +202,62 @@ def board_entry(slug: str) -> str:
         sections=sections,
         quotes=outcomes.quotes_of(consultation) if entry.published else [],
     )
+
+
+def _form_again(message: str, status: int) -> str | None:
+    """The answer or vote page again with what was just sent still in it, and why.
+
+    None when there is no such form to show (an unknown consultation or poll code).
+    """
+    args = request.view_args or {}
+    try:
+        if request.endpoint == "youth.answer" and "slug" in args:
+            found = queries.consultation_by_slug(args["slug"])
+            form = consultation_form(found)
+            form.form_errors.append(message)
+            return _render_consultation(found, form, status)[0]
+        if request.endpoint == "youth.vote" and "code" in args:
+            found = poll_by_code(args["code"])
+            form = consultation_form(found, base=VoteForm)
+            form.form_errors.append(message)
+            return _polls._render(found, form, status)[0]
+    except DomainError:
+        return None
+    return None
+
+
+@bp.errorhandler(RateLimitExceeded)
+def on_too_fast(error: RateLimitExceeded) -> Response:
+    """Too many answers from one place: keep what was typed and say when to try again."""
+    return too_many_requests(
+        _form_again(
+            "Lots of answers were sent from here in a short time, so we paused for a moment. "
+            "Nothing you typed has been lost: wait a minute, then press the button again.",
+            429,
+        )
+    )
+
+
+@bp.errorhandler(CSRFError)
+def on_stale_form(error: CSRFError) -> Response | tuple[str, int]:
+    """A form whose token is missing or old (a page left open, a cleared cookie).
+
+    Nothing is saved, but nothing typed is lost either: the page comes back with a fresh
+    token, and the young person's own second press is what sends it.
+    """
+    page = _form_again(
+        "This page was open for a while, so we couldn't send it safely. Nothing you typed "
+        "has been lost: check your answers and press the button again.",
+        400,
+    )
+    if page is None:
+        return render_template(
+            "error.html",
+            title="Please try that again",
+            detail="This page was open for a while. Go back, reload it and try again.",
+        ), 400
+    return make_response(page, 400)
+
+
+from webapp.youth import polls as _polls  # noqa: E402  (routes on this blueprint)
+from webapp.youth import privacy as _privacy  # noqa: E402,F401

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     Field,
     RadioField,
     SelectChoice,
@@ -28,8 +29,19 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class ForgetMeForm(FlaskForm):
+    """Only the CSRF token: pressing the button is the confirmation."""
+
+
 class VoteForm(FlaskForm):
     """A live poll's vote: the question only, nothing about the person."""
+
+
+YOUNGEST_BAND = "11-13"
+UNDER_13_NEEDS_OK = (
+    "If you're under 13, a parent, carer or youth worker needs to say it's OK. Ask them to "
+    "tick this box with you, or use the access code your youth worker gave you."
+)
 
 
 class AboutYouForm(FlaskForm):
@@ -42,6 +54,38 @@ class AboutYouForm(FlaskForm):
         "Your area (optional): your ward, or the first part of your postcode like ST4",
         validators=[Optional(), Length(max=60, message="Keep it short: just your ward or ST4.")],
     )
+    # The Children's Code asks for a grown-up's say-so under 13. Nothing here is stored:
+    # the answer only decides whether the form needs the confirmation below.
+    under_13 = RadioField(
+        "Are you under 13?",
+        choices=[
+            SelectChoice("no", "No, I'm 13 or older"),
+            SelectChoice("yes", "Yes, I'm 11 or 12"),
+        ],
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    grown_up_ok = BooleanField(
+        "A parent, carer or youth worker knows I'm doing this and says it's OK", default=False
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        under_13 = self.under_13.data
+        if under_13 not in (None, "", "yes", "no"):
+            self.under_13.errors = [*self.under_13.errors, "Please pick yes or no."]
+            return False
+        if self.age_band.data == YOUNGEST_BAND and not under_13:
+            self.under_13.errors = [
+                *self.under_13.errors,
+                "You picked 11 to 13: please tell us if you are under 13.",
+            ]
+            ok = False
+        has_code = "access_code" in self and bool((self["access_code"].data or "").strip())
+        if under_13 == "yes" and not self.grown_up_ok.data and not has_code:
+            self.grown_up_ok.errors = [*self.grown_up_ok.errors, UNDER_13_NEEDS_OK]
+            ok = False
+        return ok
 
 
 def field_name(question: Question) -> str:

@@ -1,0 +1,212 @@
+"""A young person's rights over their data: a copy of it (subject access), and retention.
+
+Erasure is ``services.forget_participant``. Retention deletes what people wrote once it has
+been kept long enough, and leaves every count, so published results stay true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from consultations.db import db
+from consultations.models import (
+    AGE_BANDS,
+    Answer,
+    Consultation,
+    ConsultationStatus,
+    Option,
+    Participant,
+    Participation,
+    Question,
+    QuestionKind,
+)
+from consultations.staff_models import AccessCode
+from feedback.models import OutboxMessage, Subscription
+
+EXPORT_FORMAT = "youthvoice-participant-export/1"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _answer_entry(answer: Answer, question: Question, labels: dict[int, str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "question": question.prompt,
+        "kind": question.kind.value,
+        "answered_at": _iso(answer.created_at),
+        "changed_at": _iso(answer.updated_at),
+    }
+    if question.kind is QuestionKind.SCALE:
+        entry["value"] = answer.scale_value
+    elif question.kind is QuestionKind.FREE_TEXT:
+        # None once the retention period has removed it; the answer's date stays.
+        entry["text"] = answer.text
+    else:
+        entry["choices"] = [labels.get(i, "") for i in answer.option_ids]
+    return entry
+
+
+def participant_export(participant: Participant | None) -> dict[str, Any]:
+    """Everything held about one participant, in words they can read, as plain JSON data.
+
+    No internal ids and no pseudonym: those mean nothing to the person and would only help
+    someone match copies together. The delivery address is theirs, so it is included.
+    """
+    if participant is None:
+        return {
+            "format": EXPORT_FORMAT,
+            "known": False,
+            "profile": None,
+            "consultations": [],
+            "updates": None,
+            "messages": [],
+        }
+    rows = db.session.execute(
+        select(Answer, Question, Consultation)
+        .join(Question, Answer.question_id == Question.id)
+        .join(Consultation, Question.consultation_id == Consultation.id)
+        .where(Answer.participant_id == participant.id)
+        .order_by(Consultation.id, Question.position)
+    ).all()
+    option_ids = {i for answer, _q, _c in rows for i in answer.option_ids}
+    labels = dict(
+        db.session.execute(select(Option.id, Option.label).where(Option.id.in_(option_ids))).all()
+    )
+    took_part = db.session.execute(
+        select(Consultation, Participation)
+        .join(Participation, Participation.consultation_id == Consultation.id)
+        .where(Participation.participant_id == participant.id)
+        .order_by(Consultation.id)
+    ).all()
+    codes = dict(
+        db.session.execute(
+            select(AccessCode.consultation_id, AccessCode.used_at).where(
+                AccessCode.participant_id == participant.id
+            )
+        ).all()
+    )
+    by_consultation: dict[int, dict[str, Any]] = {}
+    for consultation, participation in took_part:
+        by_consultation[consultation.id] = {
+            "title": consultation.youth_title,
+            "link": f"/c/{consultation.slug}",
+            "took_part_at": _iso(participation.created_at),
+            "channel": participation.channel,
+            "used_access_code_at": _iso(codes.get(consultation.id)),
+            "answers": [],
+        }
+    for answer, question, consultation in rows:
+        entry = by_consultation.setdefault(
+            consultation.id,
+            {
+                "title": consultation.youth_title,
+                "link": f"/c/{consultation.slug}",
+                "took_part_at": None,
+                "channel": answer.channel,
+                "used_access_code_at": _iso(codes.get(consultation.id)),
+                "answers": [],
+            },
+        )
+        entry["answers"].append(_answer_entry(answer, question, labels))
+    subscription = db.session.scalar(
+        select(Subscription).where(Subscription.participant_id == participant.id)
+    )
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.participant_id == participant.id)
+        .order_by(OutboxMessage.id)
+    )
+    return {
+        "format": EXPORT_FORMAT,
+        "known": True,
+        "profile": {
+            "channel": participant.channel,
+            "first_seen_at": _iso(participant.created_at),
+            "age_band": AGE_BANDS.get(participant.age_band or "", None),
+            "area": participant.area,
+        },
+        "consultations": list(by_consultation.values()),
+        "updates": (
+            {
+                "on": subscription.active,
+                "channel": subscription.channel,
+                "address": subscription.address,
+                "since": _iso(subscription.created_at),
+                "changed_at": _iso(subscription.changed_at),
+            }
+            if subscription is not None
+            else None
+        ),
+        "messages": [
+            {
+                "kind": m.kind,
+                "text": m.text,
+                "link": m.link,
+                "status": m.status.value,
+                "written_at": _iso(m.created_at),
+                "sent_at": _iso(m.sent_at),
+            }
+            for m in messages
+        ],
+    }
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` calendar months earlier (the 31st becomes the 30th…)."""
+    total = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(total, 12)
+    month += 1
+    for day in range(moment.day, 27, -1):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    return moment.replace(year=year, month=month, day=min(moment.day, 28))
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    """What one retention run did."""
+
+    closed_before: datetime
+    consultations: int
+    answers: int
+
+
+def delete_old_free_text(*, now: datetime, months: int) -> RetentionResult:
+    """Delete written answers of consultations closed more than ``months`` ago.
+
+    Only the text goes: the answer rows (so question counts, respondent counts and tags)
+    stay, so results already published still add up. Choices and scales are counts, not
+    words, and are kept.
+    """
+    cutoff = months_before(now, months)
+    old = select(Consultation.id).where(
+        Consultation.status == ConsultationStatus.CLOSED,
+        Consultation.closes_at.is_not(None),
+        Consultation.closes_at <= cutoff,
+    )
+    questions = select(Question.id).where(
+        Question.consultation_id.in_(old), Question.kind == QuestionKind.FREE_TEXT
+    )
+    touched = (
+        db.session.scalar(
+            select(func.count(func.distinct(Question.consultation_id)))
+            .join(Answer, Answer.question_id == Question.id)
+            .where(Question.id.in_(questions), Answer.text.is_not(None))
+        )
+        or 0
+    )
+    result = db.session.execute(
+        update(Answer)
+        .where(Answer.question_id.in_(questions), Answer.text.is_not(None))
+        .values(text=None),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.flush()
+    return RetentionResult(closed_before=cutoff, consultations=touched, answers=result.rowcount)

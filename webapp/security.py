@@ -1,0 +1,213 @@
+"""Security headers, the proxy in front of the app, and rate limits.
+
+Headers are set by our own ``after_request`` rather than Flask-Talisman: no template has an
+inline script, inline style or ``style=`` attribute, so the policy is one fixed string with no
+nonces, and the HTTPS redirect Talisman adds belongs to the proxy that terminates TLS. A dozen
+lines we test on every route are easier to audit than another dependency's defaults.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from typing import Any
+
+from flask import Flask, abort, current_app, request
+from flask_limiter import Limiter
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
+from werkzeug.wrappers import Response
+
+from consultations.pseudonym import pseudonym
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        # Charts and QR codes are inline SVG drawn on the server; nothing comes from elsewhere.
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Old browsers that ignore frame-ancestors.
+    "X-Frame-Options": "DENY",
+    # Same-origin keeps the Referer that Flask-WTF checks on HTTPS form posts, and sends
+    # nothing to other sites (consultation links can carry an access code).
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def add_security_headers(response: Response) -> Response:
+    """The same headers on every response, pages, JSON, files and errors alike."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    seconds = current_app.config.get("HSTS_SECONDS", 0)
+    # Browsers ignore HSTS over plain http; a laptop serving http must not promise HTTPS.
+    if seconds and request.is_secure:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={int(seconds)}; includeSubDomains"
+        )
+    return response
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` in URLs, capped at the largest id a database integer column holds.
+
+    Werkzeug's own converter takes any size; PostgreSQL refuses a number past 2**31 - 1
+    with an error, so /staff/consultations/99999999999 must be a 404, not a 500.
+    """
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+# --- input no database can store ----------------------------------------------------------
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def refuse_nul_characters() -> Response | None:
+    """Keep NUL characters away from every view: dropped from web forms, refused elsewhere.
+
+    Nobody types one, PostgreSQL cannot store one in text (it would be a 500), and they are
+    a classic way to cut strings short in other tools. Refused once here rather than in
+    every service that stores text.
+    """
+    suspects: list[Any] = [request.path, list(request.args.items(multi=True))]
+    if request.method in ("POST", "PUT", "PATCH"):
+        form = list(request.form.items(multi=True))
+        if _has_nul(form):
+            # A web form is answered, not refused: dropping the NULs loses nothing anyone
+            # typed, and a disclosure in the same answer still reaches the safeguarding queue.
+            request.__dict__["form"] = ImmutableMultiDict(
+                [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in form]
+            )
+        if request.is_json:
+            suspects.append(request.get_json(silent=True))
+    if not any(_has_nul(s) for s in suspects):
+        return None
+    from webapp.errors import problem
+
+    if request.path.startswith("/api/"):
+        return problem(422, "Unprocessable Content", "Text must not contain NUL characters.")
+    abort(400)
+    return None
+
+
+# --- rate limits -------------------------------------------------------------------------
+
+
+def _address() -> str:
+    return request.remote_addr or "-"
+
+
+def _api_key() -> str:
+    """API callers are bots: one host speaks for a whole channel, so count per token.
+
+    The key is a digest of the token, never the token itself, so the limiter's store (Redis)
+    holds nothing that would let anyone call the API.
+    """
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    return "addr:" + _address()
+
+
+def _api_participant_key() -> str:
+    """One chat user flooding answers is limited on their own; keyed by their pseudonym."""
+    body = request.get_json(silent=True)
+    ref = body.get("participant") if isinstance(body, dict) else None
+    if isinstance(ref, dict) and isinstance(ref.get("channel"), str):
+        channel, user_id = ref["channel"], ref.get("id")
+        if isinstance(user_id, str | int) and not isinstance(user_id, bool):
+            key = current_app.config["PSEUDONYM_KEY"]
+            return "participant:" + pseudonym(key, channel[:20], str(user_id)[:128])
+    return _api_key()
+
+
+def _limit(name: str) -> Any:
+    # Read at request time so each app (and each test) can set its own limits.
+    return lambda: current_app.config[name]
+
+
+# endpoint → (config key naming the limit, key function, methods it applies to)
+ROUTE_LIMITS: dict[str, tuple[str, Any, list[str] | None]] = {
+    "staff.login": ("RATELIMIT_LOGIN", _address, ["POST"]),
+    "youth.answer": ("RATELIMIT_ANSWERS", _address, None),
+    "youth.vote": ("RATELIMIT_ANSWERS", _address, None),
+    "api.submit_answers": ("RATELIMIT_API_ANSWERS", _api_participant_key, None),
+}
+
+
+def limiter_for(app: Flask) -> Limiter:
+    """The app's limiter (one per app, so tests and processes never share counters)."""
+    limiter: Limiter = app.extensions["youthvoice_limiter"]
+    return limiter
+
+
+def retry_after() -> int:
+    """Whole seconds until the limit that was hit lets this caller in again."""
+    current = limiter_for(current_app).current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def _init_limiter(app: Flask) -> None:
+    storage = app.config.get("REDIS_URL") or "memory://"
+    limiter = Limiter(
+        key_func=_address,
+        app=app,
+        storage_uri=storage,
+        # Counters live in Redis only under this prefix; tests give each run its own.
+        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "youthvoice"),
+        strategy="moving-window",
+        headers_enabled=False,
+        enabled=app.config.get("RATELIMIT_ENABLED", True),
+        # Redis going down must not take consultations down: count in memory meanwhile.
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
+    )
+    app.extensions["youthvoice_limiter"] = limiter
+    from webapp import api
+
+    limiter.limit(_limit("RATELIMIT_API"), key_func=_api_key, override_defaults=False)(api.bp)
+    for endpoint, (setting, key_func, methods) in ROUTE_LIMITS.items():
+        view = app.view_functions[endpoint]
+        app.view_functions[endpoint] = limiter.limit(
+            _limit(setting), key_func=key_func, methods=methods, override_defaults=False
+        )(view)
+
+
+def init_app(app: Flask) -> None:
+    """Headers on every response, the trusted proxy, and the limits (after the blueprints)."""
+    hops = int(app.config.get("PROXY_HOPS", 0))
+    if hops:
+        # Only behind a proxy we run: otherwise anyone could claim any address or scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.after_request(add_security_headers)
+    app.before_request(refuse_nul_characters)
+    _init_limiter(app)
