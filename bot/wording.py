@@ -201,3 +201,7 @@ CHAT_PRIVACY = (
 )
 CHAT_UPDATES_ON = "Done: I'll message you here when there's news. Type stop to turn this off."
 WEB_CHAT_OFF = "Chat isn't switched on here yet. You can still have your say on the website form."
+CHAT_UNKNOWN = "Sorry, I didn't get that."
+GOODBYE = "Bye for now! Come back any time to have your say. 👋"
+HAVE_YOUR_SAY = "Have your say"
+PRIVACY_BUTTON = "Your privacy"

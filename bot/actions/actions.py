@@ -339,10 +339,12 @@ def _asked_word(tracker: Tracker) -> str:
 
 
 def _match(word: str, glossary: list[dict[str, str]]) -> dict[str, str] | None:
+    """The entry for a word, its plural, or its initials (LSP for Local Strategic Partnership)."""
     folded = word.casefold()
     for entry in glossary:
         term = entry["term"].casefold()
-        if folded in (term, term + "s", term + "es") or term in (folded, folded.rstrip("s")):
+        initials = "".join(part[0] for part in term.split() if part)
+        if folded in (term, term + "s", term + "es") or (len(initials) > 1 and folded == initials):
             return entry
     return None
 
