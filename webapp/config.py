@@ -50,4 +50,6 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW", "10")),
         "SMALL_GROUP_THRESHOLD": int(env.get("YOUTHVOICE_SMALL_GROUP_THRESHOLD", "5")),
         "TIMEZONE": env.get("YOUTHVOICE_TIMEZONE", "Europe/London"),
+        "RASA_SOCKET_URL": env.get("RASA_SOCKET_URL", ""),
+        "RASA_SOCKET_PATH": env.get("RASA_SOCKET_PATH", "/socket.io"),
     }

@@ -139,6 +139,19 @@ def thanks(slug: str) -> str:
     )
 
 
+@bp.get("/chat")
+def chat() -> str:
+    """Web chat with the Rasa assistant, for young people who can't use Telegram (under 16)."""
+    from bot.wording import WEB_CHAT_OFF
+
+    return render_template(
+        "youth/chat.html",
+        socket_url=current_app.config.get("RASA_SOCKET_URL", ""),
+        socket_path=current_app.config.get("RASA_SOCKET_PATH") or "/socket.io",
+        chat_off=WEB_CHAT_OFF,
+    )
+
+
 @bp.get("/privacy")
 def privacy() -> str:
     return render_template("youth/privacy.html")
