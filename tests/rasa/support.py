@@ -164,9 +164,23 @@ class Conversation:
                         mapping.get("type") == "from_entity"
                         and mapping.get("entity") == entity["entity"]
                         and mapping.get("intent") in (None, intent)
-                        and not mapping.get("conditions")
+                        and self._conditions_hold(mapping.get("conditions"))
                     ):
                         self.slots[name] = entity["value"]
+
+    def _conditions_hold(self, conditions: list[dict[str, Any]] | None) -> bool:
+        """Rasa's mapping conditions, as far as this domain uses them (``active_loop: null``)."""
+        if not conditions:
+            return True
+        active = self.active_loop.get("name")
+        return any(
+            (c.get("active_loop") is None and active is None)
+            or (
+                c.get("active_loop") == active
+                and c.get("requested_slot") in (None, self.slots.get("requested_slot"))
+            )
+            for c in conditions
+        )
 
     def press(self, payload: str) -> None:
         text, intent, entities = button_message(payload)

@@ -152,10 +152,12 @@ def test_a_consultation_from_hello_to_news_through_a_real_rasa(
     assert "Question 1 of 4" in _text(first)
     assert wording.PICK_AN_OPTION in _text(_say(rasa_server, sender, "a banana"))
     assert wording.SAVED in _text(_say(rasa_server, sender, '/choose{"answer":"2"}'))
-    _say(rasa_server, sender, "1, 3")  # typed numbers for the multiple choice
-    _say(rasa_server, sender, '/choose{"answer":"5"}')
+    multi = _say(rasa_server, sender, "1, 3")  # typed numbers for the multiple choice
+    assert "Question 3 of 4" in _text(multi), _text(multi)
+    scale = _say(rasa_server, sender, '/choose{"answer":"5"}')
+    assert "Question 4 of 4" in _text(scale), _text(scale)
     end = _say(rasa_server, sender, "more stuff for teens to do at night")
-    assert "Thanks! Here's what you said" in _text(end)
+    assert "Thanks! Here's what you said" in _text(end), _text(end)
     assert wording.ASK_UPDATES.replace("/stop", "stop") in _text(end)
 
     db.session.rollback()
