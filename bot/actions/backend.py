@@ -6,6 +6,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -48,6 +49,11 @@ def participant_id(input_channel: str | None, sender_id: str) -> str:
     return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _path(slug: str) -> str:
+    """A consultation's path; the slug came from a chat message, so it is quoted whole."""
+    return f"/consultations/{quote(slug, safe='')}"
+
+
 class Backend:
     """A small async client for ``/api/v1``, authenticated as the ``rasa`` channel."""
 
@@ -87,15 +93,15 @@ class Backend:
         return (await self._call("GET", "/consultations"))["consultations"]
 
     async def consultation(self, slug: str) -> dict[str, Any]:
-        return await self._call("GET", f"/consultations/{slug}")
+        return await self._call("GET", _path(slug))
 
     async def submit(self, slug: str, who: str, answers: list[dict[str, Any]]) -> int:
         body = {"participant": {"channel": CHANNEL, "id": who}, "answers": answers}
-        return (await self._call("POST", f"/consultations/{slug}/answers", json=body))["saved"]
+        return (await self._call("POST", f"{_path(slug)}/answers", json=body))["saved"]
 
     async def my_answers(self, slug: str, who: str) -> list[dict[str, Any]]:
         params = {"channel": CHANNEL, "id": who}
-        return (await self._call("GET", f"/consultations/{slug}/answers", params=params))["answers"]
+        return (await self._call("GET", f"{_path(slug)}/answers", params=params))["answers"]
 
     async def me(self, who: str) -> dict[str, Any]:
         return await self._call("GET", "/participants/me", params={"channel": CHANNEL, "id": who})

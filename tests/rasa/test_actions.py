@@ -210,8 +210,9 @@ def test_define_privacy_and_picking_by_number(app, backend, action_server):
     assert second.youth_title in joined(talk.run("action_show_consultation"))
     assert talk.slots["consultation"] == second.slug
 
-    talk.user("9", "pick_consultation", [{"entity": "consultation", "value": "9"}])
-    assert texts(talk.run("action_show_consultation")) == [wording.NOT_FOUND]
+    for value in ("9", "../participants/me?channel=rasa&id=1", "no-such-thing"):
+        talk.user(value, "pick_consultation", [{"entity": "consultation", "value": value}])
+        assert texts(talk.run("action_show_consultation")) == [wording.NOT_FOUND]
 
 
 def test_a_closed_consultation_says_so_instead_of_asking(app, backend, action_server):
