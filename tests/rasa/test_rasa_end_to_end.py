@@ -18,11 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bot import wording
 from bot.actions.delivery import RasaDelivery
 from consultations import queries, services
 from consultations.db import db
+from consultations.models import Answer
 from feedback import outbox
 from tests.conftest import CHANNEL_TOKENS
 from tests.helpers import make_consultation, now
@@ -183,3 +185,49 @@ def test_a_consultation_from_hello_to_news_through_a_real_rasa(
     ).json()
     said = [e.get("text") for e in tracker["events"] if e["event"] == "bot"]
     assert said[-1] == "📣 News!"
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def test_the_web_chat_page_talks_to_rasa_over_socketio(
+    app, backend, switchboard, rasa_server, browser
+):
+    from playwright.sync_api import expect
+
+    c = make_consultation()
+    app.config["RASA_SOCKET_URL"] = rasa_server
+    page = browser.new_page(viewport={"width": 390, "height": 800})  # type: ignore[attr-defined]
+    page.goto(f"{switchboard[1]}/chat")
+    log = page.locator(".chat-log")
+    expect(log).to_contain_text("I'm Youth Voice", timeout=30_000)  # greeted on connect
+    page.locator(".chat-buttons button", has_text=c.youth_title).click()
+    expect(log).to_contain_text(c.youth_summary.split(".")[0], timeout=30_000)
+    page.get_by_role("button", name=wording.START_ANSWERING).click()
+    expect(log).to_contain_text("Question 1 of 4", timeout=30_000)
+    page.get_by_label("Your message").fill("friday")
+    page.get_by_role("button", name="Send").click()
+    expect(log).to_contain_text(wording.SAVED, timeout=30_000)
+    expect(log).to_contain_text("Question 2 of 4", timeout=30_000)
+    db.session.rollback()
+    assert db.session.scalar(select(Answer.id).where(Answer.question_id == c.questions[0].id)), (
+        "the answer typed in the web chat was saved"
+    )
