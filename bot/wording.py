@@ -205,3 +205,8 @@ CHAT_UNKNOWN = "Sorry, I didn't get that."
 GOODBYE = "Bye for now! Come back any time to have your say. 👋"
 HAVE_YOUR_SAY = "Have your say"
 PRIVACY_BUTTON = "Your privacy"
+CHAT_ASK_UPDATES = (
+    "Do you want a message here when results are out and when something changes because of "
+    "what you said? You can type stop any time."
+)
+CHAT_FORGOTTEN = "Done. Everything about you has been deleted. Say hi if you want to come back."

@@ -217,7 +217,8 @@ class ValidateConsultationForm(FormValidationAction):
         raw = "" if raw is None else str(raw)
         if raw in (FINISHED, STOPPED):
             return {"answer": raw}
-        if answers.is_stop(raw):
+        if answers.is_stop(raw) or answers.is_command(raw):
+            # "stop", or a button from another message: leave the questions, keep what's saved.
             return {"answer": STOPPED}
         api = backend()
         slug = tracker.get_slot("consultation")
@@ -311,7 +312,7 @@ class SaveAnswers(YouthVoiceAction):
         dispatcher.utter_message(text=wording.summary(lines, _due(c.get("feedback_due"))))
         if not subscribed:
             dispatcher.utter_message(
-                text=wording.ASK_UPDATES.replace("/stop", "stop"),
+                text=wording.CHAT_ASK_UPDATES,
                 buttons=[
                     answers.button(wording.YES, "subscribe"),
                     answers.button(wording.NO, "deny"),
@@ -402,7 +403,7 @@ class ForgetMe(YouthVoiceAction):
 
     async def act(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         await backend().forget(who(tracker))
-        dispatcher.utter_message(text=wording.FORGOTTEN.replace("/start", "hi"))
+        dispatcher.utter_message(text=wording.CHAT_FORGOTTEN)
         return [SlotSet("consultation", None), SlotSet("listed", None), *_reset()]
 
 

@@ -133,6 +133,11 @@ def is_stop(raw: str) -> bool:
     return _fold(raw) in STOP_WORDS
 
 
+def is_command(raw: str) -> bool:
+    """A button payload or a typed command (``/help``, ``/pick_consultation{…}``), not an answer."""
+    return re.fullmatch(r"/[A-Za-z_]+(\{.*\})?", raw.strip(), re.S) is not None
+
+
 def understand(question: dict[str, Any], raw: str, picked: list[int] | None) -> Outcome:
     """Check a reply against the question's kind and options."""
     kind = question["kind"]

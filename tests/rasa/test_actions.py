@@ -63,6 +63,7 @@ def test_a_whole_consultation_by_form_is_saved_and_summed_up(app, backend, actio
     assert "Sport, Gaming" in summary and "4 out of 5" in summary
     assert "A skate park near the bus station 🛹" in summary
     assert "We've promised to tell you what changed by" in summary
+    assert end[-1]["text"] == wording.CHAT_ASK_UPDATES
     assert [b["payload"] for b in end[-1]["buttons"]] == ["/subscribe", "/deny"]
     assert talk.slots["answer"] is None and talk.slots["question_index"] == 0
 
@@ -129,6 +130,17 @@ def test_stop_leaves_the_questions_and_keeps_what_was_saved(app, backend, action
     assert talk.active_loop == {}
     assert len(queries.answers_of(c, _me(app, talk))) == 1
 
+    # A button from an earlier message is not an answer to a written question either.
+    again = Conversation(action_server.url)
+    _open(again, c.youth_title)
+    again.start_form()
+    for title in ("Monday", wording.SKIP, wording.SKIP):
+        again.tap(title)
+    payload = f'/pick_consultation{{"consultation":"{c.slug}"}}'
+    replies = again.form_turn(payload, "pick_consultation", [])
+    assert texts(replies) == [wording.FORM_STOPPED]
+    assert [a.text for a in queries.answers_of(c, _me(app, again))] == [None]
+
 
 def test_a_saved_answer_survives_the_back_end_going_down(app, backend, action_server):
     c = make_consultation()
@@ -183,7 +195,7 @@ def test_subscribe_stop_and_forget_me(app, backend, action_server):
     talk.user("forget me", "forgetme")
     talk.latest_action = "utter_forget_ask"
     talk.user("yes", "affirm")
-    assert "Everything about you has been deleted" in joined(talk.run("action_forget_me"))
+    assert texts(talk.run("action_forget_me")) == [wording.CHAT_FORGOTTEN]
     assert _me(app, talk) is None
     assert talk.slots["consultation"] is None
 

@@ -160,7 +160,7 @@ def test_a_consultation_from_hello_to_news_through_a_real_rasa(
     assert "Question 4 of 4" in _text(scale), _text(scale)
     end = _say(rasa_server, sender, "more stuff for teens to do at night")
     assert "Thanks! Here's what you said" in _text(end), _text(end)
-    assert wording.ASK_UPDATES.replace("/stop", "stop") in _text(end)
+    assert wording.CHAT_ASK_UPDATES in _text(end)
 
     db.session.rollback()
     me = services.find_participant("rasa", f"rest:{sender}", key=app.config["PSEUDONYM_KEY"])
