@@ -175,3 +175,53 @@ def chunks(text: str, limit: int = 4000) -> list[str]:
     if current:
         out.append(current)
     return out
+
+
+# --- Chat channels served by a Rasa assistant (web chat, WhatsApp, Facebook …) ---
+# They have no slash-command menu, so the words say what to type as well as what to tap.
+CHAT_PICK_HINT = "Tap one, or type its number."
+CHAT_TYPE_NUMBERS = "Or type the numbers, like 1, 3."
+CHAT_TYPE_ANSWER = "Type your answer (up to {limit} characters)."
+CHAT_STOP_HINT = "You can type stop to leave the questions at any time."
+PICK_AN_OPTION = "Please pick one of the options: tap a button or type its number."
+PICK_A_NUMBER = "Please send a number from 1 to 5."
+PICK_AT_LEAST_ONE = "Please pick at least one, then press Done."
+PICKED_SO_FAR = "Picked so far: {picked}"
+FORM_STOPPED = "OK, I've stopped asking. The answers you sent are saved."
+ANSWERS_SAFE = "Don't worry: every answer I said was saved is safe."
+NOTHING_PICKED = "First pick something to have your say on."
+ACCESS_CODE_ON_WEB = (
+    "This one needs the code you were given. Please answer it on the website: {link}"
+)
+GLOSSARY_HEADER = "Words you might not know:"
+ABOUT = "“{title}” · about {minutes} min to read"
+DEFINE_USAGE_CHAT = "Ask me about a word, like: what does consultation mean?"
+CHAT_HELP = (
+    "Here's what I can do. Tap a button or type:\n"
+    "consultations – see what's open and have your say\n"
+    "what does WORD mean – explain a word\n"
+    "privacy – who sees what\n"
+    "updates – get a message when there's news\n"
+    "stop – stop updates\n"
+    "forget me – delete everything about you"
+)
+CHAT_PRIVACY = (
+    "Your privacy, in plain words:\n"
+    "• We never ask your name. We keep a scrambled code instead of your chat.\n"
+    "• Results never single you out: groups smaller than 5 people are hidden.\n"
+    "• Staff read what you write, so please don't put names, phone numbers or addresses in it.\n"
+    "• Messages from us are off unless you turn them on. Type stop to turn them off.\n"
+    "• Type forget me to delete everything about you.\n"
+    "Full details: {privacy_url}"
+)
+CHAT_UPDATES_ON = "Done: I'll message you here when there's news. Type stop to turn this off."
+WEB_CHAT_OFF = "Chat isn't switched on here yet. You can still have your say on the website form."
+CHAT_UNKNOWN = "Sorry, I didn't get that."
+GOODBYE = "Bye for now! Come back any time to have your say. 👋"
+HAVE_YOUR_SAY = "Have your say"
+PRIVACY_BUTTON = "Your privacy"
+CHAT_ASK_UPDATES = (
+    "Do you want a message here when results are out and when something changes because of "
+    "what you said? You can type stop any time."
+)
+CHAT_FORGOTTEN = "Done. Everything about you has been deleted. Say hi if you want to come back."

@@ -267,6 +267,63 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+@main.command("actions", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Use 0.0.0.0 in a container.")
+@click.option("--port", default=5055, show_default=True, type=int)
+def actions(host: str, port: int) -> None:
+    """Run the Rasa action server (YOUTHVOICE_API_URL and YOUTHVOICE_RASA_TOKEN reach the API)."""
+    import logging
+
+    from bot.actions.backend import api_token_from_env
+    from bot.actions.server import run
+
+    if not api_token_from_env():
+        raise click.ClickException(
+            "Set YOUTHVOICE_RASA_TOKEN (or a rasa:TOKEN entry in YOUTHVOICE_CHANNEL_TOKENS)."
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    click.echo(f"Youth Voice actions for Rasa on http://{host}:{port}/webhook (Ctrl+C to stop)")
+    run(host=host, port=port)
+
+
+@main.command("deliver-rasa", with_appcontext=False)
+@click.option(
+    "--rasa-url",
+    envvar="RASA_URL",
+    default="http://127.0.0.1:5005",
+    show_default=True,
+    help="The Rasa server's HTTP API (env RASA_URL).",
+)
+@click.option(
+    "--rasa-token", envvar="RASA_TOKEN", default="", help="Rasa's --auth-token (env RASA_TOKEN)."
+)
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+@click.option("--idle", default=5.0, show_default=True, help="Seconds to wait when nothing is due.")
+def deliver_rasa(rasa_url: str, rasa_token: str, once: bool, idle: float) -> None:
+    """Send news to people on Rasa channels, through Rasa's trigger_intent."""
+    import logging
+    import os
+
+    from bot.actions.backend import DEFAULT_API_URL, api_token_from_env
+    from bot.actions.delivery import RasaDelivery
+
+    if not api_token_from_env():
+        raise click.ClickException(
+            "Set YOUTHVOICE_RASA_TOKEN (or a rasa:TOKEN entry in YOUTHVOICE_CHANNEL_TOKENS)."
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    api_url = os.environ.get("YOUTHVOICE_API_URL", DEFAULT_API_URL)
+    worker = RasaDelivery.from_env(api_url, rasa_url, rasa_token)
+    try:
+        if once:
+            tally = worker.deliver_once()
+            click.echo(f"{tally.sent} sent, {tally.retried} to retry, {tally.failed} failed.")
+        else:
+            worker.run_forever(idle_seconds=idle)
+    finally:
+        worker.close()
+
+
 @main.command("check-text", with_appcontext=False)
 @click.argument("path", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
 @click.option(

@@ -80,4 +80,6 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DIGEST_TO": env.get("YOUTHVOICE_DIGEST_TO", ""),
         # Extra moderation rule files officers add (default: instance/moderation/).
         "MODERATION_RULES_DIR": env.get("MODERATION_RULES_DIR", ""),
+        "RASA_SOCKET_URL": env.get("RASA_SOCKET_URL", ""),
+        "RASA_SOCKET_PATH": env.get("RASA_SOCKET_PATH", "/socket.io"),
     }

@@ -12,6 +12,7 @@ import hashlib
 import math
 import time
 from typing import Any
+from urllib.parse import urlparse
 
 from flask import Flask, abort, current_app, request
 from flask_limiter import Limiter
@@ -22,21 +23,36 @@ from werkzeug.wrappers import Response
 
 from consultations.pseudonym import pseudonym
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        # Charts and QR codes are inline SVG drawn on the server; nothing comes from elsewhere.
-        "img-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-    ]
-)
+
+def content_security_policy(connect: tuple[str, ...] = ()) -> str:
+    """The policy; ``connect`` adds origins scripts may talk to (the web chat's Rasa server)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            # Charts and QR codes are inline SVG drawn on the server; nothing from elsewhere.
+            "img-src 'self'",
+            "font-src 'self'",
+            " ".join(["connect-src 'self'", *connect]),
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+def chat_origins(socket_url: str) -> tuple[str, ...]:
+    """The Rasa socket.io server's origin, over HTTP(S) polling and its WebSocket twin."""
+    parsed = urlparse(socket_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return ()
+    ws = "wss" if parsed.scheme == "https" else "ws"
+    return (f"{parsed.scheme}://{parsed.netloc}", f"{ws}://{parsed.netloc}")
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -55,6 +71,9 @@ def add_security_headers(response: Response) -> Response:
     """The same headers on every response, pages, JSON, files and errors alike."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    origins = chat_origins(current_app.config.get("RASA_SOCKET_URL", ""))
+    if origins:
+        response.headers["Content-Security-Policy"] = content_security_policy(origins)
     seconds = current_app.config.get("HSTS_SECONDS", 0)
     # Browsers ignore HSTS over plain http; a laptop serving http must not promise HTTPS.
     if seconds and request.is_secure:

@@ -169,6 +169,19 @@ def thanks(slug: str) -> str:
     return _render_thanks(queries.consultation_by_slug(slug))
 
 
+@bp.get("/chat")
+def chat() -> str:
+    """Web chat with the Rasa assistant, for young people who can't use Telegram (under 16)."""
+    from bot.wording import WEB_CHAT_OFF
+
+    return render_template(
+        "youth/chat.html",
+        socket_url=current_app.config.get("RASA_SOCKET_URL", ""),
+        socket_path=current_app.config.get("RASA_SOCKET_PATH") or "/socket.io",
+        chat_off=WEB_CHAT_OFF,
+    )
+
+
 def _board_entry(slug: str) -> outcomes.BoardEntry:
     consultation = queries.consultation_by_slug(slug)
     entries = outcomes.board(_now(), consultation=consultation)

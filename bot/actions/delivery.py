@@ -1,0 +1,132 @@
+"""Deliver outbox messages to people on Rasa channels through Rasa's ``trigger_intent``.
+
+Rasa channels cannot be pushed to directly, so the worker asks the Rasa server to act as if
+the conversation had said the ``EXTERNAL_notify`` intent with the message as the
+``notification`` entity; the assistant's rule answers with ``utter_notify``, sent on the
+conversation's latest channel. Each row is acknowledged as sent, to be retried, or failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from bot.actions.backend import api_token_from_env
+
+log = logging.getLogger(__name__)
+
+INTENT = "EXTERNAL_notify"
+ENTITY = "notification"
+# Seconds before a message goes again when the Rasa server could not be reached at all.
+RASA_DOWN_RETRY = 60
+
+
+@dataclass
+class Tally:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed
+
+
+class RasaDelivery:
+    """Lease ``rasa`` rows from ``/api/v1``, trigger them in Rasa, acknowledge each one."""
+
+    def __init__(
+        self,
+        api_url: str,
+        api_token: str,
+        rasa_url: str,
+        *,
+        rasa_token: str = "",
+        timeout: float = 10.0,
+        batch: int = 50,
+    ) -> None:
+        self.api = httpx.Client(
+            base_url=api_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {api_token}"},
+            timeout=timeout,
+        )
+        self.rasa = httpx.Client(base_url=rasa_url.rstrip("/"), timeout=timeout)
+        self.rasa_token = rasa_token
+        self.batch = batch
+
+    @classmethod
+    def from_env(cls, api_url: str, rasa_url: str, rasa_token: str) -> RasaDelivery:
+        return cls(api_url, api_token_from_env(), rasa_url, rasa_token=rasa_token)
+
+    def close(self) -> None:
+        self.api.close()
+        self.rasa.close()
+
+    def _lease(self) -> list[dict[str, Any]]:
+        response = self.api.post("/outbox/lease", json={"limit": self.batch})
+        response.raise_for_status()
+        return response.json()["messages"]
+
+    def _ack(
+        self, message: dict[str, Any], outcome: str, *, retry_after: float = 0, error: str = ""
+    ) -> None:
+        body: dict[str, Any] = {"lease_token": message["lease_token"], "outcome": outcome}
+        if retry_after:
+            body["retry_after"] = retry_after
+        if error:
+            body["error"] = error
+        self.api.post(f"/outbox/{message['id']}/ack", json=body).raise_for_status()
+
+    def _text(self, message: dict[str, Any]) -> str:
+        link = message.get("link")
+        text = message["text"]
+        return f"{text}\n{link}" if link and link not in text else text
+
+    def _trigger(self, message: dict[str, Any]) -> tuple[str, float, str]:
+        """Send one message; returns (outcome, retry_after, error) for its acknowledgement."""
+        params = {"output_channel": "latest"}
+        if self.rasa_token:
+            params["token"] = self.rasa_token
+        path = f"/conversations/{quote(message['address'], safe='')}/trigger_intent"
+        body = {"name": INTENT, "entities": {ENTITY: self._text(message)}}
+        try:
+            response = self.rasa.post(path, params=params, json=body)
+        except httpx.HTTPError as error:
+            return "retry", RASA_DOWN_RETRY, f"Rasa unreachable: {type(error).__name__}"
+        if response.status_code < 300:
+            return "sent", 0, ""
+        if response.status_code in (429, 502, 503, 504):
+            return "retry", RASA_DOWN_RETRY, f"Rasa busy: HTTP {response.status_code}"
+        return "failed", 0, f"Rasa refused: HTTP {response.status_code}"
+
+    def deliver_once(self) -> Tally:
+        """One batch: lease, trigger each message, acknowledge each one."""
+        tally = Tally()
+        for message in self._lease():
+            outcome, retry_after, error = self._trigger(message)
+            self._ack(message, outcome, retry_after=retry_after, error=error)
+            if outcome == "sent":
+                tally.sent += 1
+            elif outcome == "retry":
+                tally.retried += 1
+            else:
+                tally.failed += 1
+        if tally.handled:
+            log.info("rasa deliveries: %s sent, %s to retry, %s failed", *vars(tally).values())
+        return tally
+
+    def run_forever(self, idle_seconds: float = 5.0) -> None:
+        """Deliver until stopped; waits ``idle_seconds`` when nothing is due."""
+        while True:
+            try:
+                tally = self.deliver_once()
+            except httpx.HTTPError as error:
+                log.warning("back end unavailable: %s", type(error).__name__)
+                tally = Tally()
+            if not tally.handled:
+                time.sleep(idle_seconds)
