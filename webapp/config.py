@@ -50,4 +50,18 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW", "10")),
         "SMALL_GROUP_THRESHOLD": int(env.get("YOUTHVOICE_SMALL_GROUP_THRESHOLD", "5")),
         "TIMEZONE": env.get("YOUTHVOICE_TIMEZONE", "Europe/London"),
+        **chat_environment(),
+    }
+
+
+def chat_environment() -> dict[str, str]:
+    """What the bot, the delivery worker and the terminal chat read (no side effects)."""
+    env = os.environ
+    public_url = env.get("YOUTHVOICE_PUBLIC_URL", "http://127.0.0.1:5000")
+    return {
+        "TELEGRAM_BOT_TOKEN": env.get("TELEGRAM_BOT_TOKEN", ""),
+        # Where the chat channels reach /api/v1; by default the public address.
+        "API_URL": env.get("YOUTHVOICE_API_URL") or public_url,
+        "TELEGRAM_API_BASE_URL": env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org",
+        "TELEGRAM_WEBHOOK_SECRET": env.get("TELEGRAM_WEBHOOK_SECRET", ""),
     }

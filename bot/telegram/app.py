@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -20,6 +23,7 @@ from telegram.ext import (
 )
 from telegram.ext import Application as PTBApplication
 
+from bot import wording
 from bot.client import ApiClient, ApiProblem, BackendDown
 from bot.conversation import Conversation, Links
 from bot.state import StateStore
@@ -53,14 +57,6 @@ class BotSettings:
             links=Links(privacy_url=f"{base}/privacy", web_url=f"{base}/"),
             telegram_api_url=(env.get("TELEGRAM_API_BASE_URL") or DEFAULT_TELEGRAM_API).rstrip("/"),
         )
-
-    def validate(self) -> None:
-        if not self.token:
-            raise StartupError("TELEGRAM_BOT_TOKEN is not set: get one from @BotFather.")
-        if not self.channel_token:
-            raise StartupError(
-                "No channel token for 'telegram': add telegram:TOKEN to YOUTHVOICE_CHANNEL_TOKENS."
-            )
 
 
 async def _skip_seen_updates(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -99,13 +95,22 @@ def build_application(settings: BotSettings, api: ApiClient, store: StateStore) 
     return application
 
 
-async def check_connections(application: PTBApplication, api: ApiClient) -> None:
+async def check_connections(
+    token: str, telegram_api_url: str, api_url: str, channel_token: str
+) -> None:
     """Fail fast, in one line, when Telegram or the back end cannot be used."""
+    if not token:
+        raise StartupError("TELEGRAM_BOT_TOKEN is not set: get one from @BotFather.")
+    if not channel_token:
+        raise StartupError(
+            "No channel token for 'telegram': add telegram:TOKEN to YOUTHVOICE_CHANNEL_TOKENS."
+        )
+    api = ApiClient(api_url, channel_token, channel="telegram", timeout=5.0)
     try:
         await api.check()
     except BackendDown:
         raise StartupError(
-            "The Youth Voice back end is not reachable at YOUTHVOICE_API_URL; is it running?"
+            f"The Youth Voice back end is not reachable at {api_url} (YOUTHVOICE_API_URL)."
         ) from None
     except ApiProblem as problem:
         if problem.status == 401:
@@ -113,8 +118,11 @@ async def check_connections(application: PTBApplication, api: ApiClient) -> None
                 "The back end refused the telegram channel token (YOUTHVOICE_CHANNEL_TOKENS)."
             ) from None
         raise StartupError(f"The back end answered {problem.status}: {problem.detail}") from None
+    finally:
+        await api.aclose()
+    bot = Bot(token, base_url=f"{telegram_api_url}/bot")
     try:
-        await application.bot.get_me()
+        await bot.get_me()
     except InvalidToken:
         raise StartupError(
             "Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather."
@@ -125,6 +133,9 @@ async def check_connections(application: PTBApplication, api: ApiClient) -> None
         ) from None
     except TelegramError as error:
         raise StartupError(f"Telegram said: {error}") from None
+    finally:
+        with contextlib.suppress(Exception):
+            await bot.shutdown()
 
 
 def run_bot(
@@ -134,17 +145,22 @@ def run_bot(
     webhook_secret: str | None = None,
     listen: str = "127.0.0.1",
     port: int = 8443,
+    announce: Callable[[str], object] = print,
 ) -> None:
     """Check the settings and connections, then serve until stopped."""
-    settings.validate()
     if webhook_url and not webhook_secret:
         raise StartupError("Webhook mode needs a secret token (--webhook-secret).")
+    asyncio.run(
+        check_connections(
+            settings.token, settings.telegram_api_url, settings.api_url, settings.channel_token
+        )
+    )
+    announce(wording.BOT_STARTING)
     store = StateStore(settings.state_path)
     api = ApiClient(settings.api_url, settings.channel_token, channel="telegram")
     application = build_application(settings, api, store)
 
     async def prepare(app: PTBApplication) -> None:
-        await check_connections(app, api)
         await app.bot.set_my_commands(handlers.commands_menu())
 
     application.post_init = prepare

@@ -142,3 +142,47 @@ class Chat:
         if expect is None:
             return self.telegram.answered_callbacks[-1]
         return self.telegram.wait_for_message(self.chat_id, expect, self.timeout, after=start)
+
+
+def add_subscribers(consultation: Any, count: int, *, first_address: int = 100_000) -> list[str]:
+    """``count`` opted-in participants who took part in ``consultation``; their addresses.
+
+    Inserted in bulk (the delivery tests and the benchmark need thousands, quickly).
+    """
+    import uuid
+
+    from sqlalchemy import insert, select
+
+    from consultations.db import db
+    from consultations.models import Participant, Participation
+    from feedback.models import Subscription
+
+    run = uuid.uuid4().hex[:8]
+    db.session.execute(
+        insert(Participant),
+        [{"pseudonym": f"sub-{run}-{i}", "channel": "telegram"} for i in range(count)],
+    )
+    ids = list(
+        db.session.scalars(
+            select(Participant.id)
+            .where(Participant.pseudonym.like(f"sub-{run}-%"))
+            .order_by(Participant.id)
+        )
+    )
+    db.session.execute(
+        insert(Participation),
+        [
+            {"consultation_id": consultation.id, "participant_id": p, "channel": "telegram"}
+            for p in ids
+        ],
+    )
+    addresses = [str(first_address + i) for i in range(count)]
+    db.session.execute(
+        insert(Subscription),
+        [
+            {"participant_id": p, "channel": "telegram", "address": a, "active": True}
+            for p, a in zip(ids, addresses, strict=True)
+        ],
+    )
+    db.session.commit()
+    return addresses

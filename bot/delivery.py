@@ -1,0 +1,231 @@
+"""The delivery worker: sends what the back end's outbox holds for Telegram, then says so.
+
+It runs as its own process with its own Bot instance, so a broadcast never queues in front
+of a young person's live conversation. Per message: lease (through the API), send, then
+acknowledge. Sends are paced under Telegram's limits (30 messages/s overall, 1/s per chat);
+a 429 pauses everything for ``retry_after`` and puts the row back; a 403 (bot blocked) ends
+that subscription. A small local journal of what Telegram accepted means a row whose
+acknowledgement was lost in a crash is acknowledged, not sent again, when its lease runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.client import ApiClient, ApiProblem, BackendDown
+
+log = logging.getLogger("youthvoice.delivery")
+
+OVERALL_RATE = 29.0  # a little under Telegram's 30/s, so timing jitter never crosses it
+PER_CHAT_INTERVAL = 1.05  # a little over Telegram's 1/s per chat, for the same reason
+JOURNAL_DAYS = 7
+
+
+@dataclass
+class DeliverySettings:
+    token: str
+    api_url: str
+    channel_token: str
+    journal_path: Path
+    telegram_api_url: str = "https://api.telegram.org"
+    rate: float = OVERALL_RATE
+    per_chat_interval: float = PER_CHAT_INTERVAL
+    batch: int = 100
+    lease_seconds: int = 60
+    idle_seconds: float = 1.0
+    in_flight: int = 16
+
+
+class Journal:
+    """Idempotency keys Telegram has accepted, committed before the acknowledgement is sent."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS sent (key TEXT PRIMARY KEY, at REAL)")
+            self._db.execute("DELETE FROM sent WHERE at < ?", (time.time() - JOURNAL_DAYS * 86400,))
+
+    def was_sent(self, key: str) -> bool:
+        with self._lock:
+            return (
+                self._db.execute("SELECT 1 FROM sent WHERE key = ?", (key,)).fetchone() is not None
+            )
+
+    def record(self, key: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO sent (key, at) VALUES (?, ?)", (key, time.time())
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class Pacer:
+    """Evenly spaced send slots: ``rate`` per second overall, pausable after a 429."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = time.monotonic()
+
+    async def wait(self) -> None:
+        now = time.monotonic()
+        # No saving up: an idle worker does not earn a burst.
+        slot = max(self._next, now)
+        self._next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def pause(self, seconds: float) -> None:
+        self._next = max(self._next, time.monotonic() + seconds)
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+def message_text(message: dict[str, Any]) -> str:
+    text, link = str(message["text"]), message.get("link")
+    return f"{text}\n{link}" if link and link not in text else text
+
+
+class Worker:
+    """Leases, sends and acknowledges until stopped."""
+
+    def __init__(self, settings: DeliverySettings) -> None:
+        self.settings = settings
+        self.api = ApiClient(settings.api_url, settings.channel_token, channel="telegram")
+        self.bot = Bot(
+            settings.token,
+            base_url=f"{settings.telegram_api_url}/bot",
+            base_file_url=f"{settings.telegram_api_url}/file/bot",
+        )
+        self.journal = Journal(settings.journal_path)
+        self.pacer = Pacer(settings.rate)
+        self._chat_free_at: dict[str, float] = {}
+        self._slots = asyncio.Semaphore(settings.in_flight)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.stopping = asyncio.Event()
+        self.sent = 0
+
+    async def run(self) -> None:
+        async with self.bot:
+            try:
+                while not self.stopping.is_set():
+                    try:
+                        batch = await self.api.lease(
+                            limit=self.settings.batch, lease_seconds=self.settings.lease_seconds
+                        )
+                    except BackendDown:
+                        log.warning("back end unreachable; trying again shortly")
+                        batch = []
+                    if not batch:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(
+                                self.stopping.wait(), timeout=self.settings.idle_seconds
+                            )
+                        continue
+                    for message in batch:
+                        await self._schedule(message)
+                if self._tasks:
+                    await asyncio.gather(*self._tasks, return_exceptions=True)
+            finally:
+                await self.api.aclose()
+                self.journal.close()
+
+    async def _schedule(self, message: dict[str, Any]) -> None:
+        if self.journal.was_sent(message["idempotency_key"]):
+            # Sent before a crash, acknowledgement lost: settle it without sending again.
+            await self._ack(message, "sent")
+            return
+        await self._slots.acquire()
+        await self.pacer.wait()
+        await self._wait_for_chat(str(message["address"]))
+        task = asyncio.create_task(self._deliver(message))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _wait_for_chat(self, address: str) -> None:
+        now = time.monotonic()
+        if len(self._chat_free_at) > 10_000:
+            self._chat_free_at = {a: t for a, t in self._chat_free_at.items() if t > now}
+        free_at = self._chat_free_at.get(address, 0.0)
+        if free_at > now:
+            await asyncio.sleep(free_at - now)
+        self._chat_free_at[address] = time.monotonic() + self.settings.per_chat_interval
+
+    async def _deliver(self, message: dict[str, Any]) -> None:
+        try:
+            address = str(message["address"])
+            chat_id: int | str = int(address) if address.lstrip("-").isdigit() else address
+            try:
+                await self.bot.send_message(chat_id, message_text(message))
+            except RetryAfter as error:
+                wait = _seconds(error.retry_after)
+                self.pacer.pause(wait)
+                await self._ack(message, "retry", retry_after=wait)
+                return
+            except Forbidden:
+                await self._ack(message, "blocked", error="forbidden")
+                return
+            except BadRequest as error:
+                await self._ack(message, "failed", error=f"bad request: {error.message[:80]}")
+                return
+            except (NetworkError, TelegramError) as error:
+                await self._ack(message, "failed", error=type(error).__name__)
+                return
+            self.journal.record(message["idempotency_key"])
+            self.sent += 1
+            await self._ack(message, "sent")
+        finally:
+            self._slots.release()
+
+    async def _ack(self, message: dict[str, Any], outcome: str, **extra: Any) -> None:
+        try:
+            await self.api.ack(message["id"], message["lease_token"], outcome, **extra)
+        except (BackendDown, ApiProblem) as error:
+            # The lease runs out and the row comes back; the journal stops a second send.
+            log.warning("acknowledgement not recorded: %s", type(error).__name__)
+
+
+def run_worker(settings: DeliverySettings) -> None:
+    """Run until interrupted (Ctrl+C or SIGTERM)."""
+    import signal
+
+    async def main() -> None:
+        worker = Worker(settings)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, worker.stopping.set)
+        await worker.run()
+
+    asyncio.run(main())
+
+
+async def check(settings: DeliverySettings) -> None:
+    """Raise the same one-line StartupError as the bot when something is missing or wrong."""
+    from bot.telegram.app import check_connections
+
+    await check_connections(
+        settings.token, settings.telegram_api_url, settings.api_url, settings.channel_token
+    )
