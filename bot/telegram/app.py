@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,7 +121,8 @@ async def check_connections(
         await api.aclose()
     bot = Bot(token, base_url=f"{telegram_api_url}/bot")
     try:
-        await bot.get_me()
+        async with bot:  # initialising asks Telegram who the bot is; shut down on failure
+            pass
     except InvalidToken:
         raise StartupError(
             "Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather."
@@ -133,9 +133,6 @@ async def check_connections(
         ) from None
     except TelegramError as error:
         raise StartupError(f"Telegram said: {error}") from None
-    finally:
-        with contextlib.suppress(Exception):
-            await bot.shutdown()
 
 
 def run_bot(
