@@ -79,19 +79,28 @@ class Journal:
 
 
 class Pacer:
-    """Evenly spaced send slots: ``rate`` per second overall, pausable after a 429."""
+    """At most ``rate`` sends per second, on an even grid of send times.
+
+    Sends keep to the grid so a late wake-up does not lower the rate; a sender that falls
+    more than a fraction of a slot behind restarts the grid from now instead of catching
+    up, so no 1-second window ever holds more than ``rate`` + 1 sends. A 429 pauses it.
+    """
+
+    MAX_LAG = 0.3  # of one interval
 
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / rate
         self._next = time.monotonic()
+        self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
-        now = time.monotonic()
-        # No saving up: an idle worker does not earn a burst.
-        slot = max(self._next, now)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        async with self._lock:
+            now = time.monotonic()
+            if now - self._next > self.MAX_LAG * self.interval:
+                self._next = now
+            slot, self._next = self._next, self._next + self.interval
+            if slot > now:
+                await asyncio.sleep(slot - now)
 
     def pause(self, seconds: float) -> None:
         self._next = max(self._next, time.monotonic() + seconds)
@@ -122,6 +131,7 @@ class Worker:
         self.journal = Journal(settings.journal_path)
         self.pacer = Pacer(settings.rate)
         self._chat_free_at: dict[str, float] = {}
+        self._chat_locks: dict[str, asyncio.Lock] = {}
         self._slots = asyncio.Semaphore(settings.in_flight)
         self._tasks: set[asyncio.Task[None]] = set()
         self.stopping = asyncio.Event()
@@ -158,27 +168,32 @@ class Worker:
             await self._ack(message, "sent")
             return
         await self._slots.acquire()
-        await self.pacer.wait()
-        await self._wait_for_chat(str(message["address"]))
         task = asyncio.create_task(self._deliver(message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _wait_for_chat(self, address: str) -> None:
-        now = time.monotonic()
-        if len(self._chat_free_at) > 10_000:
+    def _chat_lock(self, address: str) -> asyncio.Lock:
+        if len(self._chat_locks) > 10_000:
+            now = time.monotonic()
+            self._chat_locks = {a: k for a, k in self._chat_locks.items() if k.locked()}
             self._chat_free_at = {a: t for a, t in self._chat_free_at.items() if t > now}
-        free_at = self._chat_free_at.get(address, 0.0)
-        if free_at > now:
-            await asyncio.sleep(free_at - now)
-        self._chat_free_at[address] = time.monotonic() + self.settings.per_chat_interval
+        return self._chat_locks.setdefault(address, asyncio.Lock())
+
+    async def _send(self, address: str, text: str) -> None:
+        """One message, at least ``per_chat_interval`` after the last one to the same chat."""
+        chat_id: int | str = int(address) if address.lstrip("-").isdigit() else address
+        async with self._chat_lock(address):
+            free_at = self._chat_free_at.get(address, 0.0)
+            if free_at > time.monotonic():
+                await asyncio.sleep(free_at - time.monotonic())
+            await self.pacer.wait()
+            self._chat_free_at[address] = time.monotonic() + self.settings.per_chat_interval
+            await self.bot.send_message(chat_id, text)
 
     async def _deliver(self, message: dict[str, Any]) -> None:
         try:
-            address = str(message["address"])
-            chat_id: int | str = int(address) if address.lstrip("-").isdigit() else address
             try:
-                await self.bot.send_message(chat_id, message_text(message))
+                await self._send(str(message["address"]), message_text(message))
             except RetryAfter as error:
                 wait = _seconds(error.retry_after)
                 self.pacer.pause(wait)
