@@ -146,3 +146,36 @@ def test_the_terminal_chat_runs_the_same_conversation_from_stdin(backend_url, tm
     assert wording.STOPPED in out
     answers = _answers()
     assert len(answers) == 4 and {a.channel for a in answers} == {"rasa"}
+
+
+def test_webhook_mode_checks_the_secret_token(backend_url, telegram, tmp_path):
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/telegram"
+    env = _env(backend_url, telegram.port, tmp_path / "instance")
+    command = [*CLI, "bot", "--webhook-url", url, "--port", str(port)]
+    command += ["--webhook-secret", "s3cret-token"]
+    bot = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        hooks = telegram.wait_for_calls("setWebhook", 1, timeout=20)
+        assert hooks[0]["url"] == url and hooks[0]["secret_token"] == "s3cret-token"
+        update = telegram.user_sends_text(4343, "/help")
+        deadline = time.monotonic() + 10
+        while True:  # the webhook server starts listening just after setWebhook
+            try:
+                status = telegram.post_update_to_webhook(url, update, secret_token="wrong")
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert status == 403
+        assert telegram.post_update_to_webhook(url, update, secret_token="s3cret-token") == 200
+        telegram.wait_for_message(4343, "/consultations")
+        assert len(telegram.messages_to(4343)) == 1  # the refused post did nothing
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        bot.communicate(timeout=15)
