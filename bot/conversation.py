@@ -181,6 +181,9 @@ class Conversation:
     # Commands
 
     async def _command(self, who: str, address: str, name: str, arg: str) -> Result:
+        if name not in ("help", "privacy", "define") and self.store.get(who).get("awaiting"):
+            # Going somewhere else: the next text is no longer an answer to what was asked.
+            self._update(who, awaiting=None)
         if name == "start":
             return await self._start(who, arg)
         if name == "consultations":

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot import wording
 from bot.conversation import Conversation, Result, parse_command
-from bot.telegram.keyboards import to_markup
+from bot.telegram.keyboards import for_telegram, to_markup
 
 log = logging.getLogger("youthvoice.bot")
 # Telegram's limit is 4096; anything longer than this from a person is never an answer.
@@ -37,7 +37,7 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, result: Resu
     chat = update.effective_chat
     assert chat is not None
     pressed = update.callback_query.message if update.callback_query else None
-    for reply in result.replies:
+    for reply in map(for_telegram, result.replies):
         markup = to_markup(reply.buttons)
         if reply.replace and pressed is not None:
             try:
