@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import sqlite3
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -79,31 +81,37 @@ class Journal:
 
 
 class Pacer:
-    """At most ``rate`` sends per second, on an even grid of send times.
+    """At most ``rate`` sends in any 1-second window, on an even grid of send times.
 
-    Sends keep to the grid so a late wake-up does not lower the rate; a sender that falls
-    more than a fraction of a slot behind restarts the grid from now instead of catching
-    up, so no 1-second window ever holds more than ``rate`` + 1 sends. A 429 pauses it.
+    Sends keep to the grid, so a late wake-up (a busy machine) is made up for rather than
+    lowering the rate; the window check on real start times means making up never bunches
+    more than ``rate`` sends into one second. A 429 pauses everything.
     """
-
-    MAX_LAG = 0.3  # of one interval
 
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / rate
         self._next = time.monotonic()
+        self._starts: deque[float] = deque(maxlen=max(1, math.floor(rate)))
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
         async with self._lock:
             now = time.monotonic()
-            if now - self._next > self.MAX_LAG * self.interval:
-                self._next = now
+            if now - self._next > 1.0:
+                self._next = now  # idle a while: start a fresh grid
             slot, self._next = self._next, self._next + self.interval
             if slot > now:
                 await asyncio.sleep(slot - now)
+            if len(self._starts) == self._starts.maxlen:
+                while (free := self._starts[0] + 1.0) > (now := time.monotonic()):
+                    await asyncio.sleep(free - now)
+            self._starts.append(time.monotonic())
 
     def pause(self, seconds: float) -> None:
         self._next = max(self._next, time.monotonic() + seconds)
+        if self._starts:
+            # Nothing in the next ``seconds``: as if the window had been full until then.
+            self._starts.extend([time.monotonic() + seconds - 1.0] * len(self._starts))
 
 
 def _seconds(value: Any) -> float:
@@ -155,6 +163,8 @@ class Worker:
                             )
                         continue
                     for message in batch:
+                        if self.stopping.is_set():
+                            break  # the rest of the lease runs out and the rows go again
                         await self._schedule(message)
                 if self._tasks:
                     await asyncio.gather(*self._tasks, return_exceptions=True)
