@@ -93,6 +93,7 @@ class Pacer:
         self._next = time.monotonic()
         self._starts: deque[float] = deque(maxlen=max(1, math.floor(rate)))
         self._lock = asyncio.Lock()
+        self.last_start = 0.0
 
     async def wait(self) -> None:
         async with self._lock:
@@ -105,7 +106,8 @@ class Pacer:
             if len(self._starts) == self._starts.maxlen:
                 while (free := self._starts[0] + 1.0) > (now := time.monotonic()):
                     await asyncio.sleep(free - now)
-            self._starts.append(time.monotonic())
+            self.last_start = time.monotonic()
+            self._starts.append(self.last_start)
 
     def pause(self, seconds: float) -> None:
         self._next = max(self._next, time.monotonic() + seconds)

@@ -183,6 +183,7 @@ def test_bad_input_gets_one_plain_line_and_nothing_is_lost(running):
     chat.send("/frobnicate", wording.UNKNOWN)
     chat.send("/define", wording.DEFINE_USAGE)
     chat.send("/define zzzz", "I don't have an explanation for “zzzz”")
+    chat.send("/define lsp", "Local Strategic Partnership: The council, police")
     chat.send("/help", "/consultations")
     chat.send("/privacy", "16 or over")
     assert "http://testserver/" in chat.texts()[-1]
