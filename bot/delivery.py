@@ -25,6 +25,7 @@ from typing import Any
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
 
 from bot.client import ApiClient, ApiProblem, BackendDown
 
@@ -133,10 +134,13 @@ class Worker:
     def __init__(self, settings: DeliverySettings) -> None:
         self.settings = settings
         self.api = ApiClient(settings.api_url, settings.channel_token, channel="telegram")
+        # One connection per send in flight: with PTB's default of one, a slow reply holds
+        # back the sends behind it, which then leave together and trip Telegram's limit.
         self.bot = Bot(
             settings.token,
             base_url=f"{settings.telegram_api_url}/bot",
             base_file_url=f"{settings.telegram_api_url}/file/bot",
+            request=HTTPXRequest(connection_pool_size=settings.in_flight, pool_timeout=30.0),
         )
         self.journal = Journal(settings.journal_path)
         self.pacer = Pacer(settings.rate)
