@@ -225,3 +225,16 @@ CHAT_ASK_UPDATES = (
     "what you said? You can type stop any time."
 )
 CHAT_FORGOTTEN = "Done. Everything about you has been deleted. Say hi if you want to come back."
+# Added for the Telegram bot and the terminal chat.
+ALREADY_SAVED = "Already saved ✅"
+CHANGE_ANSWER = "Change answer {number}"
+GET_UPDATES = "Send me the results"
+SEE_OPEN = "See what's open"
+HELP_BUTTON = "Help"
+TYPE_ANSWER = "Type your answer and send it."
+YOUR_ANSWER = "Your answer now: {answer}"
+WORDS_EXPLAINED = "Words explained:"
+NO_ANSWER = "(skipped)"
+CHOOSE_NUMBER = "Type a number to choose, or type your answer."
+BOT_STARTING = "Youth Voice bot is running (Ctrl+C to stop)."
+DELIVERY_STARTING = "Youth Voice delivery is running (Ctrl+C to stop)."

@@ -237,3 +237,11 @@ def test_every_api_route_is_in_the_openapi_document(app, client):
     assert routes, "no API routes found"
     assert routes - documented == set(), "routes missing from openapi.json"
     assert documented - routes == set(), "documented routes that do not exist"
+
+
+def test_the_glossary_is_there_for_chat_channels(api):
+    response = api.get("/glossary")
+    assert response.status_code == 200
+    terms = {t["term"]: t for t in response.get_json()["glossary"]}
+    assert "LSP" in terms["Local Strategic Partnership"]["aliases"]
+    assert terms["Local Strategic Partnership"]["explanation"].startswith("The council")

@@ -252,6 +252,35 @@ def retention(months: int | None) -> None:
         )
 
 
+@click.command("close")
+@with_appcontext
+def close_due() -> None:
+    """Close consultations whose closing time has passed and queue "results are out" messages.
+
+    Run it every few minutes (cron or a systemd timer); running it twice does no harm.
+    """
+    from feedback import notices
+    from webapp.links import consultation_link
+
+    now = datetime.now(UTC)
+    closed = 0
+    for consultation in in_transaction(lambda: notices.due_to_close(now)):
+        slug = consultation.slug
+
+        def close_one(slug: str = slug) -> int:
+            # Fetched again inside its own transaction: one bad one never blocks the rest.
+            from consultations import queries
+
+            found = queries.consultation_by_slug(slug)
+            return notices.close_and_notify(found, now=now, link=consultation_link(slug))
+
+        written = in_transaction(close_one)
+        closed += 1
+        click.echo(f"Closed {slug}: {written} “results are out” messages queued.")
+    if not closed:
+        click.echo("Nothing to close.")
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
     for command in (
@@ -263,6 +292,7 @@ def register(app: Flask) -> None:
         digest_command,
         report_command,
         retention,
+        close_due,
     ):
         app.cli.add_command(command)
 
@@ -361,6 +391,131 @@ def check_text(path: Path, target: int) -> None:
         for word, simpler in score.words_to_avoid.items():
             click.echo(f"  - “{word}” → “{simpler}”")
     sys.exit(0 if score.passes else 1)
+
+
+def _chat_settings() -> tuple[Path, str, dict[str, str], dict[str, str]]:
+    """Instance folder, public URL, channel tokens and chat settings, from the environment."""
+    from webapp.config import chat_environment, parse_channel_tokens
+
+    instance = Path(os.environ.get("YOUTHVOICE_INSTANCE") or "instance").resolve()
+    public_url = os.environ.get("YOUTHVOICE_PUBLIC_URL", "http://127.0.0.1:5000")
+    tokens = parse_channel_tokens(os.environ.get("YOUTHVOICE_CHANNEL_TOKENS", ""))
+    return instance, public_url, tokens, chat_environment()
+
+
+@main.command("bot", with_appcontext=False)
+@click.option("--webhook-url", default=None, help="Public HTTPS URL for webhook mode.")
+@click.option(
+    "--webhook-secret",
+    envvar="TELEGRAM_WEBHOOK_SECRET",
+    default=None,
+    help="Secret token Telegram must send with each update (or TELEGRAM_WEBHOOK_SECRET).",
+)
+@click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook mode: address.")
+@click.option("--port", default=8443, show_default=True, type=int, help="Webhook mode: port.")
+def run_telegram_bot(
+    webhook_url: str | None, webhook_secret: str | None, listen: str, port: int
+) -> None:
+    """Run the Telegram bot (long polling, or a webhook with --webhook-url)."""
+    from bot.telegram.app import BotSettings, StartupError, run_bot
+
+    instance, public_url, tokens, env = _chat_settings()
+    settings = BotSettings.from_environment(instance, public_url, tokens.get("telegram", ""))
+    settings.api_url = env["API_URL"].rstrip("/")
+    try:
+        run_bot(
+            settings,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            listen=listen,
+            port=port,
+            announce=click.echo,
+        )
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command("deliver", with_appcontext=False)
+@click.option(
+    "--rate", default=29.0, show_default=True, type=float, help="Messages per second overall."
+)
+@click.option(
+    "--per-chat-interval", default=1.05, show_default=True, type=float, help="Seconds per chat."
+)
+@click.option("--batch", default=100, show_default=True, type=int, help="Rows leased at once.")
+@click.option("--lease-seconds", default=60, show_default=True, type=int)
+@click.option("--idle-seconds", default=1.0, show_default=True, type=float)
+def run_delivery(
+    rate: float, per_chat_interval: float, batch: int, lease_seconds: int, idle_seconds: float
+) -> None:
+    """Send queued messages ("results are out") to Telegram, within Telegram's limits."""
+    import asyncio
+
+    from bot import wording
+    from bot.delivery import DeliverySettings, check, run_worker
+    from bot.telegram.app import StartupError
+
+    instance, _, tokens, env = _chat_settings()
+    settings = DeliverySettings(
+        token=env["TELEGRAM_BOT_TOKEN"].strip(),
+        api_url=env["API_URL"].rstrip("/"),
+        channel_token=tokens.get("telegram", ""),
+        journal_path=instance / "telegram_delivery.sqlite3",
+        telegram_api_url=env["TELEGRAM_API_BASE_URL"].rstrip("/"),
+        rate=min(rate, 30.0) if rate > 0 else 29.0,
+        per_chat_interval=per_chat_interval,
+        batch=batch,
+        lease_seconds=lease_seconds,
+        idle_seconds=idle_seconds,
+    )
+    if os.environ.get("YOUTHVOICE_DELIVERY_UNCAPPED") == "1":
+        settings.rate = rate  # tests against a local fake server only
+    try:
+        asyncio.run(check(settings))
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(wording.DELIVERY_STARTING)
+    run_worker(settings)
+
+
+@main.command("chat", with_appcontext=False)
+@click.option("--channel", default="terminal", show_default=True, help="Channel token to use.")
+@click.option("--as", "who", default="terminal-user", show_default=True, help="Who you are.")
+@click.option("--start", default="", help="Like a deep link: c_<slug> opens that consultation.")
+def terminal_chat(channel: str, who: str, start: str) -> None:
+    """Try the chat in a terminal: numbered choices instead of buttons (Ctrl+D to leave)."""
+    import asyncio
+
+    from bot.client import ApiClient, ApiProblem, BackendDown
+    from bot.conversation import Links
+    from bot.terminal import chat
+
+    _, public_url, tokens, env = _chat_settings()
+    token = tokens.get(channel)
+    if not token:
+        raise click.ClickException(
+            f"No channel token for {channel!r}: add {channel}:TOKEN to YOUTHVOICE_CHANNEL_TOKENS."
+        )
+    base = public_url.rstrip("/")
+    links = Links(privacy_url=f"{base}/privacy", web_url=f"{base}/")
+
+    async def main() -> None:
+        api = ApiClient(env["API_URL"], token, channel=channel)
+        try:
+            await api.check()
+        except BackendDown:
+            await api.aclose()
+            raise click.ClickException(
+                f"The back end is not reachable at {env['API_URL']} (YOUTHVOICE_API_URL)."
+            ) from None
+        except ApiProblem as problem:
+            await api.aclose()
+            raise click.ClickException(
+                f"The back end refused the token: {problem.detail}"
+            ) from None
+        await chat(api, who, links, sys.stdin, sys.stdout, start=start)
+
+    asyncio.run(main())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -82,4 +82,18 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MODERATION_RULES_DIR": env.get("MODERATION_RULES_DIR", ""),
         "RASA_SOCKET_URL": env.get("RASA_SOCKET_URL", ""),
         "RASA_SOCKET_PATH": env.get("RASA_SOCKET_PATH", "/socket.io"),
+        **chat_environment(),
+    }
+
+
+def chat_environment() -> dict[str, str]:
+    """What the bot, the delivery worker and the terminal chat read (no side effects)."""
+    env = os.environ
+    public_url = env.get("YOUTHVOICE_PUBLIC_URL", "http://127.0.0.1:5000")
+    return {
+        "TELEGRAM_BOT_TOKEN": env.get("TELEGRAM_BOT_TOKEN", ""),
+        # Where the chat channels reach /api/v1; by default the public address.
+        "API_URL": env.get("YOUTHVOICE_API_URL") or public_url,
+        "TELEGRAM_API_BASE_URL": env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org",
+        "TELEGRAM_WEBHOOK_SECRET": env.get("TELEGRAM_WEBHOOK_SECRET", ""),
     }

@@ -242,7 +242,7 @@ class ValidateConsultationForm(FormValidationAction):
             return {"answer": None, "picked": outcome.picked}
         if isinstance(outcome, answers.Submit):
             try:
-                await api.submit(slug, who(tracker), [outcome.answer])
+                support = await api.submit(slug, who(tracker), [outcome.answer])
             except BackendDown:
                 # Not saved, so not acknowledged: the same question comes again.
                 dispatcher.utter_message(text=f"{wording.BACKEND_DOWN}\n{wording.ANSWERS_SAFE}")
@@ -257,6 +257,9 @@ class ValidateConsultationForm(FormValidationAction):
                 dispatcher.utter_message(text=_refusal_message(question))
                 return {"answer": None}
             dispatcher.utter_message(text=wording.SAVED)
+            if support:
+                # Help straight away, before the next question.
+                dispatcher.utter_message(text=support)
         else:
             dispatcher.utter_message(text=wording.SKIPPED)
         following = index + 1

@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 import httpx
 
+from bot import api_root
+
 CHANNEL = "rasa"
 DEFAULT_API_URL = "http://127.0.0.1:5000/api/v1"
 # The API refuses participant ids longer than this; longer ones are hashed to fit.
@@ -58,7 +60,7 @@ class Backend:
     """A small async client for ``/api/v1``, authenticated as the ``rasa`` channel."""
 
     def __init__(self, base_url: str, token: str, *, timeout: float = 10.0) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = api_root(base_url)
         self.headers = {"Authorization": f"Bearer {token}"}
         self.timeout = timeout
 
@@ -95,9 +97,12 @@ class Backend:
     async def consultation(self, slug: str) -> dict[str, Any]:
         return await self._call("GET", _path(slug))
 
-    async def submit(self, slug: str, who: str, answers: list[dict[str, Any]]) -> int:
+    async def submit(self, slug: str, who: str, answers: list[dict[str, Any]]) -> str | None:
+        """Save answers; returns the help the young person must be shown now, if any."""
         body = {"participant": {"channel": CHANNEL, "id": who}, "answers": answers}
-        return (await self._call("POST", f"{_path(slug)}/answers", json=body))["saved"]
+        reply = await self._call("POST", f"{_path(slug)}/answers", json=body)
+        support = reply.get("support") or {}
+        return str(support["message"]) if support.get("message") else None
 
     async def my_answers(self, slug: str, who: str) -> list[dict[str, Any]]:
         params = {"channel": CHANNEL, "id": who}

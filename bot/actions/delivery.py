@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import httpx
 
+from bot import api_root
 from bot.actions.backend import api_token_from_env
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class RasaDelivery:
         batch: int = 50,
     ) -> None:
         self.api = httpx.Client(
-            base_url=api_url.rstrip("/"),
+            base_url=api_root(api_url),
             headers={"Authorization": f"Bearer {api_token}"},
             timeout=timeout,
         )

@@ -151,6 +151,7 @@ class FakeTelegramServer:
         self.commands: list[JSON] = []
         self.webhook: JSON = {"url": ""}
         self.send_message_times: list[float] = []  # time.monotonic() of every sendMessage
+        self.send_attempts: list[tuple[ChatId, float]] = []  # (chat id, time) of each one
         self.violations = 0  # sendMessage calls rejected by the global rate limit
         self._cond = threading.Condition(threading.RLock())
         self._updates: list[JSON] = []
@@ -167,6 +168,9 @@ class FakeTelegramServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._stopping = False
+        # Called with the chat id before each sendMessage is accepted; may raise ApiError
+        # (or stop a worker process) to test what happens mid-broadcast.
+        self.before_send: Callable[[ChatId], None] | None = None
 
     def start(self) -> FakeTelegramServer:
         """Bind an ephemeral port on 127.0.0.1 and serve in a background thread."""
@@ -325,6 +329,11 @@ class FakeTelegramServer:
             best = max(best, end - start + 1)
         return best
 
+    def attempts_to(self, chat_id: ChatId) -> list[float]:
+        """When each sendMessage to chat_id arrived (accepted or not), oldest first."""
+        with self._cond:
+            return [t for c, t in self.send_attempts if c == chat_id]
+
     def messages_to(self, chat_id: ChatId) -> list[JSON]:
         """Copies of the bot's messages to chat_id, oldest first, with edits applied."""
         with self._cond:
@@ -427,9 +436,12 @@ class FakeTelegramServer:
     def _api_sendmessage(self, params: JSON) -> JSON:
         """sendMessage, subject to injected faults and the global rate limit."""
         chat_id, text = params.get("chat_id"), params.get("text")
+        if self.before_send is not None:
+            self.before_send(chat_id)
         now = time.monotonic()
         with self._cond:
             self.send_message_times.append(now)
+            self.send_attempts.append((chat_id, now))
             if self._global_cap is not None:
                 while self._window and now - self._window[0] >= 1.0:
                     self._window.popleft()

@@ -261,6 +261,16 @@ def results(slug: str) -> Response:
     )
 
 
+@bp.get("/glossary")
+def glossary() -> Response:
+    return jsonify(
+        glossary=[
+            {"term": e.term, "explanation": e.explanation, "aliases": list(e.aliases)}
+            for e in queries.glossary_entries()
+        ]
+    )
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(openapi_document())

@@ -562,6 +562,37 @@ def _participant_paths() -> dict[str, Any]:
         },
     }
     return {
+        "/glossary": {
+            "get": {
+                "summary": "The glossary: plain-word explanations of jargon (for /define)",
+                "operationId": "getGlossary",
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "glossary": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "term": {"type": "string"},
+                                            "explanation": {"type": "string"},
+                                            "aliases": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            },
+                                        },
+                                    },
+                                }
+                            },
+                        },
+                        "Every term, A to Z",
+                    ),
+                    "401": _PROBLEM,
+                },
+            }
+        },
         "/participants/me": {
             "get": {
                 "summary": "A participant's profile and whether they opted in to messages",

@@ -13,6 +13,8 @@ from consultations.db import in_transaction
 from consultations.errors import DomainError, InvalidAnswer, NotAllowed, ReadingAgeTooHigh
 from consultations.models import Consultation, ConsultationStatus, Question, QuestionKind
 from consultations.themes import THEMES
+from feedback import notices
+from webapp.links import consultation_link
 from webapp.rendering import youth_html
 from webapp.staff import actor, bp, now
 from webapp.staff.forms import (
@@ -324,7 +326,16 @@ def publish(consultation_id: int) -> Response | tuple[str, int]:
 def close(consultation_id: int) -> Response:
     consultation = authoring.consultation_for_editing(consultation_id)
     if EmptyForm().validate_on_submit() and consultation.status is ConsultationStatus.OPEN:
-        in_transaction(lambda: authoring.close(actor(), consultation, now=now()))
+        closed_at = now()
+
+        def close_and_tell() -> None:
+            authoring.close(actor(), consultation, now=closed_at)
+            # Closing early tells young people exactly as closing on time does.
+            notices.notify_results_out(
+                consultation, now=closed_at, link=consultation_link(consultation.slug)
+            )
+
+        in_transaction(close_and_tell)
     return redirect(url_for("staff.edit_consultation", consultation_id=consultation_id), 303)
 
 

@@ -1,0 +1,262 @@
+"""The delivery worker: sends what the back end's outbox holds for Telegram, then says so.
+
+It runs as its own process with its own Bot instance, so a broadcast never queues in front
+of a young person's live conversation. Per message: lease (through the API), send, then
+acknowledge. Sends are paced under Telegram's limits (30 messages/s overall, 1/s per chat);
+a 429 pauses everything for ``retry_after`` and puts the row back; a 403 (bot blocked) ends
+that subscription. A small local journal of what Telegram accepted means a row whose
+acknowledgement was lost in a crash is acknowledged, not sent again, when its lease runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import sqlite3
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
+
+from bot.client import ApiClient, ApiProblem, BackendDown
+
+log = logging.getLogger("youthvoice.delivery")
+
+OVERALL_RATE = 29.0  # a little under Telegram's 30/s, so timing jitter never crosses it
+PER_CHAT_INTERVAL = 1.05  # a little over Telegram's 1/s per chat, for the same reason
+JOURNAL_DAYS = 7
+
+
+@dataclass
+class DeliverySettings:
+    token: str
+    api_url: str
+    channel_token: str
+    journal_path: Path
+    telegram_api_url: str = "https://api.telegram.org"
+    rate: float = OVERALL_RATE
+    per_chat_interval: float = PER_CHAT_INTERVAL
+    batch: int = 100
+    lease_seconds: int = 60
+    idle_seconds: float = 1.0
+    in_flight: int = 16
+
+
+class Journal:
+    """Idempotency keys Telegram has accepted, committed before the acknowledgement is sent."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS sent (key TEXT PRIMARY KEY, at REAL)")
+            self._db.execute("DELETE FROM sent WHERE at < ?", (time.time() - JOURNAL_DAYS * 86400,))
+
+    def was_sent(self, key: str) -> bool:
+        with self._lock:
+            return (
+                self._db.execute("SELECT 1 FROM sent WHERE key = ?", (key,)).fetchone() is not None
+            )
+
+    def record(self, key: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO sent (key, at) VALUES (?, ?)", (key, time.time())
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class Pacer:
+    """At most ``rate`` sends in any 1-second window, on an even grid of send times.
+
+    Sends keep to the grid, so a late wake-up (a busy machine) is made up for rather than
+    lowering the rate; the window check on real start times means making up never bunches
+    more than ``rate`` sends into one second. A 429 pauses everything.
+    """
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = time.monotonic()
+        self._starts: deque[float] = deque(maxlen=max(1, math.floor(rate)))
+        self._lock = asyncio.Lock()
+        self.last_start = 0.0
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            if now - self._next > 1.0:
+                self._next = now  # idle a while: start a fresh grid
+            slot, self._next = self._next, self._next + self.interval
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if len(self._starts) == self._starts.maxlen:
+                while (free := self._starts[0] + 1.0) > (now := time.monotonic()):
+                    await asyncio.sleep(free - now)
+            self.last_start = time.monotonic()
+            self._starts.append(self.last_start)
+
+    def pause(self, seconds: float) -> None:
+        self._next = max(self._next, time.monotonic() + seconds)
+        if self._starts:
+            # Nothing in the next ``seconds``: as if the window had been full until then.
+            self._starts.extend([time.monotonic() + seconds - 1.0] * len(self._starts))
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+def message_text(message: dict[str, Any]) -> str:
+    text, link = str(message["text"]), message.get("link")
+    return f"{text}\n{link}" if link and link not in text else text
+
+
+class Worker:
+    """Leases, sends and acknowledges until stopped."""
+
+    def __init__(self, settings: DeliverySettings) -> None:
+        self.settings = settings
+        self.api = ApiClient(settings.api_url, settings.channel_token, channel="telegram")
+        # One connection per send in flight: with PTB's default of one, a slow reply holds
+        # back the sends behind it, which then leave together and trip Telegram's limit.
+        self.bot = Bot(
+            settings.token,
+            base_url=f"{settings.telegram_api_url}/bot",
+            base_file_url=f"{settings.telegram_api_url}/file/bot",
+            request=HTTPXRequest(connection_pool_size=settings.in_flight, pool_timeout=30.0),
+        )
+        self.journal = Journal(settings.journal_path)
+        self.pacer = Pacer(settings.rate)
+        self._chat_free_at: dict[str, float] = {}
+        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self._slots = asyncio.Semaphore(settings.in_flight)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.stopping = asyncio.Event()
+        self.sent = 0
+
+    async def run(self) -> None:
+        async with self.bot:
+            try:
+                while not self.stopping.is_set():
+                    try:
+                        batch = await self.api.lease(
+                            limit=self.settings.batch, lease_seconds=self.settings.lease_seconds
+                        )
+                    except BackendDown:
+                        log.warning("back end unreachable; trying again shortly")
+                        batch = []
+                    if not batch:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(
+                                self.stopping.wait(), timeout=self.settings.idle_seconds
+                            )
+                        continue
+                    for message in batch:
+                        if self.stopping.is_set():
+                            break  # the rest of the lease runs out and the rows go again
+                        await self._schedule(message)
+                if self._tasks:
+                    await asyncio.gather(*self._tasks, return_exceptions=True)
+            finally:
+                await self.api.aclose()
+                self.journal.close()
+
+    async def _schedule(self, message: dict[str, Any]) -> None:
+        if self.journal.was_sent(message["idempotency_key"]):
+            # Sent before a crash, acknowledgement lost: settle it without sending again.
+            await self._ack(message, "sent")
+            return
+        await self._slots.acquire()
+        task = asyncio.create_task(self._deliver(message))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _chat_lock(self, address: str) -> asyncio.Lock:
+        if len(self._chat_locks) > 10_000:
+            now = time.monotonic()
+            self._chat_locks = {a: k for a, k in self._chat_locks.items() if k.locked()}
+            self._chat_free_at = {a: t for a, t in self._chat_free_at.items() if t > now}
+        return self._chat_locks.setdefault(address, asyncio.Lock())
+
+    async def _send(self, address: str, text: str) -> None:
+        """One message, at least ``per_chat_interval`` after the last one to the same chat."""
+        chat_id: int | str = int(address) if address.lstrip("-").isdigit() else address
+        async with self._chat_lock(address):
+            free_at = self._chat_free_at.get(address, 0.0)
+            if free_at > time.monotonic():
+                await asyncio.sleep(free_at - time.monotonic())
+            await self.pacer.wait()
+            self._chat_free_at[address] = time.monotonic() + self.settings.per_chat_interval
+            await self.bot.send_message(chat_id, text)
+
+    async def _deliver(self, message: dict[str, Any]) -> None:
+        try:
+            try:
+                await self._send(str(message["address"]), message_text(message))
+            except RetryAfter as error:
+                wait = _seconds(error.retry_after)
+                self.pacer.pause(wait)
+                await self._ack(message, "retry", retry_after=wait)
+                return
+            except Forbidden:
+                await self._ack(message, "blocked", error="forbidden")
+                return
+            except BadRequest as error:
+                await self._ack(message, "failed", error=f"bad request: {error.message[:80]}")
+                return
+            except (NetworkError, TelegramError) as error:
+                await self._ack(message, "failed", error=type(error).__name__)
+                return
+            self.journal.record(message["idempotency_key"])
+            self.sent += 1
+            await self._ack(message, "sent")
+        finally:
+            self._slots.release()
+
+    async def _ack(self, message: dict[str, Any], outcome: str, **extra: Any) -> None:
+        try:
+            await self.api.ack(message["id"], message["lease_token"], outcome, **extra)
+        except (BackendDown, ApiProblem) as error:
+            # The lease runs out and the row comes back; the journal stops a second send.
+            log.warning("acknowledgement not recorded: %s", type(error).__name__)
+
+
+def run_worker(settings: DeliverySettings) -> None:
+    """Run until interrupted (Ctrl+C or SIGTERM)."""
+    import signal
+
+    async def main() -> None:
+        worker = Worker(settings)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, worker.stopping.set)
+        await worker.run()
+
+    asyncio.run(main())
+
+
+async def check(settings: DeliverySettings) -> None:
+    """Raise the same one-line StartupError as the bot when something is missing or wrong."""
+    from bot.telegram.app import check_connections
+
+    await check_connections(
+        settings.token, settings.telegram_api_url, settings.api_url, settings.channel_token
+    )

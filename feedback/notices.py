@@ -1,0 +1,48 @@
+"""Telling young people that results are out, through the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.wording import results_out
+from consultations import services
+from consultations.db import db
+from consultations.models import Consultation, ConsultationStatus
+from feedback.outbox import notify_participants
+
+
+def notify_results_out(consultation: Consultation, *, now: datetime, link: str) -> int:
+    """Queue "results are out" for everyone who answered and opted in; safe to run twice."""
+    respondents = consultation.respondent_count
+    text = results_out(consultation.youth_title, respondents, link)
+    return notify_participants(
+        consultation,
+        kind="results",
+        key=f"results:{consultation.slug}",
+        render=lambda participant: text,
+        now=now,
+        link=link,
+    )
+
+
+def close_and_notify(consultation: Consultation, *, now: datetime, link: str) -> int:
+    """Close a consultation (early or on time) and queue its "results are out" messages."""
+    services.close_consultation(consultation, now=now)
+    return notify_results_out(consultation, now=now, link=link)
+
+
+def due_to_close(now: datetime) -> list[Consultation]:
+    """Open consultations whose closing time has passed."""
+    return list(
+        db.session.scalars(
+            select(Consultation)
+            .where(
+                Consultation.status == ConsultationStatus.OPEN,
+                Consultation.closes_at.is_not(None),
+                Consultation.closes_at <= now,
+            )
+            .order_by(Consultation.closes_at, Consultation.id)
+        )
+    )
