@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import math
 import sqlite3
@@ -49,6 +50,8 @@ class DeliverySettings:
     lease_seconds: int = 60
     idle_seconds: float = 1.0
     in_flight: int = 16
+    # Set when several workers run: they then share Telegram's limits through Redis.
+    redis_url: str = ""
 
 
 class Journal:
@@ -117,6 +120,72 @@ class Pacer:
             self._starts.extend([time.monotonic() + seconds - 1.0] * len(self._starts))
 
 
+# One atomic step in Redis: the next free send slot for the bot overall and for one chat.
+# Slots are on Redis's own clock, so every worker on every host agrees on them.
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local per_chat = tonumber(ARGV[2])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'),
+                      tonumber(redis.call('GET', KEYS[2]) or '0'))
+redis.call('SET', KEYS[1], slot + interval, 'PX', 60000)
+redis.call('SET', KEYS[2], slot + per_chat, 'PX', per_chat + 5000)
+return {slot, now}
+"""
+_PAUSE = """
+local t = redis.call('TIME')
+local until_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+if until_ms > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], until_ms, 'PX', 60000 + tonumber(ARGV[1]))
+end
+return until_ms
+"""
+
+
+class SharedPacer:
+    """Telegram's limits kept across every delivery worker, through Redis.
+
+    Each send reserves the next slot on one grid shared by all workers (``rate`` per
+    second) and on its chat's own grid (one per ``per_chat_interval``); a 429 seen by any
+    worker pauses them all. Chats are keyed by a hash, so Redis never holds a chat id.
+    """
+
+    def __init__(self, redis_url: str, bot_token: str, rate: float, per_chat: float) -> None:
+        import redis.asyncio as redis
+
+        self._redis = redis.from_url(redis_url)
+        bot_id = bot_token.split(":", 1)[0] or "bot"
+        self._key = f"youthvoice:telegram:{bot_id}:next"
+        self._chat_prefix = f"youthvoice:telegram:{bot_id}:chat:"
+        self._interval_ms = max(1, round(1000 / rate))
+        self._per_chat_ms = max(1, round(per_chat * 1000))
+        self._reserve = self._redis.register_script(_RESERVE)
+        self._pause = self._redis.register_script(_PAUSE)
+
+    def _chat_key(self, address: str) -> str:
+        return self._chat_prefix + hashlib.sha256(address.encode()).hexdigest()[:24]
+
+    async def reserve(self, address: str) -> tuple[int, int]:
+        """The slot this send may start at and Redis's time now, both in milliseconds."""
+        slot, now = await self._reserve(
+            keys=[self._key, self._chat_key(address)],
+            args=[self._interval_ms, self._per_chat_ms],
+        )
+        return int(slot), int(now)
+
+    async def wait(self, address: str) -> None:
+        slot, now = await self.reserve(address)
+        if slot > now:
+            await asyncio.sleep((slot - now) / 1000)
+
+    async def pause(self, seconds: float) -> None:
+        await self._pause(keys=[self._key], args=[max(0, round(seconds * 1000))])
+
+    async def aclose(self) -> None:
+        await self._redis.aclose()
+
+
 def _seconds(value: Any) -> float:
     if isinstance(value, timedelta):
         return value.total_seconds()
@@ -144,6 +213,13 @@ class Worker:
         )
         self.journal = Journal(settings.journal_path)
         self.pacer = Pacer(settings.rate)
+        self.shared = (
+            SharedPacer(
+                settings.redis_url, settings.token, settings.rate, settings.per_chat_interval
+            )
+            if settings.redis_url
+            else None
+        )
         self._chat_free_at: dict[str, float] = {}
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self._slots = asyncio.Semaphore(settings.in_flight)
@@ -177,6 +253,8 @@ class Worker:
             finally:
                 await self.api.aclose()
                 self.journal.close()
+                if self.shared is not None:
+                    await self.shared.aclose()
 
     async def _schedule(self, message: dict[str, Any]) -> None:
         if self.journal.was_sent(message["idempotency_key"]):
@@ -199,6 +277,10 @@ class Worker:
         """One message, at least ``per_chat_interval`` after the last one to the same chat."""
         chat_id: int | str = int(address) if address.lstrip("-").isdigit() else address
         async with self._chat_lock(address):
+            if self.shared is not None:
+                await self.shared.wait(address)
+                await self.bot.send_message(chat_id, text)
+                return
             free_at = self._chat_free_at.get(address, 0.0)
             if free_at > time.monotonic():
                 await asyncio.sleep(free_at - time.monotonic())
@@ -213,6 +295,8 @@ class Worker:
             except RetryAfter as error:
                 wait = _seconds(error.retry_after)
                 self.pacer.pause(wait)
+                if self.shared is not None:
+                    await self.shared.pause(wait)
                 await self._ack(message, "retry", retry_after=wait)
                 return
             except Forbidden:

@@ -467,6 +467,7 @@ def run_delivery(
         batch=batch,
         lease_seconds=lease_seconds,
         idle_seconds=idle_seconds,
+        redis_url=os.environ.get("REDIS_URL", ""),
     )
     if os.environ.get("YOUTHVOICE_DELIVERY_UNCAPPED") == "1":
         settings.rate = rate  # tests against a local fake server only
