@@ -70,6 +70,24 @@ def test_metrics_count_answers_and_the_outbox_from_the_database(app, client, api
     assert "youthvoice_participants 3.0" in body
     assert 'youthvoice_outbox_messages{channel="telegram",status="pending"} 3.0' in body
     assert 'youthvoice_outbox_oldest_pending_seconds{channel="telegram"}' in body
+    assert "youthvoice_moderation_backlog 0.0" in body
+    assert "youthvoice_safeguarding_concerns_open 0.0" in body
+
+
+def test_metrics_show_the_moderation_backlog_and_open_concerns(app, client, api):
+    consultation = make_consultation()
+    free = consultation.questions[3]
+    for n, text in enumerate(["More benches", "i want to kill myself"]):
+        api.post(
+            f"/consultations/{consultation.slug}/answers",
+            json={
+                "participant": {"channel": "telegram", "id": str(n)},
+                "answers": [{"question_id": free.id, "text": text}],
+            },
+        )
+    body = client.get("/metrics").get_data(as_text=True)
+    assert "youthvoice_moderation_backlog 2.0" in body
+    assert "youthvoice_safeguarding_concerns_open 1.0" in body
 
 
 def test_metrics_need_the_token_when_one_is_set(app, client):

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, text
 
 from consultations.db import db
 from consultations.models import Consultation, Participant, Question
+from consultations.moderation import review
 from feedback.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("youthvoice.request")
@@ -165,8 +166,16 @@ class DatabaseCollector:
                 first = first.replace(tzinfo=UTC)
             oldest.add_metric([channel], max(0.0, (now - first).total_seconds()))
         yield oldest
-        for extra in current_app.extensions.get("youthvoice_metrics", []):
-            yield from extra(session)
+        yield GaugeMetricFamily(
+            "youthvoice_moderation_backlog",
+            "Written answers waiting for a moderator (pending or escalated)",
+            value=review.waiting_count(),
+        )
+        yield GaugeMetricFamily(
+            "youthvoice_safeguarding_concerns_open",
+            "Safeguarding concerns nobody has marked handled yet",
+            value=review.open_concern_count(),
+        )
 
 
 def metrics() -> Response:
