@@ -70,6 +70,10 @@ class ApiClient:
     def _who(self, user_id: str) -> dict[str, str]:
         return {"channel": self.channel, "id": str(user_id)}
 
+    def _as(self, user_id: str) -> dict[str, str]:
+        # In headers, not the query string: proxies and access logs record query strings.
+        return {"X-Participant-Channel": self.channel, "X-Participant-Id": str(user_id)}
+
     async def check(self) -> None:
         """Raise BackendDown or ApiProblem (401: wrong channel token) before serving anyone."""
         await self._call("GET", "/consultations")
@@ -81,7 +85,7 @@ class ApiClient:
         return dict(await self._call("GET", f"/consultations/{slug}"))
 
     async def answers(self, slug: str, user_id: str) -> list[dict[str, Any]]:
-        body = await self._call("GET", f"/consultations/{slug}/answers", params=self._who(user_id))
+        body = await self._call("GET", f"/consultations/{slug}/answers", headers=self._as(user_id))
         return list(body["answers"])
 
     async def submit(self, slug: str, user_id: str, answers: list[dict[str, Any]]) -> str | None:
@@ -102,7 +106,7 @@ class ApiClient:
         return list((await self._call("GET", "/glossary"))["glossary"])
 
     async def me(self, user_id: str) -> dict[str, Any]:
-        return dict(await self._call("GET", "/participants/me", params=self._who(user_id)))
+        return dict(await self._call("GET", "/participants/me", headers=self._as(user_id)))
 
     async def profile(
         self, user_id: str, *, age_band: str | None = None, area: str | None = None

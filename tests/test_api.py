@@ -245,3 +245,31 @@ def test_the_glossary_is_there_for_chat_channels(api):
     terms = {t["term"]: t for t in response.get_json()["glossary"]}
     assert "LSP" in terms["Local Strategic Partnership"]["aliases"]
     assert terms["Local Strategic Partnership"]["explanation"].startswith("The council")
+
+
+def test_a_participant_can_be_named_in_headers_so_chat_ids_stay_out_of_urls(api):
+    consultation = make_consultation()
+    q = consultation.questions[0]
+    api.post(
+        f"/consultations/{consultation.slug}/answers",
+        json={
+            "participant": {"channel": "telegram", "id": "5551234"},
+            "answers": [{"question_id": q.id, "option_ids": [q.options[1].id]}],
+        },
+    )
+    headers = {**api.headers, "X-Participant-Channel": "telegram", "X-Participant-Id": "5551234"}
+    by_header = api.inner.get(f"/api/v1/consultations/{consultation.slug}/answers", headers=headers)
+    assert by_header.get_json()["answers"][0]["option_ids"] == [q.options[1].id]
+    me = api.inner.get("/api/v1/participants/me", headers=headers)
+    assert me.get_json()["known"] is True
+    # The query form still works for clients that cannot set headers.
+    by_query = api.get(
+        f"/consultations/{consultation.slug}/answers",
+        query_string={"channel": "telegram", "id": "5551234"},
+    )
+    assert by_query.get_json() == by_header.get_json()
+    nobody = api.inner.get(
+        f"/api/v1/consultations/{consultation.slug}/answers", headers=api.headers
+    )
+    assert nobody.status_code == 422
+    assert nobody.headers["Content-Type"].startswith("application/problem+json")

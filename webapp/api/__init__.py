@@ -181,6 +181,21 @@ def _parse_answers(raw: Any) -> list[services.AnswerInput]:
     return parsed
 
 
+PARTICIPANT_CHANNEL_HEADER = "X-Participant-Channel"
+PARTICIPANT_ID_HEADER = "X-Participant-Id"
+
+
+def participant_from_request() -> tuple[str, str]:
+    """Who a GET speaks for: the X-Participant-* headers, or ``?channel=&id=``.
+
+    Headers are preferred because proxies and access logs record query strings, and the id
+    is a chat account's id; the query form stays for clients that cannot set headers.
+    """
+    channel = request.headers.get(PARTICIPANT_CHANNEL_HEADER) or request.args.get("channel")
+    user_id = request.headers.get(PARTICIPANT_ID_HEADER) or request.args.get("id")
+    return _participant_ref({"channel": channel, "id": user_id})
+
+
 def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -227,9 +242,7 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
 
 @bp.get("/consultations/<slug>/answers")
 def participant_answers(slug: str) -> Response:
-    channel, user_id = _participant_ref(
-        {"channel": request.args.get("channel"), "id": request.args.get("id")}
-    )
+    channel, user_id = participant_from_request()
     consultation = queries.consultation_by_slug(slug)
     participant = services.find_participant(
         channel, user_id, key=current_app.config["PSEUDONYM_KEY"]

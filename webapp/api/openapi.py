@@ -5,6 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 _PROBLEM = {"$ref": "#/components/responses/Problem"}
+_STR = {"type": "string"}
+# Who a GET speaks for. Headers are preferred: query strings end up in proxies' access logs,
+# and the id is a chat account's id. One of the two forms is required.
+_WHO_PARAMS = [
+    {"name": "X-Participant-Channel", "in": "header", "required": False, "schema": _STR},
+    {"name": "X-Participant-Id", "in": "header", "required": False, "schema": _STR},
+    {
+        "name": "channel",
+        "in": "query",
+        "required": False,
+        "schema": _STR,
+        "description": "Only for clients that cannot send the X-Participant-Channel header.",
+    },
+    {
+        "name": "id",
+        "in": "query",
+        "required": False,
+        "schema": _STR,
+        "description": "Only for clients that cannot send the X-Participant-Id header.",
+    },
+]
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
@@ -114,18 +135,7 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "getParticipantAnswers",
                     "parameters": [
                         _SLUG,
-                        {
-                            "name": "channel",
-                            "in": "query",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        },
-                        {
-                            "name": "id",
-                            "in": "query",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        },
+                        *_WHO_PARAMS,
                     ],
                     "responses": {
                         "200": _json(
@@ -598,13 +608,7 @@ def _participant_paths() -> dict[str, Any]:
                 "summary": "A participant's profile and whether they opted in to messages",
                 "operationId": "getParticipantSettings",
                 "parameters": [
-                    {
-                        "name": "channel",
-                        "in": "query",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    },
-                    {"name": "id", "in": "query", "required": True, "schema": {"type": "string"}},
+                    *_WHO_PARAMS,
                 ],
                 "responses": {"200": settings, "401": _PROBLEM, "422": _PROBLEM},
             }
@@ -617,13 +621,7 @@ def _participant_paths() -> dict[str, Any]:
                 ),
                 "operationId": "exportParticipant",
                 "parameters": [
-                    {
-                        "name": "channel",
-                        "in": "query",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    },
-                    {"name": "id", "in": "query", "required": True, "schema": {"type": "string"}},
+                    *_WHO_PARAMS,
                 ],
                 "responses": {
                     "200": _json(_EXPORT, "Everything held, in words the person can read"),

@@ -12,7 +12,7 @@ from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer, NotFound
 from consultations.models import Participant
 from feedback import outbox, subscriptions
-from webapp.api import _json_body, _now, _participant_ref, bp
+from webapp.api import _json_body, _now, _participant_ref, bp, participant_from_request
 
 
 def _participant(raw: Any, *, create: bool) -> Participant | None:
@@ -41,18 +41,16 @@ def _optional_str(body: dict[str, Any], name: str) -> str | None:
 
 @bp.get("/participants/me")
 def participant_settings() -> Response:
-    participant = _participant(
-        {"channel": request.args.get("channel"), "id": request.args.get("id")}, create=False
-    )
+    channel, user_id = participant_from_request()
+    participant = _participant({"channel": channel, "id": user_id}, create=False)
     return jsonify(_settings(participant))
 
 
 @bp.get("/participants/export")
 def export_participant() -> Response:
     """Subject access: the participant's own data, for their channel to send to them."""
-    participant = _participant(
-        {"channel": request.args.get("channel"), "id": request.args.get("id")}, create=False
-    )
+    channel, user_id = participant_from_request()
+    participant = _participant({"channel": channel, "id": user_id}, create=False)
     response = jsonify(privacy.participant_export(participant))
     response.headers["Cache-Control"] = "no-store"
     return response
