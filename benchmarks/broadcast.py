@@ -117,7 +117,9 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def run(count: int, engine: str, pg_url: str, timeout: float) -> dict[str, object]:
+def run(
+    count: int, engine: str, pg_url: str, timeout: float, workers: int = 1, redis_url: str = ""
+) -> dict[str, object]:
     with bench_settings(engine, pg_url) as settings:
         init_db(settings)
         with app_context(settings):
@@ -139,25 +141,35 @@ def run(count: int, engine: str, pg_url: str, timeout: float) -> dict[str, objec
                     "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{telegram.port}",
                     "YOUTHVOICE_API_URL": server.base_url,
                 }
-                worker = subprocess.Popen(
-                    [str(VENV_BIN / "youthvoice"), "deliver"],
-                    env=env,
-                    cwd=REPO_ROOT,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                )
+                if redis_url:
+                    # Several workers share Telegram's limits (and nothing else) through Redis.
+                    env["REDIS_URL"] = redis_url
+                    env["TELEGRAM_BOT_TOKEN"] = f"{time.time_ns() % 10**9}:bench"
+                    telegram.token = env["TELEGRAM_BOT_TOKEN"]
+                procs = [
+                    subprocess.Popen(
+                        [str(VENV_BIN / "youthvoice"), "deliver"],
+                        env=env,
+                        cwd=REPO_ROOT,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE,
+                    )
+                    for _ in range(workers)
+                ]
                 started = time.monotonic()
                 peak = 0.0
                 try:
                     while pending() and time.monotonic() - started < timeout:
-                        peak = max(peak, peak_rss_mib(worker.pid))
+                        peak = max(peak, *(peak_rss_mib(w.pid) for w in procs))
                         time.sleep(1.0)
                         if int(time.monotonic() - started) % 30 == 0:
                             log(f"{len(telegram.send_message_times)} sends so far")
-                    peak = max(peak, peak_rss_mib(worker.pid))
+                    peak = max(peak, *(peak_rss_mib(w.pid) for w in procs))
                 finally:
-                    worker.terminate()
-                    worker.communicate(timeout=30)
+                    for worker in procs:
+                        worker.terminate()
+                    for worker in procs:
+                        worker.communicate(timeout=30)
                 left = pending()
                 accepted = Counter()
                 for chat in chats:
@@ -171,6 +183,7 @@ def run(count: int, engine: str, pg_url: str, timeout: float) -> dict[str, objec
                 steady = [per_second[s] for s in range(1, int(duration))] or [0]
                 return {
                     "engine": engine,
+                    "workers": workers,
                     "subscribers": count,
                     "delivered": delivered,
                     "duplicates": sum((n - 1) * k for n, k in accepted.items() if n > 1),
@@ -194,10 +207,18 @@ def main() -> int:
     parser.add_argument(
         "--timeout", type=float, default=None, help="give up after this many seconds"
     )
+    parser.add_argument("--workers", type=int, default=1, help="delivery workers (default 1)")
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="share Telegram's limits between workers through this Redis (needed with --workers)",
+    )
     args = parser.parse_args()
+    if args.workers > 1 and not args.redis_url:
+        parser.error("several workers need --redis-url to share Telegram's limits")
     timeout = args.timeout or args.count / TARGET_RATE * 1.5 + 60
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    result = run(args.count, args.engine, args.pg_url, timeout)
+    result = run(args.count, args.engine, args.pg_url, timeout, args.workers, args.redis_url)
     facts = environment_facts(args.pg_url)
     print(format_table(list(result), [list(result.values())]))
     path = write_json("broadcast", {"result": result, "environment": facts})
