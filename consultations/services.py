@@ -313,6 +313,7 @@ def submit(
     _bump(Option, "tally", [row["option_id"] for row in rows], +1)
     _bump(Question, "answer_count", new_answers, +1)
     _record_participation(consultation, participant, channel=channel, now=now)
+    created = set(new_answers)
     found = [
         review.moderate_saved_answer(
             answer,
@@ -320,6 +321,7 @@ def submit(
             participant=participant,
             consultation=consultation,
             now=now,
+            is_new=answer.question_id in created,
         )
         for answer in stored
         if answer.text is not None

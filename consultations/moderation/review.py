@@ -91,11 +91,16 @@ def moderate_saved_answer(
     participant: Participant,
     consultation: Consultation,
     now: datetime,
+    is_new: bool = False,
 ) -> Found:
-    """Moderate a just-saved written answer; unchanged text keeps the moderator's decision."""
+    """Moderate a just-saved written answer; unchanged text keeps the moderator's decision.
+
+    ``is_new`` (the answer was created in this transaction) skips looking for a record and
+    signals that cannot exist yet: two statements fewer on the busiest path.
+    """
     if answer.text is None:
         return Found()
-    record = _record_for(answer.id)
+    record = None if is_new else _record_for(answer.id)
     if record is not None and previous_text == answer.text:
         return Found(safeguarding=bool(record.safeguarding), tension=bool(record.tension))
     verdict = moderate(answer.text, rules=active_rules())
@@ -103,10 +108,11 @@ def moderate_saved_answer(
         record = AnswerModeration(answer_id=answer.id)
         db.session.add(record)
     _store(record, verdict, now)
-    # The answer's old tension signals described words that are gone; its new ones count.
-    db.session.execute(
-        TensionSignal.__table__.delete().where(TensionSignal.__table__.c.answer_id == answer.id)
-    )
+    if not is_new:
+        # The answer's old tension signals described words that are gone; its new ones count.
+        db.session.execute(
+            TensionSignal.__table__.delete().where(TensionSignal.__table__.c.answer_id == answer.id)
+        )
     for kind in verdict.tension:
         db.session.add(
             TensionSignal(
