@@ -109,3 +109,18 @@ def test_the_checker_itself_catches_a_missing_label_and_poor_contrast(page):
     )
     found = " ".join(axe_violations(page))
     assert "label" in found and "color-contrast" in found
+
+
+def test_youth_pages_in_polish_and_urdu_have_no_wcag_violations(app, live_server, page):
+    demo = demo_data()
+    found = {}
+    for lang in ("pl", "ur"):
+        page.set_extra_http_headers({"Accept-Language": lang})
+        for path, problems in _check(
+            page,
+            live_server,
+            ["/", f"/c/{demo.open.slug}", f"/you-said-we-did/{demo.closed.slug}", "/privacy"],
+        ).items():
+            found[f"{lang} {path}"] = problems
+        assert page.evaluate("document.documentElement.lang") == lang
+    assert found == {}
