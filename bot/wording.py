@@ -238,3 +238,60 @@ NO_ANSWER = "(skipped)"
 CHOOSE_NUMBER = "Type a number to choose, or type your answer."
 BOT_STARTING = "Youth Voice bot is running (Ctrl+C to stop)."
 DELIVERY_STARTING = "Youth Voice delivery is running (Ctrl+C to stop)."
+
+
+# Key strings in Polish and Urdu for people who chose that language (a web cookie, or a
+# chat channel's own setting). The English constants above stay as they are; anything
+# missing here is said in English rather than left blank.
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    "pl": {
+        "WELCOME": (
+            "Cześć! Jestem Youth Voice. 👋\n"
+            "Pomagam ci wyrazić zdanie o planach dla twojej okolicy i mówię, co się zmieniło."
+        ),
+        "ASK_AGE_BAND": "Ile masz lat? (Możesz to pominąć.)",
+        "UPDATES_ON": (
+            "Gotowe: napiszę do ciebie, gdy będą nowości. Wyślij /stop, żeby to wyłączyć."
+        ),
+        "UPDATES_OFF": "OK, bez wiadomości. Nadal możesz wziąć udział w każdej chwili.",
+        "STOPPED": "Gotowe. Nie będę już wysyłać aktualizacji.",
+        "SKIP": "Pomiń",
+        "DONE": "Gotowe",
+        "YES": "Tak, poproszę",
+        "NO": "Nie, dziękuję",
+        "NONE_OPEN": "Teraz nie ma nic otwartego. Spróbuj wkrótce!",
+        "PICK_ONE": "Oto tematy, w których możesz teraz wyrazić zdanie. Wybierz jeden:",
+        "SAVED": "Zapisano ✅",
+        "REQUIRED": "To pytanie wymaga odpowiedzi.",
+        "BACKEND_DOWN": "Przepraszamy, coś poszło nie tak po naszej stronie. Spróbuj za minutę.",
+        "EMERGENCY": "Jeśli jesteś teraz w niebezpieczeństwie, zadzwoń pod 999.",
+    },
+    "ur": {
+        "WELCOME": (
+            "سلام! میں Youth Voice ہوں۔ 👋\n"
+            "میں آپ کے علاقے کے منصوبوں پر رائے دینے میں مدد کرتا ہوں، اور بتاتا ہوں کہ کیا بدلا۔"
+        ),
+        "ASK_AGE_BAND": "آپ کی عمر کتنی ہے؟ (آپ اسے چھوڑ سکتے ہیں۔)",
+        "UPDATES_ON": "ہو گیا: خبر آنے پر میں آپ کو پیغام بھیجوں گا۔ بند کرنے کے لیے /stop بھیجیں۔",
+        "UPDATES_OFF": "ٹھیک ہے، کوئی پیغام نہیں۔ آپ پھر بھی کسی بھی وقت حصہ لے سکتے ہیں۔",
+        "STOPPED": "ہو گیا۔ میں آپ کو مزید اپ ڈیٹس نہیں بھیجوں گا۔",
+        "SKIP": "چھوڑیں",
+        "DONE": "ہو گیا",
+        "YES": "جی ہاں",
+        "NO": "نہیں، شکریہ",
+        "NONE_OPEN": "اس وقت جواب دینے کے لیے کچھ کھلا نہیں ہے۔ جلد دوبارہ کوشش کریں!",
+        "PICK_ONE": "ان موضوعات پر آپ ابھی رائے دے سکتے ہیں۔ ایک چنیں:",
+        "SAVED": "محفوظ ہو گیا ✅",
+        "REQUIRED": "اس سوال کا جواب ضروری ہے۔",
+        "BACKEND_DOWN": "معذرت، ہماری طرف سے کچھ غلط ہو گیا۔ ایک منٹ بعد دوبارہ کوشش کریں۔",
+        "EMERGENCY": "اگر آپ اس وقت خطرے میں ہیں تو 999 پر کال کریں۔",
+    },
+}
+
+
+def text(key: str, lang: str | None = None) -> str:
+    """The wording called ``key`` (a constant's name above) in ``lang``, else in English."""
+    english = globals().get(key)
+    if not isinstance(english, str) or not key.isupper():
+        raise KeyError(key)
+    return TRANSLATIONS.get((lang or "en").split("-")[0].lower(), {}).get(key) or english

@@ -135,3 +135,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
         terminalreporter.section("moderation corpus")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """Keep each phase's report on the test, so fixtures can tell a failure in teardown."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report

@@ -97,13 +97,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Every table is known before create_all (tests) and Alembic look at the metadata.
     import consultations.models
     import consultations.moderation.models
-    import consultations.staff_models  # noqa: F401
+    import consultations.staff_models
+    import consultations.translations  # noqa: F401
     import feedback.loop_models
     import feedback.models  # noqa: F401
-    from webapp import api, cli, errors, ops, security, staff, youth
+    from webapp import api, cli, errors, i18n, ops, security, staff, youth
     from webapp.rendering import register_filters
 
     app.register_blueprint(youth.bp)
+    i18n.init_app(app)
     staff.init_app(app)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)  # bearer-token JSON API: no cookies, so no CSRF to forge

@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 import markdown as md
 import nh3
-from flask import Flask
+from babel import dates as babel_dates
+from flask import Flask, has_request_context
 from markupsafe import Markup
 
 from consultations.glossary import GlossaryEntry, first_uses
@@ -50,6 +51,13 @@ def youth_html(text: str, terms: list[GlossaryEntry]) -> Markup:
 def nice_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
+    if has_request_context():
+        from webapp.i18n import current_language
+
+        lang = current_language()
+        if lang != "en":
+            # Month names in the reader's language (Babel's CLDR data, no network).
+            return babel_dates.format_date(value, "d MMMM y", locale=lang)
     return f"{value.day} {value:%B %Y}"
 
 

@@ -22,6 +22,11 @@ from consultations.models import AGE_BANDS, Answer, Consultation, Question, Ques
 from consultations.services import AnswerInput
 
 
+def N_(message: str) -> str:
+    """Marks a label or message for translation; the template translates it when shown."""
+    return message
+
+
 class CheckboxesField(SelectMultipleField):
     """Multiple choice as a list of tick boxes."""
 
@@ -38,7 +43,7 @@ class VoteForm(FlaskForm):
 
 
 YOUNGEST_BAND = "11-13"
-UNDER_13_NEEDS_OK = (
+UNDER_13_NEEDS_OK = N_(
     "If you're under 13, a parent, carer or youth worker needs to say it's OK. Ask them to "
     "tick this box with you, or use the access code your youth worker gave you."
 )
@@ -46,39 +51,42 @@ UNDER_13_NEEDS_OK = (
 
 class AboutYouForm(FlaskForm):
     age_band = SelectField(
-        "Your age (optional)",
+        N_("Your age (optional)"),
         choices=[SelectChoice("", "Choose…"), *(SelectChoice(k, v) for k, v in AGE_BANDS.items())],
         validators=[Optional()],
     )
     area = StringField(
-        "Your area (optional): your ward, or the first part of your postcode like ST4",
-        validators=[Optional(), Length(max=60, message="Keep it short: just your ward or ST4.")],
+        N_("Your area (optional): your ward, or the first part of your postcode like ST4"),
+        validators=[
+            Optional(),
+            Length(max=60, message=N_("Keep it short: just your ward or ST4.")),
+        ],
     )
     # The Children's Code asks for a grown-up's say-so under 13. Nothing here is stored:
     # the answer only decides whether the form needs the confirmation below.
     under_13 = RadioField(
-        "Are you under 13?",
+        N_("Are you under 13?"),
         choices=[
-            SelectChoice("no", "No, I'm 13 or older"),
-            SelectChoice("yes", "Yes, I'm 11 or 12"),
+            SelectChoice("no", N_("No, I'm 13 or older")),
+            SelectChoice("yes", N_("Yes, I'm 11 or 12")),
         ],
         validators=[Optional()],
         validate_choice=False,
     )
     grown_up_ok = BooleanField(
-        "A parent, carer or youth worker knows I'm doing this and says it's OK", default=False
+        N_("A parent, carer or youth worker knows I'm doing this and says it's OK"), default=False
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         under_13 = self.under_13.data
         if under_13 not in (None, "", "yes", "no"):
-            self.under_13.errors = [*self.under_13.errors, "Please pick yes or no."]
+            self.under_13.errors = [*self.under_13.errors, N_("Please pick yes or no.")]
             return False
         if self.age_band.data == YOUNGEST_BAND and not under_13:
             self.under_13.errors = [
                 *self.under_13.errors,
-                "You picked 11 to 13: please tell us if you are under 13.",
+                N_("You picked 11 to 13: please tell us if you are under 13."),
             ]
             ok = False
         has_code = "access_code" in self and bool((self["access_code"].data or "").strip())
@@ -93,7 +101,9 @@ def field_name(question: Question) -> str:
 
 
 def _field_for(question: Question) -> Field:
-    required = [InputRequired(message="Please answer this question.")] if question.required else []
+    required = (
+        [InputRequired(message=N_("Please answer this question."))] if question.required else []
+    )
     optional = [] if question.required else [Optional()]
     label = question.prompt
     if question.kind is QuestionKind.SINGLE_CHOICE:

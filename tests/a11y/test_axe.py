@@ -1,0 +1,126 @@
+"""Every page in the test list passes axe-core's WCAG 2.2 A and AA rules in Chromium.
+
+A young person on a screen reader, a phone or a keyboard gets the same consultation as
+everyone else; staff pages are checked too, as officers and forum members use them.
+"""
+
+from __future__ import annotations
+
+from tests.a11y.support import axe_violations, demo_data, sign_in_page
+
+
+def _check(page, base: str, paths: list[str]) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    found = {}
+    for path in paths:
+        page.goto(f"{base}{path}")
+        problems = axe_violations(page)
+        if problems:
+            found[path] = problems
+    return found
+
+
+def test_youth_pages_have_no_wcag_violations(app, live_server, page):
+    demo = demo_data()
+    paths = [
+        "/",
+        f"/c/{demo.open.slug}",
+        "/privacy",
+        "/privacy/full",
+        "/my-data",
+        "/forget-me",
+        "/you-said-we-did",
+        f"/you-said-we-did/{demo.closed.slug}",
+        f"/p/{demo.poll.join_code}",
+        "/chat",
+        "/no-such-page",
+    ]
+    found = _check(page, live_server, paths)
+    # The form with its errors shown: sent without the one required answer.
+    page.goto(f"{live_server}/c/{demo.open.slug}")
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 1
+    if errors := axe_violations(page):
+        found["form with errors"] = errors
+    # The thanks page, after a real answer.
+    page.get_by_label("Friday").check()
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_url(f"**/c/{demo.open.slug}/thanks")
+    if thanks := axe_violations(page):
+        found["thanks"] = thanks
+    assert found == {}
+
+
+def test_staff_pages_have_no_wcag_violations(app, live_server, page):
+    demo = demo_data()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    found = _check(page, live_server, ["/staff/login"])
+    sign_in_page(page, live_server, demo.officer, "/staff/")
+    found |= _check(
+        page,
+        live_server,
+        [
+            "/staff/",
+            "/staff/consultations/new",
+            f"/staff/consultations/{demo.open.id}",
+            f"/staff/consultations/{demo.closed.id}/results",
+            f"/staff/consultations/{demo.closed.id}/feedback",
+            "/staff/moderation",
+            "/staff/reports",
+        ],
+    )
+    page.context.clear_cookies()
+    sign_in_page(page, live_server, demo.worker, "/staff/polls")
+    found |= _check(
+        page,
+        live_server,
+        ["/staff/polls", "/staff/polls/new", f"/staff/polls/{demo.poll.id}/screen"],
+    )
+    page.context.clear_cookies()
+    sign_in_page(page, live_server, demo.admin, "/staff/users")
+    found |= _check(page, live_server, ["/staff/users", "/staff/audit"])
+    assert found == {}
+
+
+def test_forum_pages_have_no_wcag_violations(app, live_server, page):
+    demo = demo_data()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in_page(page, live_server, demo.member, "/forum/")
+    found = _check(
+        page,
+        live_server,
+        [
+            "/forum/",
+            f"/forum/consultations/{demo.closed.id}/results",
+            "/forum/tracker",
+            "/forum/recommendations",
+            "/forum/recommendations/new",
+            f"/forum/recommendations/{demo.recommendation.id}",
+        ],
+    )
+    assert found == {}
+
+
+def test_the_checker_itself_catches_a_missing_label_and_poor_contrast(page):
+    # Without this, a harness that silently ran no rules would pass every page above.
+    page.set_content(
+        '<html lang="en"><title>x</title><main><h1>Form</h1>'
+        '<input type="text"><p style="color:#bbb;background:#fff">Faint words</p></main></html>'
+    )
+    found = " ".join(axe_violations(page))
+    assert "label" in found and "color-contrast" in found
+
+
+def test_youth_pages_in_polish_and_urdu_have_no_wcag_violations(app, live_server, page):
+    demo = demo_data()
+    found = {}
+    for lang in ("pl", "ur"):
+        page.set_extra_http_headers({"Accept-Language": lang})
+        for path, problems in _check(
+            page,
+            live_server,
+            ["/", f"/c/{demo.open.slug}", f"/you-said-we-did/{demo.closed.slug}", "/privacy"],
+        ).items():
+            found[f"{lang} {path}"] = problems
+        assert page.evaluate("document.documentElement.lang") == lang
+    assert found == {}
