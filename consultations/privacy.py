@@ -24,6 +24,7 @@ from consultations.models import (
     Question,
     QuestionKind,
 )
+from consultations.moderation.models import AnswerModeration, SafeguardingConcern
 from consultations.staff_models import AccessCode
 from feedback.models import OutboxMessage, Subscription
 
@@ -178,6 +179,9 @@ class RetentionResult:
     answers: int
 
 
+RETAINED_NO_LONGER = "(deleted after the retention period)"
+
+
 def delete_old_free_text(*, now: datetime, months: int) -> RetentionResult:
     """Delete written answers of consultations closed more than ``months`` ago.
 
@@ -201,6 +205,26 @@ def delete_old_free_text(*, now: datetime, months: int) -> RetentionResult:
             .where(Question.id.in_(questions), Answer.text.is_not(None))
         )
         or 0
+    )
+    old_answers = select(Answer.id).where(Answer.question_id.in_(questions))
+    # The moderated copy staff read goes with the words it was made from.
+    db.session.execute(
+        update(AnswerModeration)
+        .where(AnswerModeration.answer_id.in_(old_answers), AnswerModeration.redacted_text != "")
+        .values(redacted_text=""),
+        execution_options={"synchronize_session": False},
+    )
+    # A safeguarding concern keeps its words until someone has dealt with it: a disclosure
+    # is never deleted unread. Once handled, it follows the same retention as the answer.
+    db.session.execute(
+        update(SafeguardingConcern)
+        .where(
+            SafeguardingConcern.consultation_id.in_(old),
+            SafeguardingConcern.handled_at.is_not(None),
+            SafeguardingConcern.original_text != RETAINED_NO_LONGER,
+        )
+        .values(original_text=RETAINED_NO_LONGER),
+        execution_options={"synchronize_session": False},
     )
     result = db.session.execute(
         update(Answer)

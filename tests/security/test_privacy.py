@@ -316,3 +316,26 @@ def test_a_stale_form_comes_back_with_what_was_typed_and_a_fresh_token(client, a
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
     again = client.post(f"/c/{consultation.slug}", data={**data, "csrf_token": csrf_token(html)})
     assert again.status_code == 303
+
+
+def test_retention_also_clears_moderated_copies_and_handled_concerns(app):
+    from consultations.moderation.models import AnswerModeration, SafeguardingConcern
+    from consultations.privacy import RETAINED_NO_LONGER
+
+    old = make_consultation()
+    _answer(old, "1", "my number is 07123 456789", app)
+    _answer(old, "2", "i want to kill myself", app)
+    _answer(old, "3", "my dad hits me when he is drunk", app)
+    db.session.commit()
+    concerns = db.session.scalars(select(SafeguardingConcern).order_by(SafeguardingConcern.id))
+    handled, waiting = list(concerns)
+    handled.handled_at = now()
+    db.session.commit()
+    _closed(old, now() - timedelta(days=400))
+
+    assert app.test_cli_runner().invoke(retention, []).exit_code == 0
+    db.session.expire_all()
+    assert set(db.session.scalars(select(AnswerModeration.redacted_text))) == {""}
+    assert db.session.get(SafeguardingConcern, handled.id).original_text == RETAINED_NO_LONGER
+    # Nobody has read this one yet: its words stay until someone deals with it.
+    assert "hits me" in db.session.get(SafeguardingConcern, waiting.id).original_text
