@@ -189,7 +189,8 @@ def test_export_is_in_the_openapi_document(api):
     doc = api.get("/openapi.json").get_json()
     operation = doc["paths"]["/participants/export"]["get"]
     assert operation["operationId"] == "exportParticipant"
-    assert {p["name"] for p in operation["parameters"]} == {"channel", "id"}
+    names = {p["name"] for p in operation["parameters"]}
+    assert names == {"X-Participant-Channel", "X-Participant-Id", "channel", "id"}
 
 
 # --- erasure on the web ------------------------------------------------------------------
