@@ -14,7 +14,8 @@ from feedback import outcomes
 from tests.helpers import now
 from webapp.cli import main
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "sticking-together.txt"
+# A copy of Stoke-on-Trent's strategy "Sticking Together", the source of the demo texts.
+SEED = Path(__file__).resolve().parent / "data" / "sticking-together.txt"
 
 
 def test_check_text_flags_officialese_and_explains_the_jargon(tmp_path):

@@ -13,7 +13,8 @@ from consultations import readability
 from consultations.demo_content import DEMO_CONSULTATIONS
 from consultations.glossary import default_terms, find_terms
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "sticking-together.txt"
+# A copy of Stoke-on-Trent's strategy "Sticking Together", the source of the demo texts.
+SEED = Path(__file__).resolve().parent / "data" / "sticking-together.txt"
 
 
 def _seed_paragraphs() -> list[str]:
