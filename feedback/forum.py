@@ -53,7 +53,8 @@ def recommendation(recommendation_id: int) -> Recommendation:
 
 
 def citable_consultations() -> list[Consultation]:
-    """Consultations with results a recommendation can cite (anything that has opened)."""
+    """Consultations with results (anything that has opened): what a recommendation can cite
+    and what a report can be made about."""
     return list(
         db.session.scalars(
             select(Consultation)

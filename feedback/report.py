@@ -168,20 +168,6 @@ def consultations_in(start: date, end: date) -> list[Consultation]:
     )
 
 
-def consultations_in_any() -> list[Consultation]:
-    """Every consultation with results, for choosing one to report on."""
-    return list(
-        db.session.scalars(
-            select(Consultation)
-            .where(
-                Consultation.status != ConsultationStatus.DRAFT,
-                Consultation.is_live_poll.is_(False),
-            )
-            .order_by(Consultation.created_at.desc(), Consultation.id.desc())
-        )
-    )
-
-
 def consultation_for_report(slug: str) -> Consultation:
     found = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if found is None or found.status is ConsultationStatus.DRAFT:

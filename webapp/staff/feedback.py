@@ -10,8 +10,7 @@ from consultations import authoring, queries
 from consultations.db import in_transaction
 from consultations.errors import DomainError
 from consultations.models import Consultation
-from feedback import outcomes
-from feedback import report as lsp
+from feedback import forum, outcomes
 from webapp import reports
 from webapp.staff import actor, bp, now
 from webapp.staff.feedback_forms import QuoteForm, ReportForm, StatusForm, WeDidForm, YouSaidForm
@@ -187,7 +186,7 @@ def unquote(quote_id: int) -> Response:
 def reports_page() -> Response | tuple[str, int]:
     form = ReportForm(request.args)
     form.consultation.choices = [SelectChoice("", "— a period instead —")] + [
-        SelectChoice(c.slug, c.youth_title) for c in lsp.consultations_in_any()
+        SelectChoice(c.slug, c.youth_title) for c in forum.citable_consultations()
     ]
     if not any(name in request.args for name in ("consultation", "start", "end", "format")):
         return render_template("staff/reports.html", form=form), 200
