@@ -23,6 +23,25 @@ class ApiProblem(Exception):
         self.status, self.title, self.detail, self.body = status, title, detail, body
 
 
+def read_reply(response: httpx.Response) -> Any:
+    """A reply's JSON body; BackendDown for a 5xx or non-JSON reply, ApiProblem for a 4xx.
+
+    Every chat channel reads the back end's replies this way (Telegram, terminal, Rasa).
+    """
+    if response.status_code >= 500:
+        raise BackendDown(f"HTTP {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError:
+        raise BackendDown("not JSON") from None
+    if response.status_code >= 400:
+        body = body if isinstance(body, dict) else {}
+        raise ApiProblem(
+            response.status_code, str(body.get("title", "")), str(body.get("detail", "")), body
+        )
+    return body
+
+
 class ApiClient:
     """One participant-facing channel's view of the back end."""
 
@@ -51,21 +70,7 @@ class ApiClient:
             response = await self._http.request(method, path, **kwargs)
         except httpx.HTTPError as error:
             raise BackendDown(type(error).__name__) from None
-        if response.status_code >= 500:
-            raise BackendDown(f"HTTP {response.status_code}")
-        try:
-            body = response.json()
-        except ValueError:
-            raise BackendDown("not JSON") from None
-        if response.status_code >= 400:
-            body = body if isinstance(body, dict) else {}
-            raise ApiProblem(
-                response.status_code,
-                str(body.get("title", "")),
-                str(body.get("detail", "")),
-                body,
-            )
-        return body
+        return read_reply(response)
 
     def _who(self, user_id: str) -> dict[str, str]:
         return {"channel": self.channel, "id": str(user_id)}

@@ -11,15 +11,12 @@ from urllib.parse import quote
 import httpx
 
 from bot import api_root
+from bot.client import ApiProblem, BackendDown, read_reply
 
 CHANNEL = "rasa"
 DEFAULT_API_URL = "http://127.0.0.1:5000/api/v1"
 # The API refuses participant ids longer than this; longer ones are hashed to fit.
 ID_MAX = 128
-
-
-class BackendDown(Exception):
-    """The back end could not be reached or failed (5xx): try again later."""
 
 
 @dataclass
@@ -84,18 +81,11 @@ class Backend:
                 )
         except httpx.HTTPError as error:
             raise BackendDown(type(error).__name__) from None
-        if response.status_code >= 500:
-            raise BackendDown(f"HTTP {response.status_code}")
         try:
-            body = response.json()
-        except ValueError:
-            raise BackendDown("not JSON") from None
-        if response.status_code >= 400:
-            body = body if isinstance(body, dict) else {}
-            raise Refused(
-                response.status_code, str(body.get("detail", "")), list(body.get("errors") or [])
-            )
-        return body
+            return read_reply(response)
+        except ApiProblem as problem:
+            errors = list(problem.body.get("errors") or [])
+            raise Refused(problem.status, problem.detail, errors) from None
 
     async def consultations(self) -> list[dict[str, Any]]:
         return (await self._call("GET", "/consultations"))["consultations"]
