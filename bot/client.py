@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from bot import api_root
+from bot import api_root, wording
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -66,8 +66,10 @@ class ApiClient:
         await self._http.aclose()
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        # Ask for the words in the language the conversation is being held in.
+        headers = {"Accept-Language": wording.current_language(), **kwargs.pop("headers", {})}
         try:
-            response = await self._http.request(method, path, **kwargs)
+            response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError as error:
             raise BackendDown(type(error).__name__) from None
         return read_reply(response)

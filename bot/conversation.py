@@ -9,7 +9,7 @@ Button data is short text (Telegram allows 64 bytes):
 ``c:SLUG`` open, ``go:SLUG`` answer from where you are, ``q:SLUG:Q`` show question Q,
 ``o:SLUG:Q:O`` pick one, ``m:SLUG:Q:O`` tick or untick, ``d:SLUG:Q`` done ticking,
 ``v:SLUG:Q:N`` scale value, ``s:SLUG:Q`` skip, ``sum:SLUG`` summary, ``age:BAND``,
-``area:-``, ``up:1`` / ``up:0``, ``fy`` / ``fn`` forget or not, ``list``, ``help``.
+``area:-``, ``lang:CODE``, ``up:1`` / ``up:0``, ``fy`` / ``fn`` forget or not, ``list``, ``help``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 from bot import wording
 from bot.client import ApiClient, ApiProblem, BackendDown
 from bot.state import StateStore
+from bot.wording import say
 
 MESSAGE_LIMIT = 4000  # Telegram's is 4096 characters; leave room for a header
 # Telegram's terms: 16+ in the UK, so the bot offers only the older age bands.
@@ -71,24 +72,29 @@ def is_emoji_only(text: str) -> bool:
 
 
 def menu_buttons() -> list[list[Button]]:
-    return [[Button(wording.SEE_OPEN, "list")], [Button(wording.HELP_BUTTON, "help")]]
+    return [[Button(say.SEE_OPEN, "list")], [Button(say.HELP_BUTTON, "help")]]
 
 
 def age_buttons() -> list[list[Button]]:
     rows = [[Button(label, f"age:{band}")] for band, label in AGE_BANDS]
-    return [*rows, [Button(wording.PREFER_NOT_TO_SAY, f"age:{PREFER_NOT_TO_SAY}")]]
+    return [*rows, [Button(say.PREFER_NOT_TO_SAY, f"age:{PREFER_NOT_TO_SAY}")]]
 
 
 def area_buttons() -> list[list[Button]]:
-    return [[Button(wording.PREFER_NOT_TO_SAY, "area:-")]]
+    return [[Button(say.PREFER_NOT_TO_SAY, "area:-")]]
 
 
 def updates_buttons() -> list[list[Button]]:
-    return [[Button(wording.YES, "up:1"), Button(wording.NO, "up:0")]]
+    return [[Button(say.YES, "up:1"), Button(say.NO, "up:0")]]
+
+
+def language_buttons() -> list[list[Button]]:
+    # Each language is named in itself, so a person who can't read the current one finds theirs.
+    return [[Button(name, f"lang:{code}")] for code, name in wording.LANGUAGES.items()]
 
 
 def forget_buttons() -> list[list[Button]]:
-    return [[Button(wording.FORGET_YES, "fy")], [Button(wording.FORGET_NO, "fn")]]
+    return [[Button(say.FORGET_YES, "fy")], [Button(say.FORGET_NO, "fn")]]
 
 
 def list_buttons(consultations: list[dict[str, Any]], code: Any) -> list[list[Button]]:
@@ -108,14 +114,14 @@ def question_buttons(
             [Button(("✅ " if o["id"] in ticks else "") + o["label"], f"m:{code}:{qid}:{o['id']}")]
             for o in question["options"]
         ]
-        rows.append([Button(wording.DONE, f"d:{code}:{qid}")])
+        rows.append([Button(say.DONE, f"d:{code}:{qid}")])
     elif kind == "scale":
         rows = [[Button(str(n), f"v:{code}:{qid}:{n}") for n in range(1, 6)]]
     last: list[Button] = []
     if back_to is not None:
-        last.append(Button(wording.BACK, f"q:{code}:{back_to}"))
+        last.append(Button(say.BACK, f"q:{code}:{back_to}"))
     if not question["required"]:
-        last.append(Button(wording.SKIP, f"s:{code}:{qid}"))
+        last.append(Button(say.SKIP, f"s:{code}:{qid}"))
     return [*rows, last] if last else rows
 
 
@@ -123,19 +129,19 @@ def summary_buttons(
     code: str, questions: list[dict[str, Any]], subscribed: bool
 ) -> list[list[Button]]:
     rows = [
-        [Button(wording.CHANGE_ANSWER.format(number=n), f"q:{code}:{q['id']}")]
+        [Button(say.CHANGE_ANSWER.format(number=n), f"q:{code}:{q['id']}")]
         for n, q in enumerate(questions, 1)
     ]
     if not subscribed:
-        rows.append([Button(wording.GET_UPDATES, "up:1")])
-    rows.append([Button(wording.SEE_OPEN, "list")])
+        rows.append([Button(say.GET_UPDATES, "up:1")])
+    rows.append([Button(say.SEE_OPEN, "list")])
     return rows
 
 
 def describe_answer(question: dict[str, Any], answer: dict[str, Any] | None) -> str:
     """An answer in words, as the person gave it."""
     if answer is None:
-        return wording.NO_ANSWER
+        return say.NO_ANSWER
     if question["kind"] == "scale":
         return f"{answer['value']} / 5"
     if question["kind"] == "free_text":
@@ -155,28 +161,43 @@ class Conversation:
 
     # Entry points: each turns back-end trouble into one plain sentence.
 
-    async def command(self, who: str, address: str, name: str, arg: str = "") -> Result:
-        return await self._guard(self._command(who, address, name.lower(), arg.strip()))
+    # ``hint`` is the language the chat app says the person uses (Telegram's language_code):
+    # the first guess until they pick one with /language.
 
-    async def text(self, who: str, address: str, text: str) -> Result:
-        return await self._guard(self._text(who, address, text))
+    async def command(
+        self, who: str, address: str, name: str, arg: str = "", hint: str | None = None
+    ) -> Result:
+        work = self._command(who, address, name.lower(), arg.strip())
+        return await self._guard(who, hint, work)
 
-    async def button(self, who: str, address: str, data: str) -> Result:
-        return await self._guard(self._button(who, address, data))
+    async def text(self, who: str, address: str, text: str, hint: str | None = None) -> Result:
+        return await self._guard(who, hint, self._text(who, address, text))
 
-    async def _guard(self, work: Any) -> Result:
+    async def button(self, who: str, address: str, data: str, hint: str | None = None) -> Result:
+        return await self._guard(who, hint, self._button(who, address, data))
+
+    def language(self, who: str, hint: str | None = None) -> str:
+        """The language to talk to this person in: theirs if picked, else the app's guess."""
+        picked = wording.language_code(self.store.get(who).get("lang"))
+        return picked or wording.language_code(hint) or "en"
+
+    async def _guard(self, who: str, hint: str | None, work: Any) -> Result:
+        with wording.speaking(self.language(who, hint)):
+            return await self._answer_plainly(work)
+
+    async def _answer_plainly(self, work: Any) -> Result:
         try:
             return await work  # type: ignore[no-any-return]
         except BackendDown:
-            return Result([Reply(wording.BACKEND_DOWN)])
+            return Result([Reply(say.BACKEND_DOWN)])
         except ApiProblem as problem:
             if problem.status == 404:
-                return Result([Reply(wording.NOT_FOUND)])
+                return Result([Reply(say.NOT_FOUND)])
             if problem.status == 409:
-                return Result([Reply(wording.CLOSED)])
+                return Result([Reply(say.CLOSED)])
             if problem.status == 401:
-                return Result([Reply(wording.BACKEND_DOWN)])
-            return Result([Reply(problem.detail or wording.BACKEND_DOWN)])
+                return Result([Reply(say.BACKEND_DOWN)])
+            return Result([Reply(problem.detail or say.BACKEND_DOWN)])
 
     # Commands
 
@@ -192,47 +213,54 @@ class Conversation:
             return await self._define(arg)
         if name == "stop":
             await self.api.unsubscribe(who)
-            return Result([Reply(wording.STOPPED)])
+            return Result([Reply(say.STOPPED)])
         if name == "forgetme":
-            return Result([Reply(wording.FORGET_ASK, forget_buttons())])
+            return Result([Reply(say.FORGET_ASK, forget_buttons())])
         if name == "help":
-            return Result([Reply(wording.HELP, menu_buttons()[:1])])
+            return Result([Reply(say.HELP, menu_buttons()[:1])])
         if name == "privacy":
             return Result([Reply(self._privacy())])
-        return Result([Reply(wording.UNKNOWN, menu_buttons())])
+        if name == "language":
+            chosen = wording.language_code(arg)
+            if chosen:
+                return self._set_language(who, chosen)
+            return Result([Reply(say.LANGUAGE_PICK, language_buttons())])
+        return Result([Reply(say.UNKNOWN, menu_buttons())])
+
+    def _set_language(self, who: str, lang: str) -> Result:
+        self._update(who, lang=lang)
+        with wording.speaking(lang):
+            return Result([Reply(say.LANGUAGE_SET, menu_buttons())], retire_buttons=True)
 
     def _privacy(self) -> str:
-        return wording.PRIVACY.format(
-            web_url=self.links.web_url, privacy_url=self.links.privacy_url
-        )
+        return say.PRIVACY.format(web_url=self.links.web_url, privacy_url=self.links.privacy_url)
 
     async def _start(self, who: str, arg: str) -> Result:
         hello = Reply(
-            f"{wording.WELCOME}\n\n"
-            + wording.WHO_SEES_WHAT.format(privacy_url=self.links.privacy_url)
+            f"{say.WELCOME}\n\n" + say.WHO_SEES_WHAT.format(privacy_url=self.links.privacy_url)
         )
         if arg.startswith("c_") and len(arg) > 2:
             opened = await self._open(who, arg[2:])
             return Result([hello, *opened.replies])
         self._update(who, awaiting=None, onboarding=True)
-        return Result([hello, Reply(wording.ASK_AGE_BAND, age_buttons())])
+        return Result([hello, Reply(say.ASK_AGE_BAND, age_buttons())])
 
     async def _list(self) -> Result:
         found = await self.api.consultations()
         if not found:
-            return Result([Reply(wording.NONE_OPEN)])
-        return Result([Reply(wording.PICK_ONE, list_buttons(found, self.store.code_for))])
+            return Result([Reply(say.NONE_OPEN)])
+        return Result([Reply(say.PICK_ONE, list_buttons(found, self.store.code_for))])
 
     async def _define(self, word: str) -> Result:
         word = " ".join(word.split())
         if not word:
-            return Result([Reply(wording.DEFINE_USAGE)])
+            return Result([Reply(say.DEFINE_USAGE)])
         wanted = word.casefold()
         for entry in await self.api.glossary():
             names = [entry["term"], *entry.get("aliases", [])]
             if any(n.casefold() == wanted for n in names):
                 return Result([Reply(f"{entry['term']}: {entry['explanation']}")])
-        return Result([Reply(wording.DEFINE_UNKNOWN.format(word=word[:50]))])
+        return Result([Reply(say.DEFINE_UNKNOWN.format(word=word[:50]))])
 
     # Text
 
@@ -249,16 +277,16 @@ class Conversation:
             if consultation["accepting_answers"]:
                 answers = await self._answers(state["slug"], who)
                 if self._next(consultation, answers, state, after=None) is not None:
-                    return Result([Reply(wording.PRESS_A_BUTTON)])
-        return Result([Reply(wording.UNKNOWN, menu_buttons())])
+                    return Result([Reply(say.PRESS_A_BUTTON)])
+        return Result([Reply(say.UNKNOWN, menu_buttons())])
 
     async def _save_area(self, who: str, text: str) -> Result:
         area = " ".join(text.split())
         if not area or is_emoji_only(area):
-            return Result([Reply(wording.ASK_AREA, area_buttons())])
+            return Result([Reply(say.ASK_AREA, area_buttons())])
         await self.api.profile(who, area=area)
         self._update(who, awaiting=None)
-        return Result([Reply(wording.ASK_UPDATES, updates_buttons())])
+        return Result([Reply(say.ASK_UPDATES, updates_buttons())])
 
     async def _save_text(self, who: str, slug: str, qid: int, text: str) -> Result:
         consultation = await self.api.consultation(slug)
@@ -269,11 +297,11 @@ class Conversation:
         clean = text.strip()
         limit = question.get("max_length") or 500
         if not clean:
-            return Result([Reply(wording.EMPTY_TEXT)])
+            return Result([Reply(say.EMPTY_TEXT)])
         if is_emoji_only(clean):
-            return Result([Reply(wording.EMOJI_ONLY)])
+            return Result([Reply(say.EMOJI_ONLY)])
         if len(clean) > limit:
-            return Result([Reply(wording.TEXT_TOO_LONG.format(limit=limit))])
+            return Result([Reply(say.TEXT_TOO_LONG.format(limit=limit))])
         return await self._save(who, consultation, question, {"text": clean})
 
     # Buttons
@@ -286,25 +314,30 @@ class Conversation:
             )
         if data in ("fy", "fn"):
             if data == "fn":
-                return Result([Reply(wording.NOT_FORGOTTEN)], retire_buttons=True)
+                return Result([Reply(say.NOT_FORGOTTEN)], retire_buttons=True)
             await self.api.forget(who)
             self.store.forget(who)
-            return Result([Reply(wording.FORGOTTEN)], retire_buttons=True)
+            return Result([Reply(say.FORGOTTEN)], retire_buttons=True)
         kind, _, rest = data.partition(":")
+        if kind == "lang":
+            chosen = wording.language_code(rest)
+            if chosen is None:
+                return Result([Reply(say.STALE_BUTTON)])
+            return self._set_language(who, chosen)
         if kind == "age":
             await self.api.profile(who, age_band=rest)
             self._update(who, awaiting="area")
-            return Result([Reply(wording.ASK_AREA, area_buttons())], retire_buttons=True)
+            return Result([Reply(say.ASK_AREA, area_buttons())], retire_buttons=True)
         if kind == "area":
             self._update(who, awaiting=None)
             await self.api.profile(who, area=PREFER_NOT_TO_SAY)
-            return Result([Reply(wording.ASK_UPDATES, updates_buttons())], retire_buttons=True)
+            return Result([Reply(say.ASK_UPDATES, updates_buttons())], retire_buttons=True)
         if kind == "up":
             return await self._updates(who, address, rest == "1", state)
         parts = rest.split(":")
         slug = self.store.slug_for(parts[0]) if parts and parts[0] else None
         if slug is None:
-            return Result([Reply(wording.NOT_FOUND)], notice=wording.STALE_BUTTON)
+            return Result([Reply(say.NOT_FOUND)], notice=say.STALE_BUTTON)
         if kind == "c":
             return await self._open(who, slug)
         if kind == "go":
@@ -312,12 +345,12 @@ class Conversation:
         if kind == "sum":
             return await self._summary(who, slug)
         if data in state.get("recent", []) and kind in ("o", "v", "d", "s"):
-            return Result(notice=wording.ALREADY_SAVED)  # a double tap: saved once already
+            return Result(notice=say.ALREADY_SAVED)  # a double tap: saved once already
         try:
             qid = int(parts[1])
             value = int(parts[2]) if len(parts) > 2 else None
         except (IndexError, ValueError):
-            return Result([Reply(wording.STALE_BUTTON)])
+            return Result([Reply(say.STALE_BUTTON)])
         consultation = await self.api.consultation(slug)
         question = _question(consultation, qid)
         if question is None or not consultation["accepting_answers"]:
@@ -335,21 +368,21 @@ class Conversation:
             ticks = sorted(self._ticks(who, qid))
             if not ticks:
                 if question["required"]:
-                    return Result([Reply(wording.REQUIRED)])
+                    return Result([Reply(say.REQUIRED)])
                 return await self._skip(who, consultation, question, data)
             return await self._save(who, consultation, question, {"option_ids": ticks}, data)
         if kind == "s":
             if question["required"]:
-                return Result([Reply(wording.REQUIRED)])
+                return Result([Reply(say.REQUIRED)])
             return await self._skip(who, consultation, question, data)
-        return Result([Reply(wording.STALE_BUTTON)])
+        return Result([Reply(say.STALE_BUTTON)])
 
     async def _updates(self, who: str, address: str, wants: bool, state: dict[str, Any]) -> Result:
         if wants:
             await self.api.subscribe(who, address)
-            text = wording.UPDATES_ON
+            text = say.UPDATES_ON
         else:
-            text = wording.UPDATES_OFF
+            text = say.UPDATES_OFF
         replies = [Reply(text)]
         if state.get("onboarding"):
             self._update(who, onboarding=False)
@@ -361,27 +394,27 @@ class Conversation:
     async def _open(self, who: str, slug: str) -> Result:
         consultation = await self.api.consultation(slug)
         if not consultation["accepting_answers"]:
-            return Result([Reply(wording.CLOSED, menu_buttons()[:1])])
+            return Result([Reply(say.CLOSED, menu_buttons()[:1])])
         code = self.store.code_for(slug)
         self._update(who, slug=slug, awaiting=None)
         body = f"{consultation['youth_title']}\n\n{consultation.get('youth_text') or ''}"
         glossary = consultation.get("glossary") or []
         if glossary:
             words = "\n".join(f"• {g['term']}: {g['explanation']}" for g in glossary)
-            body += f"\n\n{wording.WORDS_EXPLAINED}\n{words}"
+            body += f"\n\n{say.WORDS_EXPLAINED}\n{words}"
         pieces = wording.chunks(body, MESSAGE_LIMIT)
         replies = [Reply(p) for p in pieces]
-        buttons = [[Button(wording.START_ANSWERING, f"go:{code}")]]
+        buttons = [[Button(say.START_ANSWERING, f"go:{code}")]]
         original = (consultation.get("original") or {}).get("url")
         if original:
-            buttons.append([Button(wording.READ_ORIGINAL, url=original)])
+            buttons.append([Button(say.READ_ORIGINAL, url=original)])
         replies[-1].buttons = buttons
         return Result(replies)
 
     async def _continue(self, who: str, slug: str) -> Result:
         consultation = await self.api.consultation(slug)
         if not consultation["accepting_answers"]:
-            return Result([Reply(wording.CLOSED, menu_buttons()[:1])])
+            return Result([Reply(say.CLOSED, menu_buttons()[:1])])
         self._update(who, slug=slug)
         answers = await self._answers(slug, who)
         state = self.store.get(who)
@@ -433,9 +466,9 @@ class Conversation:
             ticks = set(saved["option_ids"]) if saved else set()
             self._set_ticks(who, question["id"], ticks)
         elif kind == "free_text":
-            text += "\n" + wording.TYPE_ANSWER
+            text += "\n" + say.TYPE_ANSWER
         if question["id"] in answers:
-            text += "\n" + wording.YOUR_ANSWER.format(
+            text += "\n" + say.YOUR_ANSWER.format(
                 answer=describe_answer(question, answers[question["id"]])
             )
         state = self.store.get(who)
@@ -490,7 +523,7 @@ class Conversation:
         state["awaiting"] = None
         state.get("ticks", {}).pop(str(question["id"]), None)
         self.store.put(who, state)
-        ack = wording.CHANGED if question["id"] in before else wording.SAVED
+        ack = say.CHANGED if question["id"] in before else say.SAVED
         after = await self._answers(slug, who)
         result = await self._after(who, consultation, question, after)
         # Help comes straight after the acknowledgement, before anything else is asked.
@@ -510,7 +543,7 @@ class Conversation:
         self.store.put(who, state)
         answers = await self._answers(slug, who)
         result = await self._after(who, consultation, question, answers)
-        return Result([Reply(wording.SKIPPED), *result.replies], retire_buttons=True)
+        return Result([Reply(say.SKIPPED), *result.replies], retire_buttons=True)
 
     async def _after(
         self,
@@ -548,11 +581,11 @@ class Conversation:
 
     async def _stale(self, who: str, slug: str, consultation: dict[str, Any]) -> Result:
         if not consultation["accepting_answers"]:
-            return Result([Reply(wording.CLOSED)], notice=wording.CLOSED, retire_buttons=True)
+            return Result([Reply(say.CLOSED)], notice=say.CLOSED, retire_buttons=True)
         now = await self._continue(who, slug)
         return Result(
-            [Reply(wording.STALE_BUTTON), *now.replies],
-            notice=wording.STALE_BUTTON,
+            [Reply(say.STALE_BUTTON), *now.replies],
+            notice=say.STALE_BUTTON,
             retire_buttons=True,
         )
 

@@ -42,8 +42,9 @@ async def chat(
     stdout: TextIO,
     *,
     start: str = "",
+    hint: str | None = None,
 ) -> None:
-    """Run until end of input (Ctrl+D) or /quit."""
+    """Run until end of input (Ctrl+D) or /quit; ``hint`` is the language to start in."""
     conversation = Conversation(api, StateStore(":memory:"), links)
     loop = asyncio.get_running_loop()
     choices: list[Button] = []
@@ -55,11 +56,12 @@ async def chat(
             choices = new_choices or choices
         stdout.write(text + "\n")
         if choices:
-            stdout.write(wording.CHOOSE_NUMBER + "\n")
+            with wording.speaking(conversation.language(who, hint)):
+                stdout.write(wording.say.CHOOSE_NUMBER + "\n")
         stdout.write("> ")
         stdout.flush()
 
-    show(await conversation.command(who, who, "start", start))
+    show(await conversation.command(who, who, "start", start, hint=hint))
     while True:
         line = await loop.run_in_executor(None, stdin.readline)
         if not line:
@@ -70,9 +72,9 @@ async def chat(
         number = line.strip()
         if number.isdigit() and 1 <= int(number) <= len(choices):
             data = choices[int(number) - 1].data or ""
-            show(await conversation.button(who, who, data))
+            show(await conversation.button(who, who, data, hint=hint))
         elif parsed := parse_command(line):
-            show(await conversation.command(who, who, *parsed))
+            show(await conversation.command(who, who, *parsed, hint=hint))
         else:
-            show(await conversation.text(who, who, line))
+            show(await conversation.text(who, who, line, hint=hint))
     await api.aclose()

@@ -6,7 +6,14 @@ add their own buttons. Nothing here knows about a chat library.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
+
+from babel.dates import format_date
+
+from bot import catalogue
 
 # Telegram's terms set 16 as the minimum age in the UK; younger people use the web.
 TELEGRAM_MIN_AGE = 16
@@ -77,6 +84,7 @@ HELP = (
     "/privacy – who sees what\n"
     "/stop – stop updates\n"
     "/forgetme – delete everything about you\n"
+    "/language – choose English, Polski or اردو\n"
     "/help – this list"
 )
 
@@ -110,46 +118,50 @@ HATE_REPORTING = (
 )
 
 
-def support_message(*, safeguarding: bool, tension: bool) -> str:
+def support_message(*, safeguarding: bool, tension: bool, lang: str | None = None) -> str:
     """What every channel says after an answer that needs it: help first, then reporting."""
     parts = []
     if safeguarding:
-        parts.append(SAFEGUARDING)
+        parts.append(text("SAFEGUARDING", lang))
     if tension:
-        parts.append(HATE_REPORTING)
+        parts.append(text("HATE_REPORTING", lang))
     return "\n\n".join(parts)
 
 
+QUESTION_HEADER = "Question {number} of {total}"
+SCALE_HINT = "1 = {min_label} … 5 = {max_label}"
+MULTIPLE_CHOICE_HINT = "Tap all that fit, then press {done}."
+SAID_HEADER = "Thanks! Here's what you said:"
+DUE_BY = "We've promised to tell you what changed by {date}."
+DUE_LATER = "We'll tell you what changed once it's decided."
+CHANGE_UNTIL_CLOSE = "You can change an answer until it closes."
+RESULTS_OUT = (
+    "📣 Results are out for “{title}”. {respondents} young people took part. "
+    "See what they said: {link}"
+)
+
+
 def question_header(number: int, total: int, prompt: str) -> str:
-    return f"Question {number} of {total}\n{prompt}"
+    return text("QUESTION_HEADER").format(number=number, total=total) + f"\n{prompt}"
 
 
 def scale_hint(min_label: str, max_label: str) -> str:
-    return f"1 = {min_label} … 5 = {max_label}"
+    return text("SCALE_HINT").format(min_label=min_label, max_label=max_label)
 
 
 def multiple_choice_hint() -> str:
-    return f"Tap all that fit, then press {DONE}."
+    return text("MULTIPLE_CHOICE_HINT").format(done=text("DONE"))
 
 
 def summary(lines: list[tuple[str, str]], feedback_due: date | None) -> str:
     """What the young person said, and when they will hear what changed."""
     said = "\n".join(f"• {prompt}\n  {answer}" for prompt, answer in lines)
-    due = (
-        f"We've promised to tell you what changed by {feedback_due.strftime('%-d %B %Y')}."
-        if feedback_due
-        else "We'll tell you what changed once it's decided."
-    )
-    return (
-        f"Thanks! Here's what you said:\n{said}\n\n{due}\nYou can change an answer until it closes."
-    )
+    due = text("DUE_BY").format(date=long_date(feedback_due)) if feedback_due else text("DUE_LATER")
+    return f"{text('SAID_HEADER')}\n{said}\n\n{due}\n{text('CHANGE_UNTIL_CLOSE')}"
 
 
-def results_out(youth_title: str, respondents: int, link: str) -> str:
-    return (
-        f"📣 Results are out for “{youth_title}”. {respondents} young people took part. "
-        f"See what they said: {link}"
-    )
+def results_out(youth_title: str, respondents: int, link: str, lang: str | None = None) -> str:
+    return text("RESULTS_OUT", lang).format(title=youth_title, respondents=respondents, link=link)
 
 
 def chunks(text: str, limit: int = 4000) -> list[str]:
@@ -240,58 +252,73 @@ BOT_STARTING = "Youth Voice bot is running (Ctrl+C to stop)."
 DELIVERY_STARTING = "Youth Voice delivery is running (Ctrl+C to stop)."
 
 
-# Key strings in Polish and Urdu for people who chose that language (a web cookie, or a
-# chat channel's own setting). The English constants above stay as they are; anything
-# missing here is said in English rather than left blank.
-TRANSLATIONS: dict[str, dict[str, str]] = {
-    "pl": {
-        "WELCOME": (
-            "Cześć! Jestem Youth Voice. 👋\n"
-            "Pomagam ci wyrazić zdanie o planach dla twojej okolicy i mówię, co się zmieniło."
-        ),
-        "ASK_AGE_BAND": "Ile masz lat? (Możesz to pominąć.)",
-        "UPDATES_ON": (
-            "Gotowe: napiszę do ciebie, gdy będą nowości. Wyślij /stop, żeby to wyłączyć."
-        ),
-        "UPDATES_OFF": "OK, bez wiadomości. Nadal możesz wziąć udział w każdej chwili.",
-        "STOPPED": "Gotowe. Nie będę już wysyłać aktualizacji.",
-        "SKIP": "Pomiń",
-        "DONE": "Gotowe",
-        "YES": "Tak, poproszę",
-        "NO": "Nie, dziękuję",
-        "NONE_OPEN": "Teraz nie ma nic otwartego. Spróbuj wkrótce!",
-        "PICK_ONE": "Oto tematy, w których możesz teraz wyrazić zdanie. Wybierz jeden:",
-        "SAVED": "Zapisano ✅",
-        "REQUIRED": "To pytanie wymaga odpowiedzi.",
-        "BACKEND_DOWN": "Przepraszamy, coś poszło nie tak po naszej stronie. Spróbuj za minutę.",
-        "EMERGENCY": "Jeśli jesteś teraz w niebezpieczeństwie, zadzwoń pod 999.",
-    },
-    "ur": {
-        "WELCOME": (
-            "سلام! میں Youth Voice ہوں۔ 👋\n"
-            "میں آپ کے علاقے کے منصوبوں پر رائے دینے میں مدد کرتا ہوں، اور بتاتا ہوں کہ کیا بدلا۔"
-        ),
-        "ASK_AGE_BAND": "آپ کی عمر کتنی ہے؟ (آپ اسے چھوڑ سکتے ہیں۔)",
-        "UPDATES_ON": "ہو گیا: خبر آنے پر میں آپ کو پیغام بھیجوں گا۔ بند کرنے کے لیے /stop بھیجیں۔",
-        "UPDATES_OFF": "ٹھیک ہے، کوئی پیغام نہیں۔ آپ پھر بھی کسی بھی وقت حصہ لے سکتے ہیں۔",
-        "STOPPED": "ہو گیا۔ میں آپ کو مزید اپ ڈیٹس نہیں بھیجوں گا۔",
-        "SKIP": "چھوڑیں",
-        "DONE": "ہو گیا",
-        "YES": "جی ہاں",
-        "NO": "نہیں، شکریہ",
-        "NONE_OPEN": "اس وقت جواب دینے کے لیے کچھ کھلا نہیں ہے۔ جلد دوبارہ کوشش کریں!",
-        "PICK_ONE": "ان موضوعات پر آپ ابھی رائے دے سکتے ہیں۔ ایک چنیں:",
-        "SAVED": "محفوظ ہو گیا ✅",
-        "REQUIRED": "اس سوال کا جواب ضروری ہے۔",
-        "BACKEND_DOWN": "معذرت، ہماری طرف سے کچھ غلط ہو گیا۔ ایک منٹ بعد دوبارہ کوشش کریں۔",
-        "EMERGENCY": "اگر آپ اس وقت خطرے میں ہیں تو 999 پر کال کریں۔",
-    },
-}
+LANGUAGE_PICK = "Which language do you want me to use?"
+LANGUAGE_SET = "OK, I'll talk to you in English from now on."
+# Telegram's command menu, next to the message box.
+MENU_CONSULTATIONS = "See what's open and have your say"
+MENU_DEFINE = "Explain a word"
+MENU_PRIVACY = "Who sees what"
+MENU_STOP = "Stop updates"
+MENU_FORGETME = "Delete everything about you"
+MENU_LANGUAGE = "Choose your language"
+MENU_HELP = "What I can do"
+
+
+# --- Languages ------------------------------------------------------------------------------
+# The constants above are the English words and the message ids of the "bot" catalogue in
+# bot/translations (see bot/catalogue.py for how translators update it). Each chat channel
+# remembers the language a person picked; whatever has no translation is said in English.
+
+LANGUAGES = {"en": "English", "pl": "Polski", "ur": "اردو"}
+_language: ContextVar[str] = ContextVar("chat_language", default="en")
+
+
+def language_code(raw: str | None) -> str | None:
+    """A supported language from a code such as "pl-PL" or "ur", else None."""
+    code = (raw or "").replace("_", "-").split("-")[0].strip().lower()
+    return code if code in LANGUAGES else None
+
+
+@contextmanager
+def speaking(lang: str | None) -> Iterator[None]:
+    """Say everything inside in ``lang`` (for this task or thread only)."""
+    token = _language.set(language_code(lang) or "en")
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def current_language() -> str:
+    return _language.get()
 
 
 def text(key: str, lang: str | None = None) -> str:
-    """The wording called ``key`` (a constant's name above) in ``lang``, else in English."""
+    """The wording called ``key`` (a constant's name above) in ``lang`` or the current one."""
     english = globals().get(key)
     if not isinstance(english, str) or not key.isupper():
         raise KeyError(key)
-    return TRANSLATIONS.get((lang or "en").split("-")[0].lower(), {}).get(key) or english
+    code = language_code(lang) if lang else _language.get()
+    if not code or code == "en":
+        return english
+    return catalogue.translations(code).gettext(english)
+
+
+def long_date(day: date, lang: str | None = None) -> str:
+    """A date as people write it in that language, e.g. 3 March 2027 / 3 marca 2027."""
+    code = language_code(lang) or _language.get()
+    # British English: "1 March 2027", not "March 1, 2027".
+    return format_date(day, format="long", locale="en_GB" if code == "en" else code)
+
+
+class _Say:
+    """``say.SAVED`` is ``text("SAVED")``: the constant in the language being spoken."""
+
+    def __getattr__(self, key: str) -> str:
+        try:
+            return text(key)
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+say = _Say()

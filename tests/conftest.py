@@ -111,10 +111,12 @@ def api(app: Flask):  # type: ignore[no-untyped-def]
             self.headers = {"Authorization": f"Bearer {token}"}
 
         def get(self, path: str, **kw):  # type: ignore[no-untyped-def]
-            return self.inner.get(f"/api/v1{path}", headers=self.headers, **kw)
+            headers = {**self.headers, **kw.pop("headers", {})}
+            return self.inner.get(f"/api/v1{path}", headers=headers, **kw)
 
         def post(self, path: str, **kw):  # type: ignore[no-untyped-def]
-            return self.inner.post(f"/api/v1{path}", headers=self.headers, **kw)
+            headers = {**self.headers, **kw.pop("headers", {})}
+            return self.inner.post(f"/api/v1{path}", headers=headers, **kw)
 
     return ApiClient(app.test_client(), CHANNEL_TOKENS["telegram"])
 

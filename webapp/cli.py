@@ -483,7 +483,13 @@ def run_delivery(
 @click.option("--channel", default="terminal", show_default=True, help="Channel token to use.")
 @click.option("--as", "who", default="terminal-user", show_default=True, help="Who you are.")
 @click.option("--start", default="", help="Like a deep link: c_<slug> opens that consultation.")
-def terminal_chat(channel: str, who: str, start: str) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "pl", "ur"]),
+    default=None,
+    help="Language to start in, as a phone set to it would (/language changes it).",
+)
+def terminal_chat(channel: str, who: str, start: str, lang: str | None) -> None:
     """Try the chat in a terminal: numbered choices instead of buttons (Ctrl+D to leave)."""
     import asyncio
 
@@ -514,7 +520,7 @@ def terminal_chat(channel: str, who: str, start: str) -> None:
             raise click.ClickException(
                 f"The back end refused the token: {problem.detail}"
             ) from None
-        await chat(api, who, links, sys.stdin, sys.stdout, start=start)
+        await chat(api, who, links, sys.stdin, sys.stdout, start=start, hint=lang)
 
     asyncio.run(main())
 

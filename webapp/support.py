@@ -15,6 +15,7 @@ from flask import current_app
 from bot import wording
 from consultations.moderation.notify import MailSettings, send_concern_notice
 from consultations.services import Submitted
+from webapp.i18n import current_language
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,9 @@ def support_payload(outcome: Submitted) -> dict[str, Any] | None:
     return {
         "safeguarding": outcome.safeguarding,
         "tension": outcome.tension,
+        # In the language the channel or page asked for: help must be understood.
         "message": wording.support_message(
-            safeguarding=outcome.safeguarding, tension=outcome.tension
+            safeguarding=outcome.safeguarding, tension=outcome.tension, lang=current_language()
         ),
         "childline": CHILDLINE_PHONE if outcome.safeguarding else None,
         "emergency": EMERGENCY_PHONE if outcome.safeguarding else None,

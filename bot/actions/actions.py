@@ -21,6 +21,7 @@ from rasa_sdk.types import DomainDict
 from bot import wording
 from bot.actions import answers
 from bot.actions.backend import Backend, BackendDown, Refused, participant_id
+from bot.wording import say
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,17 @@ def public_url(path: str = "") -> str:
 
 def who(tracker: Tracker) -> str:
     return participant_id(tracker.get_latest_input_channel(), tracker.sender_id)
+
+
+def language(tracker: Tracker) -> str:
+    """The language to answer in: what the web chat page is shown in, else English.
+
+    The web chat sends its page's language with every message (Rasa's socket.io channel
+    passes ``customData`` on as the message's metadata); other channels say nothing.
+    """
+    metadata = tracker.latest_message.get("metadata") or {}
+    picked = metadata.get("language") if isinstance(metadata, dict) else None
+    return wording.language_code(picked if isinstance(picked, str) else None) or "en"
 
 
 def _index(tracker: Tracker) -> int:
@@ -71,19 +83,25 @@ class YouthVoiceAction(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        with wording.speaking(language(tracker)):
+            return await self._run(dispatcher, tracker, domain)
+
+    async def _run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         try:
             return await self.act(dispatcher, tracker, domain)
         except BackendDown as error:
             log.warning("%s: back end unavailable (%s)", self.name(), error)
-            dispatcher.utter_message(text=wording.BACKEND_DOWN)
+            dispatcher.utter_message(text=say.BACKEND_DOWN)
         except Refused as error:
             log.warning("%s: back end refused (HTTP %s)", self.name(), error.status)
             dispatcher.utter_message(
-                text=wording.NOT_FOUND if error.status == 404 else wording.BACKEND_DOWN
+                text=say.NOT_FOUND if error.status == 404 else say.BACKEND_DOWN
             )
         except Exception as error:  # never a 500 for the young person; no content in logs
             log.error("%s failed: %s", self.name(), type(error).__name__)
-            dispatcher.utter_message(text=wording.BACKEND_DOWN)
+            dispatcher.utter_message(text=say.BACKEND_DOWN)
         return []
 
     async def act(
@@ -107,10 +125,10 @@ class ListConsultations(YouthVoiceAction):
     async def act(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         listed = await backend().consultations()
         if not listed:
-            dispatcher.utter_message(text=wording.NONE_OPEN)
+            dispatcher.utter_message(text=say.NONE_OPEN)
             return [SlotSet("listed", None)]
         lines = [f"{n}. {c['youth_title']}: {c['summary']}" for n, c in enumerate(listed, start=1)]
-        text = "\n".join([wording.PICK_ONE, *lines, wording.CHAT_PICK_HINT])
+        text = "\n".join([say.PICK_ONE, *lines, say.CHAT_PICK_HINT])
         dispatcher.utter_message(text=text, buttons=_listing_buttons(listed))
         return [SlotSet("listed", [c["slug"] for c in listed])]
 
@@ -136,31 +154,31 @@ class ShowConsultation(YouthVoiceAction):
         api = backend()
         slug = await _resolve_slug(api, tracker)
         if not slug:
-            dispatcher.utter_message(text=wording.NOT_FOUND)
+            dispatcher.utter_message(text=say.NOT_FOUND)
             return [SlotSet("consultation", None)]
         try:
             c = await api.consultation(slug)
         except Refused:
-            dispatcher.utter_message(text=wording.NOT_FOUND)
+            dispatcher.utter_message(text=say.NOT_FOUND)
             return [SlotSet("consultation", None)]
         dispatcher.utter_message(
-            text=wording.ABOUT.format(title=c["youth_title"], minutes=c.get("minutes_to_read", 1))
+            text=say.ABOUT.format(title=c["youth_title"], minutes=c.get("minutes_to_read", 1))
         )
         for part in wording.chunks(c["youth_text"], limit=CHUNK):
             dispatcher.utter_message(text=part)
         if c.get("glossary"):
             words = "\n".join(f"• {g['term']}: {g['explanation']}" for g in c["glossary"])
-            dispatcher.utter_message(text=f"{wording.GLOSSARY_HEADER}\n{words}")
-        original = f"{wording.READ_ORIGINAL}: {c['original']['url']}"
+            dispatcher.utter_message(text=f"{say.GLOSSARY_HEADER}\n{words}")
+        original = f"{say.READ_ORIGINAL}: {c['original']['url']}"
         if not c.get("accepting_answers"):
-            dispatcher.utter_message(text=f"{wording.CLOSED}\n{original}")
+            dispatcher.utter_message(text=f"{say.CLOSED}\n{original}")
         elif c.get("requires_access_code"):
             link = public_url(f"/c/{c['slug']}")
-            dispatcher.utter_message(text=wording.ACCESS_CODE_ON_WEB.format(link=link))
+            dispatcher.utter_message(text=say.ACCESS_CODE_ON_WEB.format(link=link))
         else:
             dispatcher.utter_message(
-                text=f"{original}\n{wording.CHAT_STOP_HINT}",
-                buttons=[answers.button(wording.START_ANSWERING, "start_answering")],
+                text=f"{original}\n{say.CHAT_STOP_HINT}",
+                buttons=[answers.button(say.START_ANSWERING, "start_answering")],
             )
         return [SlotSet("consultation", c["slug"]), *_reset()]
 
@@ -182,7 +200,7 @@ class AskAnswer(YouthVoiceAction):
     async def act(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         questions = await _questions(backend(), tracker.get_slot("consultation"))
         if not questions:
-            dispatcher.utter_message(text=wording.NOTHING_PICKED)
+            dispatcher.utter_message(text=say.NOTHING_PICKED)
             return []
         index = min(_index(tracker), len(questions) - 1)
         text, buttons = answers.question_message(
@@ -199,11 +217,15 @@ class ValidateConsultationForm(FormValidationAction):
         return "validate_consultation_form"
 
     async def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        with wording.speaking(language(tracker)):
+            return await self._run(dispatcher, tracker, domain)
+
+    async def _run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         try:
             return await super().run(dispatcher, tracker, domain)
         except Exception as error:  # never a 500; the question is simply asked again
             log.error("validate_consultation_form failed: %s", type(error).__name__)
-            dispatcher.utter_message(text=wording.BACKEND_DOWN)
+            dispatcher.utter_message(text=say.BACKEND_DOWN)
             return [SlotSet("answer", None)]
 
     async def validate_answer(
@@ -225,10 +247,10 @@ class ValidateConsultationForm(FormValidationAction):
         try:
             questions = await _questions(api, slug)
         except BackendDown:
-            dispatcher.utter_message(text=f"{wording.BACKEND_DOWN}\n{wording.ANSWERS_SAFE}")
+            dispatcher.utter_message(text=f"{say.BACKEND_DOWN}\n{say.ANSWERS_SAFE}")
             return {"answer": None}
         if not questions:
-            dispatcher.utter_message(text=wording.NOT_FOUND)
+            dispatcher.utter_message(text=say.NOT_FOUND)
             return {"answer": STOPPED}
         index = _index(tracker)
         if index >= len(questions):
@@ -245,23 +267,23 @@ class ValidateConsultationForm(FormValidationAction):
                 support = await api.submit(slug, who(tracker), [outcome.answer])
             except BackendDown:
                 # Not saved, so not acknowledged: the same question comes again.
-                dispatcher.utter_message(text=f"{wording.BACKEND_DOWN}\n{wording.ANSWERS_SAFE}")
+                dispatcher.utter_message(text=f"{say.BACKEND_DOWN}\n{say.ANSWERS_SAFE}")
                 return {"answer": None}
             except Refused as refused:
                 if refused.status == 409:
-                    dispatcher.utter_message(text=wording.CLOSED)
+                    dispatcher.utter_message(text=say.CLOSED)
                     return {"answer": STOPPED}
                 if refused.status == 404:
-                    dispatcher.utter_message(text=wording.NOT_FOUND)
+                    dispatcher.utter_message(text=say.NOT_FOUND)
                     return {"answer": STOPPED}
                 dispatcher.utter_message(text=_refusal_message(question))
                 return {"answer": None}
-            dispatcher.utter_message(text=wording.SAVED)
+            dispatcher.utter_message(text=say.SAVED)
             if support:
                 # Help straight away, before the next question.
                 dispatcher.utter_message(text=support)
         else:
-            dispatcher.utter_message(text=wording.SKIPPED)
+            dispatcher.utter_message(text=say.SKIPPED)
         following = index + 1
         return {
             "answer": FINISHED if following >= len(questions) else None,
@@ -274,10 +296,10 @@ def _refusal_message(question: dict[str, Any]) -> str:
     """A plain re-ask for an answer the back end refused (its own words are for developers)."""
     kind = question["kind"]
     if kind == "scale":
-        return wording.PICK_A_NUMBER
+        return say.PICK_A_NUMBER
     if kind == "free_text":
-        return wording.TEXT_TOO_LONG.format(limit=question.get("max_length") or 1000)
-    return wording.PICK_AN_OPTION
+        return say.TEXT_TOO_LONG.format(limit=question.get("max_length") or 1000)
+    return say.PICK_AN_OPTION
 
 
 def _due(raw: str | None) -> date | None:
@@ -296,7 +318,7 @@ class SaveAnswers(YouthVoiceAction):
         ending = tracker.get_slot("answer")
         slug = tracker.get_slot("consultation")
         if ending == STOPPED or not slug:
-            dispatcher.utter_message(text=wording.FORM_STOPPED)
+            dispatcher.utter_message(text=say.FORM_STOPPED)
             return _reset()
         api = backend()
         me = who(tracker)
@@ -305,7 +327,7 @@ class SaveAnswers(YouthVoiceAction):
             stored = {a["question_id"]: a for a in await api.my_answers(slug, me)}
             subscribed = (await api.me(me)).get("subscribed", False)
         except BackendDown:
-            dispatcher.utter_message(text=f"{wording.BACKEND_DOWN}\n{wording.ANSWERS_SAFE}")
+            dispatcher.utter_message(text=f"{say.BACKEND_DOWN}\n{say.ANSWERS_SAFE}")
             return _reset()
         lines = [
             (q["prompt"], answers.said(q, stored[q["id"]]))
@@ -315,10 +337,10 @@ class SaveAnswers(YouthVoiceAction):
         dispatcher.utter_message(text=wording.summary(lines, _due(c.get("feedback_due"))))
         if not subscribed:
             dispatcher.utter_message(
-                text=wording.CHAT_ASK_UPDATES,
+                text=say.CHAT_ASK_UPDATES,
                 buttons=[
-                    answers.button(wording.YES, "subscribe"),
-                    answers.button(wording.NO, "deny"),
+                    answers.button(say.YES, "subscribe"),
+                    answers.button(say.NO, "deny"),
                 ],
             )
         return _reset()
@@ -361,7 +383,7 @@ class DefineTerm(YouthVoiceAction):
     async def act(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         word = _asked_word(tracker)
         if not word or len(word) > 60:
-            dispatcher.utter_message(text=wording.DEFINE_USAGE_CHAT)
+            dispatcher.utter_message(text=say.DEFINE_USAGE_CHAT)
             return []
         api = backend()
         slugs = [tracker.get_slot("consultation")] if tracker.get_slot("consultation") else []
@@ -375,7 +397,7 @@ class DefineTerm(YouthVoiceAction):
             if found:
                 dispatcher.utter_message(text=f"{found['term']}: {found['explanation']}")
                 return []
-        dispatcher.utter_message(text=wording.DEFINE_UNKNOWN.format(word=word))
+        dispatcher.utter_message(text=say.DEFINE_UNKNOWN.format(word=word))
         return []
 
 
@@ -386,7 +408,7 @@ class Subscribe(YouthVoiceAction):
 
     async def act(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         await backend().subscribe(who(tracker), address=tracker.sender_id)
-        dispatcher.utter_message(text=wording.CHAT_UPDATES_ON)
+        dispatcher.utter_message(text=say.CHAT_UPDATES_ON)
         return []
 
 
@@ -395,7 +417,7 @@ class Unsubscribe(YouthVoiceAction):
 
     async def act(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         await backend().unsubscribe(who(tracker))
-        dispatcher.utter_message(text=wording.STOPPED)
+        dispatcher.utter_message(text=say.STOPPED)
         return []
 
 
@@ -406,7 +428,7 @@ class ForgetMe(YouthVoiceAction):
 
     async def act(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         await backend().forget(who(tracker))
-        dispatcher.utter_message(text=wording.CHAT_FORGOTTEN)
+        dispatcher.utter_message(text=say.CHAT_FORGOTTEN)
         return [SlotSet("consultation", None), SlotSet("listed", None), *_reset()]
 
 
@@ -414,9 +436,7 @@ class Privacy(YouthVoiceAction):
     action_name = "action_privacy"
 
     async def act(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        dispatcher.utter_message(
-            text=wording.CHAT_PRIVACY.format(privacy_url=public_url("/privacy"))
-        )
+        dispatcher.utter_message(text=say.CHAT_PRIVACY.format(privacy_url=public_url("/privacy")))
         return []
 
 

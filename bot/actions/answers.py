@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import wording
+from bot.wording import say
 
 DONE_WORD = "done"
 SKIP_WORD = "skip"
@@ -45,27 +46,27 @@ def question_message(
     buttons: list[dict[str, str]] = []
     labels = [o["label"] for o in question.get("options") or []]
     if kind == "single_choice":
-        lines += [numbered(labels), wording.CHAT_PICK_HINT]
+        lines += [numbered(labels), say.CHAT_PICK_HINT]
         buttons = [choice(str(n), label) for n, label in enumerate(labels, start=1)]
     elif kind == "multiple_choice":
         chosen = set(picked or [])
-        lines += [numbered(labels), wording.multiple_choice_hint(), wording.CHAT_TYPE_NUMBERS]
+        lines += [numbered(labels), wording.multiple_choice_hint(), say.CHAT_TYPE_NUMBERS]
         if chosen:
             names = ", ".join(labels[i - 1] for i in sorted(chosen) if 0 < i <= len(labels))
-            lines.append(wording.PICKED_SO_FAR.format(picked=names))
+            lines.append(say.PICKED_SO_FAR.format(picked=names))
         buttons = [
             choice(str(n), f"✅ {label}" if n in chosen else label)
             for n, label in enumerate(labels, start=1)
         ]
-        buttons.append(choice(DONE_WORD, wording.DONE))
+        buttons.append(choice(DONE_WORD, say.DONE))
     elif kind == "scale":
         scale = question.get("scale") or {}
         lines.append(wording.scale_hint(scale.get("min_label", ""), scale.get("max_label", "")))
         buttons = [choice(str(n), str(n)) for n in range(1, 6)]
     else:
-        lines.append(wording.CHAT_TYPE_ANSWER.format(limit=question.get("max_length") or 1000))
+        lines.append(say.CHAT_TYPE_ANSWER.format(limit=question.get("max_length") or 1000))
     if not question.get("required"):
-        buttons.append(choice(SKIP_WORD, wording.SKIP))
+        buttons.append(choice(SKIP_WORD, say.SKIP))
     return "\n".join(line for line in lines if line), buttons
 
 
@@ -146,17 +147,17 @@ def understand(question: dict[str, Any], raw: str, picked: list[int] | None) -> 
     options = question.get("options") or []
     labels = [o["label"] for o in options]
     if folded == SKIP_WORD:
-        return Skip() if not question.get("required") else Reject(wording.REQUIRED)
+        return Skip() if not question.get("required") else Reject(say.REQUIRED)
     if kind == "single_choice":
         n = _option_number(text, labels)
         if n is None:
-            return Reject(wording.PICK_AN_OPTION)
+            return Reject(say.PICK_AN_OPTION)
         return Submit({"question_id": question["id"], "option_ids": [options[n - 1]["id"]]})
     if kind == "multiple_choice":
         chosen = set(picked or [])
         if folded == DONE_WORD:
             if not chosen:
-                return Reject(wording.PICK_AT_LEAST_ONE) if question.get("required") else Skip()
+                return Reject(say.PICK_AT_LEAST_ONE) if question.get("required") else Skip()
             ids = [options[i - 1]["id"] for i in sorted(chosen) if 0 < i <= len(options)]
             return Submit({"question_id": question["id"], "option_ids": ids})
         single = _option_number(text, labels)
@@ -164,21 +165,21 @@ def understand(question: dict[str, Any], raw: str, picked: list[int] | None) -> 
             return Toggle(sorted(chosen ^ {single}))
         several = _option_numbers(text, labels)
         if several is None:
-            return Reject(wording.PICK_AN_OPTION)
+            return Reject(say.PICK_AN_OPTION)
         ids = [options[i - 1]["id"] for i in several]
         return Submit({"question_id": question["id"], "option_ids": ids})
     if kind == "scale":
         match = re.fullmatch(r"\s*([1-5])\s*(?:/\s*5)?\s*[.!]?\s*", text)
         if not match:
-            return Reject(wording.PICK_A_NUMBER)
+            return Reject(say.PICK_A_NUMBER)
         return Submit({"question_id": question["id"], "value": int(match.group(1))})
     limit = question.get("max_length") or 1000
     if not text:
-        return Reject(wording.EMPTY_TEXT)
+        return Reject(say.EMPTY_TEXT)
     if not _has_words(text):
-        return Reject(wording.EMOJI_ONLY)
+        return Reject(say.EMOJI_ONLY)
     if len(text) > limit:
-        return Reject(wording.TEXT_TOO_LONG.format(limit=limit))
+        return Reject(say.TEXT_TOO_LONG.format(limit=limit))
     return Submit({"question_id": question["id"], "text": text})
 
 

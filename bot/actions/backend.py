@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import httpx
 
-from bot import api_root
+from bot import api_root, wording
 from bot.client import ApiProblem, BackendDown, read_reply
 
 CHANNEL = "rasa"
@@ -74,6 +74,8 @@ class Backend:
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Any:
+        # The consultation's words and any help come back in the language being spoken.
+        headers = {"Accept-Language": wording.current_language(), **(headers or {})}
         try:
             async with httpx.AsyncClient(timeout=self.timeout, headers=self.headers) as client:
                 response = await client.request(

@@ -94,6 +94,17 @@ def build_application(settings: BotSettings, api: ApiClient, store: StateStore) 
     return application
 
 
+async def publish_commands(application: PTBApplication) -> None:
+    """The command menu next to the message box, in every language the bot speaks.
+
+    Telegram shows the list for the language a person's app is set to, else the default.
+    """
+    await application.bot.set_my_commands(handlers.commands_menu())
+    for lang in wording.LANGUAGES:
+        if lang != "en":
+            await application.bot.set_my_commands(handlers.commands_menu(lang), language_code=lang)
+
+
 async def check_connections(
     token: str, telegram_api_url: str, api_url: str, channel_token: str
 ) -> None:
@@ -158,7 +169,7 @@ def run_bot(
     application = build_application(settings, api, store)
 
     async def prepare(app: PTBApplication) -> None:
-        await app.bot.set_my_commands(handlers.commands_menu())
+        await publish_commands(app)
 
     application.post_init = prepare
     if webhook_url:

@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 from bot import wording
 from bot.conversation import Conversation, Result, parse_command
 from bot.telegram.keyboards import for_telegram, to_markup
+from bot.wording import say
 
 log = logging.getLogger("youthvoice.bot")
 # Telegram's limit is 4096; anything longer than this from a person is never an answer.
@@ -27,6 +28,19 @@ def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
 def _ids(update: Update) -> tuple[str, str]:
     assert update.effective_user is not None and update.effective_chat is not None
     return str(update.effective_user.id), str(update.effective_chat.id)
+
+
+def _hint(update: Update) -> str | None:
+    # The language the person's Telegram app is set to: the guess until they pick one.
+    return update.effective_user.language_code if update.effective_user else None
+
+
+def _speaking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+    """Say what the handler itself says (not the conversation) in the person's language."""
+    if update.effective_user is None:
+        return wording.speaking(None)
+    who = str(update.effective_user.id)
+    return wording.speaking(_conversation(context).language(who, _hint(update)))
 
 
 def _private(update: Update) -> bool:
@@ -57,11 +71,14 @@ async def person_sends_command(update: Update, context: ContextTypes.DEFAULT_TYP
     if message is None or not message.text:
         return
     if not _private(update):
-        await message.reply_text(wording.PRIVATE_ONLY)
+        with _speaking(update, context):
+            await message.reply_text(say.PRIVATE_ONLY)
         return
     parsed = parse_command(message.text) or ("", "")
     who, address = _ids(update)
-    result = await _conversation(context).command(who, address, parsed[0], parsed[1])
+    result = await _conversation(context).command(
+        who, address, parsed[0], parsed[1], hint=_hint(update)
+    )
     await _show(update, context, result)
 
 
@@ -71,17 +88,17 @@ async def person_sends_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if message is None:
         return
     if not _private(update):
-        await message.reply_text(wording.PRIVATE_ONLY)
+        with _speaking(update, context):
+            await message.reply_text(say.PRIVATE_ONLY)
         return
     text = message.text or message.caption or ""
     who, address = _ids(update)
-    if not text:
-        result = await _conversation(context).text(who, address, "")
-    elif len(text) > INCOMING_TEXT_MAX:
+    if len(text) > INCOMING_TEXT_MAX:
         result = Result([])
-        await message.reply_text(wording.TEXT_TOO_LONG.format(limit=INCOMING_TEXT_MAX))
+        with _speaking(update, context):
+            await message.reply_text(say.TEXT_TOO_LONG.format(limit=INCOMING_TEXT_MAX))
     else:
-        result = await _conversation(context).text(who, address, text)
+        result = await _conversation(context).text(who, address, text, hint=_hint(update))
     await _show(update, context, result)
 
 
@@ -93,10 +110,13 @@ async def person_presses_button(update: Update, context: ContextTypes.DEFAULT_TY
     notice: str | None = None
     try:
         if not _private(update):
-            notice = wording.PRIVATE_ONLY
+            with _speaking(update, context):
+                notice = say.PRIVATE_ONLY
             return
         who, address = _ids(update)
-        result = await _conversation(context).button(who, address, query.data or "")
+        result = await _conversation(context).button(
+            who, address, query.data or "", hint=_hint(update)
+        )
         notice = result.notice
         if result.retire_buttons and query.message is not None:
             # Already gone (a double tap) or too old to edit: nothing to do.
@@ -113,17 +133,21 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log what kind of error it was (never ids or texts) and tell the person plainly."""
     log.error("handler failed: %s", type(context.error).__name__)
     if isinstance(update, Update) and update.effective_chat is not None:
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_message(update.effective_chat.id, wording.BACKEND_DOWN)
+        with contextlib.suppress(TelegramError), _speaking(update, context):
+            await context.bot.send_message(update.effective_chat.id, say.BACKEND_DOWN)
 
 
-def commands_menu() -> list[tuple[str, Any]]:
-    """The command list Telegram shows next to the message box."""
-    return [
-        ("consultations", "See what's open and have your say"),
-        ("define", "Explain a word"),
-        ("privacy", "Who sees what"),
-        ("stop", "Stop updates"),
-        ("forgetme", "Delete everything about you"),
-        ("help", "What I can do"),
-    ]
+MENU = {
+    "consultations": "MENU_CONSULTATIONS",
+    "define": "MENU_DEFINE",
+    "privacy": "MENU_PRIVACY",
+    "stop": "MENU_STOP",
+    "forgetme": "MENU_FORGETME",
+    "language": "MENU_LANGUAGE",
+    "help": "MENU_HELP",
+}
+
+
+def commands_menu(lang: str | None = None) -> list[tuple[str, str]]:
+    """The command list Telegram shows next to the message box, in one language."""
+    return [(command, wording.text(key, lang or "en")) for command, key in MENU.items()]

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from bot.client import ApiClient
 from bot.conversation import Links
 from bot.state import StateStore
-from bot.telegram.app import BotSettings, build_application
+from bot.telegram.app import BotSettings, build_application, publish_commands
 from tests.conftest import CHANNEL_TOKENS
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegramServer
 
@@ -72,6 +72,7 @@ class BotThread:
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0.0, timeout=1)
             await application.start()
+            await publish_commands(application)  # as post_init does in `youthvoice bot`
             self._ready.set()
             while not self._stop.is_set():
                 await asyncio.sleep(0.02)

@@ -149,6 +149,10 @@ class FakeTelegramServer:
         self.edits: list[JSON] = []  # {"method": ..., **params} per edit call
         self.deleted: list[tuple[ChatId, int]] = []
         self.commands: list[JSON] = []
+        # setMyCommands per language_code ("" is the default list).
+        self.commands_by_language: dict[str, list[JSON]] = {}
+        # The language each user's Telegram app is set to (sent as User.language_code).
+        self.user_languages: dict[int, str] = {}
         self.webhook: JSON = {"url": ""}
         self.send_message_times: list[float] = []  # time.monotonic() of every sendMessage
         self.send_attempts: list[tuple[ChatId, float]] = []  # (chat id, time) of each one
@@ -229,7 +233,8 @@ class FakeTelegramServer:
 
     def _user(self, user_id: int, first_name: str) -> JSON:
         """Build a (human) User object."""
-        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
+        language = self.user_languages.get(user_id, "en")
+        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language}
 
     def _message(self, chat: JSON, sender: JSON, text: str) -> JSON:
         """Build a Message with the chat's next id (ids are shared by user and bot messages)."""
@@ -546,7 +551,11 @@ class FakeTelegramServer:
     def _api_setmycommands(self, params: JSON) -> bool:
         """setMyCommands."""
         with self._cond:
-            self.commands = list(params.get("commands") or [])
+            commands = list(params.get("commands") or [])
+            language = str(params.get("language_code") or "")
+            self.commands_by_language[language] = commands
+            if not language:
+                self.commands = commands
             return True
 
     def _api_getmycommands(self, params: JSON) -> list[JSON]:

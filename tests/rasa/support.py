@@ -77,8 +77,17 @@ def button_message(payload: str) -> tuple[str, str, list[dict[str, Any]]]:
 class Conversation:
     """One young person's chat, as Rasa's tracker sees it."""
 
-    def __init__(self, action_url: str, *, sender_id: str | None = None, channel: str = "socketio"):
+    def __init__(
+        self,
+        action_url: str,
+        *,
+        sender_id: str | None = None,
+        channel: str = "socketio",
+        metadata: dict[str, Any] | None = None,
+    ):
         self.url = action_url
+        # What the channel sends with each message (the web chat: the page's language).
+        self.metadata = dict(metadata or {})
         self.sender_id = sender_id or uuid.uuid4().hex
         self.channel = channel
         self.slots: dict[str, Any] = {
@@ -143,7 +152,7 @@ class Conversation:
 
     # --- what the young person does -------------------------------------------------
     def user(self, text: str, intent: str, entities: list[dict[str, Any]] = ()) -> None:  # type: ignore[assignment]
-        data = parse_data(text, intent, list(entities))
+        data = {**parse_data(text, intent, list(entities)), "metadata": dict(self.metadata)}
         self.latest_message = data
         self.events.append(
             {
@@ -153,7 +162,7 @@ class Conversation:
                 "parse_data": data,
                 "input_channel": self.channel,
                 "message_id": data["message_id"],
-                "metadata": {},
+                "metadata": dict(self.metadata),
             }
         )
         # Rasa's action_extract_slots: entities fill the slots whose mappings allow it.

@@ -271,3 +271,47 @@ def test_a_broken_request_never_echoes_what_was_sent(action_server):
         "action_forget_me",
         "action_privacy",
     ]
+
+
+def test_the_web_chat_in_polish_gets_polish_words_and_the_polish_consultation(
+    app, backend, action_server
+):
+    from consultations.translations import save_translation
+    from tests.helpers import now
+
+    c = make_consultation()
+    day = c.questions[0]
+    save_translation(
+        c,
+        "pl",
+        youth_title="Nowy klub",
+        youth_summary="Rada chce otworzyć nowy klub. Powiedz, co myślisz.",
+        questions={
+            day.id: {"prompt": "Który dzień?", "options": {str(day.options[1].id): "Piątek"}}
+        },
+        now=now(),
+    )
+    db.session.commit()
+    # The page's language comes with every message (socket.io customData → metadata).
+    talk = Conversation(action_server.url, metadata={"language": "pl"})
+
+    talk.user("hi", "greet")
+    listing = talk.run("action_list_consultations")
+    assert wording.text("PICK_ONE", "pl") in joined(listing)
+    talk.tap("Nowy klub")
+    shown = joined(talk.run("action_show_consultation"))
+    assert "Rada chce otworzyć nowy klub." in shown
+
+    first = talk.start_form()
+    header = wording.text("QUESTION_HEADER", "pl").format(number=1, total=4)
+    assert texts(first)[0].startswith(f"{header}\nKtóry dzień?")
+    replies = talk.tap("Piątek")
+    assert texts(replies)[0] == wording.text("SAVED", "pl")
+    # The same question as in English: the answer is on the question's id.
+    saved = queries.answers_of(c, _me(app, talk))
+    assert [(a.question_id, a.option_ids) for a in saved] == [(day.id, [day.options[1].id])]
+
+    # Anything the channel does not say the language of is English.
+    english = Conversation(action_server.url)
+    english.user("hi", "greet")
+    assert wording.PICK_ONE in joined(english.run("action_list_consultations"))

@@ -10,12 +10,13 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.wrappers import Response
 
-from consultations import queries, services
+from consultations import queries, services, translations
 from consultations.db import in_transaction
 from consultations.errors import AnswerProblem, InvalidAnswer
-from consultations.models import Answer, Consultation
+from consultations.models import Answer, Consultation, Question
 from webapp.api.openapi import openapi_document
 from webapp.errors import problem
+from webapp.i18n import current_language
 from webapp.support import notify_new_concern, support_payload
 
 bp = Blueprint("api", __name__)
@@ -66,12 +67,22 @@ def authenticate() -> Response | None:
     return None
 
 
-def _consultation_summary(c: Consultation) -> dict[str, Any]:
+def _words(c: Consultation) -> translations.Translated:
+    """The consultation in the language the channel asked for (Accept-Language), else English.
+
+    Only the words change: ids stay, so answers given in any language land on the same
+    questions.
+    """
+    return translations.translated(c, current_language())
+
+
+def _consultation_summary(c: Consultation, words: translations.Translated) -> dict[str, Any]:
     reading = queries.youth_reading(c, [])
     return {
         "slug": c.slug,
-        "youth_title": c.youth_title,
-        "summary": queries.summary_line(c),
+        "language": words.language or "en",
+        "youth_title": words.youth_title,
+        "summary": words.summary_line or queries.summary_line(c),
         "theme": c.theme.key if c.theme else None,
         "opens_at": c.opens_at.isoformat() if c.opens_at else None,
         "closes_at": c.closes_at.isoformat() if c.closes_at else None,
@@ -82,24 +93,56 @@ def _consultation_summary(c: Consultation) -> dict[str, Any]:
     }
 
 
+def _question_json(q: Question, words: translations.Translated) -> dict[str, Any]:
+    scale = q.kind.value == "scale"
+    return {
+        "id": q.id,
+        "position": q.position,
+        "kind": q.kind.value,
+        "prompt": words.prompt(q),
+        "required": q.required,
+        "max_length": q.max_length if q.kind.value == "free_text" else None,
+        "scale": (
+            {
+                "min": 1,
+                "max": 5,
+                "min_label": words.scale_min_label(q),
+                "max_label": words.scale_max_label(q),
+            }
+            if scale
+            else None
+        ),
+        "options": []
+        if scale
+        else [{"id": o.id, "label": words.option(q, o.id, o.label)} for o in q.options],
+    }
+
+
 @bp.get("/consultations")
 def list_consultations() -> Response:
-    return jsonify(
-        consultations=[_consultation_summary(c) for c in queries.open_consultations(_now())]
-    )
+    found = [_consultation_summary(c, _words(c)) for c in queries.open_consultations(_now())]
+    response = jsonify(consultations=found)
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/consultations/<slug>")
 def show_consultation(slug: str) -> Response:
     c = queries.consultation_by_slug(slug)
-    glossary = queries.youth_reading(c, queries.glossary_entries())["glossary"]
-    return jsonify(
+    words = _words(c)
+    # The glossary explains words of the English text; a translation is written without them.
+    glossary = (
+        []
+        if words.youth_summary
+        else queries.youth_reading(c, queries.glossary_entries())["glossary"]
+    )
+    response = jsonify(
         {
-            **_consultation_summary(c),
+            **_consultation_summary(c, words),
             "status": c.status.value,
             "accepting_answers": c.accepting_answers(_now()),
             "requires_access_code": c.requires_access_code,
-            "youth_text": c.youth_summary,
+            "youth_text": words.youth_summary or c.youth_summary,
             "original": {
                 "title": c.title,
                 "text": c.original_text,
@@ -108,32 +151,11 @@ def show_consultation(slug: str) -> Response:
                 "url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/c/{c.slug}#original",
             },
             "glossary": [{"term": t.term, "explanation": t.explanation} for t in glossary],
-            "questions": [
-                {
-                    "id": q.id,
-                    "position": q.position,
-                    "kind": q.kind.value,
-                    "prompt": q.prompt,
-                    "required": q.required,
-                    "max_length": q.max_length if q.kind.value == "free_text" else None,
-                    "scale": (
-                        {
-                            "min": 1,
-                            "max": 5,
-                            "min_label": q.scale_min_label,
-                            "max_label": q.scale_max_label,
-                        }
-                        if q.kind.value == "scale"
-                        else None
-                    ),
-                    "options": [
-                        {"id": o.id, "label": o.label} for o in q.options if q.kind.value != "scale"
-                    ],
-                }
-                for q in c.questions
-            ],
+            "questions": [_question_json(q, words) for q in c.questions],
         }
     )
+    response.vary.add("Accept-Language")
+    return response
 
 
 def _participant_ref(raw: Any) -> tuple[str, str]:

@@ -27,6 +27,17 @@ _WHO_PARAMS = [
     },
 ]
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+_LANGUAGE = {
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
+    "schema": _STR,
+    "description": (
+        "The language the young person reads (en, pl, ur). A consultation's words come in "
+        "its officer-written translation where there is one, word by word English otherwise; "
+        "`support.message` comes in it too. Ids never change with the language."
+    ),
+}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -53,6 +64,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "Consultations open for answers now",
                     "operationId": "listConsultations",
+                    "parameters": [_LANGUAGE],
                     "responses": {
                         "200": _json(
                             {
@@ -77,7 +89,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "A consultation's youth text, glossary and questions",
                     "operationId": "getConsultation",
-                    "parameters": [_SLUG],
+                    "parameters": [_SLUG, _LANGUAGE],
                     "responses": {
                         "200": _json(
                             {"$ref": "#/components/schemas/Consultation"}, "The consultation"
@@ -101,7 +113,7 @@ def openapi_document() -> dict[str, Any]:
                         "settings."
                     ),
                     "operationId": "submitAnswers",
-                    "parameters": [_SLUG],
+                    "parameters": [_SLUG, _LANGUAGE],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -223,6 +235,11 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object",
                     "properties": {
                         "slug": {"type": "string"},
+                        "language": {
+                            "type": "string",
+                            "enum": ["en", "pl", "ur"],
+                            "description": "The language of the words in this object",
+                        },
                         "youth_title": {"type": "string"},
                         "summary": {"type": "string"},
                         "theme": {"type": ["string", "null"]},

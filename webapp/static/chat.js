@@ -52,10 +52,13 @@
     transports: ["websocket", "polling"]
   });
 
+  // The page's language travels with every message, so the assistant answers in it.
+  var metadata = { language: document.documentElement.lang || "en" };
+
   function send(text, shown) {
     choices.textContent = "";
     add("me", shown || text);
-    socket.emit("user_uttered", { message: text, session_id: sessionId });
+    socket.emit("user_uttered", { message: text, session_id: sessionId, customData: metadata });
   }
 
   function showButtons(buttons) {
@@ -78,7 +81,7 @@
     var isNew = id !== sessionId;
     sessionId = id;
     try { window.sessionStorage.setItem(KEY, id); } catch (e) { /* private mode */ }
-    if (isNew) socket.emit("user_uttered", { message: "/greet", session_id: sessionId });
+    if (isNew) socket.emit("user_uttered", { message: "/greet", session_id: sessionId, customData: metadata });
   });
   socket.on("bot_uttered", function (message) {
     if (message && message.text) add("bot", message.text);
