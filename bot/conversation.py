@@ -27,7 +27,7 @@ from bot.wording import say
 
 MESSAGE_LIMIT = 4000  # Telegram's is 4096 characters; leave room for a header
 # Telegram's terms: 16+ in the UK, so the bot offers only the older age bands.
-AGE_BANDS = [("16-17", "16 to 17"), ("18-21", "18 to 21"), ("22-25", "22 to 25")]
+AGE_BANDS = [("16-17", 16, 17), ("18-21", 18, 21), ("22-25", 22, 25)]
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 ANSWER_PREFIXES = ("o:", "m:", "d:", "v:", "s:")
 
@@ -76,7 +76,10 @@ def menu_buttons() -> list[list[Button]]:
 
 
 def age_buttons() -> list[list[Button]]:
-    rows = [[Button(label, f"age:{band}")] for band, label in AGE_BANDS]
+    rows = [
+        [Button(say.AGE_RANGE.format(low=low, high=high), f"age:{band}")]
+        for band, low, high in AGE_BANDS
+    ]
     return [*rows, [Button(say.PREFER_NOT_TO_SAY, f"age:{PREFER_NOT_TO_SAY}")]]
 
 

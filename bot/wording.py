@@ -41,6 +41,7 @@ UPDATES_ON = "Done: I'll message you when there's news. Send /stop to turn this 
 UPDATES_OFF = "OK, no messages. You can still take part any time."
 STOPPED = "Done. I won't send you any more updates."
 PREFER_NOT_TO_SAY = "Prefer not to say"
+AGE_RANGE = "{low} to {high}"
 SKIP = "Skip"
 DONE = "Done"
 BACK = "Back"

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from consultations import accounts, services
+from consultations import accounts, services, translations
 from consultations.db import db
 from consultations.demo_content import DEMO_CONSULTATIONS
 from consultations.models import AGE_BANDS, Consultation, Participant, QuestionKind
@@ -161,9 +161,33 @@ def _create(spec: dict[str, Any], *, now: datetime) -> Consultation:
                 max_length=q.get("max_length", 500),
             ),
         )
+    for language, words in spec.get("translations", {}).items():
+        _translate(consultation, language, words, now=now)
     # The demo texts pass the reading-age gate; no override.
     services.open_consultation(consultation, now=now - timedelta(days=3))
     return consultation
+
+
+def _translate(
+    consultation: Consultation, language: str, words: dict[str, Any], *, now: datetime
+) -> None:
+    db.session.flush()  # question and option ids
+    questions: dict[int, dict[str, Any]] = {}
+    for question, given in zip(consultation.questions, words["questions"], strict=True):
+        entry = {k: v for k, v in given.items() if k != "options"}
+        labels = given.get("options") or []
+        if labels:
+            pairs = zip(question.options, labels, strict=True)
+            entry["options"] = {str(option.id): label for option, label in pairs}
+        questions[question.id] = entry
+    translations.save_translation(
+        consultation,
+        language,
+        youth_title=words["youth_title"],
+        youth_summary=words["youth_summary"],
+        questions=questions,
+        now=now,
+    )
 
 
 def _answer_randomly(

@@ -556,5 +556,93 @@ DEMO_CONSULTATIONS: list[dict] = [
                 "max_length": 500,
             },
         ],
+        # Officer-written translations, so the demo shows the youth pages and the chat in
+        # Polish and Urdu. Questions and options by position; answers land on the same ids.
+        "translations": {
+            "pl": {
+                "youth_title": "Czy młodzi ludzie powinni pomagać podejmować ważne decyzje?",
+                "youth_summary": (
+                    "Niektórzy młodzi ludzie czują się pominięci. Niektórzy są źli na starszych, "
+                    "bo myślą, że starsi ich nie słuchają. Plan mówi, że dobre zajęcia z "
+                    "przyjaciółmi mogą pomóc. Mówi, że to lepsze niż siedzenie samemu i złość.\n\n"
+                    "Rada miasta uważa, że młodzi ludzie powinni pomagać podejmować decyzje. Chce "
+                    "też pomóc ci przewodzić i zabierać głos w sprawie miejsca, "
+                    "w którym mieszkasz.\n\n"
+                    "Rada planuje:\n\n"
+                    "- założyć forum młodzieży, które może wpływać na decyzje "
+                    "rady i jej partnerów.\n"
+                    "- pomagać młodym ludziom razem działać w sprawach ważnych "
+                    "tam, gdzie mieszkają.\n"
+                    "- pokazywać ci plany tak, żebyś je rozumiał, i mówić, co stało się potem.\n"
+                    "- prowadzić szkolenia z przewodzenia, zabierania głosu i godzenia kłótni.\n\n"
+                    "Chcemy wiedzieć, czy dołączyłbyś do takiego forum i czym powinno się zająć "
+                    "najpierw."
+                ),
+                "questions": [
+                    {
+                        "prompt": "Czy chcesz dołączyć do forum młodzieży, które może zmieniać "
+                        "decyzje rady miasta?",
+                        "options": ["Tak", "Może", "Nie", "Już w nim jestem"],
+                    },
+                    {
+                        "prompt": "Jak bardzo starsi ludzie w twojej okolicy słuchają młodych?",
+                        "scale_min_label": "Wcale",
+                        "scale_max_label": "Bardzo",
+                    },
+                    {
+                        "prompt": "Jakie szkolenie chcesz wypróbować? Zaznacz wszystko, co pasuje.",
+                        "options": [
+                            "Prowadzenie grupy",
+                            "Przemawianie publiczne",
+                            "Pomaganie w godzeniu kłótni",
+                            "Robienie filmów lub postów",
+                            "Żadne z nich",
+                        ],
+                    },
+                    {"prompt": "Czym forum młodzieży powinno się zająć najpierw?"},
+                ],
+            },
+            "ur": {
+                "youth_title": "کیا نوجوانوں کو بڑے فیصلوں میں مدد کرنی چاہیے؟",
+                "youth_summary": (
+                    "کچھ نوجوان خود کو الگ تھلگ محسوس کرتے ہیں۔ کچھ بڑوں سے ناراض ہیں کیونکہ ان کے "
+                    "خیال میں بڑے ان کی بات نہیں سنتے۔ منصوبہ کہتا ہے کہ دوستوں کے ساتھ اچھی "
+                    "سرگرمیاں مدد کر سکتی ہیں۔\n\n"
+                    "کونسل سمجھتی ہے کہ نوجوانوں کو فیصلے کرنے میں مدد کرنی چاہیے۔ وہ آپ کو اپنے "
+                    "علاقے کے لیے آگے بڑھنے اور آواز اٹھانے میں بھی مدد دینا چاہتی ہے۔\n\n"
+                    "کونسل کا منصوبہ ہے کہ:\n\n"
+                    "- ایک یوتھ فورم بنایا جائے جو کونسل اور اس کے ساتھیوں کے "
+                    "فیصلوں پر اثر ڈال سکے۔\n"
+                    "- نوجوانوں کو اپنے علاقے کے اہم کاموں پر مل کر کام کرنے میں مدد دی جائے۔\n"
+                    "- منصوبے آسان انداز میں دیے جائیں، اور بتایا جائے کہ بعد میں کیا ہوا۔\n"
+                    "- قیادت، بات کرنے اور جھگڑے سلجھانے کی تربیت دی جائے۔\n\n"
+                    "ہم جاننا چاہتے ہیں کہ کیا آپ ایسے فورم میں شامل ہوں گے، اور اسے پہلے کس چیز "
+                    "پر کام کرنا چاہیے۔"
+                ),
+                "questions": [
+                    {
+                        "prompt": "کیا آپ ایسے یوتھ فورم میں شامل ہونا چاہیں گے جو کونسل کے "
+                        "فیصلے بدل سکے؟",
+                        "options": ["ہاں", "شاید", "نہیں", "میں پہلے سے شامل ہوں"],
+                    },
+                    {
+                        "prompt": "آپ کے علاقے میں بڑے نوجوانوں کی بات کتنی سنتے ہیں؟",
+                        "scale_min_label": "بالکل نہیں",
+                        "scale_max_label": "بہت زیادہ",
+                    },
+                    {
+                        "prompt": "آپ کون سی تربیت آزمانا چاہیں گے؟ جو بھی مناسب ہوں سب چنیں۔",
+                        "options": [
+                            "گروپ کی قیادت",
+                            "لوگوں کے سامنے بولنا",
+                            "جھگڑے سلجھانے میں مدد",
+                            "ویڈیوز یا پوسٹس بنانا",
+                            "ان میں سے کوئی نہیں",
+                        ],
+                    },
+                    {"prompt": "یوتھ فورم کو سب سے پہلے کس چیز پر کام کرنا چاہیے؟"},
+                ],
+            },
+        },
     },
 ]

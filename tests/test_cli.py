@@ -83,3 +83,22 @@ def test_demo_loads_six_open_and_two_closed_consultations_with_answers_once(app)
     assert entries["a-place-to-meet-after-school"].published
     assert len(entries["a-place-to-meet-after-school"].items) == 3
     assert entries["your-say-on-local-parks"].overdue
+
+
+def test_the_demo_shows_a_consultation_in_polish_and_urdu(app):
+    from consultations import translations
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    forum = db.session.scalar(
+        select(Consultation).where(
+            Consultation.youth_title == "Should young people help make the big decisions?"
+        )
+    )
+    polish = translations.translated(forum, "pl")
+    urdu = translations.translated(forum, "ur")
+    assert polish.youth_title.startswith("Czy młodzi") and urdu.youth_title.startswith("کیا")
+    first = forum.questions[0]
+    assert polish.prompt(first) != first.prompt and urdu.prompt(first) != first.prompt
+    assert polish.option(first, first.options[0].id, first.options[0].label) == "Tak"
+    scale = forum.questions[1]
+    assert polish.scale_min_label(scale) == "Wcale"
