@@ -226,13 +226,16 @@ class Conversation:
         if name == "language":
             chosen = wording.language_code(arg)
             if chosen:
-                return self._set_language(who, chosen)
+                return await self._set_language(who, address, chosen)
             return Result([Reply(say.LANGUAGE_PICK, language_buttons())])
         return Result([Reply(say.UNKNOWN, menu_buttons())])
 
-    def _set_language(self, who: str, lang: str) -> Result:
+    async def _set_language(self, who: str, address: str, lang: str) -> Result:
         self._update(who, lang=lang)
         with wording.speaking(lang):
+            if (await self.api.me(who)).get("subscribed"):
+                # Subscribing again records the new language: news comes in it from now on.
+                await self.api.subscribe(who, address)
             return Result([Reply(say.LANGUAGE_SET, menu_buttons())], retire_buttons=True)
 
     def _privacy(self) -> str:
@@ -326,7 +329,7 @@ class Conversation:
             chosen = wording.language_code(rest)
             if chosen is None:
                 return Result([Reply(say.STALE_BUTTON)])
-            return self._set_language(who, chosen)
+            return await self._set_language(who, address, chosen)
         if kind == "age":
             await self.api.profile(who, age_band=rest)
             self._update(who, awaiting="area")

@@ -32,6 +32,8 @@ class Subscription(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Why it stopped: "stopped" (the young person asked) or "blocked" (the channel refused).
     ended_reason: Mapped[str | None] = mapped_column(String(20))
+    # The language their messages are written in (en, pl, ur); None is English.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class OutboxStatus(enum.StrEnum):

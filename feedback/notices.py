@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.wording import results_out
-from consultations import services
+from consultations import services, translations
 from consultations.db import db
 from consultations.models import Consultation, ConsultationStatus
 from feedback.outbox import notify_participants
@@ -16,12 +16,16 @@ from feedback.outbox import notify_participants
 def notify_results_out(consultation: Consultation, *, now: datetime, link: str) -> int:
     """Queue "results are out" for everyone who answered and opted in; safe to run twice."""
     respondents = consultation.respondent_count
-    text = results_out(consultation.youth_title, respondents, link)
+
+    def render(language: str) -> str:
+        title = translations.translated(consultation, language).youth_title
+        return results_out(title, respondents, link, language)
+
     return notify_participants(
         consultation,
         kind="results",
         key=f"results:{consultation.slug}",
-        render=lambda participant: text,
+        render=render,
         now=now,
         link=link,
     )

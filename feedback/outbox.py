@@ -32,18 +32,19 @@ def notify_participants(
     *,
     kind: str,
     key: str,
-    render: Callable[[Participant], str],
+    render: Callable[[str], str],
     now: datetime,
     link: str | None = None,
 ) -> int:
     """Queue one message for every opted-in participant who took part in ``consultation``.
 
     ``key`` names the event (say ``results:<slug>``); with the participant it makes the
-    idempotency key, so running the same event twice writes nothing new. Returns how many
-    messages were written.
+    idempotency key, so running the same event twice writes nothing new. ``render`` gets the
+    language the person chose (en, pl, ur) and is called once per language. Returns how
+    many messages were written.
     """
     rows = db.session.execute(
-        select(Participant, Subscription.channel)
+        select(Participant, Subscription.channel, Subscription.language)
         .join(Participation, Participation.participant_id == Participant.id)
         .join(Subscription, Subscription.participant_id == Participant.id)
         .where(Participation.consultation_id == consultation.id, Subscription.active.is_(True))
@@ -51,16 +52,19 @@ def notify_participants(
     ).all()
     if not rows:
         return 0
-    keys = {f"{key}:{p.id}": (p, channel) for p, channel in rows}
+    keys = {f"{key}:{p.id}": (p, channel, language or "en") for p, channel, language in rows}
+    texts: dict[str, str] = {}
     existing = set(
         db.session.scalars(
             select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))
         )
     )
     written = 0
-    for idem, (participant, channel) in keys.items():
+    for idem, (participant, channel, language) in keys.items():
         if idem in existing:
             continue
+        if language not in texts:
+            texts[language] = render(language)
         db.session.add(
             OutboxMessage(
                 idempotency_key=idem,
@@ -68,7 +72,7 @@ def notify_participants(
                 channel=channel,
                 kind=kind,
                 consultation_id=consultation.id,
-                text=render(participant),
+                text=texts[language],
                 link=link,
                 available_at=now,
                 created_at=now,

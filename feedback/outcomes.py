@@ -12,7 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from consultations import audit
+from bot import wording
+from consultations import audit, translations
 from consultations.db import db
 from consultations.errors import IllegalTransition, InvalidAnswer, NotFound
 from consultations.models import (
@@ -224,36 +225,39 @@ def publish_feedback(
     outcome.published_by_id = actor.id if actor else None
     db.session.flush()
     audit.record(actor, "published_feedback", "consultation", consultation.id, now=now)
-    text = receipt_text(consultation, outcome, items)
     return notify_participants(
         consultation,
         kind=MESSAGE_KIND,
         key=f"feedback:{consultation.id}",
-        render=lambda _participant: text,
+        render=lambda language: receipt_text(consultation, outcome, items, language),
         now=now,
         link=link,
     )
 
 
-def _people(n: int) -> str:
-    return "young person" if n == 1 else "young people"
-
-
-def _item_line(item: WeDidItem) -> str:
-    line = f"• {item.action} ({item.partner}): {item.status.label.lower()}"
+def _item_line(item: WeDidItem, language: str = "en") -> str:
+    status = wording.text(f"STATUS_{item.status.name}", language)
+    line = f"• {item.action} ({item.partner}): {status}"
     if item.status is WeDidStatus.NOT_POSSIBLE and item.reason:
-        line += f", because {item.reason}"
+        line += wording.text("BECAUSE", language).format(reason=item.reason)
     return line
 
 
-def receipt_text(consultation: Consultation, outcome: Outcome, items: list[WeDidItem]) -> str:
-    """The personal receipt: how many answered, what they said, and what is being done."""
+def receipt_text(
+    consultation: Consultation, outcome: Outcome, items: list[WeDidItem], language: str = "en"
+) -> str:
+    """The personal receipt: how many answered, what they said, and what is being done.
+
+    The frame is in the person's language; what officers wrote stays as they wrote it.
+    """
     n = consultation.respondent_count
-    others = "" if n <= 1 else f"You were one of {n} {_people(n)} who answered. "
-    head = f"“{consultation.youth_title}”: thank you for taking part. {others}"
-    body = f"{head}\n\nYou said: {outcome.you_said}\n\nWe did:\n" + "\n".join(
-        _item_line(i) for i in items
-    )
+    title = translations.translated(consultation, language).youth_title
+    head = wording.text("RECEIPT_THANKS", language).format(title=title)
+    if n > 1:
+        head += " " + wording.text("RECEIPT_ONE_OF", language).format(n=n)
+    you_said = wording.text("RECEIPT_YOU_SAID", language).format(summary=outcome.you_said)
+    we_did = wording.text("RECEIPT_WE_DID", language)
+    body = f"{head}\n\n{you_said}\n\n{we_did}\n" + "\n".join(_item_line(i, language) for i in items)
     return body if len(body) <= RECEIPT_MAX else body[: RECEIPT_MAX - 1] + "…"
 
 
@@ -265,15 +269,20 @@ def _notify_change(
     now: datetime,
     link: str | None,
 ) -> int:
-    text = f"News on “{consultation.youth_title}”, which you answered:\n{_item_line(item)}"
-    if update.note and item.status is not WeDidStatus.NOT_POSSIBLE:
-        text += f"\n{update.note}"
+    def render(language: str) -> str:
+        title = translations.translated(consultation, language).youth_title
+        text = wording.text("NEWS_ON", language).format(title=title)
+        text += f"\n{_item_line(item, language)}"
+        if update.note and item.status is not WeDidStatus.NOT_POSSIBLE:
+            text += f"\n{update.note}"
+        return text[:RECEIPT_MAX]
+
     return notify_participants(
         consultation,
         kind=MESSAGE_KIND,
         # One key per recorded change: each change is news once, never twice.
         key=f"feedback-update:{update.id}",
-        render=lambda _participant: text[:RECEIPT_MAX],
+        render=render,
         now=now,
         link=link,
     )

@@ -25,8 +25,13 @@ def is_subscribed(participant: Participant) -> bool:
     return found is not None and found.active
 
 
-def subscribe(participant: Participant, *, address: str, now: datetime) -> Subscription:
-    """Opt in to messages on the participant's own channel, delivered to ``address``."""
+def subscribe(
+    participant: Participant, *, address: str, now: datetime, language: str | None = None
+) -> Subscription:
+    """Opt in to messages on the participant's own channel, delivered to ``address``.
+
+    ``language`` is the one their messages are written in; subscribing again changes it.
+    """
     address = str(address).strip()
     if not address or len(address) > ADDRESS_MAX:
         raise InvalidAnswer("A delivery address of up to 128 characters is needed to opt in.")
@@ -35,6 +40,7 @@ def subscribe(participant: Participant, *, address: str, now: datetime) -> Subsc
         found = Subscription(participant_id=participant.id, channel=participant.channel)
         db.session.add(found)
     found.address = address
+    found.language = language if language and language != "en" else None
     found.active = True
     found.ended_reason = None
     found.changed_at = now

@@ -61,7 +61,7 @@ def test_metrics_count_answers_and_the_outbox_from_the_database(app, client, api
             json={"participant": {"channel": "telegram", "id": str(n)}, "address": str(n)},
         )
     outbox.notify_participants(
-        consultation, kind="results", key="r", render=lambda p: "out", now=now()
+        consultation, kind="results", key="r", render=lambda lang: "out", now=now()
     )
     db.session.commit()
     body = client.get("/metrics").get_data(as_text=True)

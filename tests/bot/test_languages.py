@@ -127,3 +127,21 @@ def test_the_command_menu_is_published_in_every_language(running):
     described = {c["command"]: c["description"] for c in menus["pl"]}
     assert described["language"] == wording.text("MENU_LANGUAGE", "pl")
     assert described["help"] != wording.MENU_HELP
+
+
+def test_changing_language_changes_the_language_of_the_news(running):
+    from feedback.models import Subscription
+
+    chat = running.chat(7171)
+    chat.send("/start", wording.ASK_AGE_BAND)
+    chat.press(wording.PREFER_NOT_TO_SAY, wording.ASK_AREA)
+    chat.press(wording.PREFER_NOT_TO_SAY, wording.ASK_UPDATES)
+    chat.press(wording.YES, wording.UPDATES_ON)
+    db.session.expire_all()
+    assert db.session.scalar(select(Subscription.language)) is None  # English
+
+    chat.send("/language ur", wording.text("LANGUAGE_SET", "ur"))
+    db.session.expire_all()
+    subscription = db.session.scalar(select(Subscription))
+    assert subscription.language == "ur" and subscription.active
+    assert subscription.address == "7171"

@@ -208,3 +208,58 @@ def test_quotes_keep_the_words_as_published(app):
     assert [q.text for q in outcomes.quotes_of(crowd.consultation)] == ["My view"]
     outcomes.unmark_quote(officer, quote.id, now=now())
     assert outcomes.quotes_of(crowd.consultation) == []
+
+
+def test_each_person_hears_back_in_the_language_they_chat_in(app):
+    from bot import wording
+    from consultations.translations import save_translation
+    from feedback import notices
+    from feedback.models import Subscription
+
+    crowd = closed_consultation(subscribed=3, stopped=0, forgotten=0, silent=0)
+    c = crowd.consultation
+    save_translation(c, "pl", youth_title="Klub młodzieżowy", youth_summary="Klub.", now=now())
+    english, polish, urdu = crowd.subscribed
+    for person, language in ((polish, "pl"), (urdu, "ur")):
+        db.session.scalar(
+            select(Subscription).where(Subscription.participant_id == person.id)
+        ).language = language
+    notices.notify_results_out(c, now=now(), link="http://x/results")
+    officer = make_user(Role.OFFICER)
+    _write_and_publish(crowd, officer)
+
+    by_person: dict[int, list[str]] = {}
+    for message in _messages():
+        by_person.setdefault(message.participant_id, []).append(message.text)
+    results_en, receipt_en = by_person[english.id]
+    results_pl, receipt_pl = by_person[polish.id]
+    results_ur, receipt_ur = by_person[urdu.id]
+    assert results_en.startswith(f"📣 Results are out for “{c.youth_title}”")
+    # Polish: the officer's Polish title and the Polish frame.
+    assert "Klub młodzieżowy" in results_pl and "Results are out" not in results_pl
+    assert receipt_pl.startswith(
+        wording.text("RECEIPT_THANKS", "pl").format(title="Klub młodzieżowy")
+    )
+    assert wording.text("STATUS_PLANNED", "pl") in receipt_pl
+    # Urdu has no officer translation: the English title inside the Urdu frame, never blank.
+    assert c.youth_title in results_ur and "Results are out" not in results_ur
+    assert wording.text("RECEIPT_WE_DID", "ur") in receipt_ur
+    # What the officer wrote is passed on as written, in every language.
+    for receipt in (receipt_en, receipt_pl, receipt_ur):
+        assert "You want a youth club open on Fridays." in receipt
+        assert "Open the club on Fridays (Youth Service)" in receipt
+
+
+def test_subscribing_records_the_channels_language_and_english_is_none(app, api):
+    from feedback.models import Subscription
+
+    for who, asked in (("a", "pl"), ("b", "en-GB"), ("c", "de")):
+        sent = api.post(
+            "/subscriptions",
+            headers={"Accept-Language": asked},
+            json={"participant": {"channel": "telegram", "id": who}, "address": f"9{who}"},
+        )
+        assert sent.status_code == 200, sent.json
+    db.session.expire_all()
+    got = sorted(db.session.scalars(select(Subscription.language)), key=str)
+    assert got == sorted(["pl", None, None], key=str)

@@ -35,7 +35,7 @@ def _notify(consultation) -> int:
         consultation,
         kind="results",
         key=f"results:{consultation.slug}",
-        render=lambda p: "Results are out",
+        render=lambda lang: "Results are out",
         now=now(),
     )
     db.session.commit()

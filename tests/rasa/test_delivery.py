@@ -88,7 +88,7 @@ def _subscribed(app, conversations: list[str]):  # type: ignore[no-untyped-def]
         c,
         kind="results",
         key=f"results:{c.slug}",
-        render=lambda p: "📣 Results are out",
+        render=lambda lang: "📣 Results are out",
         now=now(),
         link=f"http://testserver/c/{c.slug}/results",
     )

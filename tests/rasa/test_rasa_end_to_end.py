@@ -170,7 +170,7 @@ def test_a_consultation_from_hello_to_news_through_a_real_rasa(
 
     assert wording.CHAT_UPDATES_ON in _text(_say(rasa_server, sender, "/subscribe"))
     outbox.notify_participants(
-        c, kind="results", key=f"results:{c.slug}", render=lambda p: "📣 News!", now=now()
+        c, kind="results", key=f"results:{c.slug}", render=lambda lang: "📣 News!", now=now()
     )
     db.session.commit()
     worker = RasaDelivery(

@@ -13,6 +13,7 @@ from consultations.errors import InvalidAnswer, NotFound
 from consultations.models import Participant
 from feedback import outbox, subscriptions
 from webapp.api import _json_body, _now, _participant_ref, bp, participant_from_request
+from webapp.i18n import current_language
 
 
 def _participant(raw: Any, *, create: bool) -> Participant | None:
@@ -80,7 +81,10 @@ def subscribe() -> Response:
     def save() -> dict[str, Any]:
         participant = _participant(body.get("participant"), create=True)
         assert participant is not None
-        subscriptions.subscribe(participant, address=str(address), now=_now())
+        # The channel's Accept-Language: news comes in the language they chat in.
+        subscriptions.subscribe(
+            participant, address=str(address), now=_now(), language=current_language()
+        )
         return _settings(participant)
 
     return jsonify(in_transaction(save))
