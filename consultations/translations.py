@@ -11,14 +11,29 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, and_, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consultations import audit
 from consultations.db import db
 from consultations.errors import InvalidAnswer
-from consultations.models import Consultation, Question, UTCDateTime, utcnow
+from consultations.models import Consultation, Question, QuestionKind, UTCDateTime, utcnow
+from consultations.staff_models import AuditEntry, User
 
 LANGUAGES = ("pl", "ur")
+
+# The English fields' limits with a quarter more room, as Polish in particular runs longer
+# than English; all within what the column and the youth pages hold.
+TITLE_MAX = 150  # English youth title: 120 (the column holds 200)
+SUMMARY_MAX = 20_000  # the English text has no limit; no real one comes near this
+PROMPT_MAX = 375  # English question: 300
+OPTION_MAX = 150  # English option: 120
+SCALE_LABEL_MAX = 75  # English scale label: 60
+
+# Audit actions that change the English words young people read. "edited" is any save of
+# the editor, so it can also be a change of dates or theme: staleness is a hint, not proof.
+ENGLISH_EDITS = ("edited", "question_added", "question_deleted")
+QUESTION_EDITS = ("question_edited",)
 
 
 class ConsultationTranslation(db.Model):
@@ -40,6 +55,55 @@ class ConsultationTranslation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+def _as_id(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _words(value: object, limit: int, what: str) -> str:
+    """One translated phrase on one line, or "" when left empty (the English then shows)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidAnswer(f"The {what} must be text.")
+    # NUL is dropped as the web forms drop it: PostgreSQL cannot store it in text.
+    text = " ".join(value.replace("\x00", "").split())
+    if len(text) > limit:
+        raise InvalidAnswer(f"Keep the {what} to {limit} characters or fewer.")
+    return text
+
+
+def _question_words(question: Question, words: object) -> dict[str, Any]:
+    if not isinstance(words, dict):
+        raise InvalidAnswer("A question's words must be a set of fields.")
+    cleaned: dict[str, Any] = {}
+    prompt = _words(words.get("prompt"), PROMPT_MAX, "question")
+    if prompt:
+        cleaned["prompt"] = prompt
+    # Scale labels only show on a scale; kept elsewhere they would be words nobody reads.
+    if question.kind is QuestionKind.SCALE:
+        for key in ("scale_min_label", "scale_max_label"):
+            label = _words(words.get(key), SCALE_LABEL_MAX, "scale label")
+            if label:
+                cleaned[key] = label
+    option_ids = {o.id for o in question.options}
+    raw_options = words.get("options") or {}
+    if not isinstance(raw_options, dict):
+        raise InvalidAnswer("A question's options must be a set of fields.")
+    options: dict[str, str] = {}
+    for key, value in raw_options.items():
+        option_id = _as_id(key)
+        if option_id is None or option_id not in option_ids:
+            raise InvalidAnswer("That option is not part of this question.")
+        label = _words(value, OPTION_MAX, "option")
+        if label:
+            options[str(option_id)] = label
+    cleaned["options"] = options
+    return cleaned
+
+
 def save_translation(
     consultation: Consultation,
     language: str,
@@ -48,38 +112,184 @@ def save_translation(
     youth_summary: str,
     questions: dict[int, dict[str, Any]] | None = None,
     now: datetime,
+    actor: User | None = None,
 ) -> ConsultationTranslation:
-    """Write (or rewrite) one language's version; question ids must be this consultation's."""
+    """Write (or rewrite) one language's version; question ids must be this consultation's.
+
+    Empty words are left out, so they show in English. The audit log notes who saved which
+    language (never the words: they are on the page for anyone who may read them).
+    """
     if language not in LANGUAGES:
         raise InvalidAnswer(f"Translations can be in {', '.join(LANGUAGES)}.")
-    if not youth_title.strip() or not youth_summary.strip():
+    title = " ".join((youth_title or "").replace("\x00", "").split())
+    summary = (youth_summary or "").replace("\x00", "").replace("\r\n", "\n").strip()
+    if not title or not summary:
         raise InvalidAnswer("A translation needs a title and a summary.")
+    if len(title) > TITLE_MAX:
+        raise InvalidAnswer(f"Keep the title to {TITLE_MAX} characters or fewer.")
+    if len(summary) > SUMMARY_MAX:
+        raise InvalidAnswer(f"Keep the text to {SUMMARY_MAX} characters or fewer.")
     known = {q.id: q for q in consultation.questions}
     cleaned: dict[str, Any] = {}
     for qid, words in (questions or {}).items():
-        question = known.get(int(qid))
+        question_id = _as_id(qid)
+        question = known.get(question_id) if question_id is not None else None
         if question is None:
             raise InvalidAnswer("That question is not part of this consultation.")
-        option_ids = {o.id for o in question.options}
-        options = {str(k): v for k, v in (words.get("options") or {}).items()}
-        if any(int(k) not in option_ids for k in options):
-            raise InvalidAnswer("That option is not part of this question.")
-        cleaned[str(question.id)] = {**words, "options": options}
-    row = db.session.scalar(
+        kept = _question_words(question, words)
+        if any(kept.values()):
+            cleaned[str(question.id)] = kept
+    row = translation_for(consultation, language)
+    if row is None:
+        row = ConsultationTranslation(consultation_id=consultation.id, language=language)
+        db.session.add(row)
+    row.youth_title = title
+    row.youth_summary = summary
+    row.questions = cleaned
+    row.updated_at = now
+    db.session.flush()
+    audit.record(
+        actor, "translation_saved", "consultation", consultation.id, now=now, detail=language
+    )
+    return row
+
+
+def translation_for(consultation: Consultation, language: str) -> ConsultationTranslation | None:
+    """The stored translation into one language, if there is one."""
+    return db.session.scalar(
         select(ConsultationTranslation).where(
             ConsultationTranslation.consultation_id == consultation.id,
             ConsultationTranslation.language == language,
         )
     )
+
+
+def delete_translation(
+    consultation: Consultation, language: str, *, now: datetime, actor: User | None = None
+) -> bool:
+    """Remove one language's version (young people then read English); False if there was none."""
+    row = translation_for(consultation, language)
     if row is None:
-        row = ConsultationTranslation(consultation_id=consultation.id, language=language)
-        db.session.add(row)
-    row.youth_title = youth_title.strip()
-    row.youth_summary = youth_summary.strip()
-    row.questions = cleaned
-    row.updated_at = now
+        return False
+    db.session.delete(row)
     db.session.flush()
-    return row
+    audit.record(
+        actor, "translation_deleted", "consultation", consultation.id, now=now, detail=language
+    )
+    return True
+
+
+def question_state(question: Question, words: dict[str, Any] | None) -> str:
+    """ "complete", "partial" or "english": how much of one question has a translation."""
+    if question_is_translated(question, words):
+        return "complete"
+    words = words or {}
+    started = any(v for k, v in words.items() if k != "options") or any(
+        (words.get("options") or {}).values()
+    )
+    return "partial" if started else "english"
+
+
+def question_is_translated(question: Question, words: dict[str, Any] | None) -> bool:
+    """Whether every word of this question young people read has a translation."""
+    words = words or {}
+    needed: list[object] = [words.get("prompt")]
+    options = words.get("options") or {}
+    if question.kind is QuestionKind.SCALE:
+        # The steps are the numbers 1 to 5; only the labels at the ends are words.
+        if question.scale_min_label:
+            needed.append(words.get("scale_min_label"))
+        if question.scale_max_label:
+            needed.append(words.get("scale_max_label"))
+    elif question.kind.has_options:
+        needed.extend(options.get(str(o.id)) for o in question.options)
+    return all(needed)
+
+
+def english_changed_at(consultation: Consultation) -> datetime | None:
+    """When the English youth text or questions last changed, as the audit log tells it.
+
+    Neither questions nor the youth text carry a time of their own (the consultation's
+    ``updated_at`` moves with every answer, through its respondent count), so the audit
+    log's entries for editor saves and question changes are the record.
+    """
+    question_ids = [q.id for q in consultation.questions]
+    conditions = [
+        and_(
+            AuditEntry.object_type == "consultation",
+            AuditEntry.object_id == consultation.id,
+            AuditEntry.action.in_(ENGLISH_EDITS),
+        )
+    ]
+    if question_ids:
+        conditions.append(
+            and_(
+                AuditEntry.object_type == "question",
+                AuditEntry.object_id.in_(question_ids),
+                AuditEntry.action.in_(QUESTION_EDITS),
+            )
+        )
+    return db.session.scalar(select(func.max(AuditEntry.at)).where(or_(*conditions)))
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    """How far one language's version has got, for the staff list."""
+
+    language: str
+    row: ConsultationTranslation | None
+    translated_questions: int
+    total_questions: int
+    english_changed_at: datetime | None
+
+    @property
+    def state(self) -> str:
+        """ "not_started", "partial" or "complete"."""
+        if self.row is None:
+            return "not_started"
+        if self.translated_questions < self.total_questions:
+            return "partial"
+        return "complete"
+
+    @property
+    def updated_at(self) -> datetime | None:
+        return self.row.updated_at if self.row else None
+
+    @property
+    def stale(self) -> bool:
+        """Whether the English changed after this translation was last saved."""
+        changed = self.english_changed_at
+        return self.row is not None and changed is not None and changed > self.row.updated_at
+
+
+def translation_statuses(consultation: Consultation) -> list[TranslationStatus]:
+    """Every language's status, in the order of ``LANGUAGES``."""
+    rows = {
+        row.language: row
+        for row in db.session.scalars(
+            select(ConsultationTranslation).where(
+                ConsultationTranslation.consultation_id == consultation.id
+            )
+        )
+    }
+    changed = english_changed_at(consultation) if rows else None
+    statuses = []
+    for language in LANGUAGES:
+        row = rows.get(language)
+        words = dict(row.questions or {}) if row else {}
+        done = sum(
+            1 for q in consultation.questions if question_is_translated(q, words.get(str(q.id)))
+        )
+        statuses.append(
+            TranslationStatus(
+                language=language,
+                row=row,
+                translated_questions=done if row else 0,
+                total_questions=len(consultation.questions),
+                english_changed_at=changed,
+            )
+        )
+    return statuses
 
 
 @dataclass
@@ -134,10 +344,5 @@ def translated(consultation: Consultation, language: str | None) -> Translated:
     """This consultation in the given language, falling back to English word by word."""
     if language not in LANGUAGES:
         return Translated(consultation)
-    row = db.session.scalar(
-        select(ConsultationTranslation).where(
-            ConsultationTranslation.consultation_id == consultation.id,
-            ConsultationTranslation.language == language,
-        )
-    )
+    row = translation_for(consultation, language)
     return Translated(consultation, row, dict(row.questions or {}) if row else {})

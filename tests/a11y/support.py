@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from consultations import polls
+from consultations import polls, translations
 from consultations.db import db
 from consultations.models import Consultation
 from consultations.staff_models import Role, User
@@ -73,6 +73,18 @@ def demo_data() -> Demo:
     )
     outcomes.publish_feedback(officer, closed, now=now(), link="http://x/you-said-we-did")
     poll = polls.create_poll(worker, "Where shall we go?", ["Bowling", "Cinema"], now=now())
+    # A Polish translation in part, so the translation pages show a status, a form with
+    # words in it and a deletion to confirm.
+    day = open_one.questions[0]
+    translations.save_translation(
+        open_one,
+        "pl",
+        youth_title="Powiedz, co myślisz",
+        youth_summary="Rada chce otworzyć nowy klub młodzieżowy.",
+        questions={day.id: {"prompt": "Który dzień jest najlepszy?"}},
+        now=now(),
+        actor=officer,
+    )
     rec = forum.draft_recommendation(
         member,
         title="Open on Fridays",

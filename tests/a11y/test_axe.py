@@ -63,12 +63,24 @@ def test_staff_pages_have_no_wcag_violations(app, live_server, page):
             "/staff/",
             "/staff/consultations/new",
             f"/staff/consultations/{demo.open.id}",
+            f"/staff/consultations/{demo.open.id}/translations",
+            f"/staff/consultations/{demo.open.id}/translations/pl",
+            f"/staff/consultations/{demo.open.id}/translations/ur",
+            f"/staff/consultations/{demo.open.id}/translations/pl/delete",
+            f"/staff/consultations/{demo.open.id}/preview?lang=ur",
             f"/staff/consultations/{demo.closed.id}/results",
             f"/staff/consultations/{demo.closed.id}/feedback",
             "/staff/moderation",
             "/staff/reports",
         ],
     )
+    # The translation form with its errors shown: the title left empty.
+    page.goto(f"{live_server}/staff/consultations/{demo.open.id}/translations/ur")
+    page.get_by_role("button", name="Save the Urdu translation").click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 1
+    if errors := axe_violations(page):
+        found["translation form with errors"] = errors
     page.context.clear_cookies()
     sign_in_page(page, live_server, demo.worker, "/staff/polls")
     found |= _check(

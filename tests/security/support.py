@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Flask, g
 from sqlalchemy import func, inspect, select
 
-from consultations import polls, results, services
+from consultations import polls, results, services, translations
 from consultations.db import db
 from consultations.models import GlossaryTerm
 from consultations.moderation import review
@@ -71,6 +71,9 @@ def route_data(app: Flask) -> RouteData:
         now=now(),
     )
     concern_id = db.session.scalar(select(func.min(SafeguardingConcern.id)))
+    translations.save_translation(
+        consultation, "pl", youth_title="Powiedz", youth_summary="Tekst.", now=now()
+    )
     db.session.commit()
     return RouteData(
         ids={
@@ -90,6 +93,7 @@ def route_data(app: Flask) -> RouteData:
             "recommendation_id": str(recommendation.id),
             "concern_id": str(concern_id),
             "user_id": str(admin.id),
+            "language": "pl",
         },
         admin=admin,
     )

@@ -96,4 +96,11 @@ def test_a_vote_through_the_api_appears_on_the_big_screen_within_two_seconds(
     assert time.monotonic() - started < 2.0
     bar = page.locator(f'[data-option="{question.options[1].id}"] rect.fill')
     assert float(bar.get_attribute("width") or 0) == 100
+    # The table beside the bars, which is what a screen reader reads, keeps up with them.
+    table = page.get_by_role("table", name="Votes so far")
+    cinema_row = table.get_by_role("row", name="Cinema")
+    expect(cinema_row.get_by_role("cell").nth(0)).to_have_text("1")
+    expect(cinema_row.get_by_role("cell").nth(1)).to_have_text("100")
+    expect(table.get_by_role("row", name="Bowling").get_by_role("cell").nth(0)).to_have_text("0")
+    assert page.get_by_role("list").filter(has_text="Bowling").count() == 0, "bars hidden"
     page.close()

@@ -86,6 +86,57 @@ def test_young_people_vote_at_the_short_link_without_javascript(client, api):
     ]
 
 
+def _figures(html: str, attribute: str) -> dict[str, tuple[str, str]]:
+    """Count and percent for each option, from the bars or from the table."""
+    found = {}
+    for option_id, body in re.findall(rf'{attribute}="(\d+)"(.*?)</(?:li|tr)>', html, re.S):
+        count = re.search(r'data-live="count">(\d+)<', body)
+        percent = re.search(r'data-live="percent">(\d+)<', body)
+        assert count and percent, body
+        found[option_id] = (count.group(1), percent.group(1))
+    return found
+
+
+def test_the_big_screen_has_a_table_with_the_same_figures_as_its_bars(client, api):
+    worker = make_user(Role.YOUTH_WORKER)
+    poll = polls.create_poll(worker, "Where to?", ["Bowling", "Cinema", "Park"], now=now())
+    db.session.commit()
+    question = poll.questions[0]
+    for person, option in (("1", 0), ("2", 1), ("3", 1)):
+        api.post(
+            f"/consultations/{poll.slug}/answers",
+            json={
+                "participant": {"channel": "telegram", "id": person},
+                "answers": [
+                    {"question_id": question.id, "option_ids": [question.options[option].id]}
+                ],
+            },
+        )
+    sign_in(client, worker)
+    html = page(client, f"/staff/polls/{poll.id}/screen")
+    bars = _figures(html, "data-option")
+    table = _figures(html, "data-row")
+    assert (
+        bars
+        == table
+        == {
+            str(question.options[0].id): ("1", "33"),
+            str(question.options[1].id): ("2", "67"),
+            str(question.options[2].id): ("0", "0"),
+        }
+    )
+    # The table is what screen readers get: a caption, headers, a row per option; the
+    # drawn bars are hidden from them so nothing is read twice.
+    assert re.search(r'<ul class="live-bars" aria-hidden="true">', html)
+    assert "<caption>Votes so far</caption>" in html
+    assert '<th scope="row">Park</th>' in html
+    # The feed the script redraws both from carries the same figures.
+    live = client.get(f"/staff/polls/{poll.id}/results.json").json
+    assert {str(o["id"]): (str(o["count"]), str(round(o["percent"]))) for o in live["options"]} == (
+        table
+    )
+
+
 def test_poll_close_reopen_and_export(client):
     worker = make_user(Role.YOUTH_WORKER)
     poll = polls.create_poll(worker, "Pizza or pasta?", ["Pizza", "Pasta"], now=now())

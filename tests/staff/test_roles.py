@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from consultations import polls, services
+from consultations import polls, services, translations
 from consultations.db import db
 from consultations.models import Answer, QuestionKind
 from consultations.moderation.models import SafeguardingConcern
@@ -39,6 +39,10 @@ def _fixtures() -> dict[str, int]:
         now=now(),
     )
     services.close_consultation(consultation, now=now())
+    # A Polish translation, so its pages (delete included) have something to show.
+    translations.save_translation(
+        consultation, "pl", youth_title="Powiedz", youth_summary="Tekst.", now=now()
+    )
     officer = make_user(Role.OFFICER)
     item = outcomes.add_we_did(officer, consultation, action="Act", partner="Council", now=now())
     rec = forum.draft_recommendation(
@@ -65,6 +69,7 @@ def _fixtures() -> dict[str, int]:
         "concern_id": concern_id,
         "fmt": "csv",
         "user_id": creator.id,
+        "language": "pl",
     }
 
 

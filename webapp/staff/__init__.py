@@ -100,6 +100,7 @@ def init_app(app: Flask) -> None:
         moderation,
         polls,
         results,
+        translations,
     )
 
     app.register_blueprint(bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -14,6 +15,7 @@ from consultations.errors import DomainError, InvalidAnswer, NotAllowed, Reading
 from consultations.models import Consultation, ConsultationStatus, Question, QuestionKind
 from consultations.themes import THEMES
 from feedback import notices
+from webapp.i18n import LANGUAGES, RIGHT_TO_LEFT
 from webapp.links import consultation_link
 from webapp.rendering import youth_html
 from webapp.staff import actor, bp, now
@@ -286,16 +288,27 @@ def preview(consultation_id: int) -> str:
     consultation = authoring.consultation_for_editing(consultation_id)
     glossary = queries.glossary_entries()
     reading = queries.youth_reading(consultation, glossary)
-    return render_template(
-        "staff/preview.html",
-        consultation=consultation,
-        form=consultation_form(consultation),
-        field_name=field_name,
-        youth_text=youth_html(consultation.youth_summary, reading["glossary"]),
-        reading=reading,
-        chat=authoring.chat_preview(consultation),
-        bot=current_app.config.get("TELEGRAM_BOT_USERNAME") or "",
-    )
+    # The youth page in the language asked for (?lang=pl), the officers' translation
+    # included. Without one it is English, whatever the browser or the youth pages' language
+    # cookie say, as the console around it is English.
+    language = request.args.get("lang", "en")
+    if language not in LANGUAGES:
+        language = "en"
+    with force_locale(language):
+        return render_template(
+            "staff/preview.html",
+            consultation=consultation,
+            form=consultation_form(consultation),
+            field_name=field_name,
+            youth_text=youth_html(consultation.youth_summary, reading["glossary"]),
+            reading=reading,
+            chat=authoring.chat_preview(consultation),
+            bot=current_app.config.get("TELEGRAM_BOT_USERNAME") or "",
+            preview_lang=language,
+            preview_dir="rtl" if language in RIGHT_TO_LEFT else "ltr",
+            preview_languages=LANGUAGES,
+            rtl_languages=RIGHT_TO_LEFT,
+        )
 
 
 @bp.post("/consultations/<int:consultation_id>/publish")

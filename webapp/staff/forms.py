@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,7 +32,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from consultations.models import QuestionKind
+from consultations import translations
+from consultations.models import Consultation, Option, Question, QuestionKind
 from consultations.results import DIMENSIONS
 from consultations.staff_models import Role
 
@@ -283,3 +285,85 @@ class ConcernForm(FlaskForm):
             Length(max=5000, message="Keep the notes under 5000 characters."),
         ],
     )
+
+
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=f"Keep it to {limit} characters or fewer.")
+
+
+class TranslationForm(FlaskForm):
+    """One language's words for a consultation; ``translation_form`` adds the questions."""
+
+    youth_title = StringField(
+        "Title young people see",
+        validators=[DataRequired("Translate the title."), _at_most(translations.TITLE_MAX)],
+    )
+    youth_summary = TextAreaField(
+        "Text for young people",
+        validators=[DataRequired("Translate the text."), _at_most(translations.SUMMARY_MAX)],
+    )
+    questions: list[TranslatedQuestion]
+
+
+@dataclass
+class TranslatedQuestion:
+    """One question's translation fields, with the question for its English words."""
+
+    question: Question
+    prompt: Field
+    options: list[tuple[Option, Field]]
+    scale_min_label: Field | None = None
+    scale_max_label: Field | None = None
+
+
+def prompt_field(question: Question) -> str:
+    return f"q{question.id}_prompt"
+
+
+def option_field(question: Question, option: Option) -> str:
+    return f"q{question.id}_option_{option.id}"
+
+
+def scale_field(question: Question, end: str) -> str:
+    return f"q{question.id}_{end}"
+
+
+def translation_form(
+    consultation: Consultation, data: dict[str, Any] | None = None
+) -> TranslationForm:
+    """A form for this consultation's questions as they are now: one field per phrase.
+
+    Question fields are optional: left empty, young people read that phrase in English.
+    """
+    fields: dict[str, Field] = {}
+    for question in consultation.questions:
+        fields[prompt_field(question)] = StringField(
+            "Question", validators=[Optional(), _at_most(translations.PROMPT_MAX)]
+        )
+        if question.kind is QuestionKind.SCALE:
+            for end, label in (("min", "Label for 1"), ("max", "Label for 5")):
+                fields[scale_field(question, end)] = StringField(
+                    label, validators=[Optional(), _at_most(translations.SCALE_LABEL_MAX)]
+                )
+        elif question.kind.has_options:
+            for n, option in enumerate(question.options, start=1):
+                fields[option_field(question, option)] = StringField(
+                    f"Option {n}", validators=[Optional(), _at_most(translations.OPTION_MAX)]
+                )
+    form_class = type("ConsultationTranslationForm", (TranslationForm,), fields)
+    form = form_class(data=data) if data is not None else form_class()
+    form.questions = [
+        TranslatedQuestion(
+            question=q,
+            prompt=form[prompt_field(q)],
+            options=[
+                (o, form[option_field(q, o)])
+                for o in q.options
+                if q.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+            ],
+            scale_min_label=form[scale_field(q, "min")] if q.kind is QuestionKind.SCALE else None,
+            scale_max_label=form[scale_field(q, "max")] if q.kind is QuestionKind.SCALE else None,
+        )
+        for q in consultation.questions
+    ]
+    return form

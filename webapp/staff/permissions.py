@@ -42,6 +42,10 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.reopen": WRITERS,
     "staff.glossary": WRITERS,
     "staff.edit_term": WRITERS,
+    # Translations of the youth text: whoever may write the English.
+    "staff.translations_page": WRITERS,
+    "staff.edit_translation": WRITERS,
+    "staff.delete_translation": WRITERS,
     # Live polls and access-code sheets: whoever runs sessions with young people.
     "staff.polls": POLL_RUNNERS,
     "staff.new_poll": POLL_RUNNERS,

@@ -100,11 +100,15 @@
       screen.querySelector('[data-live="voters-word"]').textContent = data.voters === 1 ? "vote" : "votes";
       screen.querySelector('[data-live="status"]').textContent = data.status === "open" ? "Open" : "Closed";
       data.options.forEach(function (o) {
-        var row = screen.querySelector('[data-option="' + o.id + '"]');
-        if (!row) { return; }
-        row.querySelector('[data-live="count"]').textContent = String(o.count);
-        row.querySelector('[data-live="percent"]').textContent = String(Math.round(o.percent));
-        row.querySelector("rect.fill").setAttribute("width", String(o.percent));
+        var bar = screen.querySelector('[data-option="' + o.id + '"]');
+        // The table row says in text what the bar draws: both change together.
+        var row = screen.querySelector('[data-row="' + o.id + '"]');
+        [bar, row].forEach(function (place) {
+          if (!place) { return; }
+          place.querySelector('[data-live="count"]').textContent = String(o.count);
+          place.querySelector('[data-live="percent"]').textContent = String(Math.round(o.percent));
+        });
+        if (bar) { bar.querySelector("rect.fill").setAttribute("width", String(o.percent)); }
       });
     }
     function poll() {
