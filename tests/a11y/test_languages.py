@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.messages.catalog import Message
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
@@ -21,6 +22,25 @@ TRANSLATIONS = Path(__file__).resolve().parents[2] / "webapp" / "translations"
 
 def _html(response) -> str:  # type: ignore[no-untyped-def]
     return response.get_data(as_text=True)
+
+
+def _key(message: Message) -> tuple[str | None, tuple[str, ...]]:
+    """A message's context and id, with both halves of a plural id.
+
+    read_mo gives a plural id as a list and a context as bytes; read_po as a tuple and str.
+    """
+    context = message.context
+    if isinstance(context, bytes):
+        context = context.decode("utf-8")
+    return context, _forms(message.id)
+
+
+def _forms(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(text) if isinstance(text, list | tuple) else (text,)
+
+
+def _done(message: Message) -> bool:
+    return all(_forms(message.string))
 
 
 def test_the_browsers_language_is_the_first_guess(app, client):
@@ -70,18 +90,20 @@ def test_untranslated_strings_fall_back_to_english_never_blank(app):
             catalog = read_po(po, locale=lang)
         with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo").open("rb") as mo:
             compiled = read_mo(mo)
-        written = {m.id: m.string for m in catalog if m.id and m.string}
+        written = {_key(m): _forms(m.string) for m in catalog if m.id and _done(m)}
         # The committed .mo is the .po compiled: no translation is lost or stale.
-        assert {m.id: m.string for m in compiled if m.id} == written
-        assert all(text.strip() for text in written.values())
+        assert {_key(m): _forms(m.string) for m in compiled if m.id} == written
+        assert all(form.strip() for forms in written.values() for form in forms)
+        # Plural strings have every form the language's Plural-Forms header asks for.
+        assert all(len(_forms(m.string)) == catalog.num_plurals for m in catalog if m.pluralizable)
 
 
 def test_every_youth_interface_string_is_translated(app):
     with (TRANSLATIONS / "messages.pot").open("rb") as pot:
-        wanted = {m.id for m in read_po(pot) if m.id}
+        wanted = {_key(m) for m in read_po(pot) if m.id}
     for lang in ("pl", "ur"):
         with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
-            done = {m.id for m in read_po(po) if m.id and m.string}
+            done = {_key(m) for m in read_po(po) if m.id and _done(m)}
         assert wanted - done == set(), lang
 
 
