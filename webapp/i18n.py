@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, has_request_context, redirect, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    has_request_context,
+    redirect,
+    request,
+    request_started,
+)
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, refresh
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
@@ -206,12 +214,17 @@ def set_language() -> Response:
     return response
 
 
+def _choose_afresh(sender: Flask, **extra: object) -> None:
+    refresh()
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=chosen_language)
     app.register_blueprint(bp)
     # Flask-Babel caches the locale in the app context; a context that outlives one
-    # request (a test, a command) must still choose afresh for each request.
-    app.before_request(refresh)
+    # request (a test, a command) must still choose afresh for each request, before any
+    # before_request hook (the CSRF check) can render a page.
+    request_started.connect(_choose_afresh, app)
 
     app.jinja_env.filters["tr"] = translate
     app.jinja_env.filters["age_band"] = age_band_label
