@@ -7,6 +7,7 @@ import math
 import traceback
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_babel import gettext, ngettext
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
@@ -30,10 +31,38 @@ def _wants_problem() -> bool:
     return request.path.startswith("/api/")
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction; ``_words`` translates it when a page shows it."""
+    return message
+
+
+def _staff_page() -> bool:
+    return request.blueprint == "staff"
+
+
+def _words(message: str, **values: object) -> str:
+    """A message in the reader's language; the staff console stays in English."""
+    if _staff_page():
+        return message % values if values else message
+    return gettext(message, **values)
+
+
 def _page(title: str, detail: str) -> str:
-    # Staff see the console's own page, with a way back into it.
-    template = "staff/error.html" if request.blueprint in ("staff", "forum") else "error.html"
-    return render_template(template, title=title, detail=detail)
+    # Staff see the console's own page, with a way back into it; forum members the forum's.
+    if _staff_page():
+        return render_template("staff/error.html", title=title, detail=detail)
+    template = "forum/error.html" if request.blueprint == "forum" else "error.html"
+    return render_template(template, title=gettext(title), detail=gettext(detail))
+
+
+# Werkzeug's names of the errors a page can show, marked so they are translated.
+HTTP_TITLES = {
+    400: N_("Bad Request"),
+    403: N_("Forbidden"),
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    413: N_("Request Entity Too Large"),
+}
 
 
 def domain_problem(error: DomainError) -> Response:
@@ -60,9 +89,14 @@ def too_many_requests(page: str | None = None) -> Response:
         )
     else:
         body = page or _page(
-            "Slow down a little",
-            "Lots of things were sent from here in a short time, so we paused for a moment. "
-            f"Please wait about {_in_words(wait)}, then try again.",
+            N_("Slow down a little"),
+            _words(
+                N_(
+                    "Lots of things were sent from here in a short time, so we paused for a "
+                    "moment. Please wait about %(wait)s, then try again."
+                ),
+                wait=_in_words(wait),
+            ),
         )
         response = make_response(body, 429)
     response.headers["Retry-After"] = str(wait)
@@ -71,9 +105,11 @@ def too_many_requests(page: str | None = None) -> Response:
 
 def _in_words(seconds: int) -> str:
     if seconds < 60:
-        return "a minute" if seconds > 30 else "half a minute"
+        return _words(N_("a minute")) if seconds > 30 else _words(N_("half a minute"))
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minutes"
+    if _staff_page():
+        return f"{minutes} minutes"
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes)
 
 
 def register(app: Flask) -> None:
@@ -93,13 +129,13 @@ def register(app: Flask) -> None:
         if _wants_problem():
             return problem(status, error.name, error.description or error.name)
         detail = {
-            400: "Something in that request did not make sense. Please go back and try again.",
-            404: "We could not find that page.",
-            403: "Your role does not include this page. Ask an administrator if you need it.",
-            405: "That is not something this page can do.",
-            413: "That was too much to send in one go.",
+            400: N_("Something in that request did not make sense. Please go back and try again."),
+            404: N_("We could not find that page."),
+            403: N_("Your role does not include this page. Ask an administrator if you need it."),
+            405: N_("That is not something this page can do."),
+            413: N_("That was too much to send in one go."),
         }.get(status, error.description or "")
-        return _page(error.name, detail), status
+        return _page(HTTP_TITLES.get(status, error.name), detail), status
 
     @app.errorhandler(Exception)
     def on_unexpected(error: Exception) -> Response | tuple[str, int]:
@@ -117,7 +153,8 @@ def register(app: Flask) -> None:
             return problem(500, "Something went wrong", "Please try again in a minute.")
         return (
             _page(
-                "Something went wrong", "Sorry, that did not work. Please try again in a minute."
+                N_("Something went wrong"),
+                N_("Sorry, that did not work. Please try again in a minute."),
             ),
             500,
         )

@@ -131,8 +131,38 @@ def test_youth_pages_in_polish_and_urdu_have_no_wcag_violations(app, live_server
         for path, problems in _check(
             page,
             live_server,
-            ["/", f"/c/{demo.open.slug}", f"/you-said-we-did/{demo.closed.slug}", "/privacy"],
+            [
+                "/",
+                f"/c/{demo.open.slug}",
+                f"/you-said-we-did/{demo.closed.slug}",
+                "/privacy",
+                "/privacy/full",
+                "/my-data",
+                "/forget-me",
+                "/chat",
+                "/no-such-page",
+            ],
         ).items():
             found[f"{lang} {path}"] = problems
         assert page.evaluate("document.documentElement.lang") == lang
+    assert found == {}
+
+
+def test_forum_pages_in_urdu_have_no_wcag_violations(app, live_server, page):
+    demo = demo_data()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.set_extra_http_headers({"Accept-Language": "ur"})
+    sign_in_page(page, live_server, demo.member, "/forum/")
+    found = _check(
+        page,
+        live_server,
+        [
+            "/forum/",
+            f"/forum/consultations/{demo.closed.id}/results",
+            "/forum/tracker",
+            "/forum/recommendations/new",
+            f"/forum/recommendations/{demo.recommendation.id}",
+        ],
+    )
+    assert page.evaluate("document.documentElement.dir") == "rtl"
     assert found == {}

@@ -2,26 +2,33 @@
 
 Forum members use it; officers and administrators see it too (and record the partnership's
 responses). Access is checked against the same role table as the staff console.
+
+Forum members are young people, so these pages follow the language picker like the youth
+pages do; the staff forms and domain words they show are translated as they are shown.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from consultations import authoring
+from consultations import authoring, charts
 from consultations.db import in_transaction
 from consultations.errors import DomainError
+from consultations.results import DIMENSIONS, trend
 from consultations.staff_models import Role
 from feedback import forum, outcomes
 from feedback.loop_models import Recommendation, RecommendationStatus
+from webapp.i18n import translate
 from webapp.staff import actor, now
 from webapp.staff.feedback import board_link
 from webapp.staff.feedback_forms import RecommendationForm, ResponseForm, VoteForm
+from webapp.staff.forms import BreakdownForm
 from webapp.staff.permissions import allowed
-from webapp.staff.results import render_results
+from webapp.staff.results import result_sections, threshold
 
 bp = Blueprint("forum", __name__, url_prefix="/forum")
 
@@ -53,10 +60,27 @@ def home() -> str:
 
 @bp.get("/consultations/<int:consultation_id>/results")
 def results(consultation_id: int) -> str:
+    """The staff results page's counts and breakdowns, in the reader's language.
+
+    Never the written answers: those are for officers.
+    """
     consultation = authoring.consultation_for_editing(consultation_id)
     if consultation.status.value == "draft":
         abort(404)
-    return render_results(consultation, can_read_text=False)
+    form = BreakdownForm(request.args)
+    form.by.choices = [SelectChoice(k, translate(v)) for k, v in DIMENSIONS.items()]
+    dimension = form.by.data if form.validate() else "age_band"
+    days = trend(consultation)
+    return render_template(
+        "forum/results.html",
+        consultation=consultation,
+        sections=result_sections(consultation, dimension),
+        form=form,
+        dimension=translate(DIMENSIONS[dimension]),
+        days=days,
+        day_chart=charts.day_chart(days, title=gettext("Answers per day"), chart_id="trend"),
+        threshold=threshold(),
+    )
 
 
 @bp.get("/tracker")

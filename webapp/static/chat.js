@@ -12,10 +12,12 @@
   var KEY = "youthvoice-chat-session";
   var sessionId = null;
 
+  // What the chat says comes from the page (data-say-*), in the page's language.
+  function word(name, english) { return root.dataset[name] || english; }
   function say(text) { status.textContent = text; }
 
   if (typeof window.io !== "function") {
-    say("The chat could not load. You can still have your say on the website.");
+    say(word("sayNoLoad", "The chat could not load. You can still have your say on the website."));
     return;
   }
   try { sessionId = window.sessionStorage.getItem(KEY); } catch (e) { sessionId = null; }
@@ -40,7 +42,7 @@
     item.className = "chat-" + who;
     var label = document.createElement("span");
     label.className = "visually-hidden";
-    label.textContent = who === "me" ? "You said: " : "Youth Voice said: ";
+    label.textContent = who === "me" ? word("sayMe", "You said: ") : word("sayBot", "Youth Voice said: ");
     item.appendChild(label);
     addLinks(item, text);
     log.appendChild(item);
@@ -73,7 +75,7 @@
   }
 
   socket.on("connect", function () {
-    say("Connected.");
+    say(word("sayConnected", "Connected."));
     socket.emit("session_request", { session_id: sessionId });
   });
   socket.on("session_confirm", function (data) {
@@ -88,9 +90,9 @@
     showButtons(message && (message.quick_replies || message.buttons));
   });
   socket.on("connect_error", function () {
-    say("The chat can't connect right now. You can still have your say on the website.");
+    say(word("sayNoConnect", "The chat can't connect right now. You can still have your say on the website."));
   });
-  socket.on("disconnect", function () { say("Reconnecting…"); });
+  socket.on("disconnect", function () { say(word("sayReconnecting", "Reconnecting…")); });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -29,10 +30,11 @@ from consultations.errors import (
     InvalidAnswer,
     NotFound,
 )
-from consultations.models import AGE_BANDS, Consultation, Participant
+from consultations.models import Consultation, Participant
 from consultations.polls import poll_by_code
 from feedback import outcomes
 from webapp.errors import too_many_requests
+from webapp.i18n import N_, current_language, translate
 from webapp.rendering import youth_html
 from webapp.support import notify_new_concern, support_payload
 from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
@@ -91,7 +93,6 @@ def _render_consultation(
             youth_text=youth_html(consultation.youth_summary, reading["glossary"]),
             reading=reading,
             accepting=consultation.accepting_answers(_now()),
-            age_bands=AGE_BANDS,
         ),
         status,
     )
@@ -137,14 +138,14 @@ def answer(slug: str) -> Response | tuple[str, int]:
         for problem in error.problems:
             name = by_id.get(problem.question_id or -1)
             if name:
-                form[name].errors = [*form[name].errors, problem.message]
+                form[name].errors = [*form[name].errors, translate(problem.message)]
             else:
-                form.form_errors.append(problem.message)
+                form.form_errors.append(translate(problem.message))
         return _render_consultation(found, form, 422)
     except ConsultationClosed:
         return _render_consultation(found, form, 409)
     except AccessCodeRefused as refused:
-        form.access_code.errors = [refused.detail]
+        form.access_code.errors = [translate(refused.detail)]
         return _render_consultation(found, form, refused.status)
     notify_new_concern(outcome)
     support = support_payload(outcome)
@@ -160,8 +161,26 @@ def _render_thanks(found: Consultation, support: dict[str, object] | None = None
         "youth/thanks.html",
         consultation=found,
         support=support,
+        support_lines=_support_lines(support) if support else [],
         telegram_link=f"https://t.me/{bot}?start=c_{found.slug}" if bot else None,
     )
+
+
+def _support_lines(support: dict[str, object]) -> list[str]:
+    """The help message in the reader's language, as far as the chat wording has it.
+
+    The words belong to ``bot.wording`` (every channel says the same); its ``text`` falls
+    back to English for a key it has no translation of.
+    """
+    from bot import wording
+
+    lang = current_language()
+    keys = [
+        k
+        for k, on in (("SAFEGUARDING", "safeguarding"), ("HATE_REPORTING", "tension"))
+        if support.get(on)
+    ]
+    return [line for key in keys for line in wording.text(key, lang).split("\n") if line.strip()]
 
 
 @bp.get("/c/<slug>/thanks")
@@ -172,13 +191,14 @@ def thanks(slug: str) -> str:
 @bp.get("/chat")
 def chat() -> str:
     """Web chat with the Rasa assistant, for young people who can't use Telegram (under 16)."""
-    from bot.wording import WEB_CHAT_OFF
+    from bot import wording
 
     return render_template(
         "youth/chat.html",
         socket_url=current_app.config.get("RASA_SOCKET_URL", ""),
         socket_path=current_app.config.get("RASA_SOCKET_PATH") or "/socket.io",
-        chat_off=WEB_CHAT_OFF,
+        # The chat's own wording, in the reader's language where it has one.
+        chat_off=wording.text("WEB_CHAT_OFF", current_language()),
     )
 
 
@@ -186,7 +206,7 @@ def _board_entry(slug: str) -> outcomes.BoardEntry:
     consultation = queries.consultation_by_slug(slug)
     entries = outcomes.board(_now(), consultation=consultation)
     if not entries:
-        raise NotFound("Feedback for this consultation comes after it closes.")
+        raise NotFound(N_("Feedback for this consultation comes after it closes."))
     return entries[0]
 
 
@@ -244,8 +264,10 @@ def on_too_fast(error: RateLimitExceeded) -> Response:
     """Too many answers from one place: keep what was typed and say when to try again."""
     return too_many_requests(
         _form_again(
-            "Lots of answers were sent from here in a short time, so we paused for a moment. "
-            "Nothing you typed has been lost: wait a minute, then press the button again.",
+            gettext(
+                "Lots of answers were sent from here in a short time, so we paused for a moment. "
+                "Nothing you typed has been lost: wait a minute, then press the button again."
+            ),
             429,
         )
     )
@@ -259,15 +281,17 @@ def on_stale_form(error: CSRFError) -> Response | tuple[str, int]:
     token, and the young person's own second press is what sends it.
     """
     page = _form_again(
-        "This page was open for a while, so we couldn't send it safely. Nothing you typed "
-        "has been lost: check your answers and press the button again.",
+        gettext(
+            "This page was open for a while, so we couldn't send it safely. Nothing you typed "
+            "has been lost: check your answers and press the button again."
+        ),
         400,
     )
     if page is None:
         return render_template(
             "error.html",
-            title="Please try that again",
-            detail="This page was open for a while. Go back, reload it and try again.",
+            title=gettext("Please try that again"),
+            detail=gettext("This page was open for a while. Go back, reload it and try again."),
         ), 400
     return make_response(page, 400)
 

@@ -1,9 +1,14 @@
-"""The web form: one Flask-WTF form built from a consultation's questions."""
+"""The web form: one Flask-WTF form built from a consultation's questions.
+
+Labels, choices and messages are lazy translations: the form is built once, and each is
+put into the reader's language when a page shows it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,11 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consultations.models import AGE_BANDS, Answer, Consultation, Question, QuestionKind
 from consultations.services import AnswerInput
-
-
-def N_(message: str) -> str:
-    """Marks a label or message for translation; the template translates it when shown."""
-    return message
+from webapp.i18n import AGE_BAND_LABELS
 
 
 class CheckboxesField(SelectMultipleField):
@@ -43,7 +44,7 @@ class VoteForm(FlaskForm):
 
 
 YOUNGEST_BAND = "11-13"
-UNDER_13_NEEDS_OK = N_(
+UNDER_13_NEEDS_OK = lazy_gettext(
     "If you're under 13, a parent, carer or youth worker needs to say it's OK. Ask them to "
     "tick this box with you, or use the access code your youth worker gave you."
 )
@@ -51,42 +52,49 @@ UNDER_13_NEEDS_OK = N_(
 
 class AboutYouForm(FlaskForm):
     age_band = SelectField(
-        N_("Your age (optional)"),
-        choices=[SelectChoice("", "Choose…"), *(SelectChoice(k, v) for k, v in AGE_BANDS.items())],
+        lazy_gettext("Your age (optional)"),
+        # The stored values are AGE_BANDS' keys whatever the language; only the words change.
+        choices=[
+            SelectChoice("", lazy_gettext("Choose…")),
+            *(SelectChoice(key, AGE_BAND_LABELS[key]) for key in AGE_BANDS),
+        ],
         validators=[Optional()],
     )
     area = StringField(
-        N_("Your area (optional): your ward, or the first part of your postcode like ST4"),
+        lazy_gettext(
+            "Your area (optional): your ward, or the first part of your postcode like ST4"
+        ),
         validators=[
             Optional(),
-            Length(max=60, message=N_("Keep it short: just your ward or ST4.")),
+            Length(max=60, message=lazy_gettext("Keep it short: just your ward or ST4.")),
         ],
     )
     # The Children's Code asks for a grown-up's say-so under 13. Nothing here is stored:
     # the answer only decides whether the form needs the confirmation below.
     under_13 = RadioField(
-        N_("Are you under 13?"),
+        lazy_gettext("Are you under 13?"),
         choices=[
-            SelectChoice("no", N_("No, I'm 13 or older")),
-            SelectChoice("yes", N_("Yes, I'm 11 or 12")),
+            SelectChoice("no", lazy_gettext("No, I'm 13 or older")),
+            SelectChoice("yes", lazy_gettext("Yes, I'm 11 or 12")),
         ],
         validators=[Optional()],
         validate_choice=False,
     )
     grown_up_ok = BooleanField(
-        N_("A parent, carer or youth worker knows I'm doing this and says it's OK"), default=False
+        lazy_gettext("A parent, carer or youth worker knows I'm doing this and says it's OK"),
+        default=False,
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         under_13 = self.under_13.data
         if under_13 not in (None, "", "yes", "no"):
-            self.under_13.errors = [*self.under_13.errors, N_("Please pick yes or no.")]
+            self.under_13.errors = [*self.under_13.errors, lazy_gettext("Please pick yes or no.")]
             return False
         if self.age_band.data == YOUNGEST_BAND and not under_13:
             self.under_13.errors = [
                 *self.under_13.errors,
-                N_("You picked 11 to 13: please tell us if you are under 13."),
+                lazy_gettext("You picked 11 to 13: please tell us if you are under 13."),
             ]
             ok = False
         has_code = "access_code" in self and bool((self["access_code"].data or "").strip())
@@ -102,7 +110,9 @@ def field_name(question: Question) -> str:
 
 def _field_for(question: Question) -> Field:
     required = (
-        [InputRequired(message=N_("Please answer this question."))] if question.required else []
+        [InputRequired(message=lazy_gettext("Please answer this question."))]
+        if question.required
+        else []
     )
     optional = [] if question.required else [Optional()]
     label = question.prompt
@@ -129,19 +139,24 @@ def _field_for(question: Question) -> Field:
             *(required or optional),
             Length(
                 max=question.max_length,
-                message=f"Keep it under {question.max_length} characters.",
+                message=lazy_gettext(
+                    "Keep it under %(limit)s characters.", limit=question.max_length
+                ),
             ),
         ],
     )
 
 
-ACCESS_CODE_LABEL = "Your access code (on the card or paper you were given)"
+ACCESS_CODE_LABEL = lazy_gettext("Your access code (on the card or paper you were given)")
 
 
 def _access_code_field() -> Field:
     return StringField(
         ACCESS_CODE_LABEL,
-        validators=[Optional(), Length(max=20, message="An access code is 8 letters and numbers.")],
+        validators=[
+            Optional(),
+            Length(max=20, message=lazy_gettext("An access code is 8 letters and numbers.")),
+        ],
     )
 
 

@@ -9,6 +9,7 @@ from consultations import polls, queries, services
 from consultations.db import in_transaction
 from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidAnswer
 from consultations.models import Consultation
+from webapp.i18n import translate
 from webapp.youth import WEB_CHANNEL, _now, _web_participant, bp
 from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
 
@@ -61,11 +62,11 @@ def vote(code: str) -> Response | tuple[str, int]:
     try:
         in_transaction(save)
     except InvalidAnswer as error:
-        form.form_errors.extend(p.message for p in error.problems)
+        form.form_errors.extend(translate(p.message) for p in error.problems)
         return _render(found, form, 422)
     except ConsultationClosed:
         return _render(found, form, 409)
     except AccessCodeRefused as refused:
-        form.access_code.errors = [refused.detail]
+        form.access_code.errors = [translate(refused.detail)]
         return _render(found, form, refused.status)
     return redirect(url_for("youth.poll", code=found.join_code, voted=1), 303)
