@@ -143,6 +143,12 @@ SHOWN_ELSEWHERE: tuple[str, ...] = (
     N_("Give the partnership's reasons."),
     N_("Partner who will act on it"),
     N_("Break down by"),
+    # webapp.staff.feedback_forms.ReportForm, on the forum's report page
+    N_("One consultation"),
+    N_("Or a period: from"),
+    N_("to"),
+    N_("Format"),
+    N_("Choose a consultation, or give both dates of a period."),
 )
 
 

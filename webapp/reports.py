@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from consultations import charts
 from consultations.errors import NotFound
+from feedback import forum
 from feedback import report as lsp
 
 MIMETYPES = {
@@ -93,3 +96,30 @@ def render(report: lsp.Report, fmt: str) -> bytes:
 def filename(report: lsp.Report, fmt: str, slug: str | None) -> str:
     stem = f"lsp-report-{slug}" if slug else f"lsp-report-{report.period.replace(' to ', '--')}"
     return f"{stem}.{fmt}"
+
+
+def page(
+    template: str, form: Any, *, period_choice: str, now: datetime
+) -> Response | tuple[str, int]:
+    """The report page (``form`` is a ReportForm on the query string) or, once asked, the file.
+
+    Officers use it from the staff console and forum members from the forum: the report
+    holds only counts, suppressed breakdowns, published quotes and the forum's own
+    recommendations, so the youth forum linked to the partnership reads the same report.
+    """
+    form.consultation.choices = [SelectChoice("", period_choice)] + [
+        SelectChoice(c.slug, c.youth_title) for c in forum.citable_consultations()
+    ]
+    if not any(name in request.args for name in ("consultation", "start", "end", "format")):
+        return render_template(template, form=form), 200
+    if not form.validate():
+        return render_template(template, form=form), 422
+    slug = form.consultation.data or None
+    period = None if slug else (form.start.data, form.end.data)
+    fmt = form.format.data or "pdf"
+    report = build(slug=slug, period=period, now=now)
+    return Response(
+        render(report, fmt),
+        mimetype=MIMETYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename(report, fmt, slug)}"'},
+    )

@@ -362,3 +362,29 @@ def test_report_command_writes_pdf_csv_and_json(app, tmp_path):
     ):
         refused = runner.invoke(args=bad)
         assert refused.exit_code != 0 and "Traceback" not in refused.output
+
+
+def test_forum_members_download_the_partnership_report_and_its_page_speaks_their_language(
+    app, client
+):
+    from tests.staff.support import make_user as make_staff_user
+
+    consultation = closed_consultation(subscribed=3, stopped=0, forgotten=0, silent=3).consultation
+    member = make_staff_user(Role.FORUM_MEMBER)
+    assert sign_in(client, member).status_code == 303
+
+    page = client.get("/forum/report", headers={"Accept-Language": "pl"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Raport dla partnerstwa" in html and "Jedna konsultacja" in html
+    missing = client.get("/forum/report?consultation=&start=&end=&format=csv")
+    assert missing.status_code == 422
+    assert "Choose a consultation, or give both dates of a period." in missing.get_data(True)
+
+    got = client.get(f"/forum/report?consultation={consultation.slug}&format=json")
+    assert got.status_code == 200 and got.mimetype == "application/json"
+    assert "attachment" in got.headers["Content-Disposition"]
+    body = got.get_json()
+    assert body["consultations"][0]["youth_title"] == consultation.youth_title
+    # The same report officers get: counts, never the written answers.
+    assert "My view number" not in got.get_data(as_text=True)

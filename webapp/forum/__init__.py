@@ -22,10 +22,11 @@ from consultations.results import DIMENSIONS, trend
 from consultations.staff_models import Role
 from feedback import forum, outcomes
 from feedback.loop_models import Recommendation, RecommendationStatus
+from webapp import reports
 from webapp.i18n import translate
 from webapp.staff import actor, now
 from webapp.staff.feedback import board_link
-from webapp.staff.feedback_forms import RecommendationForm, ResponseForm, VoteForm
+from webapp.staff.feedback_forms import RecommendationForm, ReportForm, ResponseForm, VoteForm
 from webapp.staff.forms import BreakdownForm
 from webapp.staff.permissions import allowed
 from webapp.staff.results import result_sections, threshold
@@ -80,6 +81,15 @@ def results(consultation_id: int) -> str:
         days=days,
         day_chart=charts.day_chart(days, title=gettext("Answers per day"), chart_id="trend"),
         threshold=threshold(),
+    )
+
+
+@bp.get("/report")
+def report() -> Response | tuple[str, int]:
+    """The report to the Local Strategic Partnership, as officers download it."""
+    form = ReportForm(request.args)
+    return reports.page(
+        "forum/report.html", form, period_choice=gettext("— a period instead —"), now=now()
     )
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
 
 from consultations import authoring, queries
 from consultations.db import in_transaction
 from consultations.errors import DomainError
 from consultations.models import Consultation
-from feedback import forum, outcomes
+from feedback import outcomes
 from webapp import reports
 from webapp.staff import actor, bp, now
 from webapp.staff.feedback_forms import QuoteForm, ReportForm, StatusForm, WeDidForm, YouSaidForm
@@ -185,22 +184,4 @@ def unquote(quote_id: int) -> Response:
 @bp.get("/reports")
 def reports_page() -> Response | tuple[str, int]:
     form = ReportForm(request.args)
-    form.consultation.choices = [SelectChoice("", "— a period instead —")] + [
-        SelectChoice(c.slug, c.youth_title) for c in forum.citable_consultations()
-    ]
-    if not any(name in request.args for name in ("consultation", "start", "end", "format")):
-        return render_template("staff/reports.html", form=form), 200
-    if not form.validate():
-        return render_template("staff/reports.html", form=form), 422
-    slug = form.consultation.data or None
-    period = None if slug else (form.start.data, form.end.data)
-    fmt = form.format.data or "pdf"
-    report = reports.build(slug=slug, period=period, now=now())  # type: ignore[arg-type]
-    body = reports.render(report, fmt)
-    return Response(
-        body,
-        mimetype=reports.MIMETYPES[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{reports.filename(report, fmt, slug)}"'
-        },
-    )
+    return reports.page("staff/reports.html", form, period_choice="— a period instead —", now=now())

@@ -77,6 +77,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "forum.home": FORUM_READERS,
     "forum.results": FORUM_READERS,
     "forum.tracker": FORUM_READERS,
+    "forum.report": FORUM_READERS,
     "forum.recommendations": FORUM_READERS,
     "forum.recommendation": FORUM_READERS,
     "forum.new_recommendation": frozenset({FORUM}),
