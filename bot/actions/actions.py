@@ -47,10 +47,17 @@ def who(tracker: Tracker) -> str:
 def language(tracker: Tracker) -> str:
     """The language to answer in: what the web chat page is shown in, else English.
 
-    The web chat sends its page's language with every message (Rasa's socket.io channel
-    passes ``customData`` on as the message's metadata); other channels say nothing.
+    The web chat sends its page's language with every message as socket.io ``metadata``;
+    Rasa keeps it on the user's event (not in ``latest_message``, which is the NLU's parse).
+    Other channels say nothing, so they get English.
     """
-    metadata = tracker.latest_message.get("metadata") or {}
+    metadata: Any = None
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata")
+            break
+    if not isinstance(metadata, dict):
+        metadata = tracker.latest_message.get("metadata")
     picked = metadata.get("language") if isinstance(metadata, dict) else None
     return wording.language_code(picked if isinstance(picked, str) else None) or "en"
 

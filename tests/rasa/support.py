@@ -152,7 +152,8 @@ class Conversation:
 
     # --- what the young person does -------------------------------------------------
     def user(self, text: str, intent: str, entities: list[dict[str, Any]] = ()) -> None:  # type: ignore[assignment]
-        data = {**parse_data(text, intent, list(entities)), "metadata": dict(self.metadata)}
+        # As Rasa does: the channel's metadata is on the user event, not in the NLU's parse.
+        data = parse_data(text, intent, list(entities))
         self.latest_message = data
         self.events.append(
             {

@@ -292,7 +292,7 @@ def test_the_web_chat_in_polish_gets_polish_words_and_the_polish_consultation(
         now=now(),
     )
     db.session.commit()
-    # The page's language comes with every message (socket.io customData → metadata).
+    # The page's language comes with every message (socket.io metadata, kept on the user event).
     talk = Conversation(action_server.url, metadata={"language": "pl"})
 
     talk.user("hi", "greet")

@@ -231,3 +231,26 @@ def test_the_web_chat_page_talks_to_rasa_over_socketio(
     assert db.session.scalar(select(Answer.id).where(Answer.question_id == c.questions[0].id)), (
         "the answer typed in the web chat was saved"
     )
+
+
+def test_the_web_chat_in_polish_gets_polish_from_the_actions_through_a_real_rasa(
+    app, backend, switchboard, rasa_server, browser
+):
+    """The page's language rides on socket.io metadata; Rasa hands it to the actions."""
+    from playwright.sync_api import expect
+
+    c = make_consultation()
+    app.config["RASA_SOCKET_URL"] = rasa_server
+    page = browser.new_page(  # type: ignore[attr-defined]
+        viewport={"width": 390, "height": 800}, extra_http_headers={"Accept-Language": "pl"}
+    )
+    page.goto(f"{switchboard[1]}/chat")
+    assert page.evaluate("document.documentElement.lang") == "pl"
+    log = page.locator(".chat-log")
+    expect(log).to_contain_text(wording.text("PICK_ONE", "pl"), timeout=30_000)
+    page.locator(".chat-buttons button", has_text=c.youth_title).click()
+    start = wording.text("START_ANSWERING", "pl")
+    expect(page.get_by_role("button", name=start)).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name=start).click()
+    header = wording.text("QUESTION_HEADER", "pl").format(number=1, total=4)
+    expect(log).to_contain_text(header, timeout=30_000)

@@ -54,13 +54,14 @@
     transports: ["websocket", "polling"]
   });
 
-  // The page's language travels with every message, so the assistant answers in it.
+  // The page's language travels with every message (Rasa's socket.io channel reads the
+  // "metadata" key), so the assistant's actions answer in it.
   var metadata = { language: document.documentElement.lang || "en" };
 
   function send(text, shown) {
     choices.textContent = "";
     add("me", shown || text);
-    socket.emit("user_uttered", { message: text, session_id: sessionId, customData: metadata });
+    socket.emit("user_uttered", { message: text, session_id: sessionId, metadata: metadata });
   }
 
   function showButtons(buttons) {
@@ -83,7 +84,7 @@
     var isNew = id !== sessionId;
     sessionId = id;
     try { window.sessionStorage.setItem(KEY, id); } catch (e) { /* private mode */ }
-    if (isNew) socket.emit("user_uttered", { message: "/greet", session_id: sessionId, customData: metadata });
+    if (isNew) socket.emit("user_uttered", { message: "/greet", session_id: sessionId, metadata: metadata });
   });
   socket.on("bot_uttered", function (message) {
     if (message && message.text) add("bot", message.text);
