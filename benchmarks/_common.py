@@ -59,6 +59,8 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     pseudonym_key: str = field(default_factory=lambda: secrets.token_hex(32))
     channel_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # More settings for the server, as (name, value) pairs (a benchmark's own limits).
+    extra_env: tuple[tuple[str, str], ...] = ()
 
     def env(self) -> dict[str, str]:
         """The environment gunicorn and the ``youthvoice`` command read."""
@@ -69,6 +71,7 @@ class Settings:
             "PSEUDONYM_KEY": self.pseudonym_key,
             "YOUTHVOICE_CHANNEL_TOKENS": f"{CHANNEL}:{self.channel_token}",
             "YOUTHVOICE_INSTANCE": str(self.instance),
+            **dict(self.extra_env),
         }
 
     def app_config(self) -> dict[str, Any]:

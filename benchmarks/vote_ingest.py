@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,11 @@ from sqlalchemy.engine import make_url
 
 ANSWERS_PER_REQUEST = 3
 TARGET_RATIO = 0.35
+# One channel token carries every simulated chat user, so the API's per-token limit
+# (3,000/minute per worker when counting in memory) would turn a fast run's surplus into
+# quick 429s that flatter the rate. It is raised for this run only; the per-participant
+# limit stays as deployed, and the limiter still counts every request.
+API_LIMIT = ("YOUTHVOICE_RATELIMIT_API", "100000/minute")
 CLOCK_TICKS = 100  # USER_HZ on Linux; /proc/<pid>/stat counts CPU time in these
 
 
@@ -500,7 +505,11 @@ def summarise(
         "reanswered_participants": len(result.reanswered),
         "checks": [{**asdict(c), "ok": c.ok} for c in checks],
         "nothing_lost": all(c.ok for c in checks),
-        "target_met": ratio >= TARGET_RATIO and all(c.ok for c in checks),
+        # A refused or failed request is quick, so any error makes the ratio meaningless.
+        "target_met": ratio >= TARGET_RATIO
+        and all(c.ok for c in checks)
+        and not a.errors
+        and not h.errors,
     }
 
 
@@ -570,7 +579,8 @@ def print_report(reports: list[dict[str, Any]]) -> None:
 
 def run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
     """Prepare a database, serve it with gunicorn, drive the load, verify; all cleaned up."""
-    with bench_settings(engine, args.pg_url) as settings:
+    with bench_settings(engine, args.pg_url) as base:
+        settings = replace(base, extra_env=(API_LIMIT,))
         log(f"{engine}: migrating a fresh database with 'youthvoice init-db'")
         init_db(settings)
         info = _make_consultation(settings)
@@ -629,7 +639,11 @@ def main() -> int:
     print_report(reports)
     path = write_json(
         "vote_ingest",
-        {"settings": vars(args), "environment": facts, "runs": reports},
+        {
+            "settings": {**vars(args), "api_rate_limit": API_LIMIT[1]},
+            "environment": facts,
+            "runs": reports,
+        },
     )
     print(f"\nJSON: {path}")
     return 0 if all(r["target_met"] for r in reports) else 1

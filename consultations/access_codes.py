@@ -16,7 +16,7 @@ from sqlalchemy import exists, func, select, update
 from consultations import audit
 from consultations.db import db
 from consultations.errors import AccessCodeRefused, AccessCodeUsed, InvalidAnswer
-from consultations.models import Consultation, Participant
+from consultations.models import Consultation
 from consultations.staff_models import AccessCode, User
 
 # The same unambiguous letters as poll join codes: codes are read off paper.
@@ -30,9 +30,9 @@ def normalise(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def _hash(consultation: Consultation, code: str) -> str:
+def _hash(consultation_id: int, code: str) -> str:
     # Salted with the consultation so one code cannot count for another consultation.
-    return hashlib.sha256(f"{consultation.id}:{normalise(code)}".encode()).hexdigest()
+    return hashlib.sha256(f"{consultation_id}:{normalise(code)}".encode()).hexdigest()
 
 
 def pretty(code: str) -> str:
@@ -51,7 +51,7 @@ def issue_codes(actor: User, consultation: Consultation, count: int, *, now: dat
             codes.append(code)
     db.session.add_all(
         AccessCode(
-            consultation_id=consultation.id, code_hash=_hash(consultation, c), created_at=now
+            consultation_id=consultation.id, code_hash=_hash(consultation.id, c), created_at=now
         )
         for c in codes
     )
@@ -82,14 +82,14 @@ def code_counts(consultation: Consultation) -> tuple[int, int]:
     return issued or 0, used or 0
 
 
-def holds_code(consultation: Consultation, participant: Participant) -> bool:
+def holds_code(consultation_id: int, participant_id: int) -> bool:
     """Whether this participant already used a code for this consultation."""
     return bool(
         db.session.scalar(
             select(
                 exists().where(
-                    AccessCode.consultation_id == consultation.id,
-                    AccessCode.participant_id == participant.id,
+                    AccessCode.consultation_id == consultation_id,
+                    AccessCode.participant_id == participant_id,
                 )
             )
         )
@@ -97,22 +97,27 @@ def holds_code(consultation: Consultation, participant: Participant) -> bool:
 
 
 def redeem(
-    consultation: Consultation,
-    participant: Participant,
+    consultation_id: int,
+    participant_id: int,
     code: str | None,
     *,
     channel: str,
     now: datetime,
+    first_contact: bool = False,
 ) -> None:
-    """Let this participant answer a code-only consultation, or refuse in plain words."""
-    if not consultation.requires_access_code or holds_code(consultation, participant):
+    """Let this participant answer a code-only consultation, or refuse in plain words.
+
+    Call it only for a consultation that requires codes. ``first_contact`` says the
+    participant was created in this transaction, so cannot already hold a code.
+    """
+    if not first_contact and holds_code(consultation_id, participant_id):
         return
     if not code or not normalise(code):
         raise AccessCodeRefused(
             "This vote needs the access code you were given. Type it in, then send again."
         )
     found = db.session.scalar(
-        select(AccessCode).where(AccessCode.code_hash == _hash(consultation, code))
+        select(AccessCode).where(AccessCode.code_hash == _hash(consultation_id, code))
     )
     if found is None:
         raise AccessCodeRefused("That access code is not right. Check it and try again.")
@@ -121,7 +126,7 @@ def redeem(
     claimed = db.session.execute(
         update(AccessCode)
         .where(AccessCode.id == found.id, AccessCode.participant_id.is_(None))
-        .values(participant_id=participant.id, channel=channel, used_at=now),
+        .values(participant_id=participant_id, channel=channel, used_at=now),
         execution_options={"synchronize_session": False},
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]

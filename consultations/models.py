@@ -91,6 +91,17 @@ AGE_BANDS: dict[str, str] = {
 }
 
 
+def takes_answers(
+    status: ConsultationStatus, opens_at: datetime | None, closes_at: datetime | None, now: datetime
+) -> bool:
+    """Whether a consultation in this state takes answers at ``now``: open and in its dates."""
+    if status is not ConsultationStatus.OPEN:
+        return False
+    if opens_at is not None and now < opens_at:
+        return False
+    return closes_at is None or now < closes_at
+
+
 class Theme(db.Model):
     """A priority of the community strategy that consultations belong to."""
 
@@ -143,11 +154,7 @@ class Consultation(db.Model):
     )
 
     def accepting_answers(self, now: datetime) -> bool:
-        if self.status is not ConsultationStatus.OPEN:
-            return False
-        if self.opens_at is not None and now < self.opens_at:
-            return False
-        return self.closes_at is None or now < self.closes_at
+        return takes_answers(self.status, self.opens_at, self.closes_at, now)
 
     def youth_text_for_gate(self) -> str:
         """Everything a young person reads: the rewrite and every question prompt."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from consultations import readability
@@ -19,8 +21,11 @@ from consultations.models import (
     Consultation,
     ConsultationStatus,
     GlossaryTerm,
+    Option,
     Participant,
     Question,
+    QuestionKind,
+    takes_answers,
 )
 from consultations.readability import plain_text, sentences
 
@@ -48,13 +53,16 @@ def open_consultations(now: datetime) -> list[Consultation]:
     return list(rows)
 
 
+NOT_FOUND = "We could not find that consultation. It may have moved or been removed."
+
+
 def consultation_by_slug(slug: str, *, include_drafts: bool = False) -> Consultation:
     """A consultation with its questions and options loaded; drafts are hidden by default."""
     consultation = (
         db.session.scalars(
             select(Consultation)
             .where(Consultation.slug == slug)
-            # One round trip for the whole shape: every submission starts here.
+            # One round trip for the whole shape: every page and web form starts here.
             .options(joinedload(Consultation.questions).joinedload(Question.options))
         )
         .unique()
@@ -63,8 +71,127 @@ def consultation_by_slug(slug: str, *, include_drafts: bool = False) -> Consulta
     if consultation is None or (
         consultation.status is ConsultationStatus.DRAFT and not include_drafts
     ):
-        raise NotFound("We could not find that consultation. It may have moved or been removed.")
+        raise NotFound(NOT_FOUND)
     return consultation
+
+
+@dataclass(frozen=True)
+class QuestionRules:
+    """What an answer to one question must fit: its kind, limits and option ids."""
+
+    id: int
+    kind: QuestionKind
+    required: bool
+    max_length: int
+    option_ids: frozenset[int]
+    # A scale question's option for each value (1-5): the tally a scale answer counts in.
+    scale_options: Mapping[int, int]
+
+    @classmethod
+    def of(cls, question: Question) -> QuestionRules:
+        return cls(
+            id=question.id,
+            kind=question.kind,
+            required=question.required,
+            max_length=question.max_length,
+            option_ids=frozenset(o.id for o in question.options),
+            scale_options={o.value: o.id for o in question.options if o.value is not None},
+        )
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A consultation as a submission is checked against: its state and its questions' rules.
+
+    Plain values rather than ORM objects, so the channel API can read them with one plain
+    query per submission (see ``questionnaire``).
+    """
+
+    id: int
+    status: ConsultationStatus
+    opens_at: datetime | None
+    closes_at: datetime | None
+    requires_access_code: bool
+    questions: tuple[QuestionRules, ...]  # in the order young people see them
+
+    @classmethod
+    def of(cls, consultation: Consultation) -> Questionnaire:
+        return cls(
+            id=consultation.id,
+            status=consultation.status,
+            opens_at=consultation.opens_at,
+            closes_at=consultation.closes_at,
+            requires_access_code=consultation.requires_access_code,
+            questions=tuple(QuestionRules.of(q) for q in consultation.questions),
+        )
+
+    def accepting_answers(self, now: datetime) -> bool:
+        return takes_answers(self.status, self.opens_at, self.closes_at, now)
+
+
+_CONSULTATION = Consultation.__table__
+_QUESTION = Question.__table__
+_OPTION = Option.__table__
+
+# The consultation and every question and option, one row per option, in one round trip.
+# Read afresh for every submission rather than cached: staff may edit questions and options
+# at any time, even while a consultation is open, and a closed one must refuse at once.
+_QUESTIONNAIRE = (
+    select(
+        _CONSULTATION.c.id.label("consultation_id"),
+        _CONSULTATION.c.status,
+        _CONSULTATION.c.opens_at,
+        _CONSULTATION.c.closes_at,
+        _CONSULTATION.c.requires_access_code,
+        _QUESTION.c.id.label("question_id"),
+        _QUESTION.c.kind,
+        _QUESTION.c.required,
+        _QUESTION.c.max_length,
+        _OPTION.c.id.label("option_id"),
+        _OPTION.c.value,
+    )
+    .select_from(_CONSULTATION)
+    .outerjoin(_QUESTION, _QUESTION.c.consultation_id == _CONSULTATION.c.id)
+    .outerjoin(_OPTION, _OPTION.c.question_id == _QUESTION.c.id)
+    .where(_CONSULTATION.c.slug == bindparam("slug"))
+    .order_by(_QUESTION.c.position, _QUESTION.c.id, _OPTION.c.position, _OPTION.c.id)
+)
+
+
+def questionnaire(slug: str) -> Questionnaire:
+    """What answers to a consultation must fit, read with one query; drafts are not found."""
+    rows = db.session.connection().execute(_QUESTIONNAIRE, {"slug": slug}).all()
+    if not rows or rows[0].status is ConsultationStatus.DRAFT:
+        raise NotFound(NOT_FOUND)
+    # question id -> (its first row, its options' (id, scale value)), in question order
+    questions: dict[int, tuple[Any, list[tuple[int, int | None]]]] = {}
+    for row in rows:
+        if row.question_id is None:
+            continue  # a consultation without questions yet
+        _, options = questions.setdefault(row.question_id, (row, []))
+        if row.option_id is not None:
+            options.append((row.option_id, row.value))
+    first = rows[0]
+    return Questionnaire(
+        id=first.consultation_id,
+        status=first.status,
+        opens_at=first.opens_at,
+        closes_at=first.closes_at,
+        requires_access_code=first.requires_access_code,
+        questions=tuple(
+            QuestionRules(
+                id=question_id,
+                kind=row.kind,
+                required=row.required,
+                max_length=row.max_length,
+                option_ids=frozenset(option_id for option_id, _ in options),
+                scale_options={
+                    value: option_id for option_id, value in options if value is not None
+                },
+            )
+            for question_id, (row, options) in questions.items()
+        ),
+    )
 
 
 def summary_line(consultation: Consultation) -> str:

@@ -7,11 +7,13 @@ Every function flushes and raises typed errors; the caller commits once
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, Insert, Table, bindparam, case, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -39,7 +41,9 @@ from consultations.models import (
     Theme,
 )
 from consultations.moderation import review
+from consultations.moderation.models import AnswerModeration
 from consultations.pseudonym import pseudonym
+from consultations.queries import Questionnaire, QuestionRules, questionnaire
 from consultations.themes import THEMES
 
 CHANNEL_ID_MAX = 128
@@ -61,14 +65,19 @@ def without_nul(text: str) -> str:
     return text.replace("\x00", "")
 
 
+def _alias(channel: str, channel_user_id: str, key: bytes) -> str:
+    """The keyed hash a channel identity is stored under, once the identity is checked."""
+    channel_user_id = str(channel_user_id)
+    if not channel or not channel_user_id or len(channel_user_id) > CHANNEL_ID_MAX:
+        raise InvalidAnswer("A participant needs a channel and an id on it.")
+    return pseudonym(key, channel, channel_user_id)
+
+
 def participant_for(
     channel: str, channel_user_id: str, *, key: bytes, is_demo: bool = False
 ) -> Participant:
     """The participant behind a channel identity, created on first contact."""
-    channel_user_id = str(channel_user_id)
-    if not channel or not channel_user_id or len(channel_user_id) > CHANNEL_ID_MAX:
-        raise InvalidAnswer("A participant needs a channel and an id on it.")
-    alias = pseudonym(key, channel, channel_user_id)
+    alias = _alias(channel, channel_user_id, key)
     found = db.session.scalar(select(Participant).where(Participant.pseudonym == alias))
     if found is not None:
         return found
@@ -97,10 +106,10 @@ def update_profile(participant: Participant, *, age_band: str | None, area: str 
     db.session.flush()
 
 
-def _check(question: Question, given: AnswerInput) -> str | None:
+def _check(question: QuestionRules, given: AnswerInput) -> str | None:
     """Why an answer does not fit its question, in plain words; None when it fits."""
     kind = question.kind
-    option_ids = {o.id for o in question.options}
+    option_ids = question.option_ids
     if kind is QuestionKind.SINGLE_CHOICE:
         if len(given.option_ids) != 1 or given.value is not None or given.text is not None:
             return "Pick exactly one option."
@@ -132,10 +141,16 @@ def _check(question: Question, given: AnswerInput) -> str | None:
 
 
 def validate_answers(
-    consultation: Consultation, answers: Sequence[AnswerInput], *, complete: bool = False
+    consultation: Consultation | Questionnaire,
+    answers: Sequence[AnswerInput],
+    *,
+    complete: bool = False,
 ) -> list[AnswerProblem]:
     """Every problem with a submission; empty when it can be saved as a whole."""
-    questions = {q.id: q for q in consultation.questions}
+    form = (
+        consultation if isinstance(consultation, Questionnaire) else Questionnaire.of(consultation)
+    )
+    questions = {q.id: q for q in form.questions}
     problems: list[AnswerProblem] = []
     seen: set[int] = set()
     if not answers:
@@ -155,16 +170,12 @@ def validate_answers(
         if reason:
             problems.append(AnswerProblem(index, question.id, reason))
     if complete:
-        for question in consultation.questions:
+        for question in form.questions:
             if question.required and question.id not in seen:
                 problems.append(
                     AnswerProblem(len(answers), question.id, "Please answer this question.")
                 )
     return problems
-
-
-def _scale_option(question: Question, value: int) -> Option:
-    return next(o for o in question.options if o.value == value)
 
 
 def _bump(
@@ -197,6 +208,16 @@ class Submitted:
     new_concern: bool = False
 
 
+@dataclass(frozen=True)
+class Respondent:
+    """The participant a submission is saved for, with their row locked for it."""
+
+    id: int
+    area: str | None
+    # Created in this transaction: they can have no answers, code or participation yet.
+    is_new: bool
+
+
 def submit_answers(
     consultation: Consultation,
     participant: Participant,
@@ -219,6 +240,18 @@ def submit_answers(
     ).saved
 
 
+def _check_submission(
+    form: Questionnaire, answers: Sequence[AnswerInput], *, now: datetime, complete: bool
+) -> None:
+    if not form.accepting_answers(now):
+        raise ConsultationClosed(
+            "This consultation is not taking answers any more. Thank you for wanting to take part."
+        )
+    problems = validate_answers(form, answers, complete=complete)
+    if problems:
+        raise InvalidAnswer("Nothing was saved because some answers need another look.", problems)
+
+
 def submit(
     consultation: Consultation,
     participant: Participant,
@@ -234,125 +267,309 @@ def submit(
     Every written answer is moderated in the same transaction. A consultation that needs
     an access code takes one on the first submission only.
     """
-    if not consultation.accepting_answers(now):
-        raise ConsultationClosed(
-            "This consultation is not taking answers any more. Thank you for wanting to take part."
-        )
-    problems = validate_answers(consultation, answers, complete=complete)
-    if problems:
-        raise InvalidAnswer("Nothing was saved because some answers need another look.", problems)
+    form = Questionnaire.of(consultation)
+    _check_submission(form, answers, now=now, complete=complete)
+    # The statements below go straight to the connection: whatever the caller changed
+    # through the ORM (a new participant, a profile) must reach the database first.
+    db.session.flush()
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK_PARTICIPANT, {"id": participant.id})
+    respondent = Respondent(participant.id, participant.area, is_new=False)
+    return _save(form, respondent, answers, channel=channel, now=now, access_code=access_code)
 
-    # One person's submissions run one at a time (a row lock on PostgreSQL; SQLite has a
-    # single writer anyway), so a replacement always sees the answer it replaces.
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(Participant.id).where(Participant.id == participant.id).with_for_update()
+
+def submit_as(
+    slug: str,
+    channel: str,
+    channel_user_id: str,
+    answers: Sequence[AnswerInput],
+    *,
+    key: bytes,
+    now: datetime,
+    access_code: str | None = None,
+) -> Submitted:
+    """``submit`` for a chat channel, by consultation slug and the person's id on the channel.
+
+    The channel API's busiest path, so it reads and writes with plain statements only: one
+    query for the consultation, one to find or create the participant, then ``_save``.
+    """
+    form = questionnaire(slug)
+    _check_submission(form, answers, now=now, complete=False)
+    respondent = _claim_participant(channel, channel_user_id, key=key)
+    return _save(form, respondent, answers, channel=channel, now=now, access_code=access_code)
+
+
+_CONSULTATION = Consultation.__table__
+_QUESTION = Question.__table__
+_OPTION = Option.__table__
+_PARTICIPANT = Participant.__table__
+_ANSWER = Answer.__table__
+_CHOICE = AnswerChoice.__table__
+
+# One person's submissions run one at a time (a row lock on PostgreSQL; SQLite has a single
+# writer anyway), so a replacement always sees the answer it replaces.
+_LOCK_PARTICIPANT = (
+    select(_PARTICIPANT.c.id).where(_PARTICIPANT.c.id == bindparam("id")).with_for_update()
+)
+_FIND_PARTICIPANT = select(_PARTICIPANT.c.id, _PARTICIPANT.c.area).where(
+    _PARTICIPANT.c.pseudonym == bindparam("pseudonym")
+)
+_FIND_AND_LOCK_PARTICIPANT = _FIND_PARTICIPANT.with_for_update()
+
+
+def _upsert(dialect: str) -> Callable[[Table], Any]:
+    """The INSERT that can say ON CONFLICT, for the engine in use (both speak it alike)."""
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
+@cache
+def _create_participant(dialect: str) -> Insert:
+    return (
+        _upsert(dialect)(_PARTICIPANT)
+        .on_conflict_do_nothing(index_elements=[_PARTICIPANT.c.pseudonym])
+        .returning(_PARTICIPANT.c.id)
+    )
+
+
+def _claim_participant(channel: str, channel_user_id: str, *, key: bytes) -> Respondent:
+    """Find or create the participant behind a channel identity, and lock their row.
+
+    Insert first: on the first contact, which is most submissions in a busy ballot, that is
+    the only statement, and the new row is ours alone until commit. A participant who
+    already exists (or was created a moment ago by a racing request, which the insert waits
+    for) is then read, and on PostgreSQL locked.
+    """
+    alias = _alias(channel, channel_user_id, key)
+    conn = db.session.connection()
+    postgresql = conn.dialect.name == "postgresql"
+    find = _FIND_AND_LOCK_PARTICIPANT if postgresql else _FIND_PARTICIPANT
+    # Twice at most: a participant erased between the two statements is simply created again.
+    for _ in range(2):
+        created = conn.scalar(
+            _create_participant(conn.dialect.name), {"pseudonym": alias, "channel": channel}
         )
-    access_codes.redeem(consultation, participant, access_code, channel=channel, now=now)
-    questions = {q.id: q for q in consultation.questions}
-    existing = {
-        a.question_id: a
-        for a in db.session.scalars(
-            select(Answer).where(
-                Answer.participant_id == participant.id,
-                Answer.question_id.in_([a.question_id for a in answers]),
-            )
-        )
-    }
-    chosen: dict[int, list[int]] = {}
-    replaced: list[int] = []
-    new_answers: list[int] = []
-    stored: list[Answer] = []
-    previous_text: dict[int, str | None] = {}
+        if created is not None:
+            return Respondent(created, area=None, is_new=True)
+        found = conn.execute(find, {"pseudonym": alias}).first()
+        if found is not None:
+            return Respondent(found.id, found.area, is_new=False)
+    raise NotFound("That participant was erased while answering; send the answers again.")
+
+
+_EXISTING_ANSWERS = select(_ANSWER.c.id, _ANSWER.c.question_id, _ANSWER.c.text).where(
+    _ANSWER.c.participant_id == bindparam("participant_id"),
+    _ANSWER.c.question_id.in_(bindparam("question_ids", expanding=True)),
+)
+_NEW_ANSWERS = insert(_ANSWER).returning(_ANSWER.c.id, _ANSWER.c.question_id)
+# The SET clause comes from the parameters' keys: channel, scale_value, text, updated_at.
+_REPLACE_ANSWER = update(_ANSWER).where(_ANSWER.c.id == bindparam("answer_id"))
+_REMOVE_CHOICES = (
+    delete(_CHOICE)
+    .where(_CHOICE.c.answer_id.in_(bindparam("answer_ids", expanding=True)))
+    .returning(_CHOICE.c.option_id)
+)
+_ADD_CHOICES = insert(_CHOICE)
+
+
+@dataclass
+class _Rows:
+    """A checked submission as rows for the answer tables, before any of them is written."""
+
+    created: list[dict[str, Any]] = field(default_factory=list)  # new answers
+    replaced: list[dict[str, Any]] = field(default_factory=list)  # new values by answer_id
+    chosen: dict[int, list[int]] = field(default_factory=dict)  # question id -> option ids
+    texts: dict[int, str] = field(default_factory=dict)  # question id -> written answer
+
+
+def _rows(
+    form: Questionnaire,
+    respondent: Respondent,
+    answers: Sequence[AnswerInput],
+    existing: Mapping[int, tuple[int, str | None]],
+    *,
+    channel: str,
+    now: datetime,
+) -> _Rows:
+    questions = {q.id: q for q in form.questions}
+    rows = _Rows()
     for given in answers:
         assert given.question_id is not None
         question = questions[given.question_id]
-        answer = existing.get(question.id)
-        if answer is None:
-            answer = Answer(participant_id=participant.id, question_id=question.id, created_at=now)
-            db.session.add(answer)
-            new_answers.append(question.id)
-        else:
-            replaced.append(answer.id)
-            previous_text[question.id] = answer.text
-        answer.channel = channel
-        answer.updated_at = now
         is_scale = question.kind is QuestionKind.SCALE
-        answer.scale_value = given.value if is_scale else None
         is_text = question.kind is QuestionKind.FREE_TEXT
-        answer.text = without_nul(given.text).strip() if is_text and given.text else None
+        text = without_nul(given.text).strip() if is_text and given.text else None
+        values = {
+            "channel": channel,
+            "scale_value": given.value if is_scale else None,
+            "text": text,
+            "updated_at": now,
+        }
+        if text is not None:
+            rows.texts[question.id] = text
         if is_scale:
             assert given.value is not None
-            chosen[question.id] = [_scale_option(question, given.value).id]
+            rows.chosen[question.id] = [question.scale_options[given.value]]
         else:
-            chosen[question.id] = sorted(set(given.option_ids))
-        stored.append(answer)
-    db.session.flush()  # new answers get their ids; a lost race fails here on the unique key
-
-    # Count down exactly the choices that were really removed, as the database saw them.
-    removed: list[int] = []
-    if replaced:
-        removed = list(
-            db.session.scalars(
-                delete(AnswerChoice)
-                .where(AnswerChoice.answer_id.in_(replaced))
-                .returning(AnswerChoice.option_id),
-                execution_options={"synchronize_session": False},
+            rows.chosen[question.id] = sorted(set(given.option_ids))
+        if question.id in existing:
+            rows.replaced.append({"answer_id": existing[question.id][0], **values})
+        else:
+            rows.created.append(
+                {"participant_id": respondent.id, "question_id": question.id, "created_at": now}
+                | values
             )
-        )
-    rows = [
-        {"answer_id": a.id, "option_id": option_id}
-        for a in stored
-        for option_id in chosen[a.question_id]
-    ]
-    if rows:
-        db.session.execute(insert(AnswerChoice), rows)
-    for answer in stored:
-        db.session.expire(answer, ["choices"])
-    _bump(Option, "tally", removed, -1)
-    _bump(Option, "tally", [row["option_id"] for row in rows], +1)
-    _bump(Question, "answer_count", new_answers, +1)
-    _record_participation(consultation, participant, channel=channel, now=now)
-    created = set(new_answers)
-    found = [
-        review.moderate_saved_answer(
-            answer,
-            previous_text=previous_text.get(answer.question_id),
-            participant=participant,
-            consultation=consultation,
+    return rows
+
+
+def _save(
+    form: Questionnaire,
+    respondent: Respondent,
+    answers: Sequence[AnswerInput],
+    *,
+    channel: str,
+    now: datetime,
+    access_code: str | None,
+) -> Submitted:
+    """Write a checked submission for a locked participant: answers, choices, counts,
+    participation and moderation, with one statement per table for the whole submission."""
+    conn = db.session.connection()
+    if form.requires_access_code:
+        access_codes.redeem(
+            form.id,
+            respondent.id,
+            access_code,
+            channel=channel,
             now=now,
-            is_new=answer.question_id in created,
+            first_contact=respondent.is_new,
         )
-        for answer in stored
-        if answer.text is not None
+    # question id -> (answer id, its text) of the answers this submission replaces
+    existing: dict[int, tuple[int, str | None]] = {}
+    if not respondent.is_new:
+        found = conn.execute(
+            _EXISTING_ANSWERS,
+            {"participant_id": respondent.id, "question_ids": [a.question_id for a in answers]},
+        )
+        existing = {question_id: (answer_id, text) for answer_id, question_id, text in found}
+    rows = _rows(form, respondent, answers, existing, channel=channel, now=now)
+
+    answer_ids = {question_id: answer_id for question_id, (answer_id, _) in existing.items()}
+    if rows.created:
+        # A lost race for a first answer fails here on the unique key, and is run again.
+        answer_ids.update((q, a) for a, q in conn.execute(_NEW_ANSWERS, rows.created))
+    removed: list[int] = []
+    if rows.replaced:
+        conn.execute(_REPLACE_ANSWER, rows.replaced)
+        # Count down exactly the choices that were really removed, as the database saw them.
+        replaced_ids = [r["answer_id"] for r in rows.replaced]
+        removed = list(conn.scalars(_REMOVE_CHOICES, {"answer_ids": replaced_ids}))
+    choices = [
+        {"answer_id": answer_ids[question_id], "option_id": option_id}
+        for question_id, option_ids in rows.chosen.items()
+        for option_id in option_ids
     ]
+    if choices:
+        conn.execute(_ADD_CHOICES, choices)
+    _move_tallies(conn, added=[c["option_id"] for c in choices], removed=removed)
+    _count_new_answers(conn, [row["question_id"] for row in rows.created])
+    _record_participation(conn, form.id, respondent, channel=channel, now=now)
+    found_in_text = review.moderate_saved_answers(
+        [
+            review.WrittenAnswer(
+                answer_id=answer_ids[question_id],
+                text=text,
+                channel=channel,
+                previous_text=existing[question_id][1] if question_id in existing else None,
+                is_new=question_id not in existing,
+            )
+            for question_id, text in rows.texts.items()
+        ],
+        participant_id=respondent.id,
+        area=respondent.area,
+        consultation_id=form.id,
+        now=now,
+    )
+    _expire_loaded_answers()
     return Submitted(
         saved=len(answers),
-        safeguarding=any(f.safeguarding for f in found),
-        tension=any(f.tension for f in found),
-        new_concern=any(f.new_concern for f in found),
+        safeguarding=found_in_text.safeguarding,
+        tension=found_in_text.tension,
+        new_concern=found_in_text.new_concern,
     )
+
+
+def _expire_loaded_answers() -> None:
+    """Answers and moderation records the session already holds were just rewritten by
+    plain statements: reload them on next use rather than show what they were."""
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, Answer | AnswerModeration):
+            db.session.expire(loaded)
+
+
+_MOVE_TALLIES = (
+    update(_OPTION)
+    .where(_OPTION.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        tally=_OPTION.c.tally
+        + case((_OPTION.c.id.in_(bindparam("up", expanding=True)), 1), else_=-1)
+    )
+)
+_COUNT_NEW_ANSWERS = (
+    update(_QUESTION)
+    .where(_QUESTION.c.id.in_(bindparam("ids", expanding=True)))
+    .values(answer_count=_QUESTION.c.answer_count + 1)
+)
+
+
+def _move_tallies(conn: Connection, *, added: Sequence[int], removed: Sequence[int]) -> None:
+    """One UPDATE for every option whose tally changes; an option picked again is left alone.
+
+    Counters move in SQL, not in Python, so concurrent writers never lose an increment. In
+    one submission an option is added at most once and removed at most once.
+    """
+    up = set(added) - set(removed)
+    down = set(removed) - set(added)
+    if up or down:
+        conn.execute(_MOVE_TALLIES, {"ids": sorted(up | down), "up": sorted(up)})
+
+
+def _count_new_answers(conn: Connection, question_ids: Sequence[int]) -> None:
+    if question_ids:
+        conn.execute(_COUNT_NEW_ANSWERS, {"ids": list(question_ids)})
+
+
+@cache
+def _add_participation(dialect: str) -> Insert:
+    # Insert-if-absent in one statement; only a row really inserted counts a new respondent.
+    participation = Participation.__table__
+    return (
+        _upsert(dialect)(participation)
+        .on_conflict_do_nothing(index_elements=["consultation_id", "participant_id"])
+        .returning(participation.c.id)
+    )
+
+
+_COUNT_RESPONDENT = (
+    update(_CONSULTATION)
+    .where(_CONSULTATION.c.id == bindparam("consultation_id"))
+    .values(respondent_count=_CONSULTATION.c.respondent_count + 1)
+)
 
 
 def _record_participation(
-    consultation: Consultation, participant: Participant, *, channel: str, now: datetime
+    conn: Connection, consultation_id: int, respondent: Respondent, *, channel: str, now: datetime
 ) -> None:
-    # Insert-if-absent in one statement; only a row really inserted counts a new respondent.
-    dialect = db.session.get_bind().dialect.name
-    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    inserted = db.session.scalar(
-        upsert(Participation.__table__)
-        .values(
-            consultation_id=consultation.id,
-            participant_id=participant.id,
-            channel=channel,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["consultation_id", "participant_id"])
-        .returning(Participation.__table__.c.id)
+    inserted = conn.scalar(
+        _add_participation(conn.dialect.name),
+        {
+            "consultation_id": consultation_id,
+            "participant_id": respondent.id,
+            "channel": channel,
+            "created_at": now,
+        },
     )
     if inserted is not None:
-        _bump(Consultation, "respondent_count", [consultation.id], +1)
+        conn.execute(_COUNT_RESPONDENT, {"consultation_id": consultation_id})
 
 
 def open_consultation(

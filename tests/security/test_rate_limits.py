@@ -78,8 +78,29 @@ def test_storage_is_redis_when_redis_url_is_set(limited_app):
     from webapp.security import limiter_for
 
     storage = type(limiter_for(limited_app).storage).__name__
-    expected = "RedisStorage" if limited_app.config["REDIS_URL"] else "MemoryStorage"
+    expected = "RedisStorage" if limited_app.config["REDIS_URL"] else "SweptMemoryStorage"
     assert storage == expected
+
+
+def test_counters_in_memory_are_swept_once_a_second_not_every_10_ms(tmp_path):
+    """Each sweep walks every participant's key: a hundred a second cost more than answers."""
+    from limits.storage import MemoryStorage
+
+    from webapp.security import SweptMemoryStorage, limiter_for
+
+    application = create_app(
+        {**app_config(tmp_path, f"sqlite:///{tmp_path / 'sweep.db'}"), "REDIS_URL": ""}
+    )
+    storage = limiter_for(application).storage
+    assert isinstance(storage, MemoryStorage)
+    storage.timer.join(5)  # the library's own first sweep, started with the storage
+    assert storage.acquire_entry("participant:one", 2, 60)
+    assert storage.acquire_entry("participant:one", 2, 60)
+    assert not storage.acquire_entry("participant:one", 2, 60), "the limit still holds"
+    # The hit scheduled the next sweep through our hook, not the library's 10 ms timer.
+    assert storage.timer.interval == SweptMemoryStorage.SWEEP_SECONDS
+    assert storage.timer.daemon
+    storage.reset()
 
 
 def test_staff_sign_in_is_limited_with_a_friendly_page(limited_app):

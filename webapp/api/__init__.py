@@ -235,14 +235,11 @@ def submit_answers(slug: str) -> Response:
         raise InvalidAnswer("access_code must be a string.")
     key = current_app.config["PSEUDONYM_KEY"]
 
-    def save() -> services.Submitted:
-        consultation = queries.consultation_by_slug(slug)
-        participant = services.participant_for(channel, user_id, key=key)
-        return services.submit(
-            consultation, participant, answers, channel=channel, now=_now(), access_code=access_code
+    outcome = in_transaction(
+        lambda: services.submit_as(
+            slug, channel, user_id, answers, key=key, now=_now(), access_code=access_code
         )
-
-    outcome = in_transaction(save)
+    )
     notify_new_concern(outcome)
     body: dict[str, Any] = {"saved": outcome.saved}
     support = support_payload(outcome)
