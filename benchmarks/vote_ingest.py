@@ -49,7 +49,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ANSWERS_PER_REQUEST = 3
-TARGET_RATIO = 0.35
+# Issue 2 asked 0.35 of every engine; a national ballot runs on PostgreSQL and asks 0.5.
+TARGET_RATIO = {"sqlite": 0.35, "postgresql": 0.5}
 # One channel token carries every simulated chat user, so the API's per-token limit
 # (3,000/minute per worker when counting in memory) would turn a fast run's surplus into
 # quick 429s that flatter the rate. It is raised for this run only; the per-participant
@@ -506,7 +507,8 @@ def summarise(
         "checks": [{**asdict(c), "ok": c.ok} for c in checks],
         "nothing_lost": all(c.ok for c in checks),
         # A refused or failed request is quick, so any error makes the ratio meaningless.
-        "target_met": ratio >= TARGET_RATIO
+        "target": TARGET_RATIO[engine],
+        "target_met": ratio >= TARGET_RATIO[engine]
         and all(c.ok for c in checks)
         and not a.errors
         and not h.errors,
@@ -531,7 +533,7 @@ def print_report(reports: list[dict[str, Any]]) -> None:
             f"{r['healthz_p50_ms']} / {r['healthz_p99_ms']}",
             f"{r['acknowledged_answers']} / {r['stored_answers']}",
             f"{_errors(r['answer_errors'])} / {_errors(r['healthz_errors'])}",
-            "met" if r["target_met"] else "MISSED",
+            ("met" if r["target_met"] else "MISSED") + f" (≥{r['target']})",
         ]
         for r in reports
     ]
@@ -546,7 +548,7 @@ def print_report(reports: list[dict[str, Any]]) -> None:
         "healthz p50/p99 ms",
         "answers acked/stored",
         "errors POST / healthz",
-        f"target ≥{TARGET_RATIO}",
+        "target",
     ]
     print(format_table(headers, rows))
     for r in reports:

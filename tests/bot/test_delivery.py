@@ -199,12 +199,13 @@ def test_the_worker_keeps_under_30_a_second_and_1_a_second_per_chat(
     for address in addresses[1:]:
         assert len(telegram.messages_to(int(address))) == 1
     assert len(telegram.messages_to(int(repeat))) == 3
-    times = telegram.attempts_to(int(repeat))
+    times = telegram.delivered_to(int(repeat))
     assert len(times) == 3
-    # The worker spaces one chat's sends 1.05 s apart; on a busy machine one request can
-    # spend a few tens of milliseconds more in transit than the next, so the server may see
-    # a little less. The exact pacing is checked without the network in the test below.
-    assert all(b - a >= 0.95 for a, b in itertools.pairwise(times)), times
+    # The worker spaces one chat's sends 1.05 s apart (unpaced they would land within a few
+    # milliseconds). On a busy shared machine one request can spend longer in transit than
+    # the next, so the server may see less; a 429 in between only widens the gap. The exact
+    # pacing is checked without the network in the test below.
+    assert all(b - a >= 0.8 for a, b in itertools.pairwise(times)), times
 
 
 def test_a_row_telegram_already_accepted_is_acknowledged_not_sent_again(

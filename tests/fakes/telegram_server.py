@@ -156,6 +156,7 @@ class FakeTelegramServer:
         self.webhook: JSON = {"url": ""}
         self.send_message_times: list[float] = []  # time.monotonic() of every sendMessage
         self.send_attempts: list[tuple[ChatId, float]] = []  # (chat id, time) of each one
+        self.accepted_sends: list[tuple[ChatId, float]] = []  # the ones that were delivered
         self.violations = 0  # sendMessage calls rejected by the global rate limit
         self._cond = threading.Condition(threading.RLock())
         self._updates: list[JSON] = []
@@ -339,6 +340,11 @@ class FakeTelegramServer:
         with self._cond:
             return [t for c, t in self.send_attempts if c == chat_id]
 
+    def delivered_to(self, chat_id: ChatId) -> list[float]:
+        """When each sendMessage to chat_id that was delivered arrived, oldest first."""
+        with self._cond:
+            return [t for c, t in self.accepted_sends if c == chat_id]
+
     def messages_to(self, chat_id: ChatId) -> list[JSON]:
         """Copies of the bot's messages to chat_id, oldest first, with edits applied."""
         with self._cond:
@@ -467,6 +473,7 @@ class FakeTelegramServer:
                 raise ApiError(400, "Bad Request: message text is empty")
             if len(str(text)) > 4096:
                 raise ApiError(400, "Bad Request: message is too long")
+            self.accepted_sends.append((chat_id, now))
             kind = "private" if isinstance(chat_id, int) and chat_id > 0 else "group"
             chat = self._chats.get(chat_id) or {"id": chat_id, "type": kind}
             message = self._message(chat, dict(self.bot_user), str(text))
