@@ -94,3 +94,20 @@ def demo_data() -> Demo:
     )
     db.session.commit()
     return Demo(open_one, closed, poll, officer, worker, member, admin, rec)
+
+
+def youth_paths(demo: Demo) -> list[str]:
+    """Every youth page, for the checks that go over them all (axe, zoom, page weight)."""
+    return [
+        "/",
+        f"/c/{demo.open.slug}",
+        "/privacy",
+        "/privacy/full",
+        "/my-data",
+        "/forget-me",
+        "/you-said-we-did",
+        f"/you-said-we-did/{demo.closed.slug}",
+        f"/p/{demo.poll.join_code}",
+        "/chat",
+        "/no-such-page",
+    ]

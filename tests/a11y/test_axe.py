@@ -6,7 +6,7 @@ everyone else; staff pages are checked too, as officers and forum members use th
 
 from __future__ import annotations
 
-from tests.a11y.support import axe_violations, demo_data, sign_in_page
+from tests.a11y.support import axe_violations, demo_data, sign_in_page, youth_paths
 
 
 def _check(page, base: str, paths: list[str]) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
@@ -21,20 +21,7 @@ def _check(page, base: str, paths: list[str]) -> dict[str, list[str]]:  # type: 
 
 def test_youth_pages_have_no_wcag_violations(app, live_server, page):
     demo = demo_data()
-    paths = [
-        "/",
-        f"/c/{demo.open.slug}",
-        "/privacy",
-        "/privacy/full",
-        "/my-data",
-        "/forget-me",
-        "/you-said-we-did",
-        f"/you-said-we-did/{demo.closed.slug}",
-        f"/p/{demo.poll.join_code}",
-        "/chat",
-        "/no-such-page",
-    ]
-    found = _check(page, live_server, paths)
+    found = _check(page, live_server, youth_paths(demo))
     # The form with its errors shown: sent without the one required answer.
     page.goto(f"{live_server}/c/{demo.open.slug}")
     page.get_by_role("button", name="Send my answers").click()
@@ -130,21 +117,7 @@ def test_youth_pages_in_polish_and_urdu_have_no_wcag_violations(app, live_server
     found = {}
     for lang in ("pl", "ur"):
         page.set_extra_http_headers({"Accept-Language": lang})
-        for path, problems in _check(
-            page,
-            live_server,
-            [
-                "/",
-                f"/c/{demo.open.slug}",
-                f"/you-said-we-did/{demo.closed.slug}",
-                "/privacy",
-                "/privacy/full",
-                "/my-data",
-                "/forget-me",
-                "/chat",
-                "/no-such-page",
-            ],
-        ).items():
+        for path, problems in _check(page, live_server, youth_paths(demo)).items():
             found[f"{lang} {path}"] = problems
         assert page.evaluate("document.documentElement.lang") == lang
     assert found == {}

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from consultations.db import db
 from consultations.models import Answer
-from tests.a11y.support import demo_data
+from tests.a11y.support import demo_data, youth_paths
 
 FOCUS_STYLE = """() => {
   const el = document.activeElement, style = getComputedStyle(el);
@@ -73,22 +73,7 @@ def test_text_at_200_percent_needs_no_sideways_scrolling_on_a_360px_phone(app, l
     demo = demo_data()
     too_wide = {}
     # Urdu too: right to left, a page can overflow on the other side.
-    for lang, path in (
-        (lang, path)
-        for lang in ("en", "ur")
-        for path in (
-            "/",
-            f"/c/{demo.open.slug}",
-            "/privacy",
-            "/privacy/full",
-            "/my-data",
-            "/forget-me",
-            "/you-said-we-did",
-            f"/you-said-we-did/{demo.closed.slug}",
-            f"/p/{demo.poll.join_code}",
-            "/chat",
-        )
-    ):
+    for lang, path in ((lang, path) for lang in ("en", "ur") for path in youth_paths(demo)):
         page.set_extra_http_headers({"Accept-Language": lang})
         page.goto(f"{live_server}{path}")
         assert page.evaluate("document.documentElement.lang") == lang

@@ -45,6 +45,32 @@ def _wait_until_settled(timeout: float) -> None:
         time.sleep(0.2)
 
 
+def _deliver_in_process(backend_url: str, telegram, tmp_path: Path, *, within: float) -> None:  # type: ignore[no-untyped-def]
+    """Run one delivery worker in this process until nothing is pending.
+
+    It ends as soon as all is sent; ``within`` only stops a broken worker hanging the run.
+    """
+    settings = DeliverySettings(
+        token=DEFAULT_TOKEN,
+        api_url=backend_url,
+        channel_token=CHANNEL_TOKENS["telegram"],
+        journal_path=tmp_path / "journal.sqlite3",
+        telegram_api_url=f"http://127.0.0.1:{telegram.port}",
+        idle_seconds=0.1,
+    )
+
+    async def run() -> None:
+        worker = Worker(settings)
+        task = asyncio.create_task(worker.run())
+        deadline = time.monotonic() + within
+        while _pending() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        worker.stopping.set()
+        await task
+
+    asyncio.run(run())
+
+
 def _worker_env(backend_url: str, telegram, instance: Path) -> dict[str, str]:
     return {
         **os.environ,
@@ -170,26 +196,7 @@ def test_the_worker_keeps_under_30_a_second_and_1_a_second_per_chat(
         _queue_results(consultation)
     telegram.set_global_rate_limit(30)
 
-    settings = DeliverySettings(
-        token=DEFAULT_TOKEN,
-        api_url=backend_url,
-        channel_token=CHANNEL_TOKENS["telegram"],
-        journal_path=tmp_path / "journal.sqlite3",
-        telegram_api_url=f"http://127.0.0.1:{telegram.port}",
-        idle_seconds=0.1,
-    )
-
-    async def run() -> None:
-        worker = Worker(settings)
-        task = asyncio.create_task(worker.run())
-        # Ends as soon as all is sent; the bound only stops a broken worker hanging the run.
-        deadline = time.monotonic() + 60
-        while _pending() and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-        worker.stopping.set()
-        await task
-
-    asyncio.run(run())
+    _deliver_in_process(backend_url, telegram, tmp_path, within=60)
     left = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
     ).all()
@@ -221,25 +228,7 @@ def test_a_row_telegram_already_accepted_is_acknowledged_not_sent_again(
     journal = Journal(tmp_path / "journal.sqlite3")
     journal.record(keys[0])
     journal.close()
-    settings = DeliverySettings(
-        token=DEFAULT_TOKEN,
-        api_url=backend_url,
-        channel_token=CHANNEL_TOKENS["telegram"],
-        journal_path=tmp_path / "journal.sqlite3",
-        telegram_api_url=f"http://127.0.0.1:{telegram.port}",
-        idle_seconds=0.1,
-    )
-
-    async def run() -> None:
-        worker = Worker(settings)
-        task = asyncio.create_task(worker.run())
-        deadline = time.monotonic() + 10
-        while _pending() and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        worker.stopping.set()
-        await task
-
-    asyncio.run(run())
+    _deliver_in_process(backend_url, telegram, tmp_path, within=10)
     assert _pending() == 0
     assert len(telegram.calls_to("sendMessage")) == 1
 
