@@ -7,6 +7,7 @@ Anything a translation leaves out shows in English.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -342,7 +343,21 @@ class Translated:
 
 def translated(consultation: Consultation, language: str | None) -> Translated:
     """This consultation in the given language, falling back to English word by word."""
-    if language not in LANGUAGES:
-        return Translated(consultation)
-    row = translation_for(consultation, language)
-    return Translated(consultation, row, dict(row.questions or {}) if row else {})
+    return translated_all([consultation], language)[0]
+
+
+def translated_all(consultations: Sequence[Consultation], language: str | None) -> list[Translated]:
+    """``translated`` for a whole list (the open consultations) with one query, not one each."""
+    if language not in LANGUAGES or not consultations:
+        return [Translated(c) for c in consultations]
+    rows = {
+        row.consultation_id: row
+        for row in db.session.scalars(
+            select(ConsultationTranslation).where(
+                ConsultationTranslation.consultation_id.in_([c.id for c in consultations]),
+                ConsultationTranslation.language == language,
+            )
+        )
+    }
+    found = [(c, rows.get(c.id)) for c in consultations]
+    return [Translated(c, row, dict(row.questions or {}) if row else {}) for c, row in found]

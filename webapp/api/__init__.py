@@ -120,7 +120,9 @@ def _question_json(q: Question, words: translations.Translated) -> dict[str, Any
 
 @bp.get("/consultations")
 def list_consultations() -> Response:
-    found = [_consultation_summary(c, _words(c)) for c in queries.open_consultations(_now())]
+    open_now = queries.open_consultations(_now())
+    words = translations.translated_all(open_now, current_language())
+    found = [_consultation_summary(c, w) for c, w in zip(open_now, words, strict=True)]
     response = jsonify(consultations=found)
     response.vary.add("Accept-Language")
     return response

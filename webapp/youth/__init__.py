@@ -21,7 +21,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from consultations import charts, queries, services
+from consultations import charts, queries, services, translations
 from consultations.db import in_transaction
 from consultations.errors import (
     AccessCodeRefused,
@@ -71,10 +71,13 @@ def _web_participant(create: bool) -> Participant | None:
 @bp.get("/")
 def home() -> str:
     consultations = queries.open_consultations(_now())
+    # Every card's words in the reader's language, read with one query for the whole list.
+    words = translations.translated_all(consultations, current_language())
     return render_template(
         "youth/home.html",
         consultations=[
-            (c, queries.summary_line(c), queries.minutes_to_read(c)) for c in consultations
+            (c, t, queries.summary_line(c), queries.minutes_to_read(c))
+            for c, t in zip(consultations, words, strict=True)
         ],
     )
 
