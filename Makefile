@@ -6,7 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format clean
+.PHONY: run test install lint format clean rasa
+
+# Rasa Open Source 3.6 needs Python 3.10, so it gets its own environment, kept outside the
+# project folder: a fresh clone (and every CI run) reuses it instead of installing 2.7 GB again.
+RASA_PYTHON ?= $(shell command -v python3.10 || ls $$HOME/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | tail -n 1)
+RASA_VENV ?= $(HOME)/.cache/youthvoice/rasa-3.6.21
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make PYTHON=python3.11 ...")'
@@ -32,6 +37,15 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+rasa:
+	@test -f $(RASA_VENV)/.installed || { \
+	  test -n "$(RASA_PYTHON)" || { echo "Rasa 3.6 needs Python 3.10: install it (e.g. pyenv install 3.10) or set RASA_PYTHON." >&2; exit 1; }; \
+	  rm -rf $(RASA_VENV) && $(RASA_PYTHON) -m venv $(RASA_VENV) && \
+	  $(RASA_VENV)/bin/python -m pip install --quiet --upgrade pip && \
+	  $(RASA_VENV)/bin/python -m pip install --quiet rasa==3.6.21 'python-socketio>=5.8,<5.10' && \
+	  touch $(RASA_VENV)/.installed; }
+	@echo "RASA_BIN=$(RASA_VENV)/bin/rasa"
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

@@ -1,9 +1,10 @@
 """Optional: train the Rasa project with Rasa Open Source 3.6 and chat with it over REST.
 
-Rasa 3.6 needs Python 3.10, so it lives in its own environment: set RASA_BIN to its ``rasa``
-(``/work/rasa-venv/bin/rasa`` is used when present). Without it these tests are skipped and
-say why; the action tests in test_actions.py never skip. Training is cached (in
-~/.cache/youthvoice/rasa, or RASA_CACHE_DIRECTORY) so a second run takes seconds.
+Rasa 3.6 needs Python 3.10, so it lives in its own environment: ``make rasa`` makes it in
+~/.cache/youthvoice/rasa-3.6.21, which these tests use (or set RASA_BIN to another ``rasa``).
+Without it these tests are skipped and say how to enable them; ``.ci/run`` runs ``make rasa``
+first, so in CI they always run. The action tests in test_actions.py never skip. Training is
+cached (in ~/.cache/youthvoice/rasa, or RASA_CACHE_DIRECTORY) so a second run takes seconds.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ from tests.rasa.support import RASA_DIR
 
 
 def _rasa_bin() -> Path | None:
-    for candidate in (os.environ.get("RASA_BIN"), "/work/rasa-venv/bin/rasa"):
+    for candidate in (
+        os.environ.get("RASA_BIN"),
+        str(Path.home() / ".cache/youthvoice/rasa-3.6.21/bin/rasa"),
+    ):
         if candidate and Path(candidate).is_file():
             return Path(candidate)
     return None
@@ -42,7 +46,8 @@ def _rasa_bin() -> Path | None:
 RASA = _rasa_bin()
 pytestmark = pytest.mark.skipif(
     RASA is None,
-    reason="Rasa Open Source 3.6 is not installed (set RASA_BIN to a Python 3.10 venv's rasa)",
+    reason="Rasa Open Source 3.6 is not installed: run `make rasa` (needs Python 3.10) "
+    "or set RASA_BIN to a Python 3.10 environment's rasa",
 )
 AUTH = "e2e-auth-token"
 
