@@ -95,7 +95,7 @@ def total_picks_out(result: Suppression[K], *, exactly: bool) -> bool:
     return groups >= result.threshold - 1
 
 
-def hidden_note(result: Suppression[K], *, unit: str = "people") -> str:
+def hidden_note(result: Suppression[K]) -> str:
     """The words under a table saying what was hidden and why; empty when nothing was."""
     if not result.hidden:
         return ""
@@ -105,5 +105,5 @@ def hidden_note(result: Suppression[K], *, unit: str = "people") -> str:
     # so the plural always fits.
     return (
         f"{len(result.hidden)} groups are not shown so that nobody can be picked out. "
-        f"Together they are {result.hidden_people} {unit}."
+        f"Together they are {result.hidden_people} people."
     )
