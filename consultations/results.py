@@ -1,4 +1,4 @@
-"""Results for staff: counts, breakdowns with small groups hidden, free text, trend, exports.
+"""Results for staff: counts, breakdowns that pick nobody out, free text, trend, exports.
 
 Public and API results stay on tallies (``queries.results``); these staff pages may scan
 the answers themselves.
@@ -32,6 +32,7 @@ from consultations.models import (
 from consultations.moderation import review
 from consultations.moderation.models import ModerationStatus
 from consultations.staff_models import AnswerTag, Tag, User
+from consultations.suppression import hidden_note, suppress
 
 SMALL_GROUP_THRESHOLD = 5
 DIMENSIONS = {"age_band": "Age band", "area": "Area", "channel": "Channel"}
@@ -47,12 +48,18 @@ class GroupRow:
 
 @dataclass
 class Breakdown:
-    """One question split by a dimension; groups under the threshold are left out."""
+    """One question split by a dimension, without the groups that could pick someone out.
+
+    ``hidden_groups`` and ``hidden_people`` are None when no group is shown at all.
+    """
 
     dimension: str
     options: list[str]
     groups: list[GroupRow]
-    hidden_groups: int
+    hidden_groups: int | None
+    hidden_people: int | None
+    nothing_shown: bool
+    note: str
     threshold: int
 
 
@@ -69,7 +76,11 @@ def _group_name(dimension: str, value: str | None) -> str:
 def breakdown(
     question: Question, dimension: str, *, threshold: int = SMALL_GROUP_THRESHOLD
 ) -> Breakdown:
-    """Per-group counts for a choice or scale question, hiding groups smaller than threshold."""
+    """Per-group counts for a choice or scale question, hiding what could pick someone out.
+
+    Groups under the threshold are hidden, and more if the hidden ones could otherwise be
+    worked out from the question's totals (``suppression.suppress``).
+    """
     if dimension not in DIMENSIONS:
         raise InvalidAnswer("Break results down by age band, area or channel.")
     column = {
@@ -89,22 +100,28 @@ def breakdown(
         name = _group_name(dimension, value)
         people[name].add(participant_id)
         picks[name][option_id] += 1
-    groups: list[GroupRow] = []
-    hidden = 0
-    for name in sorted(people, key=lambda n: (n == NOT_GIVEN, n)):
-        size = len(people[name])
-        if size < threshold:
-            hidden += 1
-            continue
-        counts = [
-            (picks[name][o.id], round(100 * picks[name][o.id] / size, 1)) for o in question.options
-        ]
-        groups.append(GroupRow(name, size, counts))
+    sizes = {name: len(people[name]) for name in sorted(people, key=lambda n: (n == NOT_GIVEN, n))}
+    hiding = suppress(sizes, threshold)
+    groups = [
+        GroupRow(
+            name,
+            sizes[name],
+            [
+                (picks[name][o.id], round(100 * picks[name][o.id] / sizes[name], 1))
+                for o in question.options
+            ],
+        )
+        for name in hiding.shown
+    ]
+    hidden_groups, hidden_people = hiding.said
     return Breakdown(
         dimension=dimension,
         options=[o.label for o in question.options],
         groups=groups,
-        hidden_groups=hidden,
+        hidden_groups=hidden_groups,
+        hidden_people=hidden_people,
+        nothing_shown=hiding.nothing_shown,
+        note=hidden_note(hiding),
         threshold=threshold,
     )
 

@@ -1,7 +1,9 @@
 """The report to the Local Strategic Partnership: participation, results, feedback, the forum.
 
-Every breakdown hides groups smaller than the threshold, so nobody can be singled out;
-written answers appear only as quotes an officer has marked for publication.
+Every breakdown hides the groups that could pick someone out (``suppression.suppress``):
+those under the threshold and, where subtracting the rest from the total would give them
+away, the next smallest; written answers appear only as quotes an officer has marked for
+publication.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from consultations.models import (
     Participation,
 )
 from consultations.results import NOT_GIVEN, SMALL_GROUP_THRESHOLD
+from consultations.suppression import hidden_note, suppress
 from feedback.forum import tally
 from feedback.loop_models import (
     Recommendation,
@@ -47,11 +50,12 @@ class Group:
 
 @dataclass
 class Split:
-    """People by one dimension, small groups folded into ``hidden``."""
+    """People by one dimension; what was hidden is said, unless nothing at all is shown."""
 
     dimension: str
     groups: list[Group]
-    hidden_groups: int
+    hidden_groups: int | None
+    hidden_people: int | None
     hidden_people_note: str
 
 
@@ -185,19 +189,16 @@ def _group_name(dimension: str, value: str | None) -> str:
 
 def _split(dimension: str, people: dict[int, str | None], threshold: int) -> Split:
     counts = Counter(_group_name(dimension, v) for v in people.values())
-    shown = [
-        Group(name, n)
-        for name, n in sorted(counts.items(), key=lambda kv: (kv[0] == NOT_GIVEN, kv[0]))
-        if n >= threshold
-    ]
-    hidden = sum(1 for n in counts.values() if n < threshold)
-    note = (
-        f"{hidden} group{'s' if hidden != 1 else ''} with fewer than {threshold} people "
-        "not shown, so nobody can be singled out."
-        if hidden
-        else ""
+    sizes = dict(sorted(counts.items(), key=lambda kv: (kv[0] == NOT_GIVEN, kv[0])))
+    hiding = suppress(sizes, threshold)
+    hidden_groups, hidden_people = hiding.said
+    return Split(
+        dimension,
+        [Group(name, sizes[name]) for name in hiding.shown],
+        hidden_groups,
+        hidden_people,
+        hidden_note(hiding),
     )
-    return Split(dimension, shown, hidden, note)
 
 
 def _participation(ids: list[int], threshold: int) -> tuple[int, list[Split]]:
@@ -420,13 +421,13 @@ def to_csv(report: Report) -> str:
     for split in report.splits:
         for g in split.groups:
             rows.append(["participation", split.dimension, g.name, g.people, ""])
-        if split.hidden_groups:
+        if split.hidden_people_note:
             rows.append(
                 [
                     "participation",
                     split.dimension,
                     "hidden groups",
-                    split.hidden_groups,
+                    "" if split.hidden_groups is None else split.hidden_groups,
                     split.hidden_people_note,
                 ]
             )

@@ -38,6 +38,7 @@ from consultations.moderation.rules import (
 )
 from consultations.moderation.verdict import SAFEGUARDING_WORDS, TENSION_WORDS, Verdict
 from consultations.staff_models import User
+from consultations.suppression import suppress, total_picks_out
 
 REDACTION_MAX = 5000
 NOTES_MAX = 5000
@@ -543,15 +544,36 @@ class TensionReport:
     threshold: int
 
 
+NOT_SHOWN = "not shown"
+
+
 def shown_count(count: int, threshold: int) -> str:
-    """A count as staff may see it: small non-zero groups are only "fewer than N"."""
+    """A total as staff may see it: small non-zero totals are only "fewer than N"."""
     if 0 < count < threshold:
         return f"fewer than {threshold}"
     return str(count)
 
 
+def _tension_row(
+    week: str, area: str, counts: Counter[str], categories: list[str], threshold: int
+) -> TensionRow:
+    # A row's categories are a table with its total beside it: a small count left on its
+    # own would be the total minus the others, so the same rule as every breakdown hides it.
+    hiding = suppress({c: counts[c] for c in categories}, threshold)
+    total = sum(counts.values())
+    exactly = total >= threshold
+    return TensionRow(
+        week=week,
+        area=area,
+        counts=[NOT_SHOWN if c in hiding.hidden else str(counts[c]) for c in categories],
+        total=NOT_SHOWN
+        if total_picks_out(hiding, exactly=exactly)
+        else shown_count(total, threshold),
+    )
+
+
 def tension_report(*, threshold: int = 5, weeks: int = 12, now: datetime) -> TensionReport:
-    """Tension signals by ISO week and area, newest week first, small counts not given."""
+    """Tension signals by ISO week and area, newest week first, picking nobody out."""
     since = iso_week(now - timedelta(weeks=weeks - 1))
     rows = db.session.execute(
         select(TensionSignal.week, TensionSignal.area, TensionSignal.category).where(
@@ -570,15 +592,8 @@ def tension_report(*, threshold: int = 5, weeks: int = 12, now: datetime) -> Ten
     )
     out = []
     for week, key in sorted(counted, key=lambda k: (k[0], k[1] == NOT_GIVEN.casefold(), k[1])):
-        counts = counted[(week, key)]
-        out.append(
-            TensionRow(
-                week=week,
-                area=spellings[key].most_common(1)[0][0],
-                counts=[shown_count(counts[c], threshold) for c in categories],
-                total=shown_count(sum(counts.values()), threshold),
-            )
-        )
+        area = spellings[key].most_common(1)[0][0]
+        out.append(_tension_row(week, area, counted[(week, key)], categories, threshold))
     out.sort(key=lambda r: r.week, reverse=True)
     return TensionReport(
         categories=[TENSION_WORDS.get(c, c.replace("_", " ")) for c in categories],

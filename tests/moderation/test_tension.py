@@ -69,7 +69,8 @@ def test_signals_are_counted_by_area_and_week_and_small_groups_are_hidden(app):
     st4 = rows[(now_week, "st4")]
     assert st4.counts[hostility] == "6" and st4.total == "6"
     assert st4.counts[fear] == "0"
-    assert rows[(now_week, "hanley")].counts[fear] == "fewer than 5"
+    hanley = rows[(now_week, "hanley")]
+    assert hanley.counts[fear] == "not shown" and hanley.total == "fewer than 5"
     assert rows[(now_week, "area not given")].total == "fewer than 5"
     assert rows[(old_week, "hanley")].counts[fear] == "5"
     # Newest week first.

@@ -41,16 +41,26 @@ def test_groups_under_five_people_are_hidden_and_said_so(client):
         _answer(c, f"a{n}", band="14-15", option=0)
     for n in range(4):
         _answer(c, f"b{n}", band="16-17", option=1)
-    page = client.get(f"/staff/consultations/{c.id}/results?by=age_band")
-    text = text_of(page)
-    assert "14 to 15 5 5 (100.0%)" in text
-    assert "16 to 17" not in text
-    assert "1 group is hidden because it has fewer than 5 people" in text
+    # With two groups, showing the five would give the four away: the totals minus five.
+    text = text_of(client.get(f"/staff/consultations/{c.id}/results?by=age_band"))
+    assert "14 to 15" not in text and "16 to 17" not in text
+    assert "No group is shown, so that nobody can be picked out." in text
+
+    for n in range(6):
+        _answer(c, f"c{n}", band="18-21", option=2)
+    text = text_of(client.get(f"/staff/consultations/{c.id}/results?by=age_band"))
+    assert "18 to 21 6 0 (0.0%) 0 (0.0%) 6 (100.0%)" in text
+    assert "14 to 15" not in text and "16 to 17" not in text
+    assert (
+        "2 groups are not shown so that nobody can be picked out. Together they are 9 people."
+        in (text)
+    )
 
     _answer(c, "b4", band="16-17", option=1)
     text = text_of(client.get(f"/staff/consultations/{c.id}/results?by=age_band"))
+    assert "14 to 15 5 5 (100.0%)" in text
     assert "16 to 17 5 0 (0.0%) 5 (100.0%)" in text
-    assert "hidden" not in text
+    assert "not shown" not in text
 
 
 def test_threshold_is_configurable(app, client):
