@@ -43,6 +43,14 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def check_email(email: str) -> str:
+    """The email as it is stored, or ``InvalidAnswer``: the one rule for the form and the CLI."""
+    email = normalise_email(email)
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise InvalidAnswer("Give a valid email address.")
+    return email
+
+
 def check_password_rules(password: str) -> None:
     """Refuse passwords too short to resist guessing."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -53,9 +61,7 @@ def create_user(
     email: str, password: str, role: Role | str, *, now: datetime, actor: User | None = None
 ) -> User:
     """Add a staff account with an argon2 hash of its password."""
-    email = normalise_email(email)
-    if not _EMAIL.match(email) or len(email) > 254:
-        raise InvalidAnswer("Give a valid email address.")
+    email = check_email(email)
     try:
         role = Role(role)
     except ValueError:
