@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from consultations import accounts, audit, authoring, polls
@@ -12,15 +11,9 @@ from consultations.errors import InvalidAnswer, SignInThrottled
 from consultations.moderation import review
 from consultations.staff_models import Role
 from feedback import outcomes
-from webapp.staff import actor, bp, mark_active, now, safe_next
+from webapp.staff import actor, bp, end_this_session, now, safe_next, start_session
 from webapp.staff.forms import AccountForm, EmptyForm, LoginForm, UserForm
 from webapp.staff.permissions import MODERATORS, SAFEGUARDING
-
-
-def _renew_session() -> None:
-    session.clear()
-    # Flask-WTF caches the CSRF token per app context; it belonged to the old session.
-    g.pop("csrf_token", None)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,25 +32,29 @@ def login() -> Response | tuple[str, int]:
             form.form_errors.append(refused.detail)
             return render_template("staff/login.html", form=form), 429
         if user is not None:
-            # A new session on sign-in: nothing set before it (by anyone) carries over.
-            _renew_session()
-            login_user(user)
-            mark_active()
+            start_session(user)
             return redirect(safe_next(request.args.get("next")), 303)
         form.form_errors.append("That email and password do not match an account.")
         status = 401
     elif request.method == "POST":
         status = 422
     form.password.data = ""
-    idle = request.args.get("idle") == "1" and request.method == "GET"
-    return render_template("staff/login.html", form=form, idle=idle), status
+    shown = request.method == "GET"
+    return render_template(
+        "staff/login.html",
+        form=form,
+        idle=shown and request.args.get("idle") == "1",
+        expired=shown and request.args.get("expired") == "1",
+    ), status
 
 
 @bp.post("/logout")
 def logout() -> Response:
     if EmptyForm().validate_on_submit():
-        logout_user()
-        _renew_session()
+        # Every session of the account ends, so a copy of this cookie is worth nothing.
+        user = actor()
+        in_transaction(lambda: accounts.sign_out(user, now=now()))
+        end_this_session()
     return redirect(url_for("staff.login"), 303)
 
 
