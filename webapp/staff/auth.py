@@ -8,12 +8,13 @@ from werkzeug.wrappers import Response
 from consultations import accounts, audit, authoring, polls
 from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer, SignInThrottled
+from consultations.models import ConsultationStatus
 from consultations.moderation import review
 from consultations.staff_models import Role
 from feedback import outcomes
 from webapp.staff import actor, bp, end_this_session, now, safe_next, start_session
 from webapp.staff.forms import AccountForm, EmptyForm, LoginForm, UserForm
-from webapp.staff.permissions import MODERATORS, SAFEGUARDING
+from webapp.staff.permissions import DRAFT_LISTERS, MODERATORS, SAFEGUARDING
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -61,9 +62,14 @@ def logout() -> Response:
 @bp.get("/")
 def dashboard() -> str:
     role = actor().role
+    drafts_too = role in DRAFT_LISTERS
     return render_template(
         "staff/dashboard.html",
-        consultations=[c for c in authoring.consultations_for_staff() if not c.is_live_poll],
+        consultations=[
+            c
+            for c in authoring.consultations_for_staff()
+            if not c.is_live_poll and (drafts_too or c.status is not ConsultationStatus.DRAFT)
+        ],
         polls=polls.polls()[:5],
         overdue={e.consultation.id for e in outcomes.overdue(now())},
         open_concerns=review.open_concern_count() if role in SAFEGUARDING else 0,
