@@ -8,7 +8,6 @@ lines we test on every route are easier to audit than another dependency's defau
 
 from __future__ import annotations
 
-import hashlib
 import math
 import threading
 import time
@@ -146,14 +145,20 @@ def _address() -> str:
 
 
 def _api_key() -> str:
-    """API callers are bots: one host speaks for a whole channel, so count per token.
+    """A channel's calls count against that channel; anyone else's against their address.
 
-    The key is a digest of the token, never the token itself, so the limiter's store (Redis)
-    holds nothing that would let anyone call the API.
+    One bot host speaks for a whole channel, so a real channel token has its own counter,
+    keyed by the channel's name (never the token). A bearer string that opens no channel
+    counts as its address: inventing tokens must not buy a fresh allowance, or a new key
+    in the limiter's store, with every guess.
     """
+    from webapp.api import channel_for
+
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+        channel = channel_for(token.strip())
+        if channel is not None:
+            return "channel:" + channel
     return "addr:" + _address()
 
 
