@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from flask import Flask, abort, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from limits.storage import MemoryStorage
 from werkzeug.datastructures import ImmutableMultiDict
@@ -82,6 +83,45 @@ def add_security_headers(response: Response) -> Response:
             "Strict-Transport-Security", f"max-age={int(seconds)}; includeSubDomains"
         )
     return response
+
+
+JSON_TYPES = frozenset({"application/json", "application/problem+json"})
+
+
+def declare_json_charset(response: Response) -> Response:
+    """JSON says it is UTF-8, so no client guesses another encoding for a young person's words."""
+    if response.mimetype in JSON_TYPES and "charset=" not in response.content_type:
+        response.content_type = f"{response.mimetype}; charset=utf-8"
+    return response
+
+
+# --- cookies -----------------------------------------------------------------------------
+
+HOST_PREFIX = "__Host-"
+
+
+def cookie_name(app: Flask, name: str) -> str:
+    """``__Host-<name>`` wherever cookies are Secure, else ``name``.
+
+    Browsers accept a ``__Host-`` cookie only over HTTPS, from this exact host, for the
+    whole site: no other subdomain (or a plain-http page on the way) can plant or
+    overwrite one. ``youthvoice serve`` on plain http turns Secure off, and the prefix
+    with it, after the app is made, so this is read at each use.
+    """
+    config = app.config
+    whole_site = (config.get("SESSION_COOKIE_PATH") or config.get("APPLICATION_ROOT")) in (
+        None,
+        "/",
+    )
+    host_only = config.get("SESSION_COOKIE_SECURE") and not config.get("SESSION_COOKIE_DOMAIN")
+    return HOST_PREFIX + name if host_only and whole_site else name
+
+
+class HostOnlySessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session under a ``__Host-`` name where cookies are Secure."""
+
+    def get_cookie_name(self, app: Flask) -> str:
+        return cookie_name(app, super().get_cookie_name(app))
 
 
 class DatabaseIntConverter(IntegerConverter):
@@ -251,11 +291,13 @@ def _init_limiter(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Headers on every response, the trusted proxy, and the limits (after the blueprints)."""
+    """Headers and cookies on every response, the trusted proxy, and the limits."""
     hops = int(app.config.get("PROXY_HOPS", 0))
     if hops:
         # Only behind a proxy we run: otherwise anyone could claim any address or scheme.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.session_interface = HostOnlySessionInterface()
     app.after_request(add_security_headers)
+    app.after_request(declare_json_charset)
     app.before_request(refuse_nul_characters)
     _init_limiter(app)
