@@ -127,7 +127,8 @@ def test_no_template_needs_inline_script_or_style():
         _check_no_inline_code(path.read_text(), str(path))
 
 
-def test_the_language_cookie_is_host_only_and_secure_like_the_session(app, client):
+def test_the_language_cookie_is_host_only_and_secure_like_the_session(app):
+    client = app.test_client()
     token = csrf_token(page(client, "/"))
     picked = client.post("/language", data={"csrf_token": token, "language": "pl", "back": "/"})
     (cookie,) = picked.headers.getlist("Set-Cookie")
@@ -135,10 +136,9 @@ def test_the_language_cookie_is_host_only_and_secure_like_the_session(app, clien
     assert _check_cookies(picked, "language picker") == 1
     assert 'lang="pl"' in client.get("/").get_data(as_text=True)
 
-
-def test_on_plain_http_cookies_lose_the_prefix_with_secure_and_still_work(app, client):
-    """`youthvoice serve` on http turns Secure off after start-up; the names follow."""
+    # `youthvoice serve` on plain http turns Secure off after start-up; the names follow.
     app.config["SESSION_COOKIE_SECURE"] = False
+    client = app.test_client()
     token = csrf_token(page(client, "/"))
     picked = client.post("/language", data={"csrf_token": token, "language": "ur", "back": "/"})
     (cookie,) = picked.headers.getlist("Set-Cookie")
