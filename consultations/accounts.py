@@ -43,6 +43,14 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def check_email(email: str) -> str:
+    """The email as it is stored, or ``InvalidAnswer``: the one rule for the form and the CLI."""
+    email = normalise_email(email)
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise InvalidAnswer("Give a valid email address.")
+    return email
+
+
 def check_password_rules(password: str) -> None:
     """Refuse passwords too short to resist guessing."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -53,9 +61,7 @@ def create_user(
     email: str, password: str, role: Role | str, *, now: datetime, actor: User | None = None
 ) -> User:
     """Add a staff account with an argon2 hash of its password."""
-    email = normalise_email(email)
-    if not _EMAIL.match(email) or len(email) > 254:
-        raise InvalidAnswer("Give a valid email address.")
+    email = check_email(email)
     try:
         role = Role(role)
     except ValueError:
@@ -75,6 +81,31 @@ def user_by_id(user_id: int, *, include_inactive: bool = False) -> User | None:
     """The account with this id; by default only an active one (for the session loader)."""
     user = db.session.get(User, user_id)
     return user if user is not None and (user.active or include_inactive) else None
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The active account a session id (``User.get_id``) stands for, while still current.
+
+    A session made before the account's last sign-out or switch-off names an older epoch
+    and opens nothing.
+    """
+    user_id, sep, epoch = session_id.partition(":")
+    if not sep or not user_id.isdigit() or not epoch.isdigit() or len(user_id) > 10:
+        return None
+    user = user_by_id(int(user_id))
+    return user if user is not None and user.session_epoch == int(epoch) else None
+
+
+def end_sessions(user: User) -> None:
+    """End every session of this account, on every device, at its next request."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    db.session.flush()
+
+
+def sign_out(user: User, *, now: datetime) -> None:
+    """Signing out ends every session of the account, not only this browser's cookie."""
+    end_sessions(user)
+    audit.record(user, "signed_out", "user", user.id, now=now)
 
 
 def users() -> list[User]:
@@ -163,4 +194,7 @@ def change_account(
             actor, "user_reactivated" if active else "user_deactivated", "user", user.id, now=now
         )
         user.active = active
+        if not active:
+            # Switched back on later, the account must not find its old sessions working.
+            end_sessions(user)
     db.session.flush()

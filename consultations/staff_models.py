@@ -45,6 +45,9 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session's id (``get_id``): raising it ends every session of the account,
+    # on every device, whoever holds a copy of the cookie.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # Flask-Login's user protocol, spelt out so the domain needs no Flask import.
     @property
@@ -60,7 +63,8 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What a session stores for this account: its id and the current session epoch."""
+        return f"{self.id}:{self.session_epoch}"
 
 
 class LoginFailure(db.Model):

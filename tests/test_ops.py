@@ -52,6 +52,16 @@ def _answer(api, consultation, n: int) -> None:
     )
 
 
+METRICS_TOKEN = "a-long-metrics-token"
+
+
+def _metrics(app, client) -> str:  # type: ignore[no-untyped-def]
+    app.config["METRICS_TOKEN"] = METRICS_TOKEN
+    response = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
 def test_metrics_count_answers_and_the_outbox_from_the_database(app, client, api):
     consultation = make_consultation()
     for n in range(3):
@@ -64,7 +74,7 @@ def test_metrics_count_answers_and_the_outbox_from_the_database(app, client, api
         consultation, kind="results", key="r", render=lambda lang: "out", now=now()
     )
     db.session.commit()
-    body = client.get("/metrics").get_data(as_text=True)
+    body = _metrics(app, client)
     assert 'youthvoice_consultations{status="open"} 1.0' in body
     assert "youthvoice_answers 3.0" in body
     assert "youthvoice_participants 3.0" in body
@@ -85,17 +95,27 @@ def test_metrics_show_the_moderation_backlog_and_open_concerns(app, client, api)
                 "answers": [{"question_id": free.id, "text": text}],
             },
         )
-    body = client.get("/metrics").get_data(as_text=True)
+    body = _metrics(app, client)
     assert "youthvoice_moderation_backlog 2.0" in body
     assert "youthvoice_safeguarding_concerns_open 1.0" in body
 
 
+def test_metrics_are_off_until_a_token_is_set(app, client):
+    """They count open safeguarding concerns: never public, whatever the default."""
+    assert app.config["METRICS_TOKEN"] == ""
+    for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer anything"}):
+        refused = client.get("/metrics", headers=headers)
+        assert refused.status_code == 403, headers
+        assert "safeguarding" not in refused.get_data(as_text=True)
+        assert "set METRICS_TOKEN" in refused.get_data(as_text=True)
+
+
 def test_metrics_need_the_token_when_one_is_set(app, client):
-    app.config["METRICS_TOKEN"] = "a-long-metrics-token"
+    app.config["METRICS_TOKEN"] = METRICS_TOKEN
     assert client.get("/metrics").status_code == 401
     wrong = client.get("/metrics", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
-    right = client.get("/metrics", headers={"Authorization": "Bearer a-long-metrics-token"})
+    right = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert right.status_code == 200
 
 

@@ -169,6 +169,45 @@ def test_the_web_participant_is_a_random_token_in_an_httponly_cookie(client):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def _participant_cookie(response) -> str:  # type: ignore[no-untyped-def]
+    (cookie,) = [c for c in response.headers.getlist("Set-Cookie") if "session=" in c]
+    return cookie.lower()
+
+
+def test_the_web_identity_ends_with_the_browser_unless_remember_me_is_ticked(client):
+    c = make_consultation()
+    html = _form_for(client, c)
+    assert 'name="remember"' in html and "checked" not in html.split('name="remember"')[1][:40]
+    sent = client.post(f"/c/{c.slug}", data={**_valid_answers(c), "csrf_token": csrf_token(html)})
+    assert sent.status_code == 303
+    # No Expires and no Max-Age: a browser-session cookie, gone when the browser closes.
+    assert "expires=" not in _participant_cookie(sent)
+    assert "max-age=" not in _participant_cookie(sent)
+
+    html = _form_for(client, c)
+    kept = client.post(
+        f"/c/{c.slug}",
+        data={**_valid_answers(c), "remember": "y", "csrf_token": csrf_token(html)},
+    )
+    assert "expires=" in _participant_cookie(kept)
+    # Someone who chose it sees the box ticked, and can untick it to be forgotten again.
+    html = _form_for(client, c)
+    assert re.search(r'<input[^>]*checked[^>]*name="remember"|name="remember"[^>]*checked', html)
+    forgot = client.post(f"/c/{c.slug}", data={**_valid_answers(c), "csrf_token": csrf_token(html)})
+    assert "expires=" not in _participant_cookie(forgot)
+
+
+def test_pages_showing_a_persons_own_answers_are_never_cached(client):
+    c = make_consultation()
+    client.post(
+        f"/c/{c.slug}", data={**_valid_answers(c), "csrf_token": csrf_token(_form_for(client, c))}
+    )
+    for path in (f"/c/{c.slug}", "/my-data", "/my-data.json", "/forget-me"):
+        assert client.get(path).headers.get("Cache-Control") == "no-store", path
+    bad = client.post(f"/c/{c.slug}", data={"csrf_token": csrf_token(_form_for(client, c))})
+    assert bad.status_code == 422 and bad.headers["Cache-Control"] == "no-store"
+
+
 def test_the_form_page_is_light(client):
     c = make_consultation()
     html = _form_for(client, c)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         # Lax, not Strict: a QR code or a link in a chat must open the form with its cookie.
         SESSION_COOKIE_SAMESITE="Lax",
+        # How long "remember me on this device" keeps a young person's web identity; without
+        # the tick it is a browser-session cookie, gone when the browser closes.
+        PERMANENT_SESSION_LIFETIME=timedelta(days=31),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,

@@ -51,6 +51,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "HSTS_SECONDS": int(env.get("YOUTHVOICE_HSTS_SECONDS", "31536000")),
         "PROXY_HOPS": int(env.get("YOUTHVOICE_PROXY_HOPS", "0")),
         "STAFF_IDLE_MINUTES": int(env.get("YOUTHVOICE_STAFF_IDLE_MINUTES", "30")),
+        # However busy, a staff sign-in lasts at most this long (ASVS 7.3.2).
+        "STAFF_SESSION_HOURS": int(env.get("YOUTHVOICE_STAFF_SESSION_HOURS", "12")),
         "REDIS_URL": env.get("REDIS_URL", ""),
         "RATELIMIT_ENABLED": env.get("YOUTHVOICE_RATELIMIT_ENABLED", "1") == "1",
         "RATELIMIT_LOGIN": env.get("YOUTHVOICE_RATELIMIT_LOGIN", "20/minute;200/hour"),

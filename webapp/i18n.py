@@ -16,6 +16,7 @@ from flask import (
     Blueprint,
     Flask,
     Response,
+    current_app,
     has_request_context,
     redirect,
     request,
@@ -30,6 +31,7 @@ from wtforms.validators import AnyOf
 
 from consultations import translations
 from consultations.models import AGE_BANDS, PREFER_NOT_TO_SAY, Consultation
+from webapp.security import cookie_name
 
 LANGUAGES = {"en": "English", "pl": "Polski", "ur": "اردو"}
 RIGHT_TO_LEFT = {"ur"}
@@ -178,10 +180,15 @@ def age_band_label(value: str | None) -> str:
     return value
 
 
+def language_cookie(app: Flask) -> str:
+    """The picker's cookie's name: ``__Host-lang`` where cookies are Secure."""
+    return cookie_name(app, COOKIE)
+
+
 def chosen_language() -> str:
     if not has_request_context():
         return "en"  # reports and commands render outside a request
-    picked = request.cookies.get(COOKIE)
+    picked = request.cookies.get(language_cookie(current_app))
     if picked in LANGUAGES:
         return picked
     return request.accept_languages.best_match(list(LANGUAGES), default="en") or "en"
@@ -215,7 +222,13 @@ def set_language() -> Response:
     response = redirect(_safe_back(form.back.data), 303)
     if form.validate():
         response.set_cookie(
-            COOKIE, form.language.data, max_age=ONE_YEAR, samesite="Lax", httponly=True
+            language_cookie(current_app),
+            form.language.data,
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            httponly=True,
+            # Like the session cookie: over HTTPS only, wherever the site is served so.
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
         )
     return response
 

@@ -179,11 +179,25 @@ class DatabaseCollector:
 
 
 def metrics() -> Response:
+    """Prometheus gauges, for whoever holds ``METRICS_TOKEN`` and nobody else.
+
+    They count open safeguarding concerns and the moderation backlog, so without a token
+    set they are off rather than public.
+    """
     token = current_app.config.get("METRICS_TOKEN") or ""
-    if token:
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), token):
-            return Response("metrics need 'Authorization: Bearer <METRICS_TOKEN>'\n", 401)
+    if not token:
+        return Response(
+            "metrics are off: set METRICS_TOKEN, then send 'Authorization: Bearer <token>'\n",
+            403,
+            mimetype="text/plain",
+        )
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    ):
+        response = Response("metrics need 'Authorization: Bearer <METRICS_TOKEN>'\n", 401)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseCollector())
     body = generate_latest(registry)

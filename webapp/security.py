@@ -8,7 +8,6 @@ lines we test on every route are easier to audit than another dependency's defau
 
 from __future__ import annotations
 
-import hashlib
 import math
 import threading
 import time
@@ -16,6 +15,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from flask import Flask, abort, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from limits.storage import MemoryStorage
 from werkzeug.datastructures import ImmutableMultiDict
@@ -85,6 +85,45 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+JSON_TYPES = frozenset({"application/json", "application/problem+json"})
+
+
+def declare_json_charset(response: Response) -> Response:
+    """JSON says it is UTF-8, so no client guesses another encoding for a young person's words."""
+    if response.mimetype in JSON_TYPES and "charset=" not in response.content_type:
+        response.content_type = f"{response.mimetype}; charset=utf-8"
+    return response
+
+
+# --- cookies -----------------------------------------------------------------------------
+
+HOST_PREFIX = "__Host-"
+
+
+def cookie_name(app: Flask, name: str) -> str:
+    """``__Host-<name>`` wherever cookies are Secure, else ``name``.
+
+    Browsers accept a ``__Host-`` cookie only over HTTPS, from this exact host, for the
+    whole site: no other subdomain (or a plain-http page on the way) can plant or
+    overwrite one. ``youthvoice serve`` on plain http turns Secure off, and the prefix
+    with it, after the app is made, so this is read at each use.
+    """
+    config = app.config
+    whole_site = (config.get("SESSION_COOKIE_PATH") or config.get("APPLICATION_ROOT")) in (
+        None,
+        "/",
+    )
+    host_only = config.get("SESSION_COOKIE_SECURE") and not config.get("SESSION_COOKIE_DOMAIN")
+    return HOST_PREFIX + name if host_only and whole_site else name
+
+
+class HostOnlySessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session under a ``__Host-`` name where cookies are Secure."""
+
+    def get_cookie_name(self, app: Flask) -> str:
+        return cookie_name(app, super().get_cookie_name(app))
+
+
 class DatabaseIntConverter(IntegerConverter):
     """``<int:...>`` in URLs, capped at the largest id a database integer column holds.
 
@@ -146,14 +185,20 @@ def _address() -> str:
 
 
 def _api_key() -> str:
-    """API callers are bots: one host speaks for a whole channel, so count per token.
+    """A channel's calls count against that channel; anyone else's against their address.
 
-    The key is a digest of the token, never the token itself, so the limiter's store (Redis)
-    holds nothing that would let anyone call the API.
+    One bot host speaks for a whole channel, so a real channel token has its own counter,
+    keyed by the channel's name (never the token). A bearer string that opens no channel
+    counts as its address: inventing tokens must not buy a fresh allowance, or a new key
+    in the limiter's store, with every guess.
     """
+    from webapp.api import channel_for
+
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+        channel = channel_for(token.strip())
+        if channel is not None:
+            return "channel:" + channel
     return "addr:" + _address()
 
 
@@ -246,11 +291,13 @@ def _init_limiter(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Headers on every response, the trusted proxy, and the limits (after the blueprints)."""
+    """Headers and cookies on every response, the trusted proxy, and the limits."""
     hops = int(app.config.get("PROXY_HOPS", 0))
     if hops:
         # Only behind a proxy we run: otherwise anyone could claim any address or scheme.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.session_interface = HostOnlySessionInterface()
     app.after_request(add_security_headers)
+    app.after_request(declare_json_charset)
     app.before_request(refuse_nul_characters)
     _init_limiter(app)

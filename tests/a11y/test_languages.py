@@ -24,7 +24,7 @@ from tests.a11y.support import demo_data
 from tests.helpers import csrf_token, make_consultation, now
 from tests.staff.support import page as page_html
 from tests.staff.support import sign_in, text_of
-from webapp.i18n import AGE_BAND_LABELS, SHOWN_ELSEWHERE, age_band_label, translate
+from webapp.i18n import AGE_BAND_LABELS, SHOWN_ELSEWHERE, age_band_label, language_cookie, translate
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "webapp" / "translations"
@@ -77,16 +77,16 @@ def test_the_picker_sets_a_cookie_that_beats_the_browser_and_goes_back(app, clie
 
 def test_the_picker_refuses_a_forged_post_an_unknown_language_and_outside_redirects(app, client):
     assert client.post("/language", data={"language": "pl", "back": "/"}).status_code == 400
-    assert client.get_cookie("lang") is None
+    assert client.get_cookie(language_cookie(app)) is None
     token = csrf_token(_html(client.get("/")))
     odd = client.post("/language", data={"csrf_token": token, "language": "xx", "back": "/"})
-    assert odd.status_code == 303 and client.get_cookie("lang") is None
+    assert odd.status_code == 303 and client.get_cookie(language_cookie(app)) is None
     away = client.post(
         "/language",
         data={"csrf_token": token, "language": "pl", "back": "https://elsewhere.example/x"},
     )
     assert away.headers["Location"] == "/"
-    assert client.get_cookie("lang").value == "pl"
+    assert client.get_cookie(language_cookie(app)).value == "pl"
 
 
 def test_untranslated_strings_fall_back_to_english_never_blank(app):
@@ -210,7 +210,7 @@ def _client(app, lang: str):  # type: ignore[no-untyped-def]
     # in it: a new browser must not inherit the previous one's.
     g.pop("csrf_token", None)
     client = app.test_client()
-    client.set_cookie("lang", lang)
+    client.set_cookie(language_cookie(app), lang)
     return client
 
 

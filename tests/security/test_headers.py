@@ -36,6 +36,9 @@ def _check_cookies(response, where: str) -> int:  # type: ignore[no-untyped-def]
         assert "secure" in parts, f"{where}: {cookie}"
         assert "httponly" in parts, f"{where}: {cookie}"
         assert "samesite=lax" in cookie.lower(), f"{where}: {cookie}"
+        # Only this host, over HTTPS, for the whole site: nobody else can plant one.
+        assert _name.startswith("__Host-"), f"{where}: {cookie}"
+        assert "path=/" in cookie.lower() and "domain" not in parts, f"{where}: {cookie}"
     return len(cookies)
 
 
@@ -69,6 +72,8 @@ def _visit_all(app, client, ids, *, signed_in: bool):  # type: ignore[no-untyped
         assert response.status_code < 500 or endpoint == "readyz", where
         _check_headers(response, where)
         cookies += _check_cookies(response, where)
+        if response.mimetype in ("application/json", "application/problem+json"):
+            assert response.content_type.endswith("; charset=utf-8"), where
         if response.mimetype == "text/html":
             # Pages as served (server-drawn charts and QR codes included) obey the CSP.
             _check_no_inline_code(response.get_data(as_text=True), where)
@@ -120,3 +125,32 @@ def test_no_template_needs_inline_script_or_style():
         if path.parent.name == "reports":
             continue  # drawn into a PDF on the server, never sent to a browser
         _check_no_inline_code(path.read_text(), str(path))
+
+
+def test_the_language_cookie_is_host_only_and_secure_like_the_session(app):
+    client = app.test_client()
+    token = csrf_token(page(client, "/"))
+    picked = client.post("/language", data={"csrf_token": token, "language": "pl", "back": "/"})
+    (cookie,) = picked.headers.getlist("Set-Cookie")
+    assert cookie.startswith("__Host-lang=pl;")
+    assert _check_cookies(picked, "language picker") == 1
+    assert 'lang="pl"' in client.get("/").get_data(as_text=True)
+
+    # `youthvoice serve` on plain http turns Secure off after start-up; the names follow.
+    app.config["SESSION_COOKIE_SECURE"] = False
+    client = app.test_client()
+    token = csrf_token(page(client, "/"))
+    picked = client.post("/language", data={"csrf_token": token, "language": "ur", "back": "/"})
+    (cookie,) = picked.headers.getlist("Set-Cookie")
+    assert cookie.startswith("lang=ur;") and "secure" not in cookie.lower()
+    assert 'lang="ur"' in client.get("/").get_data(as_text=True)
+    assert client.get_cookie("session") is not None  # the form's CSRF session, unprefixed
+
+
+def test_json_says_it_is_utf_8(client):
+    for path in ("/api/v1/openapi.json", "/api/v1/consultations", "/my-data.json", "/healthz"):
+        response = client.get(path)
+        assert response.content_type in (
+            "application/json; charset=utf-8",
+            "application/problem+json; charset=utf-8",
+        ), path

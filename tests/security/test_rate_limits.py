@@ -231,3 +231,19 @@ def test_a_redis_outage_does_not_stop_young_people_answering(tmp_path):
         assert statuses == [200] * 8 + [429]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_made_up_tokens_share_their_addresss_allowance_instead_of_getting_their_own(
+    limited_app,
+):
+    client = limited_app.test_client()
+    guesses = [
+        client.get("/api/v1/consultations", headers={"Authorization": f"Bearer guess-{n}"})
+        for n in range(9)
+    ]
+    assert [r.status_code for r in guesses] == [401] * 8 + [429]
+    # The same address without any token is the same caller.
+    assert client.get("/api/v1/consultations").status_code == 429
+    # A real channel keeps its own allowance whatever strangers send.
+    telegram = {"Authorization": f"Bearer {CHANNEL_TOKENS['telegram']}"}
+    assert client.get("/api/v1/consultations", headers=telegram).status_code == 200

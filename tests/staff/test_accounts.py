@@ -80,3 +80,50 @@ def test_youth_worker_switches_the_code_requirement_off_and_on(client):
     db.session.expire_all()
     assert not db.session.get(type(consultation), consultation.id).requires_access_code
     assert {"codes_required", "codes_not_required"} <= {e.action for e in entries()}
+
+
+def test_an_admin_adds_an_account_through_the_form_and_it_can_sign_in(app):
+    admin = make_user(Role.ADMIN)
+    client = app.test_client()
+    sign_in(client, admin)
+    response = post(
+        client,
+        "/staff/users",
+        {"email": " New.Worker@Council.example ", "role": "youth_worker", "password": "x" * 12},
+        page="/staff/users",
+    )
+    assert response.status_code == 303
+    assert response.location == "/staff/users"
+    db.session.expire_all()
+    created = db.session.scalar(select(User).where(User.email == "new.worker@council.example"))
+    assert created is not None and created.role is Role.YOUTH_WORKER
+    assert any(e.action == "user_created" and e.object_id == created.id for e in entries())
+    g.pop("_login_user", None)
+    assert "new.worker@council.example" in text_of(client.get("/staff/users"))
+    newcomer = app.test_client()
+    assert sign_in(newcomer, created, password="x" * 12).status_code == 303
+
+
+def test_a_bad_email_or_short_password_is_shown_beside_its_field_and_kept(client):
+    sign_in(client, make_user(Role.ADMIN))
+    for email in ("not an email", "two@@example.org", "nobody@nowhere"):
+        response = post(
+            client,
+            "/staff/users",
+            {"email": email, "role": "officer", "password": "x" * 12},
+            page="/staff/users",
+        )
+        assert response.status_code == 422, email
+        html = response.get_data(as_text=True)
+        assert '<p class="field-error" id="email-error">Give a valid email address.</p>' in html
+        assert f'value="{email}"' in html
+    short = post(
+        client,
+        "/staff/users",
+        {"email": "someone@example.org", "role": "officer", "password": "short"},
+        page="/staff/users",
+    )
+    assert short.status_code == 422
+    assert "at least 12 characters" in text_of(short)
+    assert 'value="someone@example.org"' in short.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "someone@example.org")) is None

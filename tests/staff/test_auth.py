@@ -27,7 +27,7 @@ def test_signing_in_renews_the_session_and_goes_back_where_asked(client):
     assert response.location == "/staff/glossary"
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == str(user.id)
+        assert session["_user_id"] == user.get_id()
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.user_id == user.id)) == (

@@ -180,3 +180,38 @@ def test_csv_export_matches_the_stored_answers_row_for_row(client):
         db.session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "exported"))
     )
     assert actions == ["csv", "json"]
+
+
+def test_a_drafts_results_are_not_found_for_anyone_but_its_writers(app):
+    draft = make_consultation(open_it=False)
+    prompt = draft.questions[0].prompt
+    url = f"/staff/consultations/{draft.id}/results"
+    for role in (Role.YOUTH_WORKER, Role.FORUM_MEMBER, Role.SAFEGUARDING_LEAD):
+        client = app.test_client()
+        sign_in(client, make_user(role))
+        response = client.get(url)
+        assert response.status_code == 404, role
+        assert prompt not in response.get_data(as_text=True), role
+        assert draft.youth_title not in response.get_data(as_text=True), role
+    for role in (Role.OFFICER, Role.ADMIN):
+        client = app.test_client()
+        sign_in(client, make_user(role))
+        assert prompt in text_of(client.get(url)), role
+
+
+def test_the_front_page_lists_drafts_only_for_writers_and_youth_workers(app):
+    draft = make_consultation(open_it=False)
+    live = make_consultation()
+    seen = {}
+    for role in (Role.OFFICER, Role.YOUTH_WORKER, Role.FORUM_MEMBER, Role.SAFEGUARDING_LEAD):
+        client = app.test_client()
+        sign_in(client, make_user(role))
+        html = client.get("/staff/").get_data(as_text=True)
+        assert live.youth_title in html, role
+        seen[role] = (draft.youth_title in html, f"/consultations/{draft.id}/results" in html)
+    assert seen == {
+        Role.OFFICER: (True, True),
+        Role.YOUTH_WORKER: (True, False),  # listed for its access codes, never its results
+        Role.FORUM_MEMBER: (False, False),
+        Role.SAFEGUARDING_LEAD: (False, False),
+    }

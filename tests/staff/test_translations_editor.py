@@ -16,6 +16,7 @@ from consultations.staff_models import AuditEntry, Role
 from consultations.translations import ConsultationTranslation
 from tests.helpers import csrf_token, make_consultation, now
 from tests.staff.support import make_user, page, post, sign_in, text_of
+from webapp.i18n import language_cookie
 
 
 def _url(consultation: Consultation, language: str = "pl", suffix: str = "") -> str:
@@ -154,7 +155,7 @@ def test_a_saved_translation_shows_on_the_polish_youth_page_and_answers_land_on_
     assert set(row.questions) == {str(q.id) for q in consultation.questions[:3]}
 
     youth = app.test_client()
-    youth.set_cookie("lang", "pl")
+    youth.set_cookie(language_cookie(app), "pl")
     polish = page(youth, f"/c/{consultation.slug}")
     shown = " ".join(re.sub(r"<[^>]+>", " ", polish).split())
     for words in ("Powiedz, co myślisz", "Który dzień jest najlepszy?", "Piątek", "Wcale"):
@@ -403,7 +404,7 @@ def test_the_preview_shows_the_youth_page_in_the_language_asked_for(app, client)
     assert "Have your say" in urdu, "no Urdu translation yet: the English title"
 
     # Without ?lang, and with anything unknown, the preview is English whatever the cookie.
-    client.set_cookie("lang", "pl")
+    client.set_cookie(language_cookie(app), "pl")
     for url in (preview, f"{preview}?lang=de"):
         english = client.get(url).get_data(as_text=True)
         assert "Powiedz" not in english and "Send my answers" in english
@@ -432,7 +433,7 @@ def test_deleting_asks_first_then_removes_it_and_the_audit_log_notes_it(app, cli
     assert (entry.user_id, entry.object_id, entry.detail) == (officer.id, consultation.id, "pl")
 
     youth = app.test_client()
-    youth.set_cookie("lang", "pl")
+    youth.set_cookie(language_cookie(app), "pl")
     assert "Have your say" in text_of(youth.get(f"/c/{consultation.slug}"))
     # Pressed twice, or gone already: no error, and nothing more in the audit log.
     assert post(client, delete).status_code == 303

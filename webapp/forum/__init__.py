@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -24,29 +23,18 @@ from feedback import forum, outcomes
 from feedback.loop_models import Recommendation, RecommendationStatus
 from webapp import reports
 from webapp.i18n import translate
-from webapp.staff import actor, now
+from webapp.staff import actor, guard, no_store, now
 from webapp.staff.feedback import board_link
 from webapp.staff.feedback_forms import RecommendationForm, ReportForm, ResponseForm, VoteForm
 from webapp.staff.forms import BreakdownForm
-from webapp.staff.permissions import allowed
 from webapp.staff.results import result_sections, threshold
 
 bp = Blueprint("forum", __name__, url_prefix="/forum")
 
 
-@bp.before_request
-def guard() -> Response | None:
-    if not current_user.is_authenticated:
-        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
-    if not allowed(request.endpoint, current_user.role):
-        abort(403)
-    return None
-
-
-@bp.after_request
-def no_store(response: Response) -> Response:
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
+# The staff console's own guard and cache rule: the same sign-in, idle limit and roles.
+bp.before_request(guard)
+bp.after_request(no_store)
 
 
 @bp.get("/")

@@ -1,7 +1,8 @@
 """Blueprint ``staff``: the console where officers write consultations and youth workers run polls.
 
-Every request passes one check against ``permissions.ENDPOINT_ROLES``: anonymous people are
-sent to sign in, signed-in people without the role get 403.
+Every staff and forum request passes one guard: a session that has been idle too long or
+is too old ends, anonymous people are sent to sign in, and signed-in people without the
+role (``permissions.ENDPOINT_ROLES``) get 403.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
-from flask_login import LoginManager, current_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from consultations import accounts
@@ -43,11 +44,13 @@ def safe_next(target: str | None) -> str:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return accounts.user_by_id(int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    # Sessions from before the account's last sign-out or switch-off open nothing.
+    return accounts.user_for_session(session_id)
 
 
 IDLE_KEY = "staff_seen"
+SIGNED_IN_KEY = "staff_since"
 
 
 def mark_active() -> None:
@@ -55,22 +58,54 @@ def mark_active() -> None:
     session[IDLE_KEY] = int(now().timestamp())
 
 
-def _idle_too_long() -> bool:
-    seen = session.get(IDLE_KEY)
-    limit = int(current_app.config["STAFF_IDLE_MINUTES"]) * 60
-    return not isinstance(seen, int) or now().timestamp() - seen > limit
+def start_session(user: User) -> None:
+    """Sign in on a new session: nothing set before it (by anyone) carries over."""
+    session.clear()
+    # Flask-WTF caches the CSRF token per app context; it belonged to the old session.
+    g.pop("csrf_token", None)
+    login_user(user)
+    session[SIGNED_IN_KEY] = int(now().timestamp())
+    mark_active()
 
 
-@bp.before_request
+def end_this_session() -> None:
+    """Forget everything this browser's session held."""
+    logout_user()
+    session.clear()
+    g.pop("csrf_token", None)
+
+
+def _why_session_ended() -> str | None:
+    """``idle`` or ``expired`` when this session must end, None while it may go on.
+
+    Both times are in the signed cookie, so nobody can move them; a session without them
+    (made before they existed, or forged) ends at once.
+    """
+    seen, since = session.get(IDLE_KEY), session.get(SIGNED_IN_KEY)
+    if not isinstance(seen, int) or not isinstance(since, int):
+        return "expired"
+    at = now().timestamp()
+    if at - since > int(current_app.config["STAFF_SESSION_HOURS"]) * 3600:
+        return "expired"
+    if at - seen > int(current_app.config["STAFF_IDLE_MINUTES"]) * 60:
+        return "idle"
+    return None
+
+
 def guard() -> Response | None:
-    if current_user.is_authenticated and _idle_too_long():
-        # A console left open on a shared computer signs itself out; the whole session
-        # goes, so nothing of it can be reused.
-        logout_user()
-        session.clear()
-        g.pop("csrf_token", None)
-        if request.endpoint not in PUBLIC_ENDPOINTS:
-            return redirect(url_for("staff.login", idle=1, next=request.full_path.rstrip("?")), 303)
+    """The one check before every staff and forum page: signed in, still current, allowed."""
+    if current_user.is_authenticated:
+        ended = _why_session_ended()
+        if ended:
+            # A console left open on a shared computer signs itself out, and a copied
+            # cookie stops working at the latest when the sign-in is 12 hours old.
+            end_this_session()
+            if request.endpoint not in PUBLIC_ENDPOINTS:
+                back = request.full_path.rstrip("?")
+                return redirect(url_for("staff.login", **{ended: 1}, next=back), 303)
+    elif "_user_id" in session:
+        # Signed out elsewhere or switched off: drop what is left of the old session.
+        end_this_session()
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
@@ -81,11 +116,14 @@ def guard() -> Response | None:
     return None
 
 
-@bp.after_request
 def no_store(response: Response) -> Response:
-    # Staff pages hold results and free text: keep them out of shared caches and history.
+    # Staff and forum pages hold results and free text: keep them out of caches and history.
     response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+bp.before_request(guard)
+bp.after_request(no_store)
 
 
 def init_app(app: Flask) -> None:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from consultations import accounts, audit, authoring, polls
 from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer, SignInThrottled
+from consultations.models import ConsultationStatus
 from consultations.moderation import review
 from consultations.staff_models import Role
 from feedback import outcomes
-from webapp.staff import actor, bp, mark_active, now, safe_next
+from webapp.staff import actor, bp, end_this_session, now, safe_next, start_session
 from webapp.staff.forms import AccountForm, EmptyForm, LoginForm, UserForm
-from webapp.staff.permissions import MODERATORS, SAFEGUARDING
-
-
-def _renew_session() -> None:
-    session.clear()
-    # Flask-WTF caches the CSRF token per app context; it belonged to the old session.
-    g.pop("csrf_token", None)
+from webapp.staff.permissions import DRAFT_LISTERS, MODERATORS, SAFEGUARDING
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,34 +33,43 @@ def login() -> Response | tuple[str, int]:
             form.form_errors.append(refused.detail)
             return render_template("staff/login.html", form=form), 429
         if user is not None:
-            # A new session on sign-in: nothing set before it (by anyone) carries over.
-            _renew_session()
-            login_user(user)
-            mark_active()
+            start_session(user)
             return redirect(safe_next(request.args.get("next")), 303)
         form.form_errors.append("That email and password do not match an account.")
         status = 401
     elif request.method == "POST":
         status = 422
     form.password.data = ""
-    idle = request.args.get("idle") == "1" and request.method == "GET"
-    return render_template("staff/login.html", form=form, idle=idle), status
+    shown = request.method == "GET"
+    return render_template(
+        "staff/login.html",
+        form=form,
+        idle=shown and request.args.get("idle") == "1",
+        expired=shown and request.args.get("expired") == "1",
+    ), status
 
 
 @bp.post("/logout")
 def logout() -> Response:
     if EmptyForm().validate_on_submit():
-        logout_user()
-        _renew_session()
+        # Every session of the account ends, so a copy of this cookie is worth nothing.
+        user = actor()
+        in_transaction(lambda: accounts.sign_out(user, now=now()))
+        end_this_session()
     return redirect(url_for("staff.login"), 303)
 
 
 @bp.get("/")
 def dashboard() -> str:
     role = actor().role
+    drafts_too = role in DRAFT_LISTERS
     return render_template(
         "staff/dashboard.html",
-        consultations=[c for c in authoring.consultations_for_staff() if not c.is_live_poll],
+        consultations=[
+            c
+            for c in authoring.consultations_for_staff()
+            if not c.is_live_poll and (drafts_too or c.status is not ConsultationStatus.DRAFT)
+        ],
         polls=polls.polls()[:5],
         overdue={e.consultation.id for e in outcomes.overdue(now())},
         open_concerns=review.open_concern_count() if role in SAFEGUARDING else 0,

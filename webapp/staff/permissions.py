@@ -22,6 +22,10 @@ TENSION_READERS = frozenset({ADMIN, OFFICER, SAFEGUARDING_LEAD})
 # Who reads disclosures and original, unredacted words.
 SAFEGUARDING = frozenset({ADMIN, SAFEGUARDING_LEAD})
 
+# Drafts on the front page: their writers, and youth workers, who print access codes before
+# a consultation opens. A draft's results stay with the writers (``staff.results``).
+DRAFT_LISTERS = POLL_RUNNERS
+
 # Pages anyone may open, signed in or not.
 PUBLIC_ENDPOINTS = frozenset({"staff.login"})
 

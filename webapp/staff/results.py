@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from consultations import authoring, charts, queries, results
 from consultations.db import in_transaction
 from consultations.errors import DomainError, NotFound
-from consultations.models import Consultation, QuestionKind
+from consultations.models import Consultation, ConsultationStatus, QuestionKind
 from consultations.moderation import review
 from feedback import outcomes
 from webapp.staff import actor, bp, now
@@ -60,7 +60,11 @@ def render_results(consultation: Consultation, *, can_read_text: bool) -> str:
 @bp.get("/consultations/<int:consultation_id>/results", endpoint="results")
 def results_page(consultation_id: int) -> str:
     consultation = authoring.consultation_for_editing(consultation_id)
-    return render_results(consultation, can_read_text=actor().role in WRITERS)
+    writer = actor().role in WRITERS
+    if consultation.status is ConsultationStatus.DRAFT and not writer:
+        # A draft belongs to those writing it; to everyone else it does not exist yet.
+        abort(404)
+    return render_results(consultation, can_read_text=writer)
 
 
 def _free_text_filters(question_id: int) -> tuple[FreeTextFilterForm, int | None, bool]:

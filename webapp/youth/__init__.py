@@ -49,13 +49,47 @@ def _now() -> datetime:
 
 
 def _web_token(create: bool) -> str | None:
-    """The random id in the signed, httpOnly session cookie that stands for this browser."""
+    """The random id in the signed, httpOnly session cookie that stands for this browser.
+
+    The cookie ends when the browser closes unless the young person ticked "remember me
+    on this device" (``remember_on_this_device``).
+    """
     token = session.get("participant")
     if token is None and create:
         token = secrets.token_urlsafe(24)
         session["participant"] = token
-        session.permanent = True
     return token
+
+
+def remember_on_this_device(remember: bool) -> None:
+    """Keep this browser's identity after it closes (for 31 days), or only until it closes."""
+    session.permanent = remember
+
+
+def _remembered() -> bool:
+    return session.permanent and "participant" in session
+
+
+# Pages that show or change a young person's own answers: never kept by a browser or a
+# proxy, so "back" on a shared computer cannot bring them up again.
+OWN_ANSWER_PAGES = frozenset(
+    {
+        "youth.consultation",
+        "youth.answer",
+        "youth.poll",
+        "youth.vote",
+        "youth.my_data",
+        "youth.my_data_download",
+        "youth.forget_me",
+    }
+)
+
+
+@bp.after_request
+def no_store_own_answers(response: Response) -> Response:
+    if request.endpoint in OWN_ANSWER_PAGES:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _web_participant(create: bool) -> Participant | None:
@@ -107,7 +141,8 @@ def consultation(slug: str) -> tuple[str, int]:
     previous = queries.answers_of(found, _web_participant(create=False))
     code = request.args.get("code")
     return _render_consultation(
-        found, consultation_form(found, previous=previous, access_code=code)
+        found,
+        consultation_form(found, previous=previous, access_code=code, remember=_remembered()),
     )
 
 
@@ -150,6 +185,7 @@ def answer(slug: str) -> Response | tuple[str, int]:
     except AccessCodeRefused as refused:
         form.access_code.errors = [translate(refused.detail)]
         return _render_consultation(found, form, refused.status)
+    remember_on_this_device(bool(form.remember.data))
     notify_new_concern(outcome)
     support = support_payload(outcome)
     if support is not None:

@@ -84,6 +84,9 @@ class AboutYouForm(FlaskForm):
         lazy_gettext("A parent, carer or youth worker knows I'm doing this and says it's OK"),
         default=False,
     )
+    # Off unless ticked: at a school or library computer the next person must not find
+    # these answers on the form or on "my data".
+    remember = BooleanField(lazy_gettext("Remember me on this device"), default=False)
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
@@ -165,10 +168,14 @@ def consultation_form(
     *,
     previous: list[Answer] | None = None,
     access_code: str | None = None,
+    remember: bool = False,
     base: type[FlaskForm] = AboutYouForm,
     **kwargs: Any,
 ) -> FlaskForm:
-    """A form class made for this consultation's questions, prefilled with earlier answers."""
+    """A form class made for this consultation's questions, prefilled with earlier answers.
+
+    ``remember`` ticks "remember me on this device" for someone who already chose it.
+    """
 
     class ConsultationForm(base):  # type: ignore[valid-type,misc]
         pass
@@ -179,6 +186,8 @@ def consultation_form(
         # Checked by the service (one code, one person, on every channel), not here.
         ConsultationForm.access_code = _access_code_field()
     data: dict[str, Any] = {"access_code": access_code} if access_code else {}
+    if remember:
+        data["remember"] = True
     by_question = {q.id: q for q in consultation.questions}
     for answer in previous or []:
         question = by_question[answer.question_id]
