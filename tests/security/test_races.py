@@ -1,5 +1,5 @@
 """Requests that cross in flight, through a real server on loopback: erasure racing a
-re-submission, and a burst of mixed writes.
+re-submission, a burst of mixed writes, and a burst of sign-ins against the lockout.
 
 Every race is run many times, because a wrong lock order only shows in some interleavings.
 What must hold after each: every published count equals ``COUNT(*)`` of the rows it stands
@@ -16,11 +16,15 @@ from typing import Any
 import httpx
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 
+from consultations import accounts
 from consultations.db import db
 from consultations.models import Consultation
+from consultations.staff_models import LoginFailure
 from tests.conftest import CHANNEL_TOKENS
 from tests.helpers import counts_that_disagree, csrf_token, make_consultation
+from tests.staff.support import PASSWORD, make_user
 
 TRIALS = 30
 HEADERS = {"Authorization": f"Bearer {CHANNEL_TOKENS['telegram']}"}
@@ -191,3 +195,84 @@ def test_a_burst_of_mixed_answers_and_erasures_never_fails_and_counts_stay_true(
         statuses = _together(*(worker(plan) for plan in plans))
         assert statuses == [200] * len(plans), f"burst {trial}: {statuses}"
         _assert_true_counts(trial)
+
+
+# --- the sign-in lockout under a burst ---------------------------------------------------
+
+
+def _login_form(client: httpx.Client, email: str, password: str) -> Callable[[], httpx.Response]:
+    token = csrf_token(client.get("/staff/login").text)
+    data = {"csrf_token": token, "email": email, "password": password}
+    return lambda: client.post("/staff/login", data=data)
+
+
+@pytest.fixture
+def browsers(connect: Connect) -> list[httpx.Client]:
+    return [connect() for _ in range(12)]
+
+
+def _failures_kept() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(LoginFailure)) or 0
+
+
+def test_a_burst_of_wrong_passwords_checks_only_five(connect, browsers):
+    user = make_user()
+    sends = [_login_form(b, user.email, f"guess number {n}") for n, b in enumerate(browsers)]
+    statuses = _together(*sends)
+    limit = accounts.MAX_FAILURES_PER_ACCOUNT
+    assert sorted(statuses) == [401] * limit + [429] * (len(sends) - limit), statuses
+    assert _failures_kept() == limit
+
+
+class _HeldHasher:
+    """The real hasher, except that a wrong password's check waits until released."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.changed = threading.Condition()
+        self.waiting = 0
+        self.released = False
+
+    def verify(self, hashed: str, password: str) -> bool:
+        if password != PASSWORD:
+            with self.changed:
+                self.waiting += 1
+                self.changed.notify_all()
+                self.changed.wait_for(lambda: self.released, TIMEOUT)
+        return bool(self.real.verify(hashed, password))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def test_the_right_password_while_five_wrong_ones_are_being_checked_is_refused(
+    connect, browsers, monkeypatch
+):
+    """Five wrong guesses count from the moment they arrive, not when their check ends."""
+    user = make_user()
+    held = _HeldHasher(accounts._hasher)
+    monkeypatch.setattr(accounts, "_hasher", held)
+    limit = accounts.MAX_FAILURES_PER_ACCOUNT
+    guesses = [_login_form(b, user.email, f"guess {n}") for n, b in enumerate(browsers[:limit])]
+    right = _login_form(browsers[limit], user.email, PASSWORD)
+    statuses: list[int] = []
+    threads = [
+        threading.Thread(target=lambda g=g: statuses.append(g().status_code)) for g in guesses
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        with held.changed:
+            assert held.changed.wait_for(lambda: held.waiting == limit, TIMEOUT)
+        response = right()
+    finally:
+        with held.changed:
+            held.released = True
+            held.changed.notify_all()
+        for thread in threads:
+            thread.join(TIMEOUT)
+    assert response.status_code == 429, "the right password got in during the burst"
+    assert "/staff/login" in str(response.url)
+    assert statuses == [401] * limit
+    assert _failures_kept() == limit
