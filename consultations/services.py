@@ -13,7 +13,19 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, bindparam, case, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Insert,
+    Table,
+    Update,
+    bindparam,
+    case,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -176,21 +188,6 @@ def validate_answers(
                     AnswerProblem(len(answers), question.id, "Please answer this question.")
                 )
     return problems
-
-
-def _bump(
-    model: type[Option] | type[Question] | type[Consultation],
-    column: str,
-    ids: Sequence[int],
-    by: int,
-) -> None:
-    # Counters move in SQL, not in Python, so concurrent writers never lose an increment.
-    # A plain table UPDATE: the ORM's bulk-update bookkeeping costs more than the statement.
-    if ids:
-        table = model.__table__
-        db.session.execute(
-            update(table).where(table.c.id.in_(ids)).values({column: table.c[column] + by})
-        )
 
 
 @dataclass(frozen=True)
@@ -534,36 +531,68 @@ def _expire_loaded_answers() -> None:
             db.session.expire(loaded)
 
 
-_MOVE_TALLIES = (
-    update(_OPTION)
-    .where(_OPTION.c.id.in_(bindparam("ids", expanding=True)))
-    .values(
-        tally=_OPTION.c.tally
-        + case((_OPTION.c.id.in_(bindparam("up", expanding=True)), 1), else_=-1)
+def _counter_rows(table: Table, dialect: str) -> ColumnElement[bool]:
+    """WHERE for the counter rows whose ids are bound as ``ids``, for an UPDATE of them.
+
+    On PostgreSQL the rows are first locked in id order (a CTE, FOR NO KEY UPDATE: the lock
+    the UPDATE takes anyway, which leaves foreign-key checks free). An UPDATE on its own
+    locks rows in the order it happens to find them, so two writers moving overlapping sets
+    of counters could each hold a row the other waits for; in one order they queue instead.
+    Same statement count; SQLite has a single writer and needs no order.
+    """
+    ids = bindparam("ids", expanding=True)
+    if dialect != "postgresql":
+        return table.c.id.in_(ids)
+    locked = (
+        select(table.c.id)
+        .where(table.c.id.in_(ids))
+        .order_by(table.c.id)
+        .with_for_update(key_share=True)
+        .cte(f"locked_{table.name}")
     )
-)
-_COUNT_NEW_ANSWERS = (
-    update(_QUESTION)
-    .where(_QUESTION.c.id.in_(bindparam("ids", expanding=True)))
-    .values(answer_count=_QUESTION.c.answer_count + 1)
-)
+    return table.c.id == locked.c.id
+
+
+@cache
+def _move_tallies_by_one(dialect: str) -> Update:
+    return (
+        update(_OPTION)
+        .where(_counter_rows(_OPTION, dialect))
+        .values(
+            tally=_OPTION.c.tally
+            + case((_OPTION.c.id.in_(bindparam("up", expanding=True)), 1), else_=-1)
+        )
+    )
+
+
+@cache
+def _add_to_counter(table_name: str, column: str, by: int, dialect: str) -> Update:
+    table = db.metadata.tables[table_name]
+    return update(table).where(_counter_rows(table, dialect)).values({column: table.c[column] + by})
+
+
+def _bump(conn: Connection, table: Table, column: str, ids: Sequence[int], by: int) -> None:
+    """Move one counter of several rows by ``by`` in one statement (each id once)."""
+    # Counters move in SQL, not in Python, so concurrent writers never lose an increment.
+    if ids:
+        statement = _add_to_counter(table.name, column, by, conn.dialect.name)
+        conn.execute(statement, {"ids": sorted(ids)})
 
 
 def _move_tallies(conn: Connection, *, added: Sequence[int], removed: Sequence[int]) -> None:
     """One UPDATE for every option whose tally changes; an option picked again is left alone.
 
-    Counters move in SQL, not in Python, so concurrent writers never lose an increment. In
-    one submission an option is added at most once and removed at most once.
+    In one submission an option is added at most once and removed at most once.
     """
     up = set(added) - set(removed)
     down = set(removed) - set(added)
     if up or down:
-        conn.execute(_MOVE_TALLIES, {"ids": sorted(up | down), "up": sorted(up)})
+        statement = _move_tallies_by_one(conn.dialect.name)
+        conn.execute(statement, {"ids": sorted(up | down), "up": sorted(up)})
 
 
 def _count_new_answers(conn: Connection, question_ids: Sequence[int]) -> None:
-    if question_ids:
-        conn.execute(_COUNT_NEW_ANSWERS, {"ids": list(question_ids)})
+    _bump(conn, _QUESTION, "answer_count", question_ids, 1)
 
 
 @cache
@@ -717,9 +746,12 @@ def forget_participant(participant: Participant) -> None:
     if _lock_participant(conn, participant_id):
         keys = {"participant_id": participant_id}
         # Each option is chosen at most once per person, each question answered once.
-        _bump(Option, "tally", list(conn.scalars(_CHOSEN_IN_OPEN, keys)), -1)
-        _bump(Question, "answer_count", list(conn.scalars(_ANSWERED_IN_OPEN, keys)), -1)
-        _bump(Consultation, "respondent_count", list(conn.scalars(_TOOK_PART_IN_OPEN, keys)), -1)
+        # Counters in the same order as a submission moves them: tallies, answer counts,
+        # respondent counts.
+        _bump(conn, _OPTION, "tally", list(conn.scalars(_CHOSEN_IN_OPEN, keys)), -1)
+        _bump(conn, _QUESTION, "answer_count", list(conn.scalars(_ANSWERED_IN_OPEN, keys)), -1)
+        took_part = list(conn.scalars(_TOOK_PART_IN_OPEN, keys))
+        _bump(conn, _CONSULTATION, "respondent_count", took_part, -1)
         # The database cascades the delete to answers, participations, the subscription,
         # the outbox and anything else that hangs off the participant. A used access code
         # only loses who used it: it stays used (see ``access_codes.redeem``).
