@@ -273,6 +273,5 @@ def test_the_right_password_while_five_wrong_ones_are_being_checked_is_refused(
         for thread in threads:
             thread.join(TIMEOUT)
     assert response.status_code == 429, "the right password got in during the burst"
-    assert "/staff/login" in str(response.url)
     assert statuses == [401] * limit
     assert _failures_kept() == limit
