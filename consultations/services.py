@@ -566,8 +566,7 @@ def _move_tallies_by_one(dialect: str) -> Update:
 
 
 @cache
-def _add_to_counter(table_name: str, column: str, by: int, dialect: str) -> Update:
-    table = db.metadata.tables[table_name]
+def _add_to_counter(table: Table, column: str, by: int, dialect: str) -> Update:
     return update(table).where(_counter_rows(table, dialect)).values({column: table.c[column] + by})
 
 
@@ -575,7 +574,7 @@ def _bump(conn: Connection, table: Table, column: str, ids: Sequence[int], by: i
     """Move one counter of several rows by ``by`` in one statement (each id once)."""
     # Counters move in SQL, not in Python, so concurrent writers never lose an increment.
     if ids:
-        statement = _add_to_counter(table.name, column, by, conn.dialect.name)
+        statement = _add_to_counter(table, column, by, conn.dialect.name)
         conn.execute(statement, {"ids": sorted(ids)})
 
 
