@@ -2,7 +2,8 @@
 
 Codes are shown once, when issued, and stored only as a hash. The first submission with a
 code binds it to that participant; their later changes need no code again, and anyone else
-using the same code is refused.
+using the same code is refused. A used code stays used for good, even once the person who
+used it has been erased.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def code_counts(consultation: Consultation) -> tuple[int, int]:
     )
     used = db.session.scalar(
         select(func.count()).where(
-            AccessCode.consultation_id == consultation.id, AccessCode.participant_id.is_not(None)
+            AccessCode.consultation_id == consultation.id, AccessCode.used_at.is_not(None)
         )
     )
     return issued or 0, used or 0
@@ -121,11 +122,13 @@ def redeem(
     )
     if found is None:
         raise AccessCodeRefused("That access code is not right. Check it and try again.")
-    # Claim the code only if still free, in one statement, so two people racing for one
-    # code cannot both win.
+    # Claim the code only if never used, in one statement, so two people racing for one
+    # code cannot both win. "Used" is ``used_at``, not who used it: erasing its holder
+    # empties ``participant_id`` (the person is gone) but the code stays spent, or erasure
+    # would hand a used code on to someone else.
     claimed = db.session.execute(
         update(AccessCode)
-        .where(AccessCode.id == found.id, AccessCode.participant_id.is_(None))
+        .where(AccessCode.id == found.id, AccessCode.used_at.is_(None))
         .values(participant_id=participant_id, channel=channel, used_at=now),
         execution_options={"synchronize_session": False},
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from consultations import audit
 from consultations.db import db
@@ -123,36 +124,80 @@ def _failures(column: object, key: str, since: datetime) -> int:
     )
 
 
-def sign_in(email: str, password: str, *, address: str, now: datetime) -> User | None:
-    """The account these credentials open, or None (and the failure noted, so keep it).
+@dataclass(frozen=True)
+class SignInAttempt:
+    """One sign-in, counted against the limits before its password is checked."""
 
-    Raises ``SignInThrottled`` after repeated failures, even for the right password.
+    email: str
+    account_key: str
+    address_key: str
+
+
+# Attempts on one account (and from one address) are counted one at a time. On PostgreSQL
+# that takes a lock per key, always the account's before the address's, so two attempts
+# never wait for each other in a circle; the keys are digests, so 32 bits of one is plenty
+# (two keys sharing a lock only wait for each other a moment). SQLite has one writer: the
+# attempt's INSERT, the first statement, takes the database's write lock until commit.
+_ACCOUNT_LOCKS, _ADDRESS_LOCKS = 1, 2
+_LOCK_KEY = text("SELECT pg_advisory_xact_lock(:space, :key)")
+
+
+def _lock_key(space: int, digest: str) -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        key = int(digest[:8], 16) - 2**31  # a signed 32-bit integer
+        db.session.execute(_LOCK_KEY, {"space": space, "key": key})
+
+
+def begin_sign_in(email: str, *, address: str, now: datetime) -> SignInAttempt:
+    """Count a sign-in against the limits, or raise ``SignInThrottled`` after too many.
+
+    The attempt is recorded as a failure now, before its password is checked, and the
+    caller commits it before calling ``finish_sign_in``: so a burst of guesses sent at
+    once is counted as it arrives, and only the first few of it are ever checked. A
+    refused attempt is not recorded (it checks nothing).
     """
-    account_key, address_key = _digest(normalise_email(email)), _digest(address or "-")
+    email = normalise_email(email)
+    attempt = SignInAttempt(email, _digest(email), _digest(address or "-"))
+    _lock_key(_ACCOUNT_LOCKS, attempt.account_key)
+    _lock_key(_ADDRESS_LOCKS, attempt.address_key)
+    db.session.add(
+        LoginFailure(account_key=attempt.account_key, address_key=attempt.address_key, at=now)
+    )
+    db.session.flush()
     since = now - THROTTLE_WINDOW
+    # This attempt is counted in both: it is let through only if it is within the limits.
     if (
-        _failures(LoginFailure.account_key, account_key, since) >= MAX_FAILURES_PER_ACCOUNT
-        or _failures(LoginFailure.address_key, address_key, since) >= MAX_FAILURES_PER_ADDRESS
+        _failures(LoginFailure.account_key, attempt.account_key, since) > MAX_FAILURES_PER_ACCOUNT
+        or _failures(LoginFailure.address_key, attempt.address_key, since)
+        > MAX_FAILURES_PER_ADDRESS
     ):
         minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
         raise SignInThrottled(f"Too many failed sign-ins. Wait {minutes} minutes, then try again.")
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    return attempt
+
+
+def finish_sign_in(attempt: SignInAttempt, password: str, *, now: datetime) -> User | None:
+    """The account the password opens, or None (the attempt then stays a failure).
+
+    Checks the password of an attempt ``begin_sign_in`` let through and that was committed.
+    """
+    user = db.session.scalar(select(User).where(User.email == attempt.email))
     try:
         _hasher.verify(user.password_hash if user else _dummy_hash(), password)
         ok = user is not None and user.active
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:
-        db.session.add(LoginFailure(account_key=account_key, address_key=address_key, at=now))
-        db.session.flush()
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.last_login_at = now
-    # A success forgets this account's failures, and old rows are pruned as we go.
+    # A success forgets this account's failures (this attempt among them), and old rows
+    # are pruned as we go.
+    since = now - THROTTLE_WINDOW
     db.session.execute(
         delete(LoginFailure).where(
-            (LoginFailure.account_key == account_key) | (LoginFailure.at <= since)
+            (LoginFailure.account_key == attempt.account_key) | (LoginFailure.at <= since)
         )
     )
     audit.record(user, "signed_in", "user", user.id, now=now)

@@ -13,12 +13,24 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, bindparam, case, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Insert,
+    Table,
+    Update,
+    bindparam,
+    case,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from consultations import access_codes
-from consultations.db import db
+from consultations.db import LostRace, db
 from consultations.errors import (
     AnswerProblem,
     ConsultationClosed,
@@ -178,21 +190,6 @@ def validate_answers(
     return problems
 
 
-def _bump(
-    model: type[Option] | type[Question] | type[Consultation],
-    column: str,
-    ids: Sequence[int],
-    by: int,
-) -> None:
-    # Counters move in SQL, not in Python, so concurrent writers never lose an increment.
-    # A plain table UPDATE: the ORM's bulk-update bookkeeping costs more than the statement.
-    if ids:
-        table = model.__table__
-        db.session.execute(
-            update(table).where(table.c.id.in_(ids)).values({column: table.c[column] + by})
-        )
-
-
 @dataclass(frozen=True)
 class Submitted:
     """A saved submission, and what the channel must show the young person because of it.
@@ -272,9 +269,9 @@ def submit(
     # The statements below go straight to the connection: whatever the caller changed
     # through the ORM (a new participant, a profile) must reach the database first.
     db.session.flush()
-    conn = db.session.connection()
-    if conn.dialect.name == "postgresql":
-        conn.execute(_LOCK_PARTICIPANT, {"id": participant.id})
+    if not _lock_participant(db.session.connection(), participant.id):
+        # Erased since the caller found them: run again, and they are a new participant.
+        raise LostRace
     respondent = Respondent(participant.id, participant.area, is_new=False)
     return _save(form, respondent, answers, channel=channel, now=now, access_code=access_code)
 
@@ -307,11 +304,36 @@ _PARTICIPANT = Participant.__table__
 _ANSWER = Answer.__table__
 _CHOICE = AnswerChoice.__table__
 
-# One person's submissions run one at a time (a row lock on PostgreSQL; SQLite has a single
-# writer anyway), so a replacement always sees the answer it replaces.
+# Everything that changes one person's answers (a submission, an erasure) first locks that
+# person's participant row, and only then reads what it will change. One lock order on both
+# engines, so two such writers run one after the other and never deadlock over each other's
+# rows; and each sees what the other committed, so counts move by exactly what changed.
+#
+# PostgreSQL: a row lock. SQLite has one writer at a time, but pysqlite opens SQLite's
+# transaction only at the first INSERT, UPDATE or DELETE, so every SELECT before that reads
+# outside any transaction, and another writer can commit between the read and the write.
+# So on SQLite the lock is a write to the row (it changes nothing): it takes the database's
+# write lock at once, whatever the connection did before, and holds it until commit.
 _LOCK_PARTICIPANT = (
-    select(_PARTICIPANT.c.id).where(_PARTICIPANT.c.id == bindparam("id")).with_for_update()
+    select(_PARTICIPANT.c.id)
+    .where(_PARTICIPANT.c.id == bindparam("participant_id"))
+    .with_for_update()
 )
+_LOCK_PARTICIPANT_BY_WRITING = (
+    update(_PARTICIPANT)
+    .where(_PARTICIPANT.c.id == bindparam("participant_id"))
+    .values(channel=_PARTICIPANT.c.channel)
+    .returning(_PARTICIPANT.c.id)
+)
+
+
+def _lock_participant(conn: Connection, participant_id: int) -> bool:
+    """Lock this participant's row until commit; False when it is not there (erased)."""
+    postgresql = conn.dialect.name == "postgresql"
+    lock = _LOCK_PARTICIPANT if postgresql else _LOCK_PARTICIPANT_BY_WRITING
+    return conn.execute(lock, {"participant_id": participant_id}).first() is not None
+
+
 _FIND_PARTICIPANT = select(_PARTICIPANT.c.id, _PARTICIPANT.c.area).where(
     _PARTICIPANT.c.pseudonym == bindparam("pseudonym")
 )
@@ -338,7 +360,9 @@ def _claim_participant(channel: str, channel_user_id: str, *, key: bytes) -> Res
     Insert first: on the first contact, which is most submissions in a busy ballot, that is
     the only statement, and the new row is ours alone until commit. A participant who
     already exists (or was created a moment ago by a racing request, which the insert waits
-    for) is then read, and on PostgreSQL locked.
+    for) is then read, and on PostgreSQL locked. On SQLite the insert is a write even when
+    it inserts nothing, so it has already taken the write lock (see ``_lock_participant``):
+    the participant comes first in both engines' lock order at no extra statement.
     """
     alias = _alias(channel, channel_user_id, key)
     conn = db.session.connection()
@@ -354,7 +378,8 @@ def _claim_participant(channel: str, channel_user_id: str, *, key: bytes) -> Res
         found = conn.execute(find, {"pseudonym": alias}).first()
         if found is not None:
             return Respondent(found.id, found.area, is_new=False)
-    raise NotFound("That participant was erased while answering; send the answers again.")
+    # Created and erased again by others, twice over, while we looked: start afresh.
+    raise LostRace
 
 
 _EXISTING_ANSWERS = select(_ANSWER.c.id, _ANSWER.c.question_id, _ANSWER.c.text).where(
@@ -506,36 +531,67 @@ def _expire_loaded_answers() -> None:
             db.session.expire(loaded)
 
 
-_MOVE_TALLIES = (
-    update(_OPTION)
-    .where(_OPTION.c.id.in_(bindparam("ids", expanding=True)))
-    .values(
-        tally=_OPTION.c.tally
-        + case((_OPTION.c.id.in_(bindparam("up", expanding=True)), 1), else_=-1)
+def _counter_rows(table: Table, dialect: str) -> ColumnElement[bool]:
+    """WHERE for the counter rows whose ids are bound as ``ids``, for an UPDATE of them.
+
+    On PostgreSQL the rows are first locked in id order (a CTE, FOR NO KEY UPDATE: the lock
+    the UPDATE takes anyway, which leaves foreign-key checks free). An UPDATE on its own
+    locks rows in the order it happens to find them, so two writers moving overlapping sets
+    of counters could each hold a row the other waits for; in one order they queue instead.
+    Same statement count; SQLite has a single writer and needs no order.
+    """
+    ids = bindparam("ids", expanding=True)
+    if dialect != "postgresql":
+        return table.c.id.in_(ids)
+    locked = (
+        select(table.c.id)
+        .where(table.c.id.in_(ids))
+        .order_by(table.c.id)
+        .with_for_update(key_share=True)
+        .cte(f"locked_{table.name}")
     )
-)
-_COUNT_NEW_ANSWERS = (
-    update(_QUESTION)
-    .where(_QUESTION.c.id.in_(bindparam("ids", expanding=True)))
-    .values(answer_count=_QUESTION.c.answer_count + 1)
-)
+    return table.c.id == locked.c.id
+
+
+@cache
+def _move_tallies_by_one(dialect: str) -> Update:
+    return (
+        update(_OPTION)
+        .where(_counter_rows(_OPTION, dialect))
+        .values(
+            tally=_OPTION.c.tally
+            + case((_OPTION.c.id.in_(bindparam("up", expanding=True)), 1), else_=-1)
+        )
+    )
+
+
+@cache
+def _add_to_counter(table: Table, column: str, by: int, dialect: str) -> Update:
+    return update(table).where(_counter_rows(table, dialect)).values({column: table.c[column] + by})
+
+
+def _bump(conn: Connection, table: Table, column: str, ids: Sequence[int], by: int) -> None:
+    """Move one counter of several rows by ``by`` in one statement (each id once)."""
+    # Counters move in SQL, not in Python, so concurrent writers never lose an increment.
+    if ids:
+        statement = _add_to_counter(table, column, by, conn.dialect.name)
+        conn.execute(statement, {"ids": sorted(ids)})
 
 
 def _move_tallies(conn: Connection, *, added: Sequence[int], removed: Sequence[int]) -> None:
     """One UPDATE for every option whose tally changes; an option picked again is left alone.
 
-    Counters move in SQL, not in Python, so concurrent writers never lose an increment. In
-    one submission an option is added at most once and removed at most once.
+    In one submission an option is added at most once and removed at most once.
     """
     up = set(added) - set(removed)
     down = set(removed) - set(added)
     if up or down:
-        conn.execute(_MOVE_TALLIES, {"ids": sorted(up | down), "up": sorted(up)})
+        statement = _move_tallies_by_one(conn.dialect.name)
+        conn.execute(statement, {"ids": sorted(up | down), "up": sorted(up)})
 
 
 def _count_new_answers(conn: Connection, question_ids: Sequence[int]) -> None:
-    if question_ids:
-        conn.execute(_COUNT_NEW_ANSWERS, {"ids": list(question_ids)})
+    _bump(conn, _QUESTION, "answer_count", question_ids, 1)
 
 
 @cache
@@ -648,47 +704,56 @@ def seed_reference_data() -> None:
     db.session.flush()
 
 
+_OPEN_CONSULTATIONS = select(_CONSULTATION.c.id).where(
+    _CONSULTATION.c.status == ConsultationStatus.OPEN
+)
+_OPEN_QUESTIONS = select(_QUESTION.c.id).where(_QUESTION.c.consultation_id.in_(_OPEN_CONSULTATIONS))
+_CHOSEN_IN_OPEN = (
+    select(_CHOICE.c.option_id)
+    .join(_ANSWER, _ANSWER.c.id == _CHOICE.c.answer_id)
+    .where(
+        _ANSWER.c.participant_id == bindparam("participant_id"),
+        _ANSWER.c.question_id.in_(_OPEN_QUESTIONS),
+    )
+)
+_ANSWERED_IN_OPEN = select(_ANSWER.c.question_id).where(
+    _ANSWER.c.participant_id == bindparam("participant_id"),
+    _ANSWER.c.question_id.in_(_OPEN_QUESTIONS),
+)
+_TOOK_PART_IN_OPEN = select(Participation.__table__.c.consultation_id).where(
+    Participation.__table__.c.participant_id == bindparam("participant_id"),
+    Participation.__table__.c.consultation_id.in_(_OPEN_CONSULTATIONS),
+)
+_ERASE_PARTICIPANT = delete(_PARTICIPANT).where(_PARTICIPANT.c.id == bindparam("participant_id"))
+
+
 def forget_participant(participant: Participant) -> None:
     """Erase a young person: answers, profile, opt-in and messages, everything under them.
 
     Counts of consultations still open are taken back so their results stay true; counts
     of closed consultations stay as they are, because those results were already published
     and hold nothing that points back to anyone.
+
+    The participant's row is locked before anything is read, as a submission locks it, so
+    a submission racing the erasure either finishes first (and its answers are taken back
+    with the rest) or starts after it (and saves for a new participant): the counts taken
+    back are always exactly the rows the delete removes.
     """
-    open_ids = select(Consultation.id).where(Consultation.status == ConsultationStatus.OPEN)
-    open_questions = select(Question.id).where(Question.consultation_id.in_(open_ids))
-    answer_ids = list(
-        db.session.scalars(
-            select(Answer.id).where(
-                Answer.participant_id == participant.id, Answer.question_id.in_(open_questions)
-            )
-        )
-    )
-    if answer_ids:
-        chosen = list(
-            db.session.scalars(
-                select(AnswerChoice.option_id).where(AnswerChoice.answer_id.in_(answer_ids))
-            )
-        )
-        _bump(Option, "tally", chosen, -1)
-        question_ids = list(
-            db.session.scalars(select(Answer.question_id).where(Answer.id.in_(answer_ids)))
-        )
-        _bump(Question, "answer_count", question_ids, -1)
-    took_part = list(
-        db.session.scalars(
-            select(Participation.consultation_id).where(
-                Participation.participant_id == participant.id,
-                Participation.consultation_id.in_(open_ids),
-            )
-        )
-    )
-    _bump(Consultation, "respondent_count", took_part, -1)
-    # The database cascades the delete to answers, participations, the subscription,
-    # the outbox and anything else that hangs off the participant.
-    db.session.execute(
-        delete(Participant).where(Participant.id == participant.id),
-        execution_options={"synchronize_session": False},
-    )
-    db.session.expunge(participant)
+    participant_id = participant.id
     db.session.flush()
+    conn = db.session.connection()
+    if _lock_participant(conn, participant_id):
+        keys = {"participant_id": participant_id}
+        # Each option is chosen at most once per person, each question answered once.
+        # Counters in the same order as a submission moves them: tallies, answer counts,
+        # respondent counts.
+        _bump(conn, _OPTION, "tally", list(conn.scalars(_CHOSEN_IN_OPEN, keys)), -1)
+        _bump(conn, _QUESTION, "answer_count", list(conn.scalars(_ANSWERED_IN_OPEN, keys)), -1)
+        took_part = list(conn.scalars(_TOOK_PART_IN_OPEN, keys))
+        _bump(conn, _CONSULTATION, "respondent_count", took_part, -1)
+        # The database cascades the delete to answers, participations, the subscription,
+        # the outbox and anything else that hangs off the participant. A used access code
+        # only loses who used it: it stays used (see ``access_codes.redeem``).
+        conn.execute(_ERASE_PARTICIPANT, keys)
+    if participant in db.session:
+        db.session.expunge(participant)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from consultations import services
 from consultations.db import db
@@ -119,6 +121,25 @@ def api(app: Flask):  # type: ignore[no-untyped-def]
             return self.inner.post(f"/api/v1{path}", headers=headers, **kw)
 
     return ApiClient(app.test_client(), CHANNEL_TOKENS["telegram"])
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: object, **kwargs: object) -> None:
+        # No request log: query strings and paths can carry participant ids.
+        pass
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The test's app on a real HTTP server on loopback, one thread per request."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 # Lines a test wants shown after the run (the moderation corpus's precision and recall).

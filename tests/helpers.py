@@ -81,3 +81,57 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def counts_that_disagree() -> list[str]:
+    """Every published counter that is not the count of the rows it stands for, in words.
+
+    Empty when option tallies equal ``COUNT(*)`` of their answer choices, answer counts that
+    of their answers, and respondent counts that of participations, for every consultation.
+    Reads rows, not loaded objects, so it sees what other connections have committed.
+    """
+    from sqlalchemy import func, select
+
+    from consultations.models import Answer, AnswerChoice, Option, Participation, Question
+
+    chosen = (
+        select(func.count())
+        .select_from(AnswerChoice)
+        .where(AnswerChoice.option_id == Option.id)
+        .scalar_subquery()
+    )
+    answered = (
+        select(func.count())
+        .select_from(Answer)
+        .where(Answer.question_id == Question.id)
+        .scalar_subquery()
+    )
+    took_part = (
+        select(func.count())
+        .select_from(Participation)
+        .where(Participation.consultation_id == Consultation.id)
+        .scalar_subquery()
+    )
+    wrong = [
+        f"option {i}: tally {n}, chosen {rows}"
+        for i, n, rows in db.session.execute(
+            select(Option.id, Option.tally, chosen).where(Option.tally != chosen)
+        )
+    ]
+    wrong += [
+        f"question {i}: answer_count {n}, answers {rows}"
+        for i, n, rows in db.session.execute(
+            select(Question.id, Question.answer_count, answered).where(
+                Question.answer_count != answered
+            )
+        )
+    ]
+    wrong += [
+        f"consultation {i}: respondent_count {n}, participations {rows}"
+        for i, n, rows in db.session.execute(
+            select(Consultation.id, Consultation.respondent_count, took_part).where(
+                Consultation.respondent_count != took_part
+            )
+        )
+    ]
+    return wrong

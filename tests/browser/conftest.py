@@ -1,1 +1,1 @@
-from tests.browser.fixtures import browser, live_server, page  # noqa: F401
+from tests.browser.fixtures import browser, page  # noqa: F401

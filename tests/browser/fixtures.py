@@ -1,6 +1,7 @@
 """Browser fixtures shared by the journeys and the accessibility checks.
 
-``live_server`` and ``browser`` are the staff browser test's own; ``page`` adds a fresh tab
+``browser`` is the staff browser test's own (``live_server`` is every test's, from
+tests/conftest.py); ``page`` adds a fresh tab
 whose final state is saved as a screenshot in tests/artifacts/ when the test fails.
 """
 
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.staff.test_browser import browser, live_server
+from tests.staff.test_browser import browser
 
-__all__ = ["ARTIFACTS", "browser", "live_server", "page"]
+__all__ = ["ARTIFACTS", "browser", "page"]
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 

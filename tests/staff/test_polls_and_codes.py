@@ -258,6 +258,30 @@ def test_a_code_used_through_the_api_cannot_be_used_again_on_the_web(app, api):
     assert f'value="{code}"' in html, "what was typed is kept"
 
 
+def test_a_used_code_stays_used_after_its_holder_is_erased(app, api):
+    """Erasure forgets the person, not the vote their code was spent on."""
+    ballot = _ballot()
+    (code,) = access_codes.issue_codes(make_user(Role.YOUTH_WORKER), ballot, 1, now=now())
+    db.session.commit()
+    web = app.test_client()
+    assert _web_vote(web, ballot, code).status_code == 303
+    forget_me = web.post("/forget-me", data={"csrf_token": csrf_token(page(web, "/forget-me"))})
+    assert forget_me.status_code == 303
+
+    reused = _api_vote(api, ballot, "888", code)
+    assert reused.status_code == 409
+    assert "already been used" in reused.json["detail"]
+    # Nor can the erased person come back with it: it counted once, and was taken back.
+    again = _web_vote(web, ballot, code)
+    assert again.status_code == 409
+    db.session.expire_all()
+    assert db.session.scalar(select(db.func.count()).select_from(Answer)) == 0
+    assert [o.tally for o in ballot.questions[0].options] == [0, 0]
+    assert access_codes.code_counts(ballot) == (1, 1)
+    stored = db.session.scalar(select(AccessCode))
+    assert stored is not None and stored.participant_id is None and stored.used_at is not None
+
+
 def test_the_api_documents_the_access_code(client, api):
     doc = client.get("/api/v1/openapi.json").json
     schemas = doc["components"]["schemas"]

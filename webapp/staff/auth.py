@@ -23,12 +23,14 @@ def login() -> Response | tuple[str, int]:
     status = 200
     if form.validate_on_submit():
         address = request.remote_addr or "-"
+        email, password = form.email.data or "", form.password.data or ""
         try:
-            user = in_transaction(
-                lambda: accounts.sign_in(
-                    form.email.data or "", form.password.data or "", address=address, now=now()
-                )
+            # Two transactions: the attempt is counted and committed before its password is
+            # checked, so attempts arriving together all see each other in the count.
+            attempt = in_transaction(
+                lambda: accounts.begin_sign_in(email, address=address, now=now())
             )
+            user = in_transaction(lambda: accounts.finish_sign_in(attempt, password, now=now()))
         except SignInThrottled as refused:
             form.form_errors.append(refused.detail)
             return render_template("staff/login.html", form=form), 429

@@ -61,15 +61,21 @@ def my_data_download() -> Response:
 def forget_me() -> Response | tuple[str, int]:
     """Erasure on request: a page that explains, then deletes only after a button press."""
     form = ForgetMeForm()
-    participant = _web_participant(create=False)
     if form.validate_on_submit():
-        if participant is not None:
-            in_transaction(lambda: services.forget_participant(participant))
+
+        def erase() -> None:
+            # Found inside the transaction, so a retry erases whoever holds the cookie now.
+            participant = _web_participant(create=False)
+            if participant is not None:
+                services.forget_participant(participant)
+
+        in_transaction(erase)
         # The cookie's token is useless now, but a fresh start should not carry it.
         session.pop("participant", None)
         return redirect(url_for("youth.forgotten"), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("youth/forget_me.html", form=form, known=participant is not None), status
+    known = _web_participant(create=False) is not None
+    return render_template("youth/forget_me.html", form=form, known=known), status
 
 
 @bp.get("/forget-me/done")
