@@ -19,6 +19,7 @@ from consultations.db import db
 from consultations.errors import InvalidAnswer, NotAllowed, NotFound
 from consultations.glossary import GlossaryEntry, find_terms
 from consultations.models import (
+    OPTION_LABEL_MAX,
     Answer,
     AnswerChoice,
     Consultation,
@@ -187,8 +188,8 @@ def _clean_labels(labels: list[str]) -> list[str]:
     cleaned = [" ".join(label.split()) for label in labels if label.strip()]
     if len({c.lower() for c in cleaned}) != len(cleaned):
         raise InvalidAnswer("Each option must be different.")
-    if any(len(c) > 120 for c in cleaned):
-        raise InvalidAnswer("Keep each option under 120 characters.")
+    if any(len(c) > OPTION_LABEL_MAX for c in cleaned):
+        raise InvalidAnswer(services.OPTION_TOO_LONG)
     return cleaned
 
 

@@ -23,11 +23,13 @@ from consultations.db import db
 from consultations.errors import InvalidAnswer, NotFound
 from consultations.models import (
     AGE_BANDS,
+    DATE_RANGE_WORDS,
     PREFER_NOT_TO_SAY,
     Consultation,
     ConsultationStatus,
     Participant,
     Participation,
+    date_in_range,
 )
 from consultations.results import NOT_GIVEN, SMALL_GROUP_THRESHOLD
 from consultations.suppression import hidden_note, suppress
@@ -145,6 +147,8 @@ def parse_period(text: str) -> tuple[date, date]:
         ) from None
     if not sep or end < start:
         raise InvalidAnswer("The period must be FROM..TO with TO on or after FROM.")
+    if not (date_in_range(start) and date_in_range(end)):
+        raise InvalidAnswer(f"The period is out of range. {DATE_RANGE_WORDS}")
     return start, end
 
 

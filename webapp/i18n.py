@@ -151,6 +151,8 @@ SHOWN_ELSEWHERE: tuple[str, ...] = (
     N_("to"),
     N_("Format"),
     N_("Choose a consultation, or give both dates of a period."),
+    # consultations.models: the dates a form accepts
+    N_("Give a date between 2000 and 2099."),
 )
 
 

@@ -370,6 +370,14 @@ def reopen(consultation_id: int) -> Response | tuple[str, int]:
                 detail=error.detail,
                 back=url_for("staff.edit_consultation", consultation_id=consultation_id),
             ), error.status
+    elif form.closes_at.errors:
+        # Not reopened: say why rather than going back as if it had worked.
+        return render_template(
+            "staff/error.html",
+            title="Not reopened",
+            detail=" ".join(form.closes_at.errors),
+            back=url_for("staff.edit_consultation", consultation_id=consultation_id),
+        ), 422
     return redirect(url_for("staff.edit_consultation", consultation_id=consultation_id), 303)
 
 
