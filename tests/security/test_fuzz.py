@@ -416,6 +416,18 @@ def _long_question_option(app: Flask) -> Refusal:
     return Refusal(response, 422, "Keep each option to 120 characters or fewer.")
 
 
+@case("glossary aliases over the limits")
+def _many_aliases(app: Flask) -> Refusal:
+    client = _signed_in(app, Role.OFFICER)
+    aliases = ", ".join(f"form{n}" for n in range(5_000))
+    response = post(
+        client,
+        "/staff/glossary",
+        {"term": "ward", "aliases": aliases, "explanation": "An area of the city."},
+    )
+    return Refusal(response, 422, "Give at most 20 other forms")
+
+
 @pytest.mark.parametrize("name", list(BAD_INPUTS))
 def test_small_bad_inputs_get_a_plain_refusal_with_the_security_headers(app, name):
     from tests.security.test_headers import _check_headers
@@ -441,7 +453,7 @@ def test_nothing_refused_reached_the_database(app):
         db.session.scalar(select(func.count(Consultation.id))),
         db.session.scalar(select(func.count(GlossaryTerm.id))),
     )
-    for name in ("a poll option over 120 characters",):
+    for name in ("a poll option over 120 characters", "glossary aliases over the limits"):
         BAD_INPUTS[name](app)
     db.session.rollback()
     after = (

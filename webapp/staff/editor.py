@@ -29,6 +29,7 @@ from webapp.staff.forms import (
     QuestionForm,
     ReopenForm,
     lines,
+    split_aliases,
     to_local,
     to_utc,
 )
@@ -381,10 +382,6 @@ def reopen(consultation_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("staff.edit_consultation", consultation_id=consultation_id), 303)
 
 
-def _aliases(raw: str | None) -> list[str]:
-    return [a.strip() for a in (raw or "").split(",") if a.strip()]
-
-
 @bp.route("/glossary", methods=["GET", "POST"])
 def glossary() -> Response | tuple[str, int]:
     form = GlossaryForm()
@@ -395,7 +392,7 @@ def glossary() -> Response | tuple[str, int]:
                     actor(),
                     None,
                     term=form.term.data or "",
-                    aliases=_aliases(form.aliases.data),
+                    aliases=split_aliases(form.aliases.data),
                     explanation=form.explanation.data or "",
                     now=now(),
                 )
@@ -430,7 +427,7 @@ def edit_term(term_id: int) -> Response | tuple[str, int]:
                     actor(),
                     term_id,
                     term=form.term.data or "",
-                    aliases=_aliases(form.aliases.data),
+                    aliases=split_aliases(form.aliases.data),
                     explanation=form.explanation.data or "",
                     now=now(),
                 )

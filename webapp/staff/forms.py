@@ -33,6 +33,7 @@ from wtforms.validators import (
 
 from consultations import accounts, translations
 from consultations.errors import InvalidAnswer
+from consultations.glossary import check_aliases
 from consultations.models import (
     DATE_RANGE_WORDS,
     Consultation,
@@ -220,6 +221,17 @@ class GlossaryForm(FlaskForm):
         "Explanation in plain words (one sentence)",
         validators=[DataRequired("Explain it in one sentence."), Length(max=400)],
     )
+
+    def validate_aliases(self, field: Field) -> None:
+        try:
+            check_aliases(split_aliases(field.data))
+        except InvalidAnswer as error:
+            raise ValidationError(error.detail) from None
+
+
+def split_aliases(raw: str | None) -> list[str]:
+    """The other forms typed in one box, separated by commas."""
+    return [a.strip() for a in (raw or "").split(",") if a.strip()]
 
 
 class PollForm(FlaskForm):
