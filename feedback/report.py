@@ -147,7 +147,7 @@ def parse_period(text: str) -> tuple[date, date]:
     if not sep or end < start:
         raise InvalidAnswer("The period must be FROM..TO with TO on or after FROM.")
     if not (date_in_range(start) and date_in_range(end)):
-        raise InvalidAnswer(f"The period is out of range. {DATE_RANGE_WORDS}")
+        raise InvalidAnswer(DATE_RANGE_WORDS)
     return start, end
 
 
