@@ -461,3 +461,24 @@ def test_nothing_refused_reached_the_database(app):
         db.session.scalar(select(func.count(GlossaryTerm.id))),
     )
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [("form", "/c/anything"), ("args", "/c/anything"), ("form", "/api/v1/consultations/x/answers")],
+)
+def test_one_check_refuses_half_characters_in_forms_and_query_strings_too(app, where, path):
+    """Browsers never send one, but whatever decodes a request, the same check stands."""
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    from webapp.security import refuse_unstorable_input
+
+    with app.test_request_context(path, method="POST"):
+        from flask import request
+
+        request.__dict__["files"] = ImmutableMultiDict()
+        request.__dict__[where] = ImmutableMultiDict([("area", "ST\ud8004")])
+        response = refuse_unstorable_input()
+    assert response is not None
+    assert response.status_code == (422 if path.startswith("/api/") else 400)
+    assert "broken character" in response.get_data(as_text=True) or path.startswith("/api/")
