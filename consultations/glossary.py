@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 from consultations.errors import InvalidAnswer
 
@@ -83,19 +84,19 @@ def _fold(ch: str) -> str:
     return lowered if len(lowered) == 1 else ch
 
 
-@dataclass
-class _Node:
-    children: dict[str, _Node] = field(default_factory=dict)
-    # (entry index, rank of the form within its entry) for each form ending here.
-    ends: list[tuple[int, int]] = field(default_factory=list)
+# A trie node is a dict from the next character to the next node; under ``_ENDS`` (never a
+# character) it lists (entry index, rank of the form within its entry) for forms ending
+# there. Plain dicts: a glossary of thousands of forms builds in a blink.
+_ENDS = ""
+_Node = dict[str, Any]
 
 
 def _insert(root: _Node, form: str, fold: bool, where: tuple[int, int]) -> None:
     node = root
     for ch in " ".join(form.split()):
         key = _SPACE if ch == " " else (_fold(ch) if fold else ch)
-        node = node.children.setdefault(key, _Node())
-    node.ends.append(where)
+        node = node.setdefault(key, {})
+    node.setdefault(_ENDS, []).append(where)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ class TermMatcher:
 
     def __init__(self, entries: tuple[GlossaryEntry, ...]) -> None:
         self.entries = entries
-        self._words, self._acronyms = _Node(), _Node()
+        self._words: _Node = {}
+        self._acronyms: _Node = {}
         for index, entry in enumerate(entries):
             # An entry's longest form wins where several start at the same place.
             ranked = sorted(entry.forms(), key=len, reverse=True)
@@ -145,21 +147,22 @@ class TermMatcher:
     def _walk(self, text: str, start: int, node: _Node, fold: bool, found: list[Use]) -> None:
         size, at = len(text), start
         while True:
-            if node.ends:
+            ends = node.get(_ENDS)
+            if ends:
                 end = self._word_end(text, at, fold)
                 if end is not None:
-                    found.extend(Use(start, end, entry, rank) for entry, rank in node.ends)
+                    found.extend(Use(start, end, entry, rank) for entry, rank in ends)
             if at >= size:
                 return
             ch = text[at]
             if ch.isspace():
-                if _SPACE not in node.children:
+                if _SPACE not in node:
                     return
-                node = node.children[_SPACE]
+                node = node[_SPACE]
                 while at < size and text[at].isspace():
                     at += 1
                 continue
-            following = node.children.get(_fold(ch) if fold else ch)
+            following = node.get(_fold(ch) if fold else ch)
             if following is None:
                 return
             node, at = following, at + 1
@@ -185,13 +188,25 @@ class TermMatcher:
         order = sorted(first, key=lambda entry: (first[entry], entry))
         return [self.entries[entry] for entry in order]
 
-    def first_uses(self, text: str) -> list[tuple[int, int, GlossaryEntry]]:
-        """Non-overlapping spans of the first use of each term, longest terms winning ties."""
+    def first_uses(
+        self, text: str, among: Sequence[GlossaryEntry] | None = None
+    ) -> list[tuple[int, int, GlossaryEntry]]:
+        """Non-overlapping spans of the first use of each term, longest terms winning ties.
+
+        ``among`` keeps to those entries, in that order where terms are as long, so a page
+        that already knows its terms links them without a matcher of their own.
+        """
+        if among is None:
+            order = {index: index for index in range(len(self.entries))}
+        else:
+            position = {entry: index for index, entry in enumerate(self.entries)}
+            order = {position[e]: rank for rank, e in enumerate(among) if e in position}
         per_entry: dict[int, list[Use]] = {}
         for use in self.uses(text):
-            per_entry.setdefault(use.entry, []).append(use)
+            if use.entry in order:
+                per_entry.setdefault(use.entry, []).append(use)
         spans: list[tuple[int, int, GlossaryEntry]] = []
-        by_length = sorted(per_entry, key=lambda e: (-len(self.entries[e].term), e))
+        by_length = sorted(per_entry, key=lambda e: (-len(self.entries[e].term), order[e]))
         for entry in by_length:
             for start, end in _one_after_another(per_entry[entry]):
                 if all(end <= s or start >= e for s, e, _ in spans):
@@ -218,7 +233,9 @@ def _one_after_another(uses: list[Use]) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=128)
+# A process sees one glossary at a time, and the shipped one for ``check-text``; a few
+# more cover an edit racing a page. Each matcher holds every form, so not many more.
+@lru_cache(maxsize=8)
 def matcher(entries: tuple[GlossaryEntry, ...]) -> TermMatcher:
     """The matcher for a glossary, built once and kept until the glossary changes."""
     return TermMatcher(entries)
@@ -231,6 +248,16 @@ def find_terms(
     return matcher(tuple(entries if entries is not None else default_terms())).find_terms(text)
 
 
-def first_uses(text: str, entries: list[GlossaryEntry]) -> list[tuple[int, int, GlossaryEntry]]:
-    """Non-overlapping spans of the first use of each term, longest terms winning ties."""
-    return matcher(tuple(entries)).first_uses(text)
+def first_uses(
+    text: str,
+    entries: Sequence[GlossaryEntry],
+    within: Sequence[GlossaryEntry] | None = None,
+) -> list[tuple[int, int, GlossaryEntry]]:
+    """Non-overlapping spans of the first use of each of ``entries``, longest terms first.
+
+    ``within``, the whole glossary ``entries`` were found in, lets the page reuse that
+    glossary's matcher instead of building one for its few terms.
+    """
+    if within is None:
+        return matcher(tuple(entries)).first_uses(text)
+    return matcher(tuple(within)).first_uses(text, among=entries)

@@ -301,7 +301,7 @@ def preview(consultation_id: int) -> str:
             consultation=consultation,
             form=consultation_form(consultation),
             field_name=field_name,
-            youth_text=youth_html(consultation.youth_summary, reading["glossary"]),
+            youth_text=youth_html(consultation.youth_summary, reading["glossary"], glossary),
             reading=reading,
             chat=authoring.chat_preview(consultation),
             bot=current_app.config.get("TELEGRAM_BOT_USERNAME") or "",
