@@ -205,9 +205,9 @@ class Conversation:
     # Commands
 
     async def _command(self, who: str, address: str, name: str, arg: str) -> Result:
-        if name not in ("help", "privacy", "define") and self.store.get(who).get("awaiting"):
-            # Going somewhere else: the next text is no longer an answer to what was asked.
-            self._update(who, awaiting=None)
+        # /start goes somewhere else, so the next text no longer answers what was asked.
+        # Every other command (a look at the list, the language, a typo) leaves the question
+        # where it was, and the next text still answers it.
         if name == "start":
             return await self._start(who, arg)
         if name == "consultations":
@@ -278,11 +278,16 @@ class Conversation:
         if isinstance(awaiting, str) and awaiting.startswith("t:") and state.get("slug"):
             return await self._save_text(who, state["slug"], int(awaiting[2:]), text)
         if state.get("slug"):
-            # Mid-consultation but the question in front of them wants a button.
             consultation = await self.api.consultation(state["slug"])
             if consultation["accepting_answers"]:
                 answers = await self._answers(state["slug"], who)
-                if self._next(consultation, answers, state, after=None) is not None:
+                following = self._next(consultation, answers, state, after=None)
+                if following is not None and following["kind"] == "free_text":
+                    # A written question has no buttons: ask it again, and the next text
+                    # answers it.
+                    return Result(self._ask(who, consultation, following, answers))
+                if following is not None:
+                    # Mid-consultation and the question in front of them wants a button.
                     return Result([Reply(say.PRESS_A_BUTTON)])
         return Result([Reply(say.UNKNOWN, menu_buttons())])
 

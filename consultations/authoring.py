@@ -17,8 +17,9 @@ from sqlalchemy.orm import selectinload
 from consultations import audit, readability, services
 from consultations.db import db
 from consultations.errors import InvalidAnswer, NotAllowed, NotFound
-from consultations.glossary import GlossaryEntry, find_terms
+from consultations.glossary import GlossaryEntry, check_aliases, find_terms
 from consultations.models import (
+    OPTION_LABEL_MAX,
     Answer,
     AnswerChoice,
     Consultation,
@@ -187,8 +188,8 @@ def _clean_labels(labels: list[str]) -> list[str]:
     cleaned = [" ".join(label.split()) for label in labels if label.strip()]
     if len({c.lower() for c in cleaned}) != len(cleaned):
         raise InvalidAnswer("Each option must be different.")
-    if any(len(c) > 120 for c in cleaned):
-        raise InvalidAnswer("Keep each option under 120 characters.")
+    if any(len(c) > OPTION_LABEL_MAX for c in cleaned):
+        raise InvalidAnswer(services.OPTION_TOO_LONG)
     return cleaned
 
 
@@ -338,10 +339,11 @@ def save_glossary_term(
     clash = db.session.scalar(select(GlossaryTerm).where(GlossaryTerm.term.ilike(term)))
     if clash is not None and clash.id != term_id:
         raise InvalidAnswer(f"“{clash.term}” is already in the glossary; edit that one instead.")
+    kept_aliases = check_aliases(aliases)
     entry = glossary_term(term_id) if term_id is not None else GlossaryTerm()
     entry.term = term
     entry.explanation = explanation
-    entry.aliases = json.dumps([a.strip() for a in aliases if a.strip()])
+    entry.aliases = json.dumps(kept_aliases)
     if term_id is None:
         db.session.add(entry)
     db.session.flush()

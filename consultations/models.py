@@ -26,6 +26,20 @@ from consultations.errors import IllegalTransition, ReadingAgeTooHigh
 from consultations.readability import Readability, analyse
 
 FEEDBACK_PROMISE = timedelta(weeks=8)
+# Dates anyone means when they plan a consultation or ask for a report. Far-off dates are
+# typing slips, and a few days past 9999-12-31 is past what a date can hold.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2099, 12, 31)
+DATE_RANGE_WORDS = "Give a date between 2000 and 2099."
+
+
+# An option's label fits a button on a phone and a bar on the big screen; the column holds
+# no more, and PostgreSQL refuses a longer one outright.
+OPTION_LABEL_MAX = 120
+
+
+def date_in_range(day: date) -> bool:
+    """True for a date the platform plans and reports with (see ``EARLIEST_DATE``)."""
+    return EARLIEST_DATE <= day <= LATEST_DATE
 
 
 def utcnow() -> datetime:
@@ -240,7 +254,7 @@ class Option(db.Model):
         ForeignKey("question.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
-    label: Mapped[str] = mapped_column(String(120))
+    label: Mapped[str] = mapped_column(String(OPTION_LABEL_MAX))
     value: Mapped[int | None] = mapped_column(Integer)
     tally: Mapped[int] = mapped_column(Integer, default=0)
 

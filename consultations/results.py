@@ -6,8 +6,6 @@ the answers themselves.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from consultations import audit
+from consultations.csv_export import csv_text
 from consultations.db import db
 from consultations.errors import InvalidAnswer, NotFound
 from consultations.models import (
@@ -317,13 +316,6 @@ def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
     return rows
 
 
-def _csv_safe(value: str | int) -> str | int:
-    # A cell starting with = + - @ runs as a formula in spreadsheet software.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export(actor: User, consultation: Consultation, fmt: str, *, now: datetime) -> str:
     """The answers as CSV or JSON text; the export itself is written to the audit log."""
     if fmt not in ("csv", "json"):
@@ -336,9 +328,4 @@ def export(actor: User, consultation: Consultation, fmt: str, *, now: datetime) 
             ensure_ascii=False,
             indent=1,
         )
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
-    return out.getvalue()
+    return csv_text(EXPORT_FIELDS, ([row[k] for k in EXPORT_FIELDS] for row in rows))

@@ -40,6 +40,7 @@ from consultations.errors import (
 from consultations.glossary import default_terms
 from consultations.models import (
     AGE_BANDS,
+    OPTION_LABEL_MAX,
     Answer,
     AnswerChoice,
     Consultation,
@@ -59,6 +60,7 @@ from consultations.queries import Questionnaire, QuestionRules, questionnaire
 from consultations.themes import THEMES
 
 CHANNEL_ID_MAX = 128
+OPTION_TOO_LONG = f"Keep each option to {OPTION_LABEL_MAX} characters or fewer."
 AREA_MAX = 60
 
 
@@ -670,9 +672,10 @@ def add_question(consultation: Consultation, spec: QuestionSpec) -> Question:
     elif spec.kind.has_options:
         if not 2 <= len(spec.options) <= 12:
             raise InvalidAnswer("A choice question needs between 2 and 12 options.")
-        question.options = [
-            Option(label=label.strip(), position=i) for i, label in enumerate(spec.options)
-        ]
+        labels = [label.strip() for label in spec.options]
+        if any(len(label) > OPTION_LABEL_MAX for label in labels):
+            raise InvalidAnswer(OPTION_TOO_LONG)
+        question.options = [Option(label=label, position=i) for i, label in enumerate(labels)]
     consultation.questions.append(question)
     db.session.flush()
     return question

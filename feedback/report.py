@@ -8,8 +8,6 @@ publication.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -19,15 +17,18 @@ from typing import Any
 from sqlalchemy import func, select
 
 from consultations import queries
+from consultations.csv_export import csv_text
 from consultations.db import db
 from consultations.errors import InvalidAnswer, NotFound
 from consultations.models import (
     AGE_BANDS,
+    DATE_RANGE_WORDS,
     PREFER_NOT_TO_SAY,
     Consultation,
     ConsultationStatus,
     Participant,
     Participation,
+    date_in_range,
 )
 from consultations.results import NOT_GIVEN, SMALL_GROUP_THRESHOLD
 from consultations.suppression import hidden_note, suppress
@@ -145,6 +146,8 @@ def parse_period(text: str) -> tuple[date, date]:
         ) from None
     if not sep or end < start:
         raise InvalidAnswer("The period must be FROM..TO with TO on or after FROM.")
+    if not (date_in_range(start) and date_in_range(end)):
+        raise InvalidAnswer(DATE_RANGE_WORDS)
     return start, end
 
 
@@ -404,18 +407,8 @@ def to_json(report: Report) -> str:
     return json.dumps(report.as_dict(), ensure_ascii=False, indent=1)
 
 
-def _csv_safe(value: object) -> object:
-    # A cell starting with = + - @ runs as a formula in spreadsheet software.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(report: Report) -> str:
     """One row per figure: section, subject, measure, value, note."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "subject", "measure", "value", "note"])
     rows: list[list[object]] = [["report", report.title, "period", report.period, ""]]
     rows.append(["participation", "all", "young people", report.participants, ""])
     for split in report.splits:
@@ -443,6 +436,4 @@ def to_csv(report: Report) -> str:
         rows.append(["recommendation", r.title, "status", r.status, r.response or ""])
     for ind in report.indicators:
         rows.append(["indicator", ind.name, "count", ind.value, ind.how_counted])
-    for row in rows:
-        writer.writerow([_csv_safe(v) for v in row])
-    return out.getvalue()
+    return csv_text(["section", "subject", "measure", "value", "note"], rows)

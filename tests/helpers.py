@@ -135,3 +135,19 @@ def counts_that_disagree() -> list[str]:
         )
     ]
     return wrong
+
+
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def assert_safe_in_any_spreadsheet(text: str) -> None:
+    """No cell a spreadsheet could make of this CSV starts a formula or hides its direction.
+
+    Split the way the least careful reader would: on commas, on semicolons (Excel set to
+    Polish), on tabs and on every line break, with no regard for quotes.
+    """
+    assert not any(ch in text for ch in BIDI_CONTROLS), "a bidirectional control was exported"
+    for line in re.split(r"\r\n|\r|\n", text):
+        for piece in re.split(r"[,;\t]", line):
+            cell = piece.lstrip(' "')
+            assert not cell.startswith(("=", "+", "-", "@")), (piece, line)

@@ -102,3 +102,86 @@ def test_the_demo_shows_a_consultation_in_polish_and_urdu(app):
     assert polish.option(first, first.options[0].id, first.options[0].label) == "Tak"
     scale = forum.questions[1]
     assert polish.scale_min_label(scale) == "Wcale"
+
+
+def _one_plain_sentence(result) -> str:  # type: ignore[no-untyped-def]
+    """The command failed with one line saying why, and no traceback."""
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    return lines[0]
+
+
+def test_report_to_a_folder_that_does_not_exist_says_so(app, tmp_path):
+    missing = tmp_path / "missing" / "x.csv"
+    result = app.test_cli_runner().invoke(
+        args=[
+            "report",
+            "--period",
+            "2026-01-01..2026-03-31",
+            "--format",
+            "csv",
+            "--out",
+            str(missing),
+        ]
+    )
+    line = _one_plain_sentence(result)
+    assert line == f"Error: Could not write {missing}: no such file or directory."
+
+
+def test_report_periods_far_in_the_future_are_refused_plainly(app):
+    runner = app.test_cli_runner()
+    for period, said in (
+        ("2026-01-01..9999-12-31", "Give a date between 2000 and 2099."),
+        ("1999-12-31..2026-01-01", "Give a date between 2000 and 2099."),
+        ("..9999-12-31", "Give the period as FROM..TO, for example 2026-01-01..2026-03-31."),
+    ):
+        result = runner.invoke(args=["report", "--period", period, "--out", "-"])
+        assert _one_plain_sentence(result) == f"Error: {said}"
+
+
+def test_ports_out_of_range_or_in_use_are_one_plain_sentence(app, monkeypatch):
+    import socket
+
+    monkeypatch.setenv("YOUTHVOICE_RASA_TOKEN", "rasa-test-token")
+    runner = CliRunner()
+    too_big = runner.invoke(main, ["actions", "--port", "99999"])
+    assert too_big.exit_code == 2 and "99999 is not in the range 1<=x<=65535" in too_big.output
+    assert "Traceback" not in too_big.output
+    served = app.test_cli_runner().invoke(args=["serve", "--port", "99999"])
+    assert served.exit_code == 2 and "99999 is not in the range" in served.output
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        for result in (
+            runner.invoke(main, ["actions", "--port", str(port)]),
+            app.test_cli_runner().invoke(args=["serve", "--port", str(port)]),
+        ):
+            line = _one_plain_sentence(result)
+            assert line == (
+                f"Error: Port {port} is already in use on 127.0.0.1; stop what is using it "
+                "or choose another with --port."
+            )
+
+
+def test_deliver_rasa_with_a_token_the_back_end_refuses_says_so(app, monkeypatch):
+    from tests.bot.support import serve_backend
+
+    with serve_backend(app) as url:
+        monkeypatch.setenv("YOUTHVOICE_API_URL", f"{url}/api/v1")
+        monkeypatch.setenv("YOUTHVOICE_RASA_TOKEN", "not-the-rasa-token")
+        result = CliRunner().invoke(main, ["deliver-rasa", "--once"])
+    line = _one_plain_sentence(result)
+    assert line == (
+        "Error: The back end refused the Rasa channel token (HTTP 401): "
+        "check YOUTHVOICE_RASA_TOKEN."
+    )
+    monkeypatch.setenv("YOUTHVOICE_API_URL", "http://127.0.0.1:9/api/v1")
+    line = _one_plain_sentence(CliRunner().invoke(main, ["deliver-rasa", "--once"]))
+    assert (
+        line
+        == "Error: The back end is not reachable at http://127.0.0.1:9/api/v1 (YOUTHVOICE_API_URL)."
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import smtplib
+import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,10 +64,38 @@ def _request_handler() -> type:
     return PathOnlyLog
 
 
+# A TCP port: Python would quietly take 99999 as 99999 % 65536.
+PORT = click.IntRange(1, 65535)
+
+
+def refuse_unusable_port(host: str, port: int) -> None:
+    """Fail with one sentence, before saying anything runs, if ``host:port`` can't be had."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError):
+        raise click.ClickException(
+            f"{host} is not an address this computer can listen on."
+        ) from None
+    with socket.socket(family, kind, proto) as probe:
+        # As the servers themselves bind: a port left waiting by a closed server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"Port {port} is already in use on {host}; stop what is using it "
+                    "or choose another with --port."
+                ) from None
+            raise click.ClickException(
+                f"Cannot listen on {host} port {port}: {error.strerror or error}."
+            ) from None
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=PORT)
 def serve(host: str, port: int) -> None:
     """Serve the site for a laptop or a youth club (use gunicorn in production)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -79,6 +109,7 @@ def serve(host: str, port: int) -> None:
             "Note: this is plain http. Anyone on this network can read what is sent; "
             "use HTTPS (gunicorn behind a proxy) for anything beyond a short session."
         )
+    refuse_unusable_port(host, port)
     click.echo(f"Youth Voice is running: open http://{host}:{port}/ (Ctrl+C to stop)")
     from werkzeug.serving import run_simple
 
@@ -220,7 +251,12 @@ def report_command(slug: str | None, period: str | None, fmt: str, out: str | No
     if target == "-":
         click.echo(body, nl=False)
         return
-    Path(target).write_bytes(body)
+    try:
+        Path(target).write_bytes(body)
+    except OSError as error:
+        raise click.ClickException(
+            f"Could not write {target}: {(error.strerror or str(error)).lower()}."
+        ) from None
     click.echo(f"Wrote {target} ({len(body)} bytes).")
 
 
@@ -299,7 +335,7 @@ def register(app: Flask) -> None:
 
 @main.command("actions", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Use 0.0.0.0 in a container.")
-@click.option("--port", default=5055, show_default=True, type=int)
+@click.option("--port", default=5055, show_default=True, type=PORT)
 def actions(host: str, port: int) -> None:
     """Run the Rasa action server (YOUTHVOICE_API_URL and YOUTHVOICE_RASA_TOKEN reach the API)."""
     import logging
@@ -311,6 +347,7 @@ def actions(host: str, port: int) -> None:
         raise click.ClickException(
             "Set YOUTHVOICE_RASA_TOKEN (or a rasa:TOKEN entry in YOUTHVOICE_CHANNEL_TOKENS)."
         )
+    refuse_unusable_port(host, port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     click.echo(f"Youth Voice actions for Rasa on http://{host}:{port}/webhook (Ctrl+C to stop)")
     run(host=host, port=port)
@@ -334,8 +371,10 @@ def deliver_rasa(rasa_url: str, rasa_token: str, once: bool, idle: float) -> Non
     import logging
     import os
 
+    import httpx
+
     from bot.actions.backend import DEFAULT_API_URL, api_token_from_env
-    from bot.actions.delivery import RasaDelivery
+    from bot.actions.delivery import RasaDelivery, TokenRefused
 
     if not api_token_from_env():
         raise click.ClickException(
@@ -350,6 +389,17 @@ def deliver_rasa(rasa_url: str, rasa_token: str, once: bool, idle: float) -> Non
             click.echo(f"{tally.sent} sent, {tally.retried} to retry, {tally.failed} failed.")
         else:
             worker.run_forever(idle_seconds=idle)
+    except TokenRefused as error:
+        raise click.ClickException(str(error)) from None
+    except httpx.HTTPStatusError as error:
+        raise click.ClickException(
+            f"The back end at {api_url} answered HTTP {error.response.status_code}; "
+            "try again in a minute."
+        ) from None
+    except httpx.HTTPError:
+        raise click.ClickException(
+            f"The back end is not reachable at {api_url} (YOUTHVOICE_API_URL)."
+        ) from None
     finally:
         worker.close()
 
@@ -412,7 +462,7 @@ def _chat_settings() -> tuple[Path, str, dict[str, str], dict[str, str]]:
     help="Secret token Telegram must send with each update (or TELEGRAM_WEBHOOK_SECRET).",
 )
 @click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook mode: address.")
-@click.option("--port", default=8443, show_default=True, type=int, help="Webhook mode: port.")
+@click.option("--port", default=8443, show_default=True, type=PORT, help="Webhook mode: port.")
 def run_telegram_bot(
     webhook_url: str | None, webhook_secret: str | None, listen: str, port: int
 ) -> None:

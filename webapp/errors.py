@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import traceback
@@ -9,6 +10,7 @@ import traceback
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext, ngettext
 from flask_limiter.errors import RateLimitExceeded
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
 from consultations.errors import DomainError, InvalidAnswer
@@ -63,6 +65,48 @@ HTTP_TITLES = {
     405: N_("Method Not Allowed"),
     413: N_("Request Entity Too Large"),
 }
+
+
+# Why the edge refused input (webapp.security): the API's words, then the page's.
+REFUSALS: dict[str, tuple[int, str, str, str]] = {
+    "nul": (
+        422,
+        "Unprocessable Content",
+        "Text must not contain NUL characters.",
+        N_("Something in that request did not make sense. Please go back and try again."),
+    ),
+    "surrogate": (
+        422,
+        "Unprocessable Content",
+        "Text must not contain half of a character (a lone surrogate such as \\ud800).",
+        N_(
+            "Something you sent has a broken character in it. "
+            "Please check what you typed and send it again."
+        ),
+    ),
+    "too deep": (
+        400,
+        "Bad Request",
+        "The JSON body is nested too deeply.",
+        N_("Something in that request did not make sense. Please go back and try again."),
+    ),
+}
+
+
+def refuse_input(why: str) -> Response:
+    """Input no view can use: a problem document for the API, a 400 page on the web."""
+    status, title, api_detail, page_detail = REFUSALS[why]
+    if _wants_problem():
+        return problem(status, title, api_detail)
+    return make_response(_page(HTTP_TITLES[400], page_detail), 400)
+
+
+def _forget_body() -> None:
+    # A body too big to read stays unread: a form on the error page (the language picker)
+    # would otherwise read it again and fail with the same error, this time with no page.
+    request.__dict__["stream"] = io.BytesIO()
+    request.__dict__["form"] = ImmutableMultiDict()
+    request.__dict__["files"] = ImmutableMultiDict()
 
 
 def domain_problem(error: DomainError) -> Response:
@@ -126,6 +170,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException) -> Response | tuple[str, int]:
         status = error.code or 500
+        if status == 413:
+            _forget_body()
         if _wants_problem():
             return problem(status, error.name, error.description or error.name)
         detail = {

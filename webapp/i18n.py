@@ -151,6 +151,8 @@ SHOWN_ELSEWHERE: tuple[str, ...] = (
     N_("to"),
     N_("Format"),
     N_("Choose a consultation, or give both dates of a period."),
+    # consultations.models: the dates a form accepts
+    N_("Give a date between 2000 and 2099."),
 )
 
 
@@ -274,8 +276,10 @@ def init_app(app: Flask) -> None:
             "lang": lang,
             "text_dir": "rtl" if lang in RIGHT_TO_LEFT else "ltr",
             "languages": LANGUAGES,
-            # Called by the picker in base.html only, so other pages get no form token.
+            # Called by the picker in base.html only, so other pages get no form token. It
+            # shows the current language, never what this request posted (which may be
+            # the very input an error page is refusing).
             "language_form": lambda: LanguageForm(
-                language=lang, back=request.full_path.rstrip("?")
+                formdata=None, language=lang, back=request.full_path.rstrip("?")
             ),
         }

@@ -30,11 +30,16 @@ def safe_markdown(text: str) -> Markup:
     return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
 
 
-def link_terms(text: str, terms: list[GlossaryEntry]) -> str:
-    """Wrap the first use of each term as a link to its explanation, as Markdown-safe HTML."""
+def link_terms(
+    text: str, terms: list[GlossaryEntry], glossary: list[GlossaryEntry] | None = None
+) -> str:
+    """Wrap the first use of each term as a link to its explanation, as Markdown-safe HTML.
+
+    ``glossary``, the one ``terms`` were found in, lets the page reuse its matcher.
+    """
     out: list[str] = []
     cursor = 0
-    for start, end, entry in first_uses(text, terms):
+    for start, end, entry in first_uses(text, terms, within=glossary):
         out.append(text[cursor:start])
         out.append(f'<a href="#{entry.anchor}" class="term">{html.escape(text[start:end])}</a>')
         cursor = end
@@ -42,10 +47,12 @@ def link_terms(text: str, terms: list[GlossaryEntry]) -> str:
     return "".join(out)
 
 
-def youth_html(text: str, terms: list[GlossaryEntry]) -> Markup:
+def youth_html(
+    text: str, terms: list[GlossaryEntry], glossary: list[GlossaryEntry] | None = None
+) -> Markup:
     """The youth text as safe HTML, jargon linked to the “words explained” list below it."""
     # Escape first: the links we add are the only HTML the author's text can contain.
-    return safe_markdown(link_terms(html.escape(text, quote=False), terms))
+    return safe_markdown(link_terms(html.escape(text, quote=False), terms, glossary))
 
 
 def nice_date(value: date | datetime | None) -> str:

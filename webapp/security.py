@@ -14,7 +14,7 @@ import time
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from limits.storage import MemoryStorage
@@ -138,43 +138,90 @@ class DatabaseIntConverter(IntegerConverter):
 
 # --- input no database can store ----------------------------------------------------------
 
+# Our own payloads nest four deep; a body nested past this is not a request anyone meant,
+# and walking it (or decoding it) would exhaust the stack.
+MAX_JSON_DEPTH = 32
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
+NUL = "nul"
+SURROGATE = "surrogate"
+TOO_DEEP = "too deep"
 
 
-def refuse_nul_characters() -> Response | None:
-    """Keep NUL characters away from every view: dropped from web forms, refused elsewhere.
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return NUL
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Half of a surrogate pair ("\ud800" in JSON): no encoder or database can store it.
+        return SURROGATE
+    return None
 
-    Nobody types one, PostgreSQL cannot store one in text (it would be a 500), and they are
-    a classic way to cut strings short in other tools. Refused once here rather than in
-    every service that stores text.
+
+def unstorable(value: Any, max_depth: int = MAX_JSON_DEPTH) -> str | None:
+    """Why ``value`` (text, or JSON as decoded) cannot be stored, or None when it can.
+
+    Walked with a list rather than recursion, so a deeply nested body is refused, not a
+    RecursionError.
+    """
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            found = _text_problem(item)
+            if found:
+                return found
+        elif isinstance(item, dict | list | tuple):
+            if depth >= max_depth:
+                return TOO_DEEP
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return None
+
+
+# Stands in for a body the decoder could not finish: deeper than anything allowed.
+_TOO_DEEP_BODY: Any = object()
+
+
+def _json_body() -> Any:
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        # The decoder gives up around 1,000 levels with RecursionError, not ValueError.
+        return _TOO_DEEP_BODY
+
+
+def refuse_unstorable_input() -> Response | None:
+    """Keep input no database can store away from every view, refused once at the edge.
+
+    NUL characters: nobody types one, PostgreSQL cannot store one in text, and they are a
+    classic way to cut strings short in other tools. Lone surrogates: no encoder can write
+    them. JSON nested past ``MAX_JSON_DEPTH``: no channel sends it. Rather than in every
+    service that stores text, the path, query string, form and JSON body are checked here.
     """
     suspects: list[Any] = [request.path, list(request.args.items(multi=True))]
     if request.method in ("POST", "PUT", "PATCH"):
         form = list(request.form.items(multi=True))
-        if _has_nul(form):
+        if any("\x00" in k or "\x00" in v for k, v in form):
             # A web form is answered, not refused: dropping the NULs loses nothing anyone
             # typed, and a disclosure in the same answer still reaches the safeguarding queue.
-            request.__dict__["form"] = ImmutableMultiDict(
-                [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in form]
-            )
+            form = [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in form]
+            request.__dict__["form"] = ImmutableMultiDict(form)
+        suspects.append(form)
         if request.is_json:
-            suspects.append(request.get_json(silent=True))
-    if not any(_has_nul(s) for s in suspects):
-        return None
-    from webapp.errors import problem
+            body = _json_body()
+            if body is _TOO_DEEP_BODY:
+                return _refuse(TOO_DEEP)
+            suspects.append(body)
+    # One level for the list of suspects, one for each list of (name, value) pairs.
+    found = unstorable(suspects, MAX_JSON_DEPTH + 2)
+    return _refuse(found) if found else None
 
-    if request.path.startswith("/api/"):
-        return problem(422, "Unprocessable Content", "Text must not contain NUL characters.")
-    abort(400)
-    return None
+
+def _refuse(why: str) -> Response:
+    from webapp.errors import refuse_input
+
+    return refuse_input(why)
 
 
 # --- rate limits -------------------------------------------------------------------------
@@ -299,5 +346,5 @@ def init_app(app: Flask) -> None:
     app.session_interface = HostOnlySessionInterface()
     app.after_request(add_security_headers)
     app.after_request(declare_json_charset)
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_unstorable_input)
     _init_limiter(app)

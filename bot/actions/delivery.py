@@ -27,6 +27,10 @@ ENTITY = "notification"
 RASA_DOWN_RETRY = 60
 
 
+class TokenRefused(Exception):
+    """The back end does not accept the Rasa channel token: no retry will change that."""
+
+
 @dataclass
 class Tally:
     sent: int = 0
@@ -70,6 +74,11 @@ class RasaDelivery:
 
     def _lease(self) -> list[dict[str, Any]]:
         response = self.api.post("/outbox/lease", json={"limit": self.batch})
+        if response.status_code in (401, 403):
+            raise TokenRefused(
+                f"The back end refused the Rasa channel token (HTTP {response.status_code}): "
+                "check YOUTHVOICE_RASA_TOKEN."
+            )
         response.raise_for_status()
         return response.json()["messages"]
 

@@ -233,3 +233,44 @@ def test_a_disclosure_gets_childline_and_999_straight_away(running):
     assert help_at < len(texts) - 1  # before the summary, straight after "saved"
     db.session.expire_all()
     assert db.session.scalar(select(SafeguardingConcern)) is not None
+
+
+def _at_the_written_question(chat, consultation):  # type: ignore[no-untyped-def]
+    chat.send(f"/start c_{consultation.slug}", consultation.youth_title)
+    chat.press(wording.START_ANSWERING, "Question 1 of 4")
+    chat.press("Friday", "Question 2 of 4")
+    chat.press(wording.SKIP, "Question 3 of 4")
+    chat.press("3", "Question 4 of 4")
+    assert wording.TYPE_ANSWER in chat.transcript[-1]["text"]
+
+
+def test_a_command_in_the_middle_of_a_written_answer_keeps_the_question(running):
+    for number, command, reply in [
+        (1, "/banana", wording.UNKNOWN),
+        (2, "/language", wording.LANGUAGE_PICK),
+        (3, "/consultations", wording.PICK_ONE),
+        (4, "/help", "/consultations"),
+    ]:
+        consultation = make_consultation()
+        chat = running.chat(5000 + number)
+        _at_the_written_question(chat, consultation)
+        chat.send(command, reply)
+        summary = chat.send(f"A quiet room to read, after {command}", "Here's what you said")
+        assert f"A quiet room to read, after {command}" in summary["text"]
+        assert wording.PRESS_A_BUTTON not in chat.texts()
+        written = [a for a in _saved_answers() if a.question_id == consultation.questions[3].id]
+        assert [a.text for a in written] == [f"A quiet room to read, after {command}"]
+
+
+def test_typed_text_at_a_written_question_is_never_told_to_use_the_buttons(running):
+    consultation = make_consultation()
+    chat = running.chat()
+    _at_the_written_question(chat, consultation)
+    # Opening the consultation again moves on from the question it was asking...
+    chat.send(f"/start c_{consultation.slug}", consultation.youth_title)
+    # ...so typed text gets the written question again, never "use the buttons".
+    again = chat.send("More benches", "Question 4 of 4")
+    assert wording.TYPE_ANSWER in again["text"]
+    assert wording.PRESS_A_BUTTON not in chat.texts()
+    chat.send("More benches in the park", "Here's what you said")
+    assert _saved_answers()[-1].text == "More benches in the park"

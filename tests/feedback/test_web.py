@@ -395,3 +395,25 @@ def test_forum_members_download_the_partnership_report_and_its_page_speaks_their
     assert body["consultations"][0]["youth_title"] == consultation.youth_title
     # The same report officers get: counts, never the written answers.
     assert "My view number" not in got.get_data(as_text=True)
+
+
+def test_the_report_csv_runs_no_formula_in_any_spreadsheet(app, client):
+    from tests.helpers import assert_safe_in_any_spreadsheet
+
+    crowd = _crowd_for_report()
+    officer = _officer(client)
+    outcomes.add_we_did(
+        officer,
+        crowd.consultation,
+        action='New benches;=HYPERLINK("http://evil.example")',
+        partner="\u202eParks team\u202c, @council",
+        now=now(),
+    )
+    db.session.commit()
+    got = client.get(
+        "/staff/reports", query_string={"consultation": crowd.consultation.slug, "format": "csv"}
+    )
+    assert got.status_code == 200
+    text = got.get_data(as_text=True)
+    assert_safe_in_any_spreadsheet(text)
+    assert "New benches;'=HYPERLINK" in text and "Parks team,' @council" in text

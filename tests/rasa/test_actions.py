@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -256,9 +259,11 @@ def test_a_broken_request_never_echoes_what_was_sent(action_server):
         json={"next_action": "action_privacy", "sender_id": "x", "text": secret},
         timeout=10,
     )
-    assert response.status_code == 500
-    assert response.json() == {"error": "The action could not be run."}
-    assert "07700" not in action_server.logged()
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "The action call needs a tracker: the conversation so far, as Rasa sends it."
+    }
+    assert "07700" not in response.text and "07700" not in action_server.logged()
     assert [a["name"] for a in httpx.get(f"{action_server.url}/actions").json()] == [
         "action_list_consultations",
         "action_show_consultation",
@@ -315,3 +320,57 @@ def test_the_web_chat_in_polish_gets_polish_words_and_the_polish_consultation(
     english = Conversation(action_server.url)
     english.user("hi", "greet")
     assert wording.PICK_ONE in joined(english.run("action_list_consultations"))
+
+
+def _call(**changes: object) -> dict[str, object]:
+    body = Conversation("http://unused").action_call("action_privacy")
+    return {**body, **changes}
+
+
+def _tracker(**changes: object) -> dict[str, object]:
+    return {**_call()["tracker"], **changes}  # type: ignore[dict-item]
+
+
+BAD_WEBHOOK_BODIES = {
+    "no tracker": (json.dumps(_call(tracker=None)), "needs a tracker"),
+    "a tracker that is a list": (json.dumps(_call(tracker=[])), "needs a tracker"),
+    "no sender_id": (json.dumps(_call(tracker=_tracker(sender_id=None))), "needs a sender_id"),
+    "slots that are a list": (json.dumps(_call(tracker=_tracker(slots=[]))), "slots"),
+    "events that are text": (json.dumps(_call(tracker=_tracker(events="x"))), "events"),
+    "an event that is a number": (json.dumps(_call(tracker=_tracker(events=[1]))), "events"),
+    "latest_message that is text": (
+        json.dumps(_call(tracker=_tracker(latest_message="hi"))),
+        "latest_message",
+    ),
+    "active_loop that is null": (json.dumps(_call(tracker=_tracker(active_loop=None))), "loop"),
+    "a version that is a number": (json.dumps(_call(version=3.6)), "version"),
+    "a domain that is a list": (json.dumps(_call(domain=[])), "domain"),
+    "an action name that is a number": (json.dumps(_call(next_action=7)), "next_action"),
+    "a list instead of a call": ("[1, 2]", "JSON object"),
+    "not JSON": ("{not json", "as JSON"),
+    "JSON nested 100,000 deep": ("[" * 100_000 + "]" * 100_000, "as JSON"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_WEBHOOK_BODIES))
+def test_a_malformed_webhook_call_gets_a_plain_400(action_server, name):
+    body, said = BAD_WEBHOOK_BODIES[name]
+    response = httpx.post(
+        f"{action_server.url}/webhook",
+        content=body,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code == 400, (name, response.status_code, response.text[:300])
+    assert said in response.json()["error"], (name, response.text[:300])
+
+
+def test_a_deflated_call_is_read_and_a_broken_one_refused(app, backend, action_server):
+    import zlib
+
+    headers = {"Content-Type": "application/json", "Content-Encoding": "deflate"}
+    good = zlib.compress(json.dumps(_call()).encode())
+    response = httpx.post(f"{action_server.url}/webhook", content=good, headers=headers)
+    assert response.status_code == 200, response.text[:300]
+    broken = httpx.post(f"{action_server.url}/webhook", content=b"not deflated", headers=headers)
+    assert broken.status_code == 400 and "as JSON" in broken.json()["error"]

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
+from consultations import polls, services
 from consultations.db import db
 from consultations.models import Participant
+from consultations.staff_models import Role
 from tests.conftest import CHANNEL_TOKENS
-from tests.helpers import csrf_token, make_consultation
-from tests.staff.support import page
+from tests.helpers import EASY_TEXT, csrf_token, make_consultation, now
+from tests.staff.support import make_user, page, post, sign_in
 
 FUZZ = settings(
     max_examples=100,
@@ -211,3 +219,266 @@ def test_ids_too_big_for_the_database_are_simply_not_found(app, api):
     assert client.get(f"/staff/consultations/{2**31 - 1}").status_code == 404
     response = api.post("/outbox/165475339734536/ack", json={"lease_token": "x", "outcome": "sent"})
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
+# --- small bad inputs, each a case: a plain 4xx with the security headers, never a 500 ---
+
+
+@dataclass
+class Refusal:
+    response: TestResponse
+    status: int
+    words: str  # what the reader is told, in their language
+    api: bool = False
+
+
+BAD_INPUTS: dict[str, Callable[[Flask], Refusal]] = {}
+
+
+def case(name: str) -> Callable[[Callable[[Flask], Refusal]], Callable[[Flask], Refusal]]:
+    def register(make: Callable[[Flask], Refusal]) -> Callable[[Flask], Refusal]:
+        BAD_INPUTS[name] = make
+        return make
+
+    return register
+
+
+API_HEADERS = {
+    "Authorization": f"Bearer {CHANNEL_TOKENS['telegram']}",
+    "Content-Type": "application/json",
+}
+
+
+def _answers_url(consultation: object) -> str:
+    return f"/api/v1/consultations/{consultation.slug}/answers"  # type: ignore[attr-defined]
+
+
+def _nested(depth: int) -> str:
+    return '{"participant": {"channel": "telegram", "id": "1"}, "answers": ' + (
+        "[" * depth + "]" * depth + "}"
+    )
+
+
+for depth in (350, 1_000, 100_000):
+
+    @case(f"JSON nested {depth} deep")
+    def _deep(app: Flask, depth: int = depth) -> Refusal:
+        c = make_consultation()
+        response = app.test_client().post(_answers_url(c), data=_nested(depth), headers=API_HEADERS)
+        return Refusal(response, 400, "nested too deeply", api=True)
+
+
+SURROGATE_BODIES = {
+    "an answer's text": '{{"participant": {{"channel": "telegram", "id": "5"}}, '
+    '"answers": [{{"question_id": {free}, "text": "Benches \\ud800 please"}}]}}',
+    "a participant id": '{{"participant": {{"channel": "telegram", "id": "\\udfff"}}, '
+    '"answers": [{{"question_id": {free}, "text": "Benches"}}]}}',
+    "a key": '{{"participant": {{"channel": "telegram", "id": "5", "\\ud83d": 1}}, '
+    '"answers": [{{"question_id": {free}, "text": "Benches"}}]}}',
+}
+for where, template in SURROGATE_BODIES.items():
+
+    @case(f"a lone surrogate in {where}")
+    def _surrogate(app: Flask, template: str = template) -> Refusal:
+        c = make_consultation()
+        body = template.format(free=c.questions[3].id)
+        response = app.test_client().post(_answers_url(c), data=body, headers=API_HEADERS)
+        return Refusal(response, 422, "half of a character", api=True)
+
+
+@case("a lone surrogate in an area")
+def _surrogate_area(app: Flask) -> Refusal:
+    body = '{"participant": {"channel": "telegram", "id": "5"}, "area": "ST\\ud8004"}'
+    response = app.test_client().post(
+        "/api/v1/participants/profile", data=body, headers=API_HEADERS
+    )
+    return Refusal(response, 422, "half of a character", api=True)
+
+
+TOO_BIG = "x" * (257 * 1024)
+
+for path in ("/c/{slug}", "/forget-me", "/p/{code}", "/staff/login"):
+
+    @case(f"a POST over 256 KiB to {path}")
+    def _too_big(app: Flask, path: str = path) -> Refusal:
+        c = make_consultation()
+        poll = polls.create_poll(
+            make_user(Role.ADMIN), "Best snack?", ["Crisps", "Fruit"], now=now()
+        )
+        db.session.commit()
+        url = path.format(slug=c.slug, code=poll.join_code)
+        response = app.test_client().post(
+            url, data={"answer": TOO_BIG}, headers={"Accept-Language": "pl"}
+        )
+        words = "za dużo" if not path.startswith("/staff") else "too much to send"
+        return Refusal(response, 413, words)
+
+
+@case("a POST over 256 KiB to the API")
+def _too_big_api(app: Flask) -> Refusal:
+    c = make_consultation()
+    body = '{"participant": {"channel": "telegram", "id": "5"}, "answers": [], "x": "%s"}'
+    response = app.test_client().post(_answers_url(c), data=body % TOO_BIG, headers=API_HEADERS)
+    return Refusal(response, 413, "Too Large", api=True)
+
+
+def _signed_in(app: Flask, role: Role) -> FlaskClient:
+    client = app.test_client()
+    assert sign_in(client, make_user(role)).status_code == 303
+    return client
+
+
+@case("a report period ending 9999-12-31")
+def _report_end(app: Flask) -> Refusal:
+    make_consultation()
+    client = _signed_in(app, Role.OFFICER)
+    response = client.get("/staff/reports?consultation=&start=2026-01-01&end=9999-12-31&format=csv")
+    return Refusal(response, 422, "Give a date between 2000 and 2099.")
+
+
+@case("the forum's report period ending 9999-12-31")
+def _forum_report_end(app: Flask) -> Refusal:
+    client = _signed_in(app, Role.FORUM_MEMBER)
+    response = client.get(
+        "/forum/report?consultation=&start=2026-01-01&end=9999-12-31&format=json",
+        headers={"Accept-Language": "pl"},
+    )
+    return Refusal(response, 422, "Podaj datę między 2000 a 2099 rokiem.")
+
+
+def _consultation_fields(c: object, **changes: str) -> dict[str, str]:
+    fields = {
+        "title": "Consultation",
+        "youth_title": "Have your say",
+        "theme": "",
+        "source_document": "",
+        "source_organisation": "",
+        "original_text": "Text.",
+        "youth_summary": EASY_TEXT,
+        "reading_age_target": "12",
+        "audience_min_age": "11",
+        "audience_max_age": "25",
+        "opens_at": "",
+        "closes_at": "",
+    }
+    return {**fields, **changes}
+
+
+@case("a closing date of 9999-12-31 on a new consultation")
+def _new_closes(app: Flask) -> Refusal:
+    client = _signed_in(app, Role.OFFICER)
+    data = _consultation_fields(None, closes_at="9999-12-31T23:59")
+    response = post(client, "/staff/consultations/new", data)
+    return Refusal(response, 422, "Give a date between 2000 and 2099.")
+
+
+@case("a closing date of 9999-12-31 on a draft")
+def _edit_closes(app: Flask) -> Refusal:
+    c = make_consultation(open_it=False)
+    client = _signed_in(app, Role.OFFICER)
+    data = _consultation_fields(c, closes_at="9999-12-31T23:59")
+    response = post(client, f"/staff/consultations/{c.id}", data)
+    return Refusal(response, 422, "Give a date between 2000 and 2099.")
+
+
+@case("a new closing date of 9999-12-31 when reopening")
+def _reopen_closes(app: Flask) -> Refusal:
+    c = make_consultation()
+    services.close_consultation(c, now=now())
+    db.session.commit()
+    client = _signed_in(app, Role.OFFICER)
+    response = post(
+        client, f"/staff/consultations/{c.id}/reopen", {"closes_at": "9999-12-31T23:59"}
+    )
+    return Refusal(response, 422, "Give a date between 2000 and 2099.")
+
+
+@case("a poll option over 120 characters")
+def _long_option(app: Flask) -> Refusal:
+    client = _signed_in(app, Role.YOUTH_WORKER)
+    response = post(
+        client,
+        "/staff/polls/new",
+        {"question": "Best snack?", "option_1": "Crisps", "option_2": "Fruit " * 30},
+    )
+    return Refusal(response, 422, "Keep each option to 120 characters or fewer.")
+
+
+@case("a question option over 120 characters")
+def _long_question_option(app: Flask) -> Refusal:
+    c = make_consultation(open_it=False)
+    client = _signed_in(app, Role.OFFICER)
+    response = post(
+        client,
+        f"/staff/consultations/{c.id}/questions",
+        {"prompt": "Which day?", "kind": "single_choice", "options": "Monday\n" + "Friday " * 30},
+    )
+    return Refusal(response, 422, "Keep each option to 120 characters or fewer.")
+
+
+@case("glossary aliases over the limits")
+def _many_aliases(app: Flask) -> Refusal:
+    client = _signed_in(app, Role.OFFICER)
+    aliases = ", ".join(f"form{n}" for n in range(5_000))
+    response = post(
+        client,
+        "/staff/glossary",
+        {"term": "ward", "aliases": aliases, "explanation": "An area of the city."},
+    )
+    return Refusal(response, 422, "Give at most 20 other forms")
+
+
+@pytest.mark.parametrize("name", list(BAD_INPUTS))
+def test_small_bad_inputs_get_a_plain_refusal_with_the_security_headers(app, name):
+    from tests.security.test_headers import _check_headers
+
+    refusal = BAD_INPUTS[name](app)
+    response = refusal.response
+    body = response.get_data(as_text=True)
+    assert response.status_code == refusal.status, (name, response.status_code, body[:300])
+    assert refusal.words in body, (name, body[:2000])
+    _check_headers(response, name)
+    if refusal.api:
+        assert response.mimetype == "application/problem+json", name
+    else:
+        assert response.mimetype == "text/html", name
+    assert "Traceback" not in body
+
+
+def test_nothing_refused_reached_the_database(app):
+    """A refused option, alias or date leaves no half-made poll, term or consultation."""
+    from consultations.models import Consultation, GlossaryTerm
+
+    before = (
+        db.session.scalar(select(func.count(Consultation.id))),
+        db.session.scalar(select(func.count(GlossaryTerm.id))),
+    )
+    for name in ("a poll option over 120 characters", "glossary aliases over the limits"):
+        BAD_INPUTS[name](app)
+    db.session.rollback()
+    after = (
+        db.session.scalar(select(func.count(Consultation.id))),
+        db.session.scalar(select(func.count(GlossaryTerm.id))),
+    )
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [("form", "/c/anything"), ("args", "/c/anything"), ("form", "/api/v1/consultations/x/answers")],
+)
+def test_one_check_refuses_half_characters_in_forms_and_query_strings_too(app, where, path):
+    """Browsers never send one, but whatever decodes a request, the same check stands."""
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    from webapp.security import refuse_unstorable_input
+
+    with app.test_request_context(path, method="POST"):
+        from flask import request
+
+        request.__dict__["files"] = ImmutableMultiDict()
+        request.__dict__[where] = ImmutableMultiDict([("area", "ST\ud8004")])
+        response = refuse_unstorable_input()
+    assert response is not None
+    assert response.status_code == (422 if path.startswith("/api/") else 400)
+    assert "broken character" in response.get_data(as_text=True) or path.startswith("/api/")

@@ -360,3 +360,91 @@ def test_reopen_is_a_model_move_that_refuses_illegal_transitions(app):
     services.close_consultation(c, now=now())
     c.reopen(now())
     assert c.status is ConsultationStatus.OPEN and c.closes_at is None
+
+
+def test_glossary_aliases_are_limited_in_number_and_length_in_plain_words(client):
+    from consultations import authoring
+    from consultations.errors import InvalidAnswer
+    from consultations.glossary import ALIAS_LENGTH_MAX, ALIASES_MAX
+
+    officer = make_user()
+    sign_in(client, officer)
+    too_many = ", ".join(f"form {n}" for n in range(ALIASES_MAX + 1))
+    refused = post(
+        client,
+        "/staff/glossary",
+        {"term": "skate park", "aliases": too_many, "explanation": "A place for skating."},
+    )
+    assert refused.status_code == 422
+    assert f"Give at most {ALIASES_MAX} other forms; you gave {ALIASES_MAX + 1}." in text_of(
+        refused
+    )
+    assert too_many in refused.get_data(as_text=True)  # what was typed is still there
+    too_long = "skate " * 20
+    refused = post(
+        client,
+        "/staff/glossary",
+        {"term": "skate park", "aliases": f"skatepark, {too_long}", "explanation": "A place."},
+    )
+    assert refused.status_code == 422
+    assert f"Keep each other form to {ALIAS_LENGTH_MAX} characters or fewer" in text_of(refused)
+    assert db.session.scalar(select(GlossaryTerm).where(GlossaryTerm.term == "skate park")) is None
+
+    # Editing an existing term is held to the same limits.
+    term = db.session.scalar(select(GlossaryTerm).where(GlossaryTerm.term == "ward"))
+    edited = post(
+        client,
+        f"/staff/glossary/{term.id}",
+        {"term": "ward", "aliases": too_many, "explanation": term.explanation},
+    )
+    assert edited.status_code == 422
+    assert "Give at most" in text_of(edited)
+
+    # The service refuses too, whoever calls it.
+    for aliases in ([f"form {n}" for n in range(ALIASES_MAX + 1)], ["x" * 81]):
+        try:
+            authoring.save_glossary_term(
+                officer, None, term="skate park", aliases=aliases, explanation="A.", now=now()
+            )
+        except InvalidAnswer as error:
+            assert "other form" in error.detail
+        else:
+            raise AssertionError(f"{len(aliases)} aliases were accepted")
+    db.session.rollback()
+    kept = post(
+        client,
+        "/staff/glossary",
+        {"term": "skate park", "aliases": " skatepark ,  skate   parks", "explanation": "A."},
+    )
+    assert kept.status_code == 303
+    term = db.session.scalar(select(GlossaryTerm).where(GlossaryTerm.term == "skate park"))
+    assert term.aliases == '["skatepark", "skate parks"]'
+
+
+LINKED = 'class="term" rel="noopener noreferrer nofollow">'
+
+
+def test_the_term_matcher_is_built_once_and_again_only_when_the_glossary_changes(client):
+    from consultations import glossary
+
+    officer = make_user()
+    sign_in(client, officer)
+    c = make_consultation(youth_summary="We want a skatepark near the LSP offices. Tell us.")
+    reader = client.application.test_client()
+    glossary.matcher.cache_clear()
+    for _ in range(3):
+        html = reader.get(f"/c/{c.slug}").get_data(as_text=True)
+        assert f"{LINKED}LSP</a>" in html and "skatepark</a>" not in html
+    built = glossary.matcher.cache_info().misses
+    assert glossary.matcher.cache_info().hits >= 2 * built  # pages reuse what was built
+
+    added = post(
+        client,
+        "/staff/glossary",
+        {"term": "skate park", "aliases": "skatepark", "explanation": "A place for skating."},
+    )
+    assert added.status_code == 303
+    html = reader.get(f"/c/{c.slug}").get_data(as_text=True)
+    assert f"{LINKED}skatepark</a>" in html  # the new term shows on the very next page
+    assert "A place for skating." in html
+    assert glossary.matcher.cache_info().misses > built

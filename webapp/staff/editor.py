@@ -29,6 +29,7 @@ from webapp.staff.forms import (
     QuestionForm,
     ReopenForm,
     lines,
+    split_aliases,
     to_local,
     to_utc,
 )
@@ -300,7 +301,7 @@ def preview(consultation_id: int) -> str:
             consultation=consultation,
             form=consultation_form(consultation),
             field_name=field_name,
-            youth_text=youth_html(consultation.youth_summary, reading["glossary"]),
+            youth_text=youth_html(consultation.youth_summary, reading["glossary"], glossary),
             reading=reading,
             chat=authoring.chat_preview(consultation),
             bot=current_app.config.get("TELEGRAM_BOT_USERNAME") or "",
@@ -370,11 +371,15 @@ def reopen(consultation_id: int) -> Response | tuple[str, int]:
                 detail=error.detail,
                 back=url_for("staff.edit_consultation", consultation_id=consultation_id),
             ), error.status
+    elif form.closes_at.errors:
+        # Not reopened: say why rather than going back as if it had worked.
+        return render_template(
+            "staff/error.html",
+            title="Not reopened",
+            detail=" ".join(form.closes_at.errors),
+            back=url_for("staff.edit_consultation", consultation_id=consultation_id),
+        ), 422
     return redirect(url_for("staff.edit_consultation", consultation_id=consultation_id), 303)
-
-
-def _aliases(raw: str | None) -> list[str]:
-    return [a.strip() for a in (raw or "").split(",") if a.strip()]
 
 
 @bp.route("/glossary", methods=["GET", "POST"])
@@ -387,7 +392,7 @@ def glossary() -> Response | tuple[str, int]:
                     actor(),
                     None,
                     term=form.term.data or "",
-                    aliases=_aliases(form.aliases.data),
+                    aliases=split_aliases(form.aliases.data),
                     explanation=form.explanation.data or "",
                     now=now(),
                 )
@@ -422,7 +427,7 @@ def edit_term(term_id: int) -> Response | tuple[str, int]:
                     actor(),
                     term_id,
                     term=form.term.data or "",
-                    aliases=_aliases(form.aliases.data),
+                    aliases=split_aliases(form.aliases.data),
                     explanation=form.explanation.data or "",
                     now=now(),
                 )

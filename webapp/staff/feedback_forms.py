@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from feedback.loop_models import LspResponse, WeDidStatus
 from feedback.outcomes import ACTION_MAX, PARTNER_MAX, QUOTE_MAX, YOU_SAID_MAX
+from webapp.staff.forms import in_date_range
 
 STATUS_CHOICES = [SelectChoice(s.value, s.label) for s in WeDidStatus]
 
@@ -40,7 +41,7 @@ class WeDidForm(FlaskForm):
         validators=[DataRequired("Say who is responsible."), Length(max=PARTNER_MAX)],
     )
     status = SelectField("Status", choices=STATUS_CHOICES, default=WeDidStatus.PLANNED.value)
-    due_date = DateField("Due date (optional)", validators=[Optional()])
+    due_date = DateField("Due date (optional)", validators=[Optional(), in_date_range])
     reason = TextAreaField(
         "Why it is not possible (needed for “not possible”)",
         validators=[Length(max=YOU_SAID_MAX)],
@@ -110,8 +111,8 @@ class ReportForm(FlaskForm):
         csrf = False  # a download (GET) changes nothing
 
     consultation = SelectField("One consultation", choices=[], validators=[Optional()])
-    start = DateField("Or a period: from", validators=[Optional()])
-    end = DateField("to", validators=[Optional()])
+    start = DateField("Or a period: from", validators=[Optional(), in_date_range])
+    end = DateField("to", validators=[Optional(), in_date_range])
     format = SelectField(
         "Format",
         choices=[

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,15 @@ from wtforms.validators import (
 
 from consultations import accounts, translations
 from consultations.errors import InvalidAnswer
-from consultations.models import Consultation, Option, Question, QuestionKind
+from consultations.glossary import check_aliases
+from consultations.models import (
+    DATE_RANGE_WORDS,
+    Consultation,
+    Option,
+    Question,
+    QuestionKind,
+    date_in_range,
+)
 from consultations.results import DIMENSIONS
 from consultations.staff_models import Role
 
@@ -47,6 +55,14 @@ KIND_LABELS = {
 
 # The first is how browsers send and show datetime-local values; the second, with seconds.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def in_date_range(form: FlaskForm, field: Field) -> None:
+    """A date (or date and time) the platform can plan and report with."""
+    value = field.data
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(day, date) and not date_in_range(day):
+        raise ValidationError(DATE_RANGE_WORDS)
 
 
 def local_zone() -> ZoneInfo:
@@ -127,9 +143,11 @@ class ConsultationForm(FlaskForm):
         "Oldest age", default=25, validators=[InputRequired(), NumberRange(11, 25)]
     )
     opens_at = DateTimeLocalField(
-        "Opens (leave empty to open when published)", [Optional()], format=LOCAL_FORMATS
+        "Opens (leave empty to open when published)",
+        [Optional(), in_date_range],
+        format=LOCAL_FORMATS,
     )
-    closes_at = DateTimeLocalField("Closes", [Optional()], format=LOCAL_FORMATS)
+    closes_at = DateTimeLocalField("Closes", [Optional(), in_date_range], format=LOCAL_FORMATS)
 
     def validate_closes_at(self, field: Field) -> None:
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
@@ -190,7 +208,7 @@ class PublishForm(FlaskForm):
 
 class ReopenForm(FlaskForm):
     closes_at = DateTimeLocalField(
-        "New closing date (optional)", [Optional()], format=LOCAL_FORMATS
+        "New closing date (optional)", [Optional(), in_date_range], format=LOCAL_FORMATS
     )
 
 
@@ -203,6 +221,17 @@ class GlossaryForm(FlaskForm):
         "Explanation in plain words (one sentence)",
         validators=[DataRequired("Explain it in one sentence."), Length(max=400)],
     )
+
+    def validate_aliases(self, field: Field) -> None:
+        try:
+            check_aliases(split_aliases(field.data))
+        except InvalidAnswer as error:
+            raise ValidationError(error.detail) from None
+
+
+def split_aliases(raw: str | None) -> list[str]:
+    """The other forms typed in one box, separated by commas."""
+    return [a.strip() for a in (raw or "").split(",") if a.strip()]
 
 
 class PollForm(FlaskForm):

@@ -127,7 +127,7 @@ def _render_consultation(
             consultation=consultation,
             form=form,
             field_name=field_name,
-            youth_text=youth_html(consultation.youth_summary, reading["glossary"]),
+            youth_text=youth_html(consultation.youth_summary, reading["glossary"], glossary),
             reading=reading,
             accepting=consultation.accepting_answers(_now()),
         ),
