@@ -144,3 +144,40 @@ def test_the_sync_wrapper_leases_and_acknowledges_for_processes_without_a_loop(a
         assert api.lease(limit=10) == []
     finally:
         api.close()
+
+
+# The reply model the client reads for each operation the chat channels call.
+CLIENT_READS = {
+    "listConsultations": p.ConsultationList,
+    "getConsultation": p.Consultation,
+    "submitAnswers": p.Saved,
+    "getParticipantAnswers": p.StoredAnswers,
+    "getGlossary": p.Glossary,
+    "getParticipantSettings": p.ParticipantSettings,
+    "exportParticipant": p.ParticipantExport,
+    "updateProfile": p.ParticipantSettings,
+    "subscribe": p.ParticipantSettings,
+    "unsubscribe": p.ParticipantSettings,
+    "forgetParticipant": p.Forgotten,
+    "leaseMessages": p.Lease,
+    "acknowledgeMessage": p.Acknowledged,
+}
+
+
+def test_the_client_reads_exactly_what_the_served_document_promises(client):
+    doc = client.get("/api/v1/openapi.json").json
+    schemas = doc["components"]["schemas"]
+    operations = {op["operationId"]: op for item in doc["paths"].values() for op in item.values()}
+    for operation_id, model in CLIENT_READS.items():
+        ok = operations[operation_id]["responses"]["200"]["content"]["application/json"]
+        assert ok["schema"] == {"$ref": f"#/components/schemas/{model.__name__}"}, operation_id
+        own = model.model_json_schema(
+            mode="serialization", ref_template="#/components/schemas/{model}"
+        )
+        own.pop("$defs", None)
+        assert schemas[model.__name__] == own, operation_id
+        for problem in ("401", "422", "429"):
+            refusal = operations[operation_id]["responses"][problem]["content"]
+            assert refusal == {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            }

@@ -102,6 +102,15 @@ def _links(op_id: str) -> dict[str, Any]:
     }
 
 
+def _not_null(parameter: dict[str, Any]) -> None:
+    """An optional header or query parameter is one that is left out; it is never ``null``."""
+    schema = parameter.get("schema", {})
+    options = [o for o in schema.get("anyOf", []) if o != {"type": "null"}]
+    if len(options) == 1 and len(schema["anyOf"]) == 2:
+        kept = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+        parameter["schema"] = {**kept, **options[0]}
+
+
 def build(app: OpenAPI) -> dict[str, Any]:
     """The document as a dict: flask-openapi3's, completed."""
     doc = json.loads(json.dumps(app.api_doc))
@@ -112,6 +121,9 @@ def build(app: OpenAPI) -> dict[str, Any]:
     }
     for item in doc["paths"].values():
         for operation in item.values():
+            operation.pop("tags", None)  # one API, one group: no "default" heading
+            for parameter in operation.get("parameters", []):
+                _not_null(parameter)
             operation.setdefault("parameters", []).append(ACCEPT_LANGUAGE)
             links = _links(operation.get("operationId", ""))
             if links:
