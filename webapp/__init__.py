@@ -106,13 +106,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import feedback.loop_models
     import feedback.models  # noqa: F401
     from webapp import api, cli, errors, i18n, ops, security, staff, youth
-    from webapp.api import spec as _spec  # noqa: F401  (api.spec, used below)
+    from webapp.api import spec as api_spec
     from webapp.rendering import register_filters
 
     app.register_blueprint(youth.bp)
     i18n.init_app(app)
     staff.init_app(app)
-    api.spec.init_app(app)
+    api_spec.init_app(app)
     app.register_api(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)  # bearer-token JSON API: no cookies, so no CSRF to forge
     security.init_app(app)
