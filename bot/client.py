@@ -1,159 +1,250 @@
-"""An async client of the channel API (``/api/v1``): the bot's only way into the back end."""
+"""The one client of the channel API (``/api/v1``): every chat channel process uses it.
+
+Typed with the API's own models (``channel_api.payloads``): a request is built and a reply
+read through the same models the back end validates and documents with, so the two cannot
+drift apart unnoticed. Async, for Telegram, the Rasa action server and the delivery worker;
+``SyncApiClient`` wraps it for a process without an event loop.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from bot import api_root, wording
+from channel_api import payloads as p
 
 DEFAULT_TIMEOUT = 10.0
+# A refused connection is tried once more: nothing was sent, so even a POST is safe to repeat,
+# and a back end restarting (a deploy, a gunicorn worker recycled) is back within a moment.
+CONNECT_RETRIES = 1
+
+Model = TypeVar("Model", bound=BaseModel)
+T = TypeVar("T")
 
 
 class BackendDown(Exception):
-    """The back end could not be reached, or failed on its side (5xx)."""
+    """The back end could not be reached, failed on its side (5xx), or answered nonsense."""
 
 
 class ApiProblem(Exception):
     """The back end refused a request with an RFC 9457 problem document."""
 
-    def __init__(self, status: int, title: str, detail: str, body: dict[str, Any]) -> None:
-        super().__init__(detail)
-        self.status, self.title, self.detail, self.body = status, title, detail, body
+    def __init__(self, status: int, problem: p.Problem) -> None:
+        super().__init__(problem.detail)
+        self.status = status
+        self.problem = problem
+
+    @property
+    def title(self) -> str:
+        return self.problem.title
+
+    @property
+    def detail(self) -> str:
+        return self.problem.detail
+
+    @property
+    def errors(self) -> list[p.FieldProblem]:
+        return self.problem.errors or []
 
 
-def read_reply(response: httpx.Response) -> Any:
-    """A reply's JSON body; BackendDown for a 5xx or non-JSON reply, ApiProblem for a 4xx.
-
-    Every chat channel reads the back end's replies this way (Telegram, terminal, Rasa).
-    """
+def read_reply(response: httpx.Response, model: type[Model]) -> Model:
+    """A reply as its model; BackendDown for a 5xx or a body that is not one, ApiProblem for 4xx."""
     if response.status_code >= 500:
         raise BackendDown(f"HTTP {response.status_code}")
-    try:
-        body = response.json()
-    except ValueError:
-        raise BackendDown("not JSON") from None
     if response.status_code >= 400:
-        body = body if isinstance(body, dict) else {}
-        raise ApiProblem(
-            response.status_code, str(body.get("title", "")), str(body.get("detail", "")), body
-        )
-    return body
+        try:
+            problem = p.Problem.model_validate_json(response.content)
+        except ValidationError:
+            # Not from the API (a proxy's page, say): the status is all there is to go on.
+            problem = p.Problem(title="", status=response.status_code, detail="")
+        raise ApiProblem(response.status_code, problem)
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as error:
+        raise BackendDown(f"unexpected reply ({error.error_count()} problems)") from None
+
+
+def _body(model: BaseModel) -> dict[str, Any]:
+    # Fields left empty are left out, as the API's defaults stand for them.
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+def _slug(slug: str) -> str:
+    """A consultation's path segment; a slug can come from a chat message, so it is quoted."""
+    return quote(slug, safe="")
 
 
 class ApiClient:
-    """One participant-facing channel's view of the back end."""
+    """One chat channel's view of the back end, authenticated with that channel's token."""
 
     def __init__(
         self,
         base_url: str,
         token: str,
         *,
-        channel: str = "telegram",
+        channel: str,
         timeout: float = DEFAULT_TIMEOUT,
+        connect_timeout: float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.channel = channel
         self._http = httpx.AsyncClient(
             base_url=api_root(base_url),
             headers={"Authorization": f"Bearer {token}"},
-            timeout=timeout,
-            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout or timeout),
+            transport=transport or httpx.AsyncHTTPTransport(retries=CONNECT_RETRIES),
         )
+
+    async def __aenter__(self) -> ApiClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        # Ask for the words in the language the conversation is being held in.
-        headers = {"Accept-Language": wording.current_language(), **kwargs.pop("headers", {})}
+    async def _call(
+        self,
+        model: type[Model],
+        method: str,
+        path: str,
+        *,
+        body: BaseModel | None = None,
+        speaking_for: str | None = None,
+    ) -> Model:
+        # Ask for the words (and any refusal) in the language the conversation is held in.
+        headers = {"Accept-Language": wording.current_language()}
+        if speaking_for is not None:
+            # In headers, not the query string: proxies and access logs record query strings.
+            headers[p.PARTICIPANT_CHANNEL_HEADER] = self.channel
+            headers[p.PARTICIPANT_ID_HEADER] = str(speaking_for)
         try:
-            response = await self._http.request(method, path, headers=headers, **kwargs)
+            response = await self._http.request(
+                method, path, headers=headers, json=None if body is None else _body(body)
+            )
         except httpx.HTTPError as error:
             raise BackendDown(type(error).__name__) from None
-        return read_reply(response)
+        return read_reply(response, model)
 
-    def _who(self, user_id: str) -> dict[str, str]:
-        return {"channel": self.channel, "id": str(user_id)}
-
-    def _as(self, user_id: str) -> dict[str, str]:
-        # In headers, not the query string: proxies and access logs record query strings.
-        return {"X-Participant-Channel": self.channel, "X-Participant-Id": str(user_id)}
+    def _who(self, user_id: str) -> p.Participant:
+        return p.Participant(channel=self.channel, id=str(user_id))
 
     async def check(self) -> None:
         """Raise BackendDown or ApiProblem (401: wrong channel token) before serving anyone."""
-        await self._call("GET", "/consultations")
+        await self._call(p.ConsultationList, "GET", "/consultations")
 
-    async def consultations(self) -> list[dict[str, Any]]:
-        return list((await self._call("GET", "/consultations"))["consultations"])
+    async def consultations(self) -> list[p.ConsultationSummary]:
+        return (await self._call(p.ConsultationList, "GET", "/consultations")).consultations
 
-    async def consultation(self, slug: str) -> dict[str, Any]:
-        return dict(await self._call("GET", f"/consultations/{slug}"))
+    async def consultation(self, slug: str) -> p.Consultation:
+        return await self._call(p.Consultation, "GET", f"/consultations/{_slug(slug)}")
 
-    async def answers(self, slug: str, user_id: str) -> list[dict[str, Any]]:
-        body = await self._call("GET", f"/consultations/{slug}/answers", headers=self._as(user_id))
-        return list(body["answers"])
+    async def answers(self, slug: str, user_id: str) -> list[p.StoredAnswer]:
+        path = f"/consultations/{_slug(slug)}/answers"
+        return (await self._call(p.StoredAnswers, "GET", path, speaking_for=user_id)).answers
 
-    async def submit(self, slug: str, user_id: str, answers: list[dict[str, Any]]) -> str | None:
-        """Save answers; returns the help the young person must be shown now, if any.
+    async def submit(
+        self, slug: str, user_id: str, answers: list[p.AnswerIn], *, access_code: str | None = None
+    ) -> p.Saved:
+        """Save answers. ``support``, when the reply has it, must be sent to the person now.
 
-        The back end adds ``support`` when an answer reads as a disclosure (Childline, 999)
-        or mentions a hate incident (the reporting link): every channel passes it on.
+        The back end adds it when an answer reads as a disclosure (Childline, 999) or
+        mentions a hate incident (the reporting link): every channel passes it on.
         """
-        body = await self._call(
-            "POST",
-            f"/consultations/{slug}/answers",
-            json={"participant": self._who(user_id), "answers": answers},
+        submission = p.Submission(
+            participant=self._who(user_id), answers=answers, access_code=access_code
         )
-        support = body.get("support") or {}
-        return str(support["message"]) if support.get("message") else None
+        path = f"/consultations/{_slug(slug)}/answers"
+        return await self._call(p.Saved, "POST", path, body=submission)
 
-    async def glossary(self) -> list[dict[str, Any]]:
-        return list((await self._call("GET", "/glossary"))["glossary"])
+    async def glossary(self) -> list[p.GlossaryEntry]:
+        return (await self._call(p.Glossary, "GET", "/glossary")).glossary
 
-    async def me(self, user_id: str) -> dict[str, Any]:
-        return dict(await self._call("GET", "/participants/me", headers=self._as(user_id)))
+    async def me(self, user_id: str) -> p.ParticipantSettings:
+        return await self._call(
+            p.ParticipantSettings, "GET", "/participants/me", speaking_for=user_id
+        )
+
+    async def export(self, user_id: str) -> p.ParticipantExport:
+        return await self._call(
+            p.ParticipantExport, "GET", "/participants/export", speaking_for=user_id
+        )
 
     async def profile(
         self, user_id: str, *, age_band: str | None = None, area: str | None = None
-    ) -> dict[str, Any]:
-        payload: dict[str, Any] = {"participant": self._who(user_id)}
-        if age_band is not None:
-            payload["age_band"] = age_band
-        if area is not None:
-            payload["area"] = area
-        return dict(await self._call("POST", "/participants/profile", json=payload))
+    ) -> p.ParticipantSettings:
+        change = p.ProfileChange(participant=self._who(user_id), age_band=age_band, area=area)
+        return await self._call(p.ParticipantSettings, "POST", "/participants/profile", body=change)
 
-    async def subscribe(self, user_id: str, address: str) -> dict[str, Any]:
-        payload = {"participant": self._who(user_id), "address": str(address)}
-        return dict(await self._call("POST", "/subscriptions", json=payload))
+    async def subscribe(self, user_id: str, address: str) -> p.ParticipantSettings:
+        request = p.SubscriptionRequest(participant=self._who(user_id), address=str(address))
+        return await self._call(p.ParticipantSettings, "POST", "/subscriptions", body=request)
 
-    async def unsubscribe(self, user_id: str) -> dict[str, Any]:
-        payload = {"participant": self._who(user_id)}
-        return dict(await self._call("POST", "/subscriptions/stop", json=payload))
+    async def unsubscribe(self, user_id: str) -> p.ParticipantSettings:
+        request = p.ForParticipant(participant=self._who(user_id))
+        return await self._call(p.ParticipantSettings, "POST", "/subscriptions/stop", body=request)
 
     async def forget(self, user_id: str) -> bool:
-        payload = {"participant": self._who(user_id)}
-        return bool((await self._call("POST", "/participants/forget", json=payload))["forgotten"])
+        request = p.ForParticipant(participant=self._who(user_id))
+        reply = await self._call(p.Forgotten, "POST", "/participants/forget", body=request)
+        return reply.forgotten
 
-    async def lease(self, *, limit: int = 100, lease_seconds: int = 60) -> list[dict[str, Any]]:
-        payload = {"limit": limit, "lease_seconds": lease_seconds}
-        return list((await self._call("POST", "/outbox/lease", json=payload))["messages"])
+    async def lease(self, *, limit: int = 100, lease_seconds: int = 60) -> list[p.LeasedMessage]:
+        request = p.LeaseRequest(limit=limit, lease_seconds=lease_seconds)
+        return (await self._call(p.Lease, "POST", "/outbox/lease", body=request)).messages
 
     async def ack(
         self,
-        message_id: int,
-        lease_token: str,
-        outcome: str,
+        message: p.LeasedMessage,
+        outcome: p.DeliveryOutcome,
         *,
         retry_after: float = 0,
         error: str | None = None,
-    ) -> str:
-        payload: dict[str, Any] = {"lease_token": lease_token, "outcome": outcome}
-        if retry_after:
-            payload["retry_after"] = retry_after
-        if error:
-            payload["error"] = error
-        body = await self._call("POST", f"/outbox/{message_id}/ack", json=payload)
-        return str(body["status"])
+    ) -> p.MessageStatus:
+        """Report how a leased message went; returns the message's state now."""
+        report = p.Acknowledgement(
+            lease_token=message.lease_token,
+            outcome=outcome,
+            retry_after=float(retry_after),
+            error=error or None,
+        )
+        path = f"/outbox/{message.id}/ack"
+        return (await self._call(p.Acknowledged, "POST", path, body=report)).status
+
+
+class SyncApiClient:
+    """``ApiClient`` for a process without an event loop: each call runs on a private loop."""
+
+    def __init__(self, base_url: str, token: str, **options: Any) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._api = ApiClient(base_url, token, **options)
+
+    def _run(self, call: Coroutine[Any, Any, T]) -> T:
+        return self._loop.run_until_complete(call)
+
+    def close(self) -> None:
+        self._run(self._api.aclose())
+        self._loop.close()
+
+    def check(self) -> None:
+        self._run(self._api.check())
+
+    def lease(self, *, limit: int = 100, lease_seconds: int = 60) -> list[p.LeasedMessage]:
+        return self._run(self._api.lease(limit=limit, lease_seconds=lease_seconds))
+
+    def ack(
+        self,
+        message: p.LeasedMessage,
+        outcome: p.DeliveryOutcome,
+        *,
+        retry_after: float = 0,
+        error: str | None = None,
+    ) -> p.MessageStatus:
+        return self._run(self._api.ack(message, outcome, retry_after=retry_after, error=error))

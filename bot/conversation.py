@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from bot import wording
 from bot.client import ApiClient, ApiProblem, BackendDown
 from bot.state import StateStore
 from bot.wording import say
+from channel_api import payloads as api
 
 MESSAGE_LIMIT = 4000  # Telegram's is 4096 characters; leave room for a header
 # Telegram's terms: 16+ in the UK, so the bot offers only the older age bands.
@@ -100,22 +100,22 @@ def forget_buttons() -> list[list[Button]]:
     return [[Button(say.FORGET_YES, "fy")], [Button(say.FORGET_NO, "fn")]]
 
 
-def list_buttons(consultations: list[dict[str, Any]], code: Any) -> list[list[Button]]:
-    return [[Button(c["youth_title"], f"c:{code(c['slug'])}")] for c in consultations]
+def list_buttons(consultations: list[api.ConsultationSummary], code: Any) -> list[list[Button]]:
+    return [[Button(c.youth_title, f"c:{code(c.slug)}")] for c in consultations]
 
 
 def question_buttons(
-    code: str, question: dict[str, Any], ticks: set[int], back_to: int | None
+    code: str, question: api.Question, ticks: set[int], back_to: int | None
 ) -> list[list[Button]]:
     """The buttons under a question: its choices, then Skip/Done, then Back."""
-    qid, kind = question["id"], question["kind"]
+    qid, kind = question.id, question.kind
     rows: list[list[Button]] = []
     if kind == "single_choice":
-        rows = [[Button(o["label"], f"o:{code}:{qid}:{o['id']}")] for o in question["options"]]
+        rows = [[Button(o.label, f"o:{code}:{qid}:{o.id}")] for o in question.options]
     elif kind == "multiple_choice":
         rows = [
-            [Button(("✅ " if o["id"] in ticks else "") + o["label"], f"m:{code}:{qid}:{o['id']}")]
-            for o in question["options"]
+            [Button(("✅ " if o.id in ticks else "") + o.label, f"m:{code}:{qid}:{o.id}")]
+            for o in question.options
         ]
         rows.append([Button(say.DONE, f"d:{code}:{qid}")])
     elif kind == "scale":
@@ -123,16 +123,16 @@ def question_buttons(
     last: list[Button] = []
     if back_to is not None:
         last.append(Button(say.BACK, f"q:{code}:{back_to}"))
-    if not question["required"]:
+    if not question.required:
         last.append(Button(say.SKIP, f"s:{code}:{qid}"))
     return [*rows, last] if last else rows
 
 
 def summary_buttons(
-    code: str, questions: list[dict[str, Any]], subscribed: bool
+    code: str, questions: list[api.Question], subscribed: bool
 ) -> list[list[Button]]:
     rows = [
-        [Button(say.CHANGE_ANSWER.format(number=n), f"q:{code}:{q['id']}")]
+        [Button(say.CHANGE_ANSWER.format(number=n), f"q:{code}:{q.id}")]
         for n, q in enumerate(questions, 1)
     ]
     if not subscribed:
@@ -141,16 +141,16 @@ def summary_buttons(
     return rows
 
 
-def describe_answer(question: dict[str, Any], answer: dict[str, Any] | None) -> str:
+def describe_answer(question: api.Question, answer: api.StoredAnswer | None) -> str:
     """An answer in words, as the person gave it."""
     if answer is None:
         return say.NO_ANSWER
-    if question["kind"] == "scale":
-        return f"{answer['value']} / 5"
-    if question["kind"] == "free_text":
-        return str(answer.get("text") or "")
-    labels = {o["id"]: o["label"] for o in question["options"]}
-    return ", ".join(labels.get(i, "?") for i in answer.get("option_ids") or [])
+    if question.kind == "scale":
+        return f"{answer.value} / 5"
+    if question.kind == "free_text":
+        return answer.text or ""
+    labels = {o.id: o.label for o in question.options}
+    return ", ".join(labels.get(i, "?") for i in answer.option_ids)
 
 
 # --- The conversation ---------------------------------------------------------------------
@@ -233,7 +233,7 @@ class Conversation:
     async def _set_language(self, who: str, address: str, lang: str) -> Result:
         self._update(who, lang=lang)
         with wording.speaking(lang):
-            if (await self.api.me(who)).get("subscribed"):
+            if (await self.api.me(who)).subscribed:
                 # Subscribing again records the new language: news comes in it from now on.
                 await self.api.subscribe(who, address)
             return Result([Reply(say.LANGUAGE_SET, menu_buttons())], retire_buttons=True)
@@ -263,9 +263,9 @@ class Conversation:
             return Result([Reply(say.DEFINE_USAGE)])
         wanted = word.casefold()
         for entry in await self.api.glossary():
-            names = [entry["term"], *entry.get("aliases", [])]
+            names = [entry.term, *entry.aliases]
             if any(n.casefold() == wanted for n in names):
-                return Result([Reply(f"{entry['term']}: {entry['explanation']}")])
+                return Result([Reply(f"{entry.term}: {entry.explanation}")])
         return Result([Reply(say.DEFINE_UNKNOWN.format(word=word[:50]))])
 
     # Text
@@ -279,7 +279,7 @@ class Conversation:
             return await self._save_text(who, state["slug"], int(awaiting[2:]), text)
         if state.get("slug"):
             consultation = await self.api.consultation(state["slug"])
-            if consultation["accepting_answers"]:
+            if consultation.accepting_answers:
                 answers = await self._answers(state["slug"], who)
                 following = self._next(consultation, answers, state, after=None)
                 if following is not None and following["kind"] == "free_text":
@@ -301,12 +301,12 @@ class Conversation:
 
     async def _save_text(self, who: str, slug: str, qid: int, text: str) -> Result:
         consultation = await self.api.consultation(slug)
-        question = _question(consultation, qid)
-        if question is None or not consultation["accepting_answers"]:
+        question = consultation.question(qid)
+        if question is None or not consultation.accepting_answers:
             self._update(who, awaiting=None)
             return await self._stale(who, slug, consultation)
         clean = text.strip()
-        limit = question.get("max_length") or 500
+        limit = question.max_length or 500
         if not clean:
             return Result([Reply(say.EMPTY_TEXT)])
         if is_emoji_only(clean):
@@ -363,8 +363,8 @@ class Conversation:
         except (IndexError, ValueError):
             return Result([Reply(say.STALE_BUTTON)])
         consultation = await self.api.consultation(slug)
-        question = _question(consultation, qid)
-        if question is None or not consultation["accepting_answers"]:
+        question = consultation.question(qid)
+        if question is None or not consultation.accepting_answers:
             return await self._stale(who, slug, consultation)
         if kind == "q":
             answers = await self._answers(slug, who)
@@ -378,12 +378,12 @@ class Conversation:
         if kind == "d":
             ticks = sorted(self._ticks(who, qid))
             if not ticks:
-                if question["required"]:
+                if question.required:
                     return Result([Reply(say.REQUIRED)])
                 return await self._skip(who, consultation, question, data)
             return await self._save(who, consultation, question, {"option_ids": ticks}, data)
         if kind == "s":
-            if question["required"]:
+            if question.required:
                 return Result([Reply(say.REQUIRED)])
             return await self._skip(who, consultation, question, data)
         return Result([Reply(say.STALE_BUTTON)])
@@ -404,27 +404,25 @@ class Conversation:
 
     async def _open(self, who: str, slug: str) -> Result:
         consultation = await self.api.consultation(slug)
-        if not consultation["accepting_answers"]:
+        if not consultation.accepting_answers:
             return Result([Reply(say.CLOSED, menu_buttons()[:1])])
         code = self.store.code_for(slug)
         self._update(who, slug=slug, awaiting=None)
-        body = f"{consultation['youth_title']}\n\n{consultation.get('youth_text') or ''}"
-        glossary = consultation.get("glossary") or []
-        if glossary:
-            words = "\n".join(f"• {g['term']}: {g['explanation']}" for g in glossary)
+        body = f"{consultation.youth_title}\n\n{consultation.youth_text}"
+        if consultation.glossary:
+            words = "\n".join(f"• {g.term}: {g.explanation}" for g in consultation.glossary)
             body += f"\n\n{say.WORDS_EXPLAINED}\n{words}"
         pieces = wording.chunks(body, MESSAGE_LIMIT)
         replies = [Reply(p) for p in pieces]
         buttons = [[Button(say.START_ANSWERING, f"go:{code}")]]
-        original = (consultation.get("original") or {}).get("url")
-        if original:
-            buttons.append([Button(say.READ_ORIGINAL, url=original)])
+        if consultation.original.url:
+            buttons.append([Button(say.READ_ORIGINAL, url=consultation.original.url)])
         replies[-1].buttons = buttons
         return Result(replies)
 
     async def _continue(self, who: str, slug: str) -> Result:
         consultation = await self.api.consultation(slug)
-        if not consultation["accepting_answers"]:
+        if not consultation.accepting_answers:
             return Result([Reply(say.CLOSED, menu_buttons()[:1])])
         self._update(who, slug=slug)
         answers = await self._answers(slug, who)
@@ -434,24 +432,24 @@ class Conversation:
             return await self._summary(who, slug, consultation, answers)
         return Result(self._ask(who, consultation, question, answers))
 
-    async def _answers(self, slug: str, who: str) -> dict[int, dict[str, Any]]:
-        return {a["question_id"]: a for a in await self.api.answers(slug, who)}
+    async def _answers(self, slug: str, who: str) -> dict[int, api.StoredAnswer]:
+        return {a.question_id: a for a in await self.api.answers(slug, who)}
 
     def _next(
         self,
-        consultation: dict[str, Any],
-        answers: dict[int, dict[str, Any]],
+        consultation: api.Consultation,
+        answers: dict[int, api.StoredAnswer],
         state: dict[str, Any],
         *,
         after: int | None,
-    ) -> dict[str, Any] | None:
+    ) -> api.Question | None:
         """The next question still to answer: after ``after`` first, then from the start."""
-        skipped = set(state.get("skipped", {}).get(consultation["slug"], []))
-        questions = consultation["questions"]
-        todo = [q for q in questions if q["id"] not in answers and q["id"] not in skipped]
+        skipped = set(state.get("skipped", {}).get(consultation.slug, []))
+        questions = consultation.questions
+        todo = [q for q in questions if q.id not in answers and q.id not in skipped]
         if after is not None:
-            position = next((q["position"] for q in questions if q["id"] == after), -1)
-            later = [q for q in todo if q["position"] > position]
+            position = next((q.position for q in questions if q.id == after), -1)
+            later = [q for q in todo if q.position > position]
             if later:
                 return later[0]
         return todo[0] if todo else None
@@ -459,56 +457,56 @@ class Conversation:
     def _ask(
         self,
         who: str,
-        consultation: dict[str, Any],
-        question: dict[str, Any],
-        answers: dict[int, dict[str, Any]],
+        consultation: api.Consultation,
+        question: api.Question,
+        answers: dict[int, api.StoredAnswer],
     ) -> list[Reply]:
-        questions = consultation["questions"]
-        index = next(i for i, q in enumerate(questions) if q["id"] == question["id"])
-        text = wording.question_header(index + 1, len(questions), question["prompt"])
-        kind = question["kind"]
+        questions = consultation.questions
+        index = next(i for i, q in enumerate(questions) if q.id == question.id)
+        text = wording.question_header(index + 1, len(questions), question.prompt)
+        kind = question.kind
         ticks: set[int] = set()
-        if kind == "scale" and question.get("scale"):
-            scale = question["scale"]
-            text += "\n" + wording.scale_hint(scale["min_label"], scale["max_label"])
+        if kind == "scale" and question.scale:
+            scale = question.scale
+            text += "\n" + wording.scale_hint(scale.min_label, scale.max_label)
         elif kind == "multiple_choice":
             text += "\n" + wording.multiple_choice_hint()
-            saved = answers.get(question["id"])
-            ticks = set(saved["option_ids"]) if saved else set()
-            self._set_ticks(who, question["id"], ticks)
+            saved = answers.get(question.id)
+            ticks = set(saved.option_ids) if saved else set()
+            self._set_ticks(who, question.id, ticks)
         elif kind == "free_text":
             text += "\n" + say.TYPE_ANSWER
-        if question["id"] in answers:
+        if question.id in answers:
             text += "\n" + say.YOUR_ANSWER.format(
-                answer=describe_answer(question, answers[question["id"]])
+                answer=describe_answer(question, answers[question.id])
             )
         state = self.store.get(who)
-        state["slug"] = consultation["slug"]
-        state["awaiting"] = f"t:{question['id']}" if kind == "free_text" else None
+        state["slug"] = consultation.slug
+        state["awaiting"] = f"t:{question.id}" if kind == "free_text" else None
         # Showing a question again (Back, Change) makes its buttons live again.
         state["recent"] = [
-            d for d in state.get("recent", []) if d.split(":")[2:3] != [str(question["id"])]
+            d for d in state.get("recent", []) if d.split(":")[2:3] != [str(question.id)]
         ]
         self.store.put(who, state)
-        back = questions[index - 1]["id"] if index > 0 else None
-        code = self.store.code_for(consultation["slug"])
+        back = questions[index - 1].id if index > 0 else None
+        code = self.store.code_for(consultation.slug)
         return [Reply(text, question_buttons(code, question, ticks, back))]
 
     async def _tick(
-        self, who: str, consultation: dict[str, Any], question: dict[str, Any], option_id: int
+        self, who: str, consultation: api.Consultation, question: api.Question, option_id: int
     ) -> Result:
-        if option_id not in {o["id"] for o in question["options"]}:
-            return await self._stale(who, consultation["slug"], consultation)
-        ticks = self._ticks(who, question["id"]) ^ {option_id}
-        self._set_ticks(who, question["id"], ticks)
-        answers = await self._answers(consultation["slug"], who)
+        if option_id not in {o.id for o in question.options}:
+            return await self._stale(who, consultation.slug, consultation)
+        ticks = self._ticks(who, question.id) ^ {option_id}
+        self._set_ticks(who, question.id, ticks)
+        answers = await self._answers(consultation.slug, who)
         redrawn = self._ask(who, consultation, question, answers)[0]
         # Show the ticks as they are now, not as saved: _ask reset them from the back end.
-        self._set_ticks(who, question["id"], ticks)
-        code = self.store.code_for(consultation["slug"])
-        questions = consultation["questions"]
-        index = next(i for i, q in enumerate(questions) if q["id"] == question["id"])
-        back = questions[index - 1]["id"] if index > 0 else None
+        self._set_ticks(who, question.id, ticks)
+        code = self.store.code_for(consultation.slug)
+        questions = consultation.questions
+        index = next(i for i, q in enumerate(questions) if q.id == question.id)
+        back = questions[index - 1].id if index > 0 else None
         redrawn.buttons = question_buttons(code, question, ticks, back)
         redrawn.replace = True
         return Result([redrawn])
@@ -516,39 +514,39 @@ class Conversation:
     async def _save(
         self,
         who: str,
-        consultation: dict[str, Any],
-        question: dict[str, Any],
+        consultation: api.Consultation,
+        question: api.Question,
         answer: dict[str, Any],
         data: str | None = None,
     ) -> Result:
-        slug = consultation["slug"]
+        slug = consultation.slug
         before = await self._answers(slug, who)
-        support = await self.api.submit(slug, who, [{"question_id": question["id"], **answer}])
+        saved = await self.api.submit(slug, who, [api.AnswerIn(question_id=question.id, **answer)])
         # Saved: only now may the person be told so.
         state = self.store.get(who)
         skipped = state.setdefault("skipped", {}).get(slug, [])
-        state["skipped"][slug] = [q for q in skipped if q != question["id"]]
+        state["skipped"][slug] = [q for q in skipped if q != question.id]
         state["recent"] = ([data] if data else []) + [
             d for d in state.get("recent", [])[:4] if d != data
         ]
         state["awaiting"] = None
-        state.get("ticks", {}).pop(str(question["id"]), None)
+        state.get("ticks", {}).pop(str(question.id), None)
         self.store.put(who, state)
-        ack = say.CHANGED if question["id"] in before else say.SAVED
+        ack = say.CHANGED if question.id in before else say.SAVED
         after = await self._answers(slug, who)
         result = await self._after(who, consultation, question, after)
         # Help comes straight after the acknowledgement, before anything else is asked.
-        helping = [Reply(support)] if support else []
+        helping = [Reply(saved.support.message)] if saved.support else []
         return Result([Reply(ack), *helping, *result.replies], notice=ack, retire_buttons=True)
 
     async def _skip(
-        self, who: str, consultation: dict[str, Any], question: dict[str, Any], data: str
+        self, who: str, consultation: api.Consultation, question: api.Question, data: str
     ) -> Result:
-        slug = consultation["slug"]
+        slug = consultation.slug
         state = self.store.get(who)
         skipped = state.setdefault("skipped", {}).setdefault(slug, [])
-        if question["id"] not in skipped:
-            skipped.append(question["id"])
+        if question.id not in skipped:
+            skipped.append(question.id)
         state["recent"] = [data, *state.get("recent", [])[:4]]
         state["awaiting"] = None
         self.store.put(who, state)
@@ -559,39 +557,34 @@ class Conversation:
     async def _after(
         self,
         who: str,
-        consultation: dict[str, Any],
-        question: dict[str, Any],
-        answers: dict[int, dict[str, Any]],
+        consultation: api.Consultation,
+        question: api.Question,
+        answers: dict[int, api.StoredAnswer],
     ) -> Result:
         state = self.store.get(who)
-        following = self._next(consultation, answers, state, after=question["id"])
+        following = self._next(consultation, answers, state, after=question.id)
         if following is None:
-            return await self._summary(who, consultation["slug"], consultation, answers)
+            return await self._summary(who, consultation.slug, consultation, answers)
         return Result(self._ask(who, consultation, following, answers))
 
     async def _summary(
         self,
         who: str,
         slug: str,
-        consultation: dict[str, Any] | None = None,
-        answers: dict[int, dict[str, Any]] | None = None,
+        consultation: api.Consultation | None = None,
+        answers: dict[int, api.StoredAnswer] | None = None,
     ) -> Result:
         consultation = consultation or await self.api.consultation(slug)
         answers = answers if answers is not None else await self._answers(slug, who)
         self._update(who, awaiting=None)
-        lines = [
-            (q["prompt"], describe_answer(q, answers.get(q["id"])))
-            for q in consultation["questions"]
-        ]
-        due_raw = consultation.get("feedback_due")
-        due = date.fromisoformat(due_raw) if due_raw else None
+        lines = [(q.prompt, describe_answer(q, answers.get(q.id))) for q in consultation.questions]
         me = await self.api.me(who)
         code = self.store.code_for(slug)
-        buttons = summary_buttons(code, consultation["questions"], bool(me.get("subscribed")))
-        return Result([Reply(wording.summary(lines, due), buttons)])
+        buttons = summary_buttons(code, consultation.questions, me.subscribed)
+        return Result([Reply(wording.summary(lines, consultation.feedback_due), buttons)])
 
-    async def _stale(self, who: str, slug: str, consultation: dict[str, Any]) -> Result:
-        if not consultation["accepting_answers"]:
+    async def _stale(self, who: str, slug: str, consultation: api.Consultation) -> Result:
+        if not consultation.accepting_answers:
             return Result([Reply(say.CLOSED)], notice=say.CLOSED, retire_buttons=True)
         now = await self._continue(who, slug)
         return Result(
@@ -614,10 +607,6 @@ class Conversation:
         state = self.store.get(who)
         state.setdefault("ticks", {})[str(qid)] = sorted(ticks)
         self.store.put(who, state)
-
-
-def _question(consultation: dict[str, Any], qid: int) -> dict[str, Any] | None:
-    return next((q for q in consultation["questions"] if q["id"] == qid), None)
 
 
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)

@@ -29,6 +29,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.client import ApiClient, ApiProblem, BackendDown
+from channel_api.payloads import DeliveryOutcome, LeasedMessage
 
 log = logging.getLogger("youthvoice.delivery")
 
@@ -192,11 +193,6 @@ def _seconds(value: Any) -> float:
     return float(value)
 
 
-def message_text(message: dict[str, Any]) -> str:
-    text, link = str(message["text"]), message.get("link")
-    return f"{text}\n{link}" if link and link not in text else text
-
-
 class Worker:
     """Leases, sends and acknowledges until stopped."""
 
@@ -256,8 +252,8 @@ class Worker:
                 if self.shared is not None:
                     await self.shared.aclose()
 
-    async def _schedule(self, message: dict[str, Any]) -> None:
-        if self.journal.was_sent(message["idempotency_key"]):
+    async def _schedule(self, message: LeasedMessage) -> None:
+        if self.journal.was_sent(message.idempotency_key):
             # Sent before a crash, acknowledgement lost: settle it without sending again.
             await self._ack(message, "sent")
             return
@@ -288,10 +284,10 @@ class Worker:
             self._chat_free_at[address] = time.monotonic() + self.settings.per_chat_interval
             await self.bot.send_message(chat_id, text)
 
-    async def _deliver(self, message: dict[str, Any]) -> None:
+    async def _deliver(self, message: LeasedMessage) -> None:
         try:
             try:
-                await self._send(str(message["address"]), message_text(message))
+                await self._send(message.address, message.full_text())
             except RetryAfter as error:
                 wait = _seconds(error.retry_after)
                 self.pacer.pause(wait)
@@ -308,15 +304,15 @@ class Worker:
             except (NetworkError, TelegramError) as error:
                 await self._ack(message, "failed", error=type(error).__name__)
                 return
-            self.journal.record(message["idempotency_key"])
+            self.journal.record(message.idempotency_key)
             self.sent += 1
             await self._ack(message, "sent")
         finally:
             self._slots.release()
 
-    async def _ack(self, message: dict[str, Any], outcome: str, **extra: Any) -> None:
+    async def _ack(self, message: LeasedMessage, outcome: DeliveryOutcome, **extra: Any) -> None:
         try:
-            await self.api.ack(message["id"], message["lease_token"], outcome, **extra)
+            await self.api.ack(message, outcome, **extra)
         except (BackendDown, ApiProblem) as error:
             # The lease runs out and the row comes back; the journal stops a second send.
             log.warning("acknowledgement not recorded: %s", type(error).__name__)

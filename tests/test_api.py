@@ -112,22 +112,27 @@ def test_the_raw_channel_id_is_never_stored(api):
 
 
 @pytest.mark.parametrize(
-    ("answer", "status", "message"),
+    ("answer", "status", "message", "pointer"),
     [
-        ({"question_id": 999999, "value": 3}, 422, "no such question"),
-        ({"question_id": "SCALE", "option_ids": [1]}, 422, "1 to 5"),
-        ({"question_id": "SCALE", "value": 9}, 422, "1 to 5"),
-        ({"question_id": "SCALE", "value": "4"}, 422, "whole number"),
-        ({"question_id": "SCALE", "value": True}, 422, "whole number"),
-        ({"question_id": "SINGLE", "option_ids": [123456]}, 422, "not one of this question"),
-        ({"question_id": "SINGLE", "option_ids": "1"}, 422, "list of numbers"),
-        ({"question_id": "FREE", "text": 42}, 422, "must be a string"),
-        ({"question_id": "FREE", "text": "y" * 201}, 422, "under 200"),
-        ("not an object", 422, "must be an object"),
+        ({"question_id": 999999, "value": 3}, 422, "no such question", "/answers/1"),
+        ({"question_id": "SCALE", "option_ids": [1]}, 422, "1 to 5", "/answers/1"),
+        ({"question_id": "SCALE", "value": 9}, 422, "at most 5", "/answers/1/value"),
+        ({"question_id": "SCALE", "value": "4"}, 422, "whole number", "/answers/1/value"),
+        ({"question_id": "SCALE", "value": True}, 422, "whole number", "/answers/1/value"),
+        (
+            {"question_id": "SINGLE", "option_ids": [123456]},
+            422,
+            "not one of this question",
+            "/answers/1",
+        ),
+        ({"question_id": "SINGLE", "option_ids": "1"}, 422, "Give a list", "/answers/1/option_ids"),
+        ({"question_id": "FREE", "text": 42}, 422, "as text", "/answers/1/text"),
+        ({"question_id": "FREE", "text": "y" * 201}, 422, "under 200", "/answers/1"),
+        ("not an object", 422, "Give an object", "/answers/1"),
     ],
 )
 def test_a_bad_answer_refuses_the_whole_submission_with_a_problem_document(
-    api, answer, status, message
+    api, answer, status, message, pointer
 ):
     c = make_consultation()
     ids = {"SINGLE": c.questions[0].id, "SCALE": c.questions[2].id, "FREE": c.questions[3].id}
@@ -139,9 +144,61 @@ def test_a_bad_answer_refuses_the_whole_submission_with_a_problem_document(
     assert response.mimetype == PROBLEM
     body = response.json
     assert body["status"] == status and body["title"] and body["detail"]
-    assert body["errors"][0]["index"] == 1
-    assert message in body["errors"][0]["message"]
+    assert body["detail"] == "Nothing was saved because some answers need another look."
+    [refused] = body["errors"]
+    assert refused["index"] == 1
+    assert refused["pointer"] == pointer
+    assert message in refused["message"]
+    if isinstance(answer, dict) and isinstance(answer["question_id"], int):
+        assert refused["question_id"] == answer["question_id"]
     assert db.session.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_every_refused_field_gets_its_own_pointer(api):
+    c = make_consultation()
+    scale = c.questions[2]
+    body = {
+        "participant": {"channel": "telegram", "id": ""},
+        "answers": [
+            {"question_id": scale.id, "value": "4"},
+            {"question_id": scale.id, "option_ids": [1, "2"]},
+        ],
+    }
+    response = api.post(f"/consultations/{c.slug}/answers", json=body)
+    assert response.status_code == 422
+    found = {e["pointer"]: e for e in response.json["errors"]}
+    assert set(found) == {"/participant/id", "/answers/0/value", "/answers/1/option_ids/1"}
+    assert found["/participant/id"]["message"] == "Write at least 1 character."
+    assert found["/answers/1/option_ids/1"]["question_id"] == scale.id
+    assert "index" not in found["/participant/id"]
+
+
+def test_problem_documents_come_in_the_readers_language(api):
+    c = make_consultation()
+    scale = c.questions[2]
+    bad = _submission([{"question_id": scale.id, "value": "4"}])
+    polish = api.post(
+        f"/consultations/{c.slug}/answers", json=bad, headers={"Accept-Language": "pl"}
+    ).json
+    assert polish["title"] == "Sprawdź jeszcze raz niektóre odpowiedzi"
+    assert polish["errors"][0]["message"] == "Podaj liczbę całkowitą."
+    urdu = api.post(
+        f"/consultations/{c.slug}/answers", json=bad, headers={"Accept-Language": "ur"}
+    ).json
+    assert urdu["errors"][0]["message"] == "پورا عدد لکھیں۔"
+    # The service's own refusals are translated too, and so is a missing token.
+    services.close_consultation(c, now=now())
+    db.session.commit()
+    closed = api.post(
+        f"/consultations/{c.slug}/answers",
+        json=_submission([{"question_id": scale.id, "value": 4}]),
+        headers={"Accept-Language": "pl"},
+    ).json
+    assert closed["status"] == 409
+    assert closed["title"] != "This consultation is closed"
+    anonymous = api.inner.get("/api/v1/consultations", headers={"Accept-Language": "ur"}).json
+    assert anonymous["status"] == 401
+    assert "Bearer" in anonymous["detail"] and anonymous["detail"].isascii() is False
 
 
 @pytest.mark.parametrize(

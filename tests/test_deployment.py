@@ -72,6 +72,19 @@ def test_paths_in_compose_and_dockerfile_exist():
                 assert (ROOT / source).exists(), source
 
 
+def test_the_image_builds_from_every_package_the_wheel_holds():
+    # A package left out of the build stage is missing from the image, and the app with it.
+    packages = re.search(r"include = \[(.*?)\]", (ROOT / "pyproject.toml").read_text())
+    assert packages is not None
+    wanted = {name.strip(' "*') for name in packages.group(1).split(",")}
+    copied = {
+        line.split()[1]
+        for line in (DOCKER / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ") and "--from" not in line
+    }
+    assert wanted <= copied, wanted - copied
+
+
 def test_the_image_runs_as_a_non_root_user_on_python_311():
     dockerfile = (DOCKER / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim$", dockerfile, re.MULTILINE)

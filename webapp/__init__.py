@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_openapi3 import OpenAPI
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -57,7 +58,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = os.path.abspath(
         (config or {}).get("INSTANCE_PATH") or os.environ.get("YOUTHVOICE_INSTANCE", "instance")
     )
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # flask-openapi3's Flask: it documents the API blueprint's routes from their models.
+    app = OpenAPI(
+        __name__, instance_path=instance_path, instance_relative_config=True, doc_ui=False
+    )
     # Before any route is added: every <int:...> in a URL must fit a database integer.
     app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(
@@ -106,12 +110,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import feedback.loop_models
     import feedback.models  # noqa: F401
     from webapp import api, cli, errors, i18n, ops, security, staff, youth
+    from webapp.api import spec as api_spec
     from webapp.rendering import register_filters
 
     app.register_blueprint(youth.bp)
     i18n.init_app(app)
     staff.init_app(app)
-    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    api_spec.init_app(app)
+    app.register_api(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)  # bearer-token JSON API: no cookies, so no CSRF to forge
     security.init_app(app)
     errors.register(app)

@@ -371,10 +371,9 @@ def deliver_rasa(rasa_url: str, rasa_token: str, once: bool, idle: float) -> Non
     import logging
     import os
 
-    import httpx
-
     from bot.actions.backend import DEFAULT_API_URL, api_token_from_env
     from bot.actions.delivery import RasaDelivery, TokenRefused
+    from bot.client import ApiProblem, BackendDown
 
     if not api_token_from_env():
         raise click.ClickException(
@@ -391,12 +390,12 @@ def deliver_rasa(rasa_url: str, rasa_token: str, once: bool, idle: float) -> Non
             worker.run_forever(idle_seconds=idle)
     except TokenRefused as error:
         raise click.ClickException(str(error)) from None
-    except httpx.HTTPStatusError as error:
+    except ApiProblem as error:
         raise click.ClickException(
-            f"The back end at {api_url} answered HTTP {error.response.status_code}; "
+            f"The back end at {api_url} refused the request (HTTP {error.status}); "
             "try again in a minute."
         ) from None
-    except httpx.HTTPError:
+    except BackendDown:
         raise click.ClickException(
             f"The back end is not reachable at {api_url} (YOUTHVOICE_API_URL)."
         ) from None

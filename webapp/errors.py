@@ -7,7 +7,15 @@ import logging
 import math
 import traceback
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    has_request_context,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask_babel import gettext, ngettext
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.datastructures import ImmutableMultiDict
@@ -21,7 +29,13 @@ PROBLEM_TYPE = "application/problem+json"
 
 
 def problem(status: int, title: str, detail: str, **extra: object) -> Response:
-    """An RFC 9457 problem document."""
+    """An RFC 9457 problem document, its title and detail in the reader's language.
+
+    A channel shows ``detail`` to the young person, so it is translated wherever the
+    catalogue has the words; words made with values in them stay as they are.
+    """
+    if has_request_context():
+        title, detail = gettext(title), gettext(detail)
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     response = jsonify(body)
     response.status_code = status
@@ -109,11 +123,25 @@ def _forget_body() -> None:
     request.__dict__["files"] = ImmutableMultiDict()
 
 
+# What an API caller reads for an HTTP error, instead of Werkzeug's English for browsers.
+API_DETAILS = {
+    400: N_("The request could not be read."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not take that method."),
+    413: N_("That was too much to send in one go."),
+}
+
+
 def domain_problem(error: DomainError) -> Response:
     extra: dict[str, object] = {}
     if isinstance(error, InvalidAnswer):
         extra["errors"] = [
-            {"index": p.index, "question_id": p.question_id, "message": p.message}
+            {
+                "pointer": f"/answers/{p.index}",
+                "index": p.index,
+                "question_id": p.question_id,
+                "message": gettext(p.message),
+            }
             for p in error.problems
         ]
     return problem(error.status, error.title, error.detail, **extra)
@@ -125,12 +153,12 @@ def too_many_requests(page: str | None = None) -> Response:
 
     wait = retry_after()
     if _wants_problem():
-        response = problem(
-            429,
-            "Too Many Requests",
-            f"Too many requests from this caller. Try again in {wait} seconds.",
-            retry_after=wait,
+        detail = ngettext(
+            "Too many requests from this caller. Try again in %(num)s second.",
+            "Too many requests from this caller. Try again in %(num)s seconds.",
+            wait,
         )
+        response = problem(429, N_("Too Many Requests"), detail, retry_after=wait)
     else:
         body = page or _page(
             N_("Slow down a little"),
@@ -173,7 +201,8 @@ def register(app: Flask) -> None:
         if status == 413:
             _forget_body()
         if _wants_problem():
-            return problem(status, error.name, error.description or error.name)
+            title = HTTP_TITLES.get(status, error.name)
+            return problem(status, title, API_DETAILS.get(status, error.description or title))
         detail = {
             400: N_("Something in that request did not make sense. Please go back and try again."),
             404: N_("We could not find that page."),
@@ -196,7 +225,7 @@ def register(app: Flask) -> None:
             frames,
         )
         if _wants_problem():
-            return problem(500, "Something went wrong", "Please try again in a minute.")
+            return problem(500, N_("Something went wrong"), N_("Please try again in a minute."))
         return (
             _page(
                 N_("Something went wrong"),

@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import re
-from datetime import date
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -20,8 +22,10 @@ from rasa_sdk.types import DomainDict
 
 from bot import wording
 from bot.actions import answers
-from bot.actions.backend import Backend, BackendDown, Refused, participant_id
+from bot.actions.backend import connect, participant_id
+from bot.client import ApiClient, ApiProblem, BackendDown
 from bot.wording import say
+from channel_api import payloads as api
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +36,24 @@ STOPPED = "__stopped__"
 CHUNK = 1500
 
 
-def backend() -> Backend:
-    return Backend.from_env()
+# The client of the action run in progress: one connection pool per run, closed after it.
+_client: ContextVar[ApiClient] = ContextVar("client")
+
+
+@asynccontextmanager
+async def talking_to_backend() -> AsyncIterator[ApiClient]:
+    """A client of the back end for one action run (each Sanic request is its own task)."""
+    client = connect()
+    reset = _client.set(client)
+    try:
+        yield client
+    finally:
+        _client.reset(reset)
+        await client.aclose()
+
+
+def backend() -> ApiClient:
+    return _client.get()
 
 
 def public_url(path: str = "") -> str:
@@ -91,7 +111,8 @@ class YouthVoiceAction(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with wording.speaking(language(tracker)):
-            return await self._run(dispatcher, tracker, domain)
+            async with talking_to_backend():
+                return await self._run(dispatcher, tracker, domain)
 
     async def _run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -101,7 +122,7 @@ class YouthVoiceAction(Action):
         except BackendDown as error:
             log.warning("%s: back end unavailable (%s)", self.name(), error)
             dispatcher.utter_message(text=say.BACKEND_DOWN)
-        except Refused as error:
+        except ApiProblem as error:
             log.warning("%s: back end refused (HTTP %s)", self.name(), error.status)
             dispatcher.utter_message(
                 text=say.NOT_FOUND if error.status == 404 else say.BACKEND_DOWN
@@ -117,11 +138,8 @@ class YouthVoiceAction(Action):
         raise NotImplementedError
 
 
-def _listing_buttons(listed: list[dict[str, Any]]) -> list[dict[str, str]]:
-    return [
-        answers.button(c["youth_title"], "pick_consultation", consultation=c["slug"])
-        for c in listed
-    ]
+def _listing_buttons(listed: list[api.ConsultationSummary]) -> list[dict[str, str]]:
+    return [answers.button(c.youth_title, "pick_consultation", consultation=c.slug) for c in listed]
 
 
 class ListConsultations(YouthVoiceAction):
@@ -134,19 +152,19 @@ class ListConsultations(YouthVoiceAction):
         if not listed:
             dispatcher.utter_message(text=say.NONE_OPEN)
             return [SlotSet("listed", None)]
-        lines = [f"{n}. {c['youth_title']}: {c['summary']}" for n, c in enumerate(listed, start=1)]
+        lines = [f"{n}. {c.youth_title}: {c.summary}" for n, c in enumerate(listed, start=1)]
         text = "\n".join([say.PICK_ONE, *lines, say.CHAT_PICK_HINT])
         dispatcher.utter_message(text=text, buttons=_listing_buttons(listed))
-        return [SlotSet("listed", [c["slug"] for c in listed])]
+        return [SlotSet("listed", [c.slug for c in listed])]
 
 
-async def _resolve_slug(api: Backend, tracker: Tracker) -> str | None:
+async def _resolve_slug(client: ApiClient, tracker: Tracker) -> str | None:
     """The consultation a reply names: a slug from a button, or a number from the list."""
     picked = next(tracker.get_latest_entity_values("consultation"), None)
     value = str(picked if picked is not None else tracker.get_slot("consultation") or "").strip()
     number = re.fullmatch(r"#?\s*(\d{1,2})\W*", value)
     if number:
-        listed = tracker.get_slot("listed") or [c["slug"] for c in await api.consultations()]
+        listed = tracker.get_slot("listed") or [c.slug for c in await client.consultations()]
         n = int(number.group(1))
         return listed[n - 1] if 1 <= n <= len(listed) else None
     return value or None
@@ -158,44 +176,44 @@ class ShowConsultation(YouthVoiceAction):
     action_name = "action_show_consultation"
 
     async def act(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        api = backend()
-        slug = await _resolve_slug(api, tracker)
+        client = backend()
+        slug = await _resolve_slug(client, tracker)
         if not slug:
             dispatcher.utter_message(text=say.NOT_FOUND)
             return [SlotSet("consultation", None)]
         try:
-            c = await api.consultation(slug)
-        except Refused:
+            c = await client.consultation(slug)
+        except ApiProblem:
             dispatcher.utter_message(text=say.NOT_FOUND)
             return [SlotSet("consultation", None)]
         dispatcher.utter_message(
-            text=say.ABOUT.format(title=c["youth_title"], minutes=c.get("minutes_to_read", 1))
+            text=say.ABOUT.format(title=c.youth_title, minutes=c.minutes_to_read)
         )
-        for part in wording.chunks(c["youth_text"], limit=CHUNK):
+        for part in wording.chunks(c.youth_text, limit=CHUNK):
             dispatcher.utter_message(text=part)
-        if c.get("glossary"):
-            words = "\n".join(f"• {g['term']}: {g['explanation']}" for g in c["glossary"])
+        if c.glossary:
+            words = "\n".join(f"• {g.term}: {g.explanation}" for g in c.glossary)
             dispatcher.utter_message(text=f"{say.GLOSSARY_HEADER}\n{words}")
-        original = f"{say.READ_ORIGINAL}: {c['original']['url']}"
-        if not c.get("accepting_answers"):
+        original = f"{say.READ_ORIGINAL}: {c.original.url}"
+        if not c.accepting_answers:
             dispatcher.utter_message(text=f"{say.CLOSED}\n{original}")
-        elif c.get("requires_access_code"):
-            link = public_url(f"/c/{c['slug']}")
+        elif c.requires_access_code:
+            link = public_url(f"/c/{c.slug}")
             dispatcher.utter_message(text=say.ACCESS_CODE_ON_WEB.format(link=link))
         else:
             dispatcher.utter_message(
                 text=f"{original}\n{say.CHAT_STOP_HINT}",
                 buttons=[answers.button(say.START_ANSWERING, "start_answering")],
             )
-        return [SlotSet("consultation", c["slug"]), *_reset()]
+        return [SlotSet("consultation", c.slug), *_reset()]
 
 
-async def _questions(api: Backend, slug: str | None) -> list[dict[str, Any]] | None:
+async def _questions(client: ApiClient, slug: str | None) -> list[api.Question] | None:
     if not slug:
         return None
     try:
-        return (await api.consultation(slug))["questions"]
-    except Refused:
+        return (await client.consultation(slug)).questions
+    except ApiProblem:
         return None
 
 
@@ -225,7 +243,8 @@ class ValidateConsultationForm(FormValidationAction):
 
     async def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         with wording.speaking(language(tracker)):
-            return await self._run(dispatcher, tracker, domain)
+            async with talking_to_backend():
+                return await self._run(dispatcher, tracker, domain)
 
     async def _run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         try:
@@ -249,10 +268,9 @@ class ValidateConsultationForm(FormValidationAction):
         if answers.is_stop(raw) or answers.is_command(raw):
             # "stop", or a button from another message: leave the questions, keep what's saved.
             return {"answer": STOPPED}
-        api = backend()
         slug = tracker.get_slot("consultation")
         try:
-            questions = await _questions(api, slug)
+            questions = await _questions(backend(), slug)
         except BackendDown:
             dispatcher.utter_message(text=f"{say.BACKEND_DOWN}\n{say.ANSWERS_SAFE}")
             return {"answer": None}
@@ -271,12 +289,12 @@ class ValidateConsultationForm(FormValidationAction):
             return {"answer": None, "picked": outcome.picked}
         if isinstance(outcome, answers.Submit):
             try:
-                support = await api.submit(slug, who(tracker), [outcome.answer])
+                saved = await backend().submit(slug, who(tracker), [outcome.answer])
             except BackendDown:
                 # Not saved, so not acknowledged: the same question comes again.
                 dispatcher.utter_message(text=f"{say.BACKEND_DOWN}\n{say.ANSWERS_SAFE}")
                 return {"answer": None}
-            except Refused as refused:
+            except ApiProblem as refused:
                 if refused.status == 409:
                     dispatcher.utter_message(text=say.CLOSED)
                     return {"answer": STOPPED}
@@ -286,9 +304,9 @@ class ValidateConsultationForm(FormValidationAction):
                 dispatcher.utter_message(text=_refusal_message(question))
                 return {"answer": None}
             dispatcher.utter_message(text=say.SAVED)
-            if support:
+            if saved.support:
                 # Help straight away, before the next question.
-                dispatcher.utter_message(text=support)
+                dispatcher.utter_message(text=saved.support.message)
         else:
             dispatcher.utter_message(text=say.SKIPPED)
         following = index + 1
@@ -299,21 +317,13 @@ class ValidateConsultationForm(FormValidationAction):
         }
 
 
-def _refusal_message(question: dict[str, Any]) -> str:
+def _refusal_message(question: api.Question) -> str:
     """A plain re-ask for an answer the back end refused (its own words are for developers)."""
-    kind = question["kind"]
-    if kind == "scale":
+    if question.kind == "scale":
         return say.PICK_A_NUMBER
-    if kind == "free_text":
-        return say.TEXT_TOO_LONG.format(limit=question.get("max_length") or 1000)
+    if question.kind == "free_text":
+        return say.TEXT_TOO_LONG.format(limit=question.max_length or 1000)
     return say.PICK_AN_OPTION
-
-
-def _due(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw[:10]) if raw else None
-    except ValueError:
-        return None
 
 
 class SaveAnswers(YouthVoiceAction):
@@ -327,21 +337,17 @@ class SaveAnswers(YouthVoiceAction):
         if ending == STOPPED or not slug:
             dispatcher.utter_message(text=say.FORM_STOPPED)
             return _reset()
-        api = backend()
+        client = backend()
         me = who(tracker)
         try:
-            c = await api.consultation(slug)
-            stored = {a["question_id"]: a for a in await api.my_answers(slug, me)}
-            subscribed = (await api.me(me)).get("subscribed", False)
+            c = await client.consultation(slug)
+            stored = {a.question_id: a for a in await client.answers(slug, me)}
+            subscribed = (await client.me(me)).subscribed
         except BackendDown:
             dispatcher.utter_message(text=f"{say.BACKEND_DOWN}\n{say.ANSWERS_SAFE}")
             return _reset()
-        lines = [
-            (q["prompt"], answers.said(q, stored[q["id"]]))
-            for q in c["questions"]
-            if q["id"] in stored
-        ]
-        dispatcher.utter_message(text=wording.summary(lines, _due(c.get("feedback_due"))))
+        lines = [(q.prompt, answers.said(q, stored[q.id])) for q in c.questions if q.id in stored]
+        dispatcher.utter_message(text=wording.summary(lines, c.feedback_due))
         if not subscribed:
             dispatcher.utter_message(
                 text=say.CHAT_ASK_UPDATES,
@@ -371,11 +377,11 @@ def _asked_word(tracker: Tracker) -> str:
     return word.strip(" ?!.\"'“”") if word != text else ""
 
 
-def _match(word: str, glossary: list[dict[str, str]]) -> dict[str, str] | None:
+def _match(word: str, glossary: list[api.GlossaryTerm]) -> api.GlossaryTerm | None:
     """The entry for a word, its plural, or its initials (LSP for Local Strategic Partnership)."""
     folded = word.casefold()
     for entry in glossary:
-        term = entry["term"].casefold()
+        term = entry.term.casefold()
         initials = "".join(part[0] for part in term.split() if part)
         if folded in (term, term + "s", term + "es") or (len(initials) > 1 and folded == initials):
             return entry
@@ -392,17 +398,17 @@ class DefineTerm(YouthVoiceAction):
         if not word or len(word) > 60:
             dispatcher.utter_message(text=say.DEFINE_USAGE_CHAT)
             return []
-        api = backend()
+        client = backend()
         slugs = [tracker.get_slot("consultation")] if tracker.get_slot("consultation") else []
-        slugs += [c["slug"] for c in await api.consultations() if c["slug"] not in slugs]
+        slugs += [c.slug for c in await client.consultations() if c.slug not in slugs]
         for slug in slugs:
             try:
-                glossary = (await api.consultation(slug)).get("glossary") or []
-            except Refused:
+                glossary = (await client.consultation(slug)).glossary
+            except ApiProblem:
                 continue
             found = _match(word, glossary)
             if found:
-                dispatcher.utter_message(text=f"{found['term']}: {found['explanation']}")
+                dispatcher.utter_message(text=f"{found.term}: {found.explanation}")
                 return []
         dispatcher.utter_message(text=say.DEFINE_UNKNOWN.format(word=word))
         return []

@@ -11,10 +11,10 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from bot import wording
 from bot.wording import say
+from channel_api import payloads as api
 
 DONE_WORD = "done"
 SKIP_WORD = "skip"
@@ -38,13 +38,13 @@ def numbered(labels: list[str]) -> str:
 
 
 def question_message(
-    question: dict[str, Any], number: int, total: int, picked: list[int] | None = None
+    question: api.Question, number: int, total: int, picked: list[int] | None = None
 ) -> tuple[str, list[dict[str, str]]]:
     """The text and buttons that ask ``question`` (``picked``: options chosen so far)."""
-    kind = question["kind"]
-    lines = [wording.question_header(number, total, question["prompt"])]
+    kind = question.kind
+    lines = [wording.question_header(number, total, question.prompt)]
     buttons: list[dict[str, str]] = []
-    labels = [o["label"] for o in question.get("options") or []]
+    labels = [o.label for o in question.options]
     if kind == "single_choice":
         lines += [numbered(labels), say.CHAT_PICK_HINT]
         buttons = [choice(str(n), label) for n, label in enumerate(labels, start=1)]
@@ -60,12 +60,14 @@ def question_message(
         ]
         buttons.append(choice(DONE_WORD, say.DONE))
     elif kind == "scale":
-        scale = question.get("scale") or {}
-        lines.append(wording.scale_hint(scale.get("min_label", ""), scale.get("max_label", "")))
+        scale = question.scale
+        lines.append(
+            wording.scale_hint(scale.min_label if scale else "", scale.max_label if scale else "")
+        )
         buttons = [choice(str(n), str(n)) for n in range(1, 6)]
     else:
-        lines.append(say.CHAT_TYPE_ANSWER.format(limit=question.get("max_length") or 1000))
-    if not question.get("required"):
+        lines.append(say.CHAT_TYPE_ANSWER.format(limit=question.max_length or 1000))
+    if not question.required:
         buttons.append(choice(SKIP_WORD, say.SKIP))
     return "\n".join(line for line in lines if line), buttons
 
@@ -93,7 +95,7 @@ class Skip:
 class Submit:
     """A valid answer, shaped for ``POST /consultations/<slug>/answers``."""
 
-    answer: dict[str, Any]
+    answer: api.AnswerIn
 
 
 Outcome = Reject | Toggle | Skip | Submit
@@ -139,55 +141,55 @@ def is_command(raw: str) -> bool:
     return re.fullmatch(r"/[A-Za-z_]+(\{.*\})?", raw.strip(), re.S) is not None
 
 
-def understand(question: dict[str, Any], raw: str, picked: list[int] | None) -> Outcome:
+def understand(question: api.Question, raw: str, picked: list[int] | None) -> Outcome:
     """Check a reply against the question's kind and options."""
-    kind = question["kind"]
+    kind = question.kind
     text = raw.strip()
     folded = _fold(text)
-    options = question.get("options") or []
-    labels = [o["label"] for o in options]
+    options = question.options
+    labels = [o.label for o in options]
     if folded == SKIP_WORD:
-        return Skip() if not question.get("required") else Reject(say.REQUIRED)
+        return Skip() if not question.required else Reject(say.REQUIRED)
     if kind == "single_choice":
         n = _option_number(text, labels)
         if n is None:
             return Reject(say.PICK_AN_OPTION)
-        return Submit({"question_id": question["id"], "option_ids": [options[n - 1]["id"]]})
+        return Submit(api.AnswerIn(question_id=question.id, option_ids=[options[n - 1].id]))
     if kind == "multiple_choice":
         chosen = set(picked or [])
         if folded == DONE_WORD:
             if not chosen:
-                return Reject(say.PICK_AT_LEAST_ONE) if question.get("required") else Skip()
-            ids = [options[i - 1]["id"] for i in sorted(chosen) if 0 < i <= len(options)]
-            return Submit({"question_id": question["id"], "option_ids": ids})
+                return Reject(say.PICK_AT_LEAST_ONE) if question.required else Skip()
+            ids = [options[i - 1].id for i in sorted(chosen) if 0 < i <= len(options)]
+            return Submit(api.AnswerIn(question_id=question.id, option_ids=ids))
         single = _option_number(text, labels)
         if single is not None and not re.search(r"[,;&+]|\band\b", folded):
             return Toggle(sorted(chosen ^ {single}))
         several = _option_numbers(text, labels)
         if several is None:
             return Reject(say.PICK_AN_OPTION)
-        ids = [options[i - 1]["id"] for i in several]
-        return Submit({"question_id": question["id"], "option_ids": ids})
+        ids = [options[i - 1].id for i in several]
+        return Submit(api.AnswerIn(question_id=question.id, option_ids=ids))
     if kind == "scale":
         match = re.fullmatch(r"\s*([1-5])\s*(?:/\s*5)?\s*[.!]?\s*", text)
         if not match:
             return Reject(say.PICK_A_NUMBER)
-        return Submit({"question_id": question["id"], "value": int(match.group(1))})
-    limit = question.get("max_length") or 1000
+        return Submit(api.AnswerIn(question_id=question.id, value=int(match.group(1))))
+    limit = question.max_length or 1000
     if not text:
         return Reject(say.EMPTY_TEXT)
     if not _has_words(text):
         return Reject(say.EMOJI_ONLY)
     if len(text) > limit:
         return Reject(say.TEXT_TOO_LONG.format(limit=limit))
-    return Submit({"question_id": question["id"], "text": text})
+    return Submit(api.AnswerIn(question_id=question.id, text=text))
 
 
-def said(question: dict[str, Any], stored: dict[str, Any]) -> str:
+def said(question: api.Question, stored: api.StoredAnswer) -> str:
     """How a saved answer reads back in the summary."""
-    if question["kind"] == "scale" and stored.get("value") is not None:
-        return f"{stored['value']} out of 5"
-    if stored.get("text"):
-        return str(stored["text"])
-    labels = {o["id"]: o["label"] for o in question.get("options") or []}
-    return ", ".join(labels.get(i, "?") for i in stored.get("option_ids") or [])
+    if question.kind == "scale" and stored.value is not None:
+        return f"{stored.value} out of 5"
+    if stored.text:
+        return stored.text
+    labels = {o.id: o.label for o in question.options}
+    return ", ".join(labels.get(i, "?") for i in stored.option_ids)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from bot import api_root
-from bot.actions.backend import api_token_from_env
+from bot.actions.backend import CHANNEL, api_token_from_env
+from bot.client import ApiProblem, BackendDown, SyncApiClient
+from channel_api.payloads import DeliveryOutcome, LeasedMessage
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,7 @@ class RasaDelivery:
         timeout: float = 10.0,
         batch: int = 50,
     ) -> None:
-        self.api = httpx.Client(
-            base_url=api_root(api_url),
-            headers={"Authorization": f"Bearer {api_token}"},
-            timeout=timeout,
-        )
+        self.api = SyncApiClient(api_url, api_token, channel=CHANNEL, timeout=timeout)
         self.rasa = httpx.Client(base_url=rasa_url.rstrip("/"), timeout=timeout)
         self.rasa_token = rasa_token
         self.batch = batch
@@ -72,38 +68,13 @@ class RasaDelivery:
         self.api.close()
         self.rasa.close()
 
-    def _lease(self) -> list[dict[str, Any]]:
-        response = self.api.post("/outbox/lease", json={"limit": self.batch})
-        if response.status_code in (401, 403):
-            raise TokenRefused(
-                f"The back end refused the Rasa channel token (HTTP {response.status_code}): "
-                "check YOUTHVOICE_RASA_TOKEN."
-            )
-        response.raise_for_status()
-        return response.json()["messages"]
-
-    def _ack(
-        self, message: dict[str, Any], outcome: str, *, retry_after: float = 0, error: str = ""
-    ) -> None:
-        body: dict[str, Any] = {"lease_token": message["lease_token"], "outcome": outcome}
-        if retry_after:
-            body["retry_after"] = retry_after
-        if error:
-            body["error"] = error
-        self.api.post(f"/outbox/{message['id']}/ack", json=body).raise_for_status()
-
-    def _text(self, message: dict[str, Any]) -> str:
-        link = message.get("link")
-        text = message["text"]
-        return f"{text}\n{link}" if link and link not in text else text
-
-    def _trigger(self, message: dict[str, Any]) -> tuple[str, float, str]:
+    def _trigger(self, message: LeasedMessage) -> tuple[DeliveryOutcome, float, str]:
         """Send one message; returns (outcome, retry_after, error) for its acknowledgement."""
         params = {"output_channel": "latest"}
         if self.rasa_token:
             params["token"] = self.rasa_token
-        path = f"/conversations/{quote(message['address'], safe='')}/trigger_intent"
-        body = {"name": INTENT, "entities": {ENTITY: self._text(message)}}
+        path = f"/conversations/{quote(message.address, safe='')}/trigger_intent"
+        body = {"name": INTENT, "entities": {ENTITY: message.full_text()}}
         try:
             response = self.rasa.post(path, params=params, json=body)
         except httpx.HTTPError as error:
@@ -117,9 +88,18 @@ class RasaDelivery:
     def deliver_once(self) -> Tally:
         """One batch: lease, trigger each message, acknowledge each one."""
         tally = Tally()
-        for message in self._lease():
+        try:
+            leased = self.api.lease(limit=self.batch)
+        except ApiProblem as problem:
+            if problem.status in (401, 403):
+                raise TokenRefused(
+                    f"The back end refused the Rasa channel token (HTTP {problem.status}): "
+                    "check YOUTHVOICE_RASA_TOKEN."
+                ) from None
+            raise
+        for message in leased:
             outcome, retry_after, error = self._trigger(message)
-            self._ack(message, outcome, retry_after=retry_after, error=error)
+            self.api.ack(message, outcome, retry_after=retry_after, error=error)
             if outcome == "sent":
                 tally.sent += 1
             elif outcome == "retry":
@@ -135,7 +115,8 @@ class RasaDelivery:
         while True:
             try:
                 tally = self.deliver_once()
-            except httpx.HTTPError as error:
+            except (BackendDown, ApiProblem) as error:
+                # Unacknowledged rows come back when their lease runs out.
                 log.warning("back end unavailable: %s", type(error).__name__)
                 tally = Tally()
             if not tally.handled:

@@ -66,7 +66,7 @@ class BotThread:
 
     async def _main(self) -> None:
         store = StateStore(self.settings.state_path)
-        api = ApiClient(self.settings.api_url, self.settings.channel_token)
+        api = ApiClient(self.settings.api_url, self.settings.channel_token, channel="telegram")
         application = build_application(self.settings, api, store)
         async with application:
             assert application.updater is not None

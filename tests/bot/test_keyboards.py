@@ -5,15 +5,22 @@ from __future__ import annotations
 from bot import wording
 from bot.conversation import Button, Reply, is_emoji_only, question_buttons
 from bot.telegram.keyboards import for_telegram, to_markup
+from channel_api.payloads import Question
 
 
 def test_multiple_choice_shows_ticks_done_back_and_skip():
-    question = {
-        "id": 7,
-        "kind": "multiple_choice",
-        "required": False,
-        "options": [{"id": 1, "label": "Sport"}, {"id": 2, "label": "Music"}],
-    }
+    question = Question.model_validate(
+        {
+            "id": 7,
+            "position": 2,
+            "kind": "multiple_choice",
+            "prompt": "What would you go to?",
+            "required": False,
+            "max_length": None,
+            "scale": None,
+            "options": [{"id": 1, "label": "Sport"}, {"id": 2, "label": "Music"}],
+        }
+    )
     rows = question_buttons("club", question, {2}, back_to=6)
     labels = [[b.label for b in row] for row in rows]
     assert labels == [["Sport"], ["✅ Music"], [wording.DONE], [wording.BACK, wording.SKIP]]

@@ -190,7 +190,13 @@ def test_export_is_in_the_openapi_document(api):
     operation = doc["paths"]["/participants/export"]["get"]
     assert operation["operationId"] == "exportParticipant"
     names = {p["name"] for p in operation["parameters"]}
-    assert names == {"X-Participant-Channel", "X-Participant-Id", "channel", "id"}
+    assert names == {
+        "X-Participant-Channel",
+        "X-Participant-Id",
+        "channel",
+        "id",
+        "Accept-Language",
+    }
 
 
 # --- erasure on the web ------------------------------------------------------------------

@@ -1,4 +1,10 @@
-"""Blueprint ``api``: the JSON API every chat channel uses (``/api/v1``)."""
+"""Blueprint ``api``: the JSON API every chat channel uses (``/api/v1``).
+
+Each route declares its request and its responses with the models of ``channel_api``;
+flask-openapi3 validates the request with them and the OpenAPI document is generated from
+the same declarations (``webapp.api.spec``). A new route goes in this package, declared the
+same way, and appears in ``/api/v1/openapi.json`` by itself.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +13,62 @@ import hmac
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import current_app, g, request
+from flask_babel import gettext
+from flask_openapi3 import APIBlueprint
+from pydantic import BaseModel
 from werkzeug.wrappers import Response
 
+from channel_api import payloads as p
 from consultations import queries, services, translations
 from consultations.db import in_transaction
-from consultations.errors import AnswerProblem, InvalidAnswer
+from consultations.errors import InvalidAnswer
 from consultations.models import Answer, Consultation, Question
-from webapp.api.openapi import openapi_document
+from webapp.api.params import SlugPath, WhoHeaders, WhoQuery
+from webapp.api.problems import N_
 from webapp.errors import problem
 from webapp.i18n import current_language
 from webapp.support import notify_new_concern, support_payload
 
-bp = Blueprint("api", __name__)
+bp = APIBlueprint("api", __name__)
 
 PUBLIC_ENDPOINTS = {"api.openapi", "api.public_outcomes", "api.public_outcome", "api.public_late"}
+TOKEN = [{"channelToken": []}]
+NO_TOKEN: list[dict[str, list[str]]] = []
+
+
+def problems(*statuses: int) -> dict[int, dict[str, Any]]:
+    """Responses that are problem documents; every route may also be refused 422 and 429."""
+    return {
+        status: {
+            "description": PROBLEM_WHEN[status],
+            "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            },
+        }
+        for status in sorted({*statuses, 422, 429})
+    }
+
+
+PROBLEM_WHEN = {
+    401: "No channel token, or a wrong one",
+    404: "Nothing by that name",
+    409: "The consultation is closed, or an access code was already used",
+    413: "A body over 256 KiB",
+    422: "The request does not fit this description, or the service refused it",
+    429: "Too many requests; Retry-After says when to try again",
+}
+# What token routes, reads and writes can be refused with, besides 422 and 429.
+READ = (401,)
+READ_ONE = (401, 404)
+WRITE = (401, 413)
+
+
+def reply(model: BaseModel) -> Response:
+    """A response shaped by its model; fields left unset (an absent ``support``) are left out."""
+    return current_app.response_class(
+        model.model_dump_json(exclude_unset=True), mimetype="application/json"
+    )
 
 
 def _now() -> datetime:
@@ -59,7 +106,9 @@ def authenticate() -> Response | None:
     channel = channel_for(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
     if channel is None:
         response = problem(
-            401, "Unauthorized", "Send a channel token as 'Authorization: Bearer <token>'."
+            401,
+            N_("Unauthorized"),
+            N_("Send a channel token as 'Authorization: Bearer <token>'."),
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="youthvoice"'
         return response
@@ -76,7 +125,7 @@ def _words(c: Consultation) -> translations.Translated:
     return translations.translated(c, current_language())
 
 
-def _consultation_summary(c: Consultation, words: translations.Translated) -> dict[str, Any]:
+def _summary_fields(c: Consultation, words: translations.Translated) -> dict[str, Any]:
     reading = queries.youth_reading(c, [])
     return {
         "slug": c.slug,
@@ -84,53 +133,65 @@ def _consultation_summary(c: Consultation, words: translations.Translated) -> di
         "youth_title": words.youth_title,
         "summary": words.summary_line or queries.summary_line(c),
         "theme": c.theme.key if c.theme else None,
-        "opens_at": c.opens_at.isoformat() if c.opens_at else None,
-        "closes_at": c.closes_at.isoformat() if c.closes_at else None,
-        "feedback_due": c.feedback_due.isoformat() if c.feedback_due else None,
+        "opens_at": c.opens_at,
+        "closes_at": c.closes_at,
+        "feedback_due": c.feedback_due,
         "reading_age": reading["reading_age"],
         "minutes_to_read": reading["minutes_to_read"],
-        "audience": {"min_age": c.audience_min_age, "max_age": c.audience_max_age},
+        "audience": p.Audience(min_age=c.audience_min_age, max_age=c.audience_max_age),
     }
 
 
-def _question_json(q: Question, words: translations.Translated) -> dict[str, Any]:
+def _question(q: Question, words: translations.Translated) -> p.Question:
     scale = q.kind.value == "scale"
-    return {
-        "id": q.id,
-        "position": q.position,
-        "kind": q.kind.value,
-        "prompt": words.prompt(q),
-        "required": q.required,
-        "max_length": q.max_length if q.kind.value == "free_text" else None,
-        "scale": (
-            {
-                "min": 1,
-                "max": 5,
-                "min_label": words.scale_min_label(q),
-                "max_label": words.scale_max_label(q),
-            }
-            if scale
-            else None
-        ),
-        "options": []
+    return p.Question(
+        id=q.id,
+        position=q.position,
+        kind=q.kind.value,
+        prompt=words.prompt(q),
+        required=q.required,
+        max_length=q.max_length if q.kind.value == "free_text" else None,
+        scale=p.Scale(
+            min=1, max=5, min_label=words.scale_min_label(q), max_label=words.scale_max_label(q)
+        )
         if scale
-        else [{"id": o.id, "label": words.option(q, o.id, o.label)} for o in q.options],
-    }
+        else None,
+        options=[]
+        if scale
+        else [p.Option(id=o.id, label=words.option(q, o.id, o.label)) for o in q.options],
+    )
 
 
-@bp.get("/consultations")
-def list_consultations() -> Response:
-    open_now = queries.open_consultations(_now())
-    words = translations.translated_all(open_now, current_language())
-    found = [_consultation_summary(c, w) for c, w in zip(open_now, words, strict=True)]
-    response = jsonify(consultations=found)
+def _in_their_language(response: Response) -> Response:
     response.vary.add("Accept-Language")
     return response
 
 
-@bp.get("/consultations/<slug>")
-def show_consultation(slug: str) -> Response:
-    c = queries.consultation_by_slug(slug)
+@bp.get(
+    "/consultations",
+    operation_id="listConsultations",
+    summary="Consultations open for answers now",
+    security=TOKEN,
+    responses={200: p.ConsultationList, **problems(*READ)},
+)
+def list_consultations() -> Response:
+    open_now = queries.open_consultations(_now())
+    words = translations.translated_all(open_now, current_language())
+    found = [
+        p.ConsultationSummary(**_summary_fields(c, w)) for c, w in zip(open_now, words, strict=True)
+    ]
+    return _in_their_language(reply(p.ConsultationList(consultations=found)))
+
+
+@bp.get(
+    "/consultations/<slug>",
+    operation_id="getConsultation",
+    summary="A consultation's youth text, glossary and questions",
+    security=TOKEN,
+    responses={200: p.Consultation, **problems(*READ_ONE)},
+)
+def show_consultation(path: SlugPath) -> Response:
+    c = queries.consultation_by_slug(path.slug)
     words = _words(c)
     # The glossary explains words of the English text; a translation is written without them.
     glossary = (
@@ -138,176 +199,182 @@ def show_consultation(slug: str) -> Response:
         if words.youth_summary
         else queries.youth_reading(c, queries.glossary_entries())["glossary"]
     )
-    response = jsonify(
-        {
-            **_consultation_summary(c, words),
-            "status": c.status.value,
-            "accepting_answers": c.accepting_answers(_now()),
-            "requires_access_code": c.requires_access_code,
-            "youth_text": words.youth_summary or c.youth_summary,
-            "original": {
-                "title": c.title,
-                "text": c.original_text,
-                "source_document": c.source_document,
-                "source_organisation": c.source_organisation,
-                "url": f"{current_app.config['PUBLIC_URL'].rstrip('/')}/c/{c.slug}#original",
-            },
-            "glossary": [{"term": t.term, "explanation": t.explanation} for t in glossary],
-            "questions": [_question_json(q, words) for q in c.questions],
-        }
+    shown = p.Consultation(
+        **_summary_fields(c, words),
+        status=c.status.value,
+        accepting_answers=c.accepting_answers(_now()),
+        requires_access_code=c.requires_access_code,
+        youth_text=words.youth_summary or c.youth_summary,
+        original=p.Original(
+            title=c.title,
+            text=c.original_text,
+            source_document=c.source_document,
+            source_organisation=c.source_organisation,
+            url=f"{current_app.config['PUBLIC_URL'].rstrip('/')}/c/{c.slug}#original",
+        ),
+        glossary=[p.GlossaryTerm(term=t.term, explanation=t.explanation) for t in glossary],
+        questions=[_question(q, words) for q in c.questions],
     )
-    response.vary.add("Accept-Language")
-    return response
+    return _in_their_language(reply(shown))
 
 
-def _participant_ref(raw: Any) -> tuple[str, str]:
+def speaking_for(who: p.Participant) -> tuple[str, str]:
     """The (channel, id) a request speaks for; a token may speak only for its own channel."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("channel"), str):
-        raise InvalidAnswer("Say who is answering: participant.channel and participant.id.")
-    channel, user_id = raw["channel"], raw.get("id")
-    if isinstance(user_id, int) and not isinstance(user_id, bool):
-        user_id = str(user_id)
-    if not isinstance(user_id, str) or not user_id or len(user_id) > services.CHANNEL_ID_MAX:
-        raise InvalidAnswer("participant.id must be a non-empty string of up to 128 characters.")
-    if channel != g.channel:
-        raise InvalidAnswer(f"This token can only answer for the {g.channel!r} channel.")
-    return channel, user_id
+    if who.channel != g.channel:
+        raise InvalidAnswer(
+            gettext("This token can only answer for the %(channel)s channel.", channel=g.channel)
+        )
+    return who.channel, who.id
 
 
-def _parse_answers(raw: Any) -> list[services.AnswerInput]:
-    if not isinstance(raw, list) or not raw:
-        raise InvalidAnswer("'answers' must be a non-empty list.")
-    parsed: list[services.AnswerInput] = []
-    problems: list[AnswerProblem] = []
-    for index, item in enumerate(raw):
-        if not isinstance(item, dict):
-            problems.append(AnswerProblem(index, None, "Each answer must be an object."))
-            continue
-        qid, option_ids = item.get("question_id"), item.get("option_ids", [])
-        value, text = item.get("value"), item.get("text")
-        if not isinstance(qid, int) or isinstance(qid, bool):
-            problems.append(AnswerProblem(index, None, "question_id must be a number."))
-            continue
-        if not isinstance(option_ids, list) or not all(
-            isinstance(o, int) and not isinstance(o, bool) for o in option_ids
-        ):
-            problems.append(AnswerProblem(index, qid, "option_ids must be a list of numbers."))
-            continue
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            problems.append(AnswerProblem(index, qid, "value must be a whole number."))
-            continue
-        if text is not None and not isinstance(text, str):
-            problems.append(AnswerProblem(index, qid, "text must be a string."))
-            continue
-        parsed.append(services.AnswerInput(qid, option_ids=option_ids, value=value, text=text))
-    if problems:
-        raise InvalidAnswer("Nothing was saved because some answers need another look.", problems)
-    return parsed
+def participant_from(header: WhoHeaders, query: WhoQuery) -> tuple[str, str]:
+    """Who a GET speaks for: the X-Participant-* headers, or ``?channel=&id=``."""
+    channel, user_id = header.channel or query.channel, header.id or query.id
+    if channel is None or user_id is None:
+        raise InvalidAnswer(
+            gettext(
+                "Say who this is for: the %(channel)s and %(id)s headers.",
+                channel=p.PARTICIPANT_CHANNEL_HEADER,
+                id=p.PARTICIPANT_ID_HEADER,
+            )
+        )
+    return speaking_for(p.Participant.model_construct(channel=channel, id=user_id))
 
 
-PARTICIPANT_CHANNEL_HEADER = "X-Participant-Channel"
-PARTICIPANT_ID_HEADER = "X-Participant-Id"
-
-
-def participant_from_request() -> tuple[str, str]:
-    """Who a GET speaks for: the X-Participant-* headers, or ``?channel=&id=``.
-
-    Headers are preferred because proxies and access logs record query strings, and the id
-    is a chat account's id; the query form stays for clients that cannot set headers.
-    """
-    channel = request.headers.get(PARTICIPANT_CHANNEL_HEADER) or request.args.get("channel")
-    user_id = request.headers.get(PARTICIPANT_ID_HEADER) or request.args.get("id")
-    return _participant_ref({"channel": channel, "id": user_id})
-
-
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidAnswer("Send a JSON object with 'participant' and 'answers'.")
-    return body
-
-
-@bp.post("/consultations/<slug>/answers")
-def submit_answers(slug: str) -> Response:
-    body = _json_body()
-    channel, user_id = _participant_ref(body.get("participant"))
-    answers = _parse_answers(body.get("answers"))
-    access_code = body.get("access_code")
-    if access_code is not None and not isinstance(access_code, str):
-        raise InvalidAnswer("access_code must be a string.")
+@bp.post(
+    "/consultations/<slug>/answers",
+    operation_id="submitAnswers",
+    summary="Save a participant's answers (all or nothing)",
+    description=(
+        "Answering a question again replaces the earlier answer. A closed consultation, an "
+        "unknown question, a wrong kind or an out-of-range value refuses the whole submission "
+        "with a problem document whose `errors` name each refused answer. Written answers are "
+        "moderated as they are saved: when one reads as a safeguarding disclosure or mentions "
+        "hate or tension between groups, the response carries `support`, and the channel must "
+        "send `support.message` to the young person at once, whatever their settings."
+    ),
+    security=TOKEN,
+    responses={200: p.Saved, **problems(*WRITE, 404, 409)},
+)
+def submit_answers(path: SlugPath, body: p.Submission) -> Response:
+    channel, user_id = speaking_for(body.participant)
+    answers = [
+        services.AnswerInput(a.question_id, option_ids=a.option_ids, value=a.value, text=a.text)
+        for a in body.answers
+    ]
     key = current_app.config["PSEUDONYM_KEY"]
-
     outcome = in_transaction(
         lambda: services.submit_as(
-            slug, channel, user_id, answers, key=key, now=_now(), access_code=access_code
+            path.slug,
+            channel,
+            user_id,
+            answers,
+            key=key,
+            now=_now(),
+            access_code=body.access_code,
         )
     )
     notify_new_concern(outcome)
-    body: dict[str, Any] = {"saved": outcome.saved}
     support = support_payload(outcome)
-    if support is not None:
-        # The channel must show this to the young person; nothing they set can turn it off.
-        body["support"] = support
-    return jsonify(body)
+    if support is None:
+        return reply(p.Saved(saved=outcome.saved))
+    # The channel must show this to the young person; nothing they set can turn it off.
+    return reply(p.Saved(saved=outcome.saved, support=p.Support(**support)))
 
 
-def _answer_json(answer: Answer) -> dict[str, Any]:
-    return {
-        "question_id": answer.question_id,
-        "option_ids": answer.option_ids if answer.scale_value is None else [],
-        "value": answer.scale_value,
-        "text": answer.text,
-        "updated_at": answer.updated_at.isoformat(),
-    }
+def _stored(answer: Answer) -> p.StoredAnswer:
+    return p.StoredAnswer(
+        question_id=answer.question_id,
+        option_ids=answer.option_ids if answer.scale_value is None else [],
+        value=answer.scale_value,
+        text=answer.text,
+        updated_at=answer.updated_at,
+    )
 
 
-@bp.get("/consultations/<slug>/answers")
-def participant_answers(slug: str) -> Response:
-    channel, user_id = participant_from_request()
-    consultation = queries.consultation_by_slug(slug)
+@bp.get(
+    "/consultations/<slug>/answers",
+    operation_id="getParticipantAnswers",
+    summary="A participant's own answers to this consultation",
+    security=TOKEN,
+    responses={200: p.StoredAnswers, **problems(*READ_ONE)},
+)
+def participant_answers(path: SlugPath, header: WhoHeaders, query: WhoQuery) -> Response:
+    channel, user_id = participant_from(header, query)
+    consultation = queries.consultation_by_slug(path.slug)
     participant = services.find_participant(
         channel, user_id, key=current_app.config["PSEUDONYM_KEY"]
     )
     answers = queries.answers_of(consultation, participant)
-    return jsonify(answers=[_answer_json(a) for a in answers])
+    return reply(p.StoredAnswers(answers=[_stored(a) for a in answers]))
 
 
-@bp.get("/consultations/<slug>/results")
-def results(slug: str) -> Response:
-    consultation = queries.consultation_by_slug(slug)
-    return jsonify(
-        slug=consultation.slug,
-        status=consultation.status.value,
-        respondents=consultation.respondent_count,
-        questions=[
-            {
-                "id": r.id,
-                "kind": r.kind,
-                "prompt": r.prompt,
-                "answers": r.answers,
-                "options": [
-                    {"id": o.id, "label": o.label, "count": o.count, "percent": o.percent}
-                    for o in r.options
-                ],
-            }
-            for r in queries.results(consultation)
-        ],
+@bp.get(
+    "/consultations/<slug>/results",
+    operation_id="getResults",
+    summary="Per-question totals and per-option counts",
+    security=TOKEN,
+    responses={200: p.Results, **problems(*READ_ONE)},
+)
+def results(path: SlugPath) -> Response:
+    consultation = queries.consultation_by_slug(path.slug)
+    return reply(
+        p.Results(
+            slug=consultation.slug,
+            status=consultation.status.value,
+            respondents=consultation.respondent_count,
+            questions=[
+                p.QuestionResult(
+                    id=r.id,
+                    kind=r.kind,
+                    prompt=r.prompt,
+                    answers=r.answers,
+                    options=[
+                        p.OptionResult(id=o.id, label=o.label, count=o.count, percent=o.percent)
+                        for o in r.options
+                    ],
+                )
+                for r in queries.results(consultation)
+            ],
+        )
     )
 
 
-@bp.get("/glossary")
+@bp.get(
+    "/glossary",
+    operation_id="getGlossary",
+    summary="The glossary: plain-word explanations of jargon (for /define)",
+    security=TOKEN,
+    responses={200: p.Glossary, **problems(*READ)},
+)
 def glossary() -> Response:
-    return jsonify(
-        glossary=[
-            {"term": e.term, "explanation": e.explanation, "aliases": list(e.aliases)}
-            for e in queries.glossary_entries()
-        ]
+    return reply(
+        p.Glossary(
+            glossary=[
+                p.GlossaryEntry(term=e.term, explanation=e.explanation, aliases=list(e.aliases))
+                for e in queries.glossary_entries()
+            ]
+        )
     )
 
 
-@bp.get("/openapi.json")
+@bp.get(
+    "/openapi.json",
+    operation_id="getOpenApi",
+    summary="This document",
+    security=NO_TOKEN,
+    responses={
+        200: {
+            "description": "The OpenAPI 3.1 document, generated from the routes' declarations",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        **problems(),
+    },
+)
 def openapi() -> Response:
-    return jsonify(openapi_document())
+    from webapp.api.spec import document
+
+    return current_app.response_class(document(current_app), mimetype="application/json")
 
 
 from webapp.api import participants, public  # noqa: E402,F401  (registers its routes on bp)

@@ -7,21 +7,29 @@ publication. Never a pseudonym, a breakdown by person, or an unpublished written
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from flask import current_app, jsonify
+from flask import current_app
+from pydantic import BaseModel
 from werkzeug.wrappers import Response
 
+from channel_api import payloads as p
 from consultations import queries
 from consultations.models import Consultation
 from feedback import outcomes
 from feedback.loop_models import Outcome
-from webapp.api import bp
+from webapp.api import NO_TOKEN, bp, problems, reply
+from webapp.api.params import SlugPath
 
 CACHE_SECONDS = 300
+OPEN_DATA = (
+    "Open data: no token needed, cacheable for five minutes (Cache-Control). Only published "
+    "feedback appears; never a pseudonym or an unpublished written answer, only quotes an "
+    "officer marked for publication."
+)
 
 
-def _cached(response: Response) -> Response:
+def _cached(model: BaseModel) -> Response:
+    response = reply(model)
     response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
     return response
 
@@ -30,82 +38,98 @@ def _board_url(consultation: Consultation) -> str:
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/you-said-we-did/{consultation.slug}"
 
 
-def _summary(consultation: Consultation, outcome: Outcome) -> dict[str, Any]:
+def _summary(consultation: Consultation, outcome: Outcome) -> dict[str, object]:
     return {
         "slug": consultation.slug,
         "youth_title": consultation.youth_title,
         "theme": consultation.theme.key if consultation.theme else None,
         "respondents": consultation.respondent_count,
-        "closes_at": consultation.closes_at.isoformat() if consultation.closes_at else None,
-        "feedback_due": consultation.feedback_due.isoformat()
-        if consultation.feedback_due
-        else None,
-        "published_at": outcome.published_at.isoformat() if outcome.published_at else None,
+        "closes_at": consultation.closes_at,
+        "feedback_due": consultation.feedback_due,
+        "published_at": outcome.published_at,
         "url": _board_url(consultation),
     }
 
 
-@bp.get("/public/outcomes")
+@bp.get(
+    "/public/outcomes",
+    operation_id="listPublicOutcomes",
+    summary="Consultations with published “you said, we did”",
+    description=OPEN_DATA,
+    security=NO_TOKEN,
+    responses={200: p.PublicOutcomes, **problems()},
+)
 def public_outcomes() -> Response:
-    return _cached(jsonify(outcomes=[_summary(c, o) for c, o in outcomes.published_outcomes()]))
+    found = [p.PublicOutcomeSummary(**_summary(c, o)) for c, o in outcomes.published_outcomes()]
+    return _cached(p.PublicOutcomes(outcomes=found))
 
 
-@bp.get("/public/outcomes/<slug>")
-def public_outcome(slug: str) -> Response:
-    consultation, outcome = outcomes.published_consultation(slug)
+@bp.get(
+    "/public/outcomes/<slug>",
+    operation_id="getPublicOutcome",
+    summary="One consultation's published results, feedback and progress",
+    description=OPEN_DATA,
+    security=NO_TOKEN,
+    responses={200: p.PublicOutcome, **problems(404)},
+)
+def public_outcome(path: SlugPath) -> Response:
+    consultation, outcome = outcomes.published_consultation(path.slug)
     items = outcomes.items_of(consultation)
     return _cached(
-        jsonify(
-            {
-                **_summary(consultation, outcome),
-                "you_said": outcome.you_said,
-                "we_did": [
-                    {
-                        "action": i.action,
-                        "partner": i.partner,
-                        "status": i.status.value,
-                        "reason": i.reason,
-                        "due_date": i.due_date.isoformat() if i.due_date else None,
-                        "updates": [
-                            {"at": u.at.isoformat(), "status": u.status.value, "note": u.note}
-                            for u in i.updates
-                        ],
-                    }
-                    for i in items
-                ],
-                "quotes": [q.text for q in outcomes.quotes_of(consultation)],
-                "results": [
-                    {
-                        "prompt": r.prompt,
-                        "kind": r.kind,
-                        "answers": r.answers,
-                        "options": [
-                            {"label": o.label, "count": o.count, "percent": o.percent}
-                            for o in r.options
-                        ],
-                    }
-                    for r in queries.results(consultation)
-                ],
-            }
+        p.PublicOutcome(
+            **_summary(consultation, outcome),
+            you_said=outcome.you_said,
+            we_did=[
+                p.WeDid(
+                    action=i.action,
+                    partner=i.partner,
+                    status=i.status.value,
+                    reason=i.reason,
+                    due_date=i.due_date,
+                    updates=[
+                        p.ProgressUpdate(at=u.at, status=u.status.value, note=u.note)
+                        for u in i.updates
+                    ],
+                )
+                for i in items
+            ],
+            quotes=[q.text for q in outcomes.quotes_of(consultation)],
+            results=[
+                p.PublicQuestionResult(
+                    prompt=r.prompt,
+                    kind=r.kind,
+                    answers=r.answers,
+                    options=[
+                        p.PublicOptionResult(label=o.label, count=o.count, percent=o.percent)
+                        for o in r.options
+                    ],
+                )
+                for r in queries.results(consultation)
+            ],
         )
     )
 
 
-@bp.get("/public/late")
+@bp.get(
+    "/public/late",
+    operation_id="listLateFeedback",
+    summary="Consultations whose promised feedback is late",
+    description=OPEN_DATA,
+    security=NO_TOKEN,
+    responses={200: p.LateList, **problems()},
+)
 def public_late() -> Response:
     """Consultations whose promised feedback is overdue: accountability is open data too."""
     late = outcomes.overdue(datetime.now(UTC))
     return _cached(
-        jsonify(
+        p.LateList(
             late=[
-                {
-                    "slug": e.consultation.slug,
-                    "youth_title": e.consultation.youth_title,
-                    "respondents": e.consultation.respondent_count,
-                    "feedback_due": e.consultation.feedback_due.isoformat()
-                    if e.consultation.feedback_due
-                    else None,
-                }
+                p.LateFeedback(
+                    slug=e.consultation.slug,
+                    youth_title=e.consultation.youth_title,
+                    respondents=e.consultation.respondent_count,
+                    feedback_due=e.consultation.feedback_due,
+                )
                 for e in late
             ]
         )
