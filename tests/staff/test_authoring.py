@@ -382,3 +382,16 @@ def test_reopen_is_a_model_move_that_refuses_illegal_transitions(app):
     services.close_consultation(c, now=now())
     c.reopen(now())
     assert c.status is ConsultationStatus.OPEN and c.closes_at is None
+
+
+def test_an_empty_text_is_not_called_easy_enough(client):
+    sign_in(client, make_user())
+    panel = text_of(client.get("/staff/consultations/new")).split("How easy is it to read?")[1]
+    assert panel.startswith(" Nothing to score yet")
+    c = make_consultation(open_it=False)
+    scored = post(
+        client, "/staff/readability", {"text": "  ", "target": "12", "consultation_id": c.id}
+    ).json
+    # The questions alone score low; with no text of its own that is no verdict at all.
+    assert scored["empty"] is True
+    assert post(client, "/staff/readability", {"text": EASY, "target": "12"}).json["empty"] is False

@@ -26,13 +26,16 @@
   }
 
   function renderReadability(panel, data) {
+    panel.querySelector('[data-field="empty"]').hidden = !data.empty;
+    panel.querySelector('[data-field="scored"]').hidden = data.empty;
     setText(panel, "reading_age", data.reading_age.toFixed(1));
     setText(panel, "target", String(Math.round(data.target)));
+    setText(panel, "empty_target", String(Math.round(data.target)));
     setText(panel, "passes", data.passes ? "easy enough" : "too hard");
     setText(panel, "words", String(data.words));
     setText(panel, "minutes", String(data.minutes_to_read));
     var verdict = panel.querySelector('[data-field="verdict"]');
-    verdict.className = "verdict " + (data.passes ? "pass" : "fail");
+    verdict.className = "verdict " + (data.empty ? "empty" : (data.passes ? "pass" : "fail"));
     listItems(panel.querySelector('[data-field="sentences"]'), data.sentences.map(function (s) {
       var li = document.createElement("li");
       if (s.long || s.hard) {
