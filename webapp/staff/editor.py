@@ -343,9 +343,17 @@ def publish(consultation_id: int) -> Response | tuple[str, int]:
     return _render_editor(consultation, publish_form=form, status=422)
 
 
-@bp.post("/consultations/<int:consultation_id>/close")
-def close(consultation_id: int) -> Response:
+@bp.route("/consultations/<int:consultation_id>/close", methods=["GET", "POST"])
+def close(consultation_id: int) -> Response | str:
     consultation = authoring.consultation_for_editing(consultation_id)
+    if request.method == "GET":
+        # One click would end answers and message everyone: say so first, with the numbers.
+        return render_template(
+            "staff/close_confirm.html",
+            consultation=consultation,
+            audience=notices.results_out_audience(consultation),
+            button=EmptyForm(formdata=None),
+        )
     if EmptyForm().validate_on_submit() and consultation.status is ConsultationStatus.OPEN:
         closed_at = now()
 

@@ -67,6 +67,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.feedback": WRITERS,
     "staff.add_we_did": WRITERS,
     "staff.publish_feedback": WRITERS,
+    "staff.feedback_preview": WRITERS,
     "staff.we_did_item": WRITERS,
     "staff.quote_form": WRITERS,
     "staff.quote_answer": WRITERS,

@@ -78,7 +78,7 @@
     function refresh() {
       var body = new URLSearchParams();
       body.set("text", source.value);
-      body.set("target", target ? target.value : "12");
+      body.set("target", target ? target.value : (panel.dataset.target || "12"));
       if (panel.dataset.consultation) { body.set("consultation_id", panel.dataset.consultation); }
       fetch(panel.dataset.url, {
         method: "POST",
