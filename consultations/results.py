@@ -20,8 +20,6 @@ from consultations import audit
 from consultations.db import db
 from consultations.errors import InvalidAnswer, NotFound
 from consultations.models import (
-    AGE_BANDS,
-    PREFER_NOT_TO_SAY,
     Answer,
     AnswerChoice,
     Consultation,
@@ -31,12 +29,18 @@ from consultations.models import (
 )
 from consultations.moderation import review
 from consultations.moderation.models import ModerationStatus
+from consultations.respondent_groups import (
+    NOT_GIVEN,
+    UNKNOWN_WRITER,
+    AboutWriter,
+    group_name,
+    shown_groups,
+)
 from consultations.staff_models import AnswerTag, Tag, User
 from consultations.suppression import hidden_note, suppress
 
 SMALL_GROUP_THRESHOLD = 5
 DIMENSIONS = {"age_band": "Age band", "area": "Area", "channel": "Channel"}
-NOT_GIVEN = "Not given"
 
 
 @dataclass
@@ -63,16 +67,6 @@ class Breakdown:
     threshold: int
 
 
-def _group_name(dimension: str, value: str | None) -> str:
-    if value in (None, ""):
-        return NOT_GIVEN
-    if value == PREFER_NOT_TO_SAY:
-        return "Prefer not to say"
-    if dimension == "age_band":
-        return AGE_BANDS.get(value, value)
-    return value
-
-
 def breakdown(
     question: Question, dimension: str, *, threshold: int = SMALL_GROUP_THRESHOLD
 ) -> Breakdown:
@@ -97,7 +91,7 @@ def breakdown(
     people: dict[str, set[int]] = defaultdict(set)
     picks: dict[str, Counter[int]] = defaultdict(Counter)
     for value, participant_id, option_id in rows:
-        name = _group_name(dimension, value)
+        name = group_name(dimension, value)
         people[name].add(participant_id)
         picks[name][option_id] += 1
     sizes = {name: len(people[name]) for name in sorted(people, key=lambda n: (n == NOT_GIVEN, n))}
@@ -141,16 +135,23 @@ class TextAnswer:
     answered_at: datetime
     tags: list[Tag] = field(default_factory=list)
     status: ModerationStatus = ModerationStatus.PENDING
+    about: AboutWriter = UNKNOWN_WRITER
 
 
 def free_text_answers(
-    question: Question, *, search: str = "", tag_id: int | None = None, untagged: bool = False
+    question: Question,
+    *,
+    search: str = "",
+    tag_id: int | None = None,
+    untagged: bool = False,
+    threshold: int = SMALL_GROUP_THRESHOLD,
 ) -> list[TextAnswer]:
     """The written answers as staff may read them (redacted), newest first.
 
     Answers held for moderation (abusive, possible disclosures, hidden, escalated) are left
     out; see ``review.held_count``. Search looks only at the redacted words, so it cannot
-    find an answer by a name or number that was taken out.
+    find an answer by a name or number that was taken out. Each carries its writer's age
+    band and area only where that group is big enough to name (``respondent_groups``).
     """
     query = (
         select(Answer)
@@ -172,8 +173,34 @@ def free_text_answers(
             .order_by(Tag.name)
         ):
             tags_by_answer[answer_id].append(tag)
+    writers = (
+        dict(
+            db.session.execute(
+                select(Participant.id, Participant).where(
+                    Participant.id.in_({a.participant_id for a in answers})
+                )
+            ).all()
+        )
+        if answers
+        else {}
+    )
+    groups = shown_groups([question.consultation_id], threshold)
+
+    def about(answer: Answer) -> AboutWriter:
+        writer = writers.get(answer.participant_id)
+        if writer is None:
+            return UNKNOWN_WRITER
+        return groups.about(question.consultation_id, writer.age_band, writer.area)
+
     out = [
-        TextAnswer(a.id, shown[a.id].text, a.updated_at, tags_by_answer[a.id], shown[a.id].status)
+        TextAnswer(
+            a.id,
+            shown[a.id].text,
+            a.updated_at,
+            tags_by_answer[a.id],
+            shown[a.id].status,
+            about(a),
+        )
         for a in answers
     ]
     if tag_id is not None:
@@ -224,6 +251,21 @@ def tag_answer(actor: User, answer_id: int, name: str, *, now: datetime) -> Tag:
         db.session.flush()
         audit.record(actor, "tagged", "answer", answer.id, now=now, detail=tag.name)
     return tag
+
+
+def answers_by_id(question: Question, answer_ids: list[int]) -> list[TextAnswer]:
+    """The ticked answers of one question as staff read them (held ones left out)."""
+    wanted = set(answer_ids)
+    return [a for a in free_text_answers(question) if a.id in wanted]
+
+
+def tag_answers(actor: User, answer_ids: list[int], name: str, *, now: datetime) -> int:
+    """Put several written answers under one theme at once; returns how many."""
+    if not answer_ids:
+        raise InvalidAnswer("Tick the answers to tag first.")
+    for answer_id in sorted(set(answer_ids)):
+        tag_answer(actor, answer_id, name, now=now)
+    return len(set(answer_ids))
 
 
 def untag_answer(actor: User, answer_id: int, tag_id: int, *, now: datetime) -> None:
