@@ -24,6 +24,7 @@ from consultations.models import (
     AnswerChoice,
     Consultation,
     Participant,
+    Participation,
     Question,
     QuestionKind,
 )
@@ -276,20 +277,43 @@ def untag_answer(actor: User, answer_id: int, tag_id: int, *, now: datetime) -> 
     audit.record(actor, "untagged", "answer", answer_id, now=now, detail=str(tag_id))
 
 
-def trend(consultation: Consultation) -> list[tuple[date, int]]:
-    """Answers first given per day, from the first day to the last, gaps as zero."""
-    question_ids = [q.id for q in consultation.questions]
-    if not question_ids:
-        return []
-    stamps = db.session.scalars(
-        select(Answer.created_at).where(Answer.question_id.in_(question_ids))
-    )
+def _per_day(stamps: list[datetime]) -> list[tuple[date, int]]:
     per_day = Counter(stamp.date() for stamp in stamps)
     if not per_day:
         return []
     first, last = min(per_day), max(per_day)
     days = (last - first).days
     return [(first + timedelta(d), per_day[first + timedelta(d)]) for d in range(days + 1)]
+
+
+def trend(consultation: Consultation) -> list[tuple[date, int]]:
+    """Answers first given per day, from the first day to the last, gaps as zero."""
+    question_ids = [q.id for q in consultation.questions]
+    if not question_ids:
+        return []
+    return _per_day(
+        list(
+            db.session.scalars(
+                select(Answer.created_at).where(Answer.question_id.in_(question_ids))
+            )
+        )
+    )
+
+
+def people_trend(consultation: Consultation) -> list[tuple[date, int]]:
+    """People taking part per day (the day each first answered), gaps as zero.
+
+    In people, as the staff page's other figures are: the days add up to who took part.
+    """
+    return _per_day(
+        list(
+            db.session.scalars(
+                select(Participation.created_at).where(
+                    Participation.consultation_id == consultation.id
+                )
+            )
+        )
+    )
 
 
 EXPORT_FIELDS = [

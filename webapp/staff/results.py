@@ -38,7 +38,10 @@ def result_sections(consultation: Consultation, dimension: str) -> list[tuple[An
         chart = None
         breakdown = None
         if question.kind is not QuestionKind.FREE_TEXT:
-            bars = [charts.Bar(o.label, o.count, o.percent, str(o.id)) for o in result.options]
+            bars = [
+                charts.Bar(result.option_caption(o), o.count, o.percent, str(o.id))
+                for o in result.options
+            ]
             chart = charts.bar_chart(bars, title=result.prompt, chart_id=f"chart-{question.id}")
             breakdown = results.breakdown(question, dimension, threshold=threshold())
         sections.append((question, result, chart, breakdown))
@@ -50,7 +53,7 @@ def render_results(consultation: Consultation, *, can_read_text: bool) -> str:
     form = BreakdownForm(request.args)
     dimension = form.by.data if form.validate() else "age_band"
     sections = result_sections(consultation, dimension)
-    days = results.trend(consultation)
+    days = results.people_trend(consultation)
     return render_template(
         "staff/results.html",
         consultation=consultation,
@@ -58,7 +61,7 @@ def render_results(consultation: Consultation, *, can_read_text: bool) -> str:
         form=form,
         dimension=results.DIMENSIONS[dimension],
         days=days,
-        day_chart=charts.day_chart(days, title="Answers per day", chart_id="trend"),
+        day_chart=charts.day_chart(days, title="People taking part per day", chart_id="trend"),
         threshold=threshold(),
         can_read_text=can_read_text,
     )
