@@ -429,11 +429,6 @@ def queue_page(
     return Page(items, total, number, per_page)
 
 
-def queue(view: str = "waiting", *, limit: int = 200) -> list[QueueItem]:
-    """Written answers for moderators: held ones first, then oldest first."""
-    return queue_page(view, per_page=limit).items
-
-
 def waiting_count() -> int:
     return (
         db.session.scalar(
