@@ -367,10 +367,13 @@ class ReadabilityReport:
 
     score: readability.Readability
     sentences: list[SentenceScore]
+    # No words of its own yet: a reading age of the questions alone would say "easy enough".
+    empty: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
             **self.score.as_dict(),
+            "empty": self.empty,
             "glossary_terms": [
                 {"term": t.term, "explanation": t.explanation} for t in self.score.glossary_terms
             ],
@@ -398,7 +401,8 @@ def readability_report(
                 hard=age > target and words >= 4,
             )
         )
-    return ReadabilityReport(score=score, sentences=marked)
+    empty = readability.word_count(readability.plain_text(text)) == 0
+    return ReadabilityReport(score=score, sentences=marked, empty=empty)
 
 
 @dataclass

@@ -235,6 +235,24 @@ class QuestionResult:
     prompt: str
     answers: int
     options: list[OptionResult]
+    scale_min_label: str = ""
+    scale_max_label: str = ""
+    # The average score of a 1-5 scale; None for other kinds and before anyone answered.
+    mean: float | None = None
+
+    def option_caption(self, option: OptionResult) -> str:
+        """An option as a chart or table names it: a scale's ends carry their labels."""
+        if self.kind == QuestionKind.SCALE.value:
+            end = {"1": self.scale_min_label, "5": self.scale_max_label}.get(option.label)
+            return f"{option.label} – {end}" if end else option.label
+        return option.label
+
+
+def _mean(question: Question) -> float | None:
+    if question.kind is not QuestionKind.SCALE or not question.answer_count:
+        return None
+    total = sum((o.value or 0) * o.tally for o in question.options)
+    return round(total / question.answer_count, 1)
 
 
 def results(consultation: Consultation) -> list[QuestionResult]:
@@ -254,6 +272,9 @@ def results(consultation: Consultation) -> list[QuestionResult]:
                     )
                     for o in question.options
                 ],
+                scale_min_label=question.scale_min_label or "",
+                scale_max_label=question.scale_max_label or "",
+                mean=_mean(question),
             )
         )
     return out

@@ -5,8 +5,11 @@ Works offline: textstat 0.7.8 counts syllables with pyphen's bundled dictionarie
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 import textstat
 
@@ -16,32 +19,42 @@ from consultations.glossary import GlossaryEntry, find_terms
 DEFAULT_TARGET_AGE = 12
 LONG_SENTENCE_WORDS = 20
 
-# Officialese with a plainer word; shown to officers rewriting a text.
-WORDS_TO_AVOID: dict[str, str] = {
-    "utilise": "use",
-    "utilize": "use",
-    "facilitate": "help",
-    "commence": "start",
-    "endeavour": "try",
-    "ascertain": "find out",
-    "in order to": "to",
-    "prior to": "before",
-    "subsequently": "later",
-    "approximately": "about",
-    "sufficient": "enough",
-    "additional": "more",
-    "assist": "help",
-    "ensure": "make sure",
-    "implement": "carry out",
-    "objective": "aim",
-    "enhance": "improve",
-    "initiative": "plan",
-    "in conjunction with": "with",
-    "with regard to": "about",
-    "mainstreamed": "made part of everyday work",
-    "crucial": "very important",
-    "inclusive": "open to everyone",
-}
+PLAINER_WORDS_FILE = Path(__file__).with_name("plainer_words.json")
+
+
+@cache
+def plainer_word_list() -> dict[str, str]:
+    """Officialese with a plainer word, shown to officers rewriting a text."""
+    loaded: dict[str, str] = json.loads(PLAINER_WORDS_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _inflected(word: str) -> str:
+    """A pattern for a word and its everyday endings: ensure, ensures, ensured, ensuring."""
+    if word.endswith("e"):
+        return rf"{re.escape(word)}[sd]?|{re.escape(word[:-1])}ing"
+    if word.endswith("y") and len(word) > 3:
+        stem = re.escape(word[:-1])
+        return rf"{re.escape(word)}s?|{stem}(?:ies|ied)|{re.escape(word)}ing"
+    return rf"{re.escape(word)}(?:s|es|ed|ing)?"
+
+
+@cache
+def _avoid_pattern(phrase: str) -> re.Pattern[str]:
+    # The first word carries the ending: "focused on", "tackling", "priorities".
+    first, _, rest = phrase.partition(" ")
+    tail = (r"\s+" + r"\s+".join(re.escape(w) for w in rest.split())) if rest else ""
+    return re.compile(rf"\b(?:{_inflected(first)}){tail}\b")
+
+
+def plainer_words(text: str) -> dict[str, str]:
+    """The officialese in a (lower-cased) text, each with its plainer word."""
+    return {
+        word: simpler
+        for word, simpler in plainer_word_list().items()
+        if _avoid_pattern(word).search(text)
+    }
+
 
 _MARKDOWN_NOISE = re.compile(
     r"(!?\[([^\]]*)\]\([^)]*\))|[#*_>`]|^[ \t]*[-+][ \t]+|^[ \t]*\d+\.[ \t]+", re.M
@@ -123,11 +136,7 @@ def analyse(
     all_sentences = sentences(plain)
     scored = [OffendingSentence(s, reading_age(s), word_count(s)) for s in all_sentences]
     lowered = plain.lower()
-    avoid = {
-        word: simpler
-        for word, simpler in WORDS_TO_AVOID.items()
-        if re.search(rf"\b{re.escape(word)}\b", lowered)
-    }
+    avoid = plainer_words(lowered)
     words = word_count(plain)
     return Readability(
         reading_age=reading_age(plain),

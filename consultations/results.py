@@ -19,23 +19,28 @@ from consultations.csv_export import csv_text
 from consultations.db import db
 from consultations.errors import InvalidAnswer, NotFound
 from consultations.models import (
-    AGE_BANDS,
-    PREFER_NOT_TO_SAY,
     Answer,
     AnswerChoice,
     Consultation,
     Participant,
+    Participation,
     Question,
     QuestionKind,
 )
 from consultations.moderation import review
 from consultations.moderation.models import ModerationStatus
+from consultations.respondent_groups import (
+    NOT_GIVEN,
+    UNKNOWN_WRITER,
+    AboutWriter,
+    group_name,
+    shown_groups,
+)
 from consultations.staff_models import AnswerTag, Tag, User
 from consultations.suppression import hidden_note, suppress
 
 SMALL_GROUP_THRESHOLD = 5
 DIMENSIONS = {"age_band": "Age band", "area": "Area", "channel": "Channel"}
-NOT_GIVEN = "Not given"
 
 
 @dataclass
@@ -62,16 +67,6 @@ class Breakdown:
     threshold: int
 
 
-def _group_name(dimension: str, value: str | None) -> str:
-    if value in (None, ""):
-        return NOT_GIVEN
-    if value == PREFER_NOT_TO_SAY:
-        return "Prefer not to say"
-    if dimension == "age_band":
-        return AGE_BANDS.get(value, value)
-    return value
-
-
 def breakdown(
     question: Question, dimension: str, *, threshold: int = SMALL_GROUP_THRESHOLD
 ) -> Breakdown:
@@ -96,7 +91,7 @@ def breakdown(
     people: dict[str, set[int]] = defaultdict(set)
     picks: dict[str, Counter[int]] = defaultdict(Counter)
     for value, participant_id, option_id in rows:
-        name = _group_name(dimension, value)
+        name = group_name(dimension, value)
         people[name].add(participant_id)
         picks[name][option_id] += 1
     sizes = {name: len(people[name]) for name in sorted(people, key=lambda n: (n == NOT_GIVEN, n))}
@@ -140,16 +135,23 @@ class TextAnswer:
     answered_at: datetime
     tags: list[Tag] = field(default_factory=list)
     status: ModerationStatus = ModerationStatus.PENDING
+    about: AboutWriter = UNKNOWN_WRITER
 
 
 def free_text_answers(
-    question: Question, *, search: str = "", tag_id: int | None = None, untagged: bool = False
+    question: Question,
+    *,
+    search: str = "",
+    tag_id: int | None = None,
+    untagged: bool = False,
+    threshold: int = SMALL_GROUP_THRESHOLD,
 ) -> list[TextAnswer]:
     """The written answers as staff may read them (redacted), newest first.
 
     Answers held for moderation (abusive, possible disclosures, hidden, escalated) are left
     out; see ``review.held_count``. Search looks only at the redacted words, so it cannot
-    find an answer by a name or number that was taken out.
+    find an answer by a name or number that was taken out. Each carries its writer's age
+    band and area only where that group is big enough to name (``respondent_groups``).
     """
     query = (
         select(Answer)
@@ -171,8 +173,34 @@ def free_text_answers(
             .order_by(Tag.name)
         ):
             tags_by_answer[answer_id].append(tag)
+    writers = (
+        dict(
+            db.session.execute(
+                select(Participant.id, Participant).where(
+                    Participant.id.in_({a.participant_id for a in answers})
+                )
+            ).all()
+        )
+        if answers
+        else {}
+    )
+    groups = shown_groups([question.consultation_id], threshold)
+
+    def about(answer: Answer) -> AboutWriter:
+        writer = writers.get(answer.participant_id)
+        if writer is None:
+            return UNKNOWN_WRITER
+        return groups.about(question.consultation_id, writer.age_band, writer.area)
+
     out = [
-        TextAnswer(a.id, shown[a.id].text, a.updated_at, tags_by_answer[a.id], shown[a.id].status)
+        TextAnswer(
+            a.id,
+            shown[a.id].text,
+            a.updated_at,
+            tags_by_answer[a.id],
+            shown[a.id].status,
+            about(a),
+        )
         for a in answers
     ]
     if tag_id is not None:
@@ -225,6 +253,21 @@ def tag_answer(actor: User, answer_id: int, name: str, *, now: datetime) -> Tag:
     return tag
 
 
+def answers_by_id(question: Question, answer_ids: list[int]) -> list[TextAnswer]:
+    """The ticked answers of one question as staff read them (held ones left out)."""
+    wanted = set(answer_ids)
+    return [a for a in free_text_answers(question) if a.id in wanted]
+
+
+def tag_answers(actor: User, answer_ids: list[int], name: str, *, now: datetime) -> int:
+    """Put several written answers under one theme at once; returns how many."""
+    if not answer_ids:
+        raise InvalidAnswer("Tick the answers to tag first.")
+    for answer_id in sorted(set(answer_ids)):
+        tag_answer(actor, answer_id, name, now=now)
+    return len(set(answer_ids))
+
+
 def untag_answer(actor: User, answer_id: int, tag_id: int, *, now: datetime) -> None:
     """Take a tag off a written answer."""
     db.session.execute(
@@ -233,20 +276,43 @@ def untag_answer(actor: User, answer_id: int, tag_id: int, *, now: datetime) -> 
     audit.record(actor, "untagged", "answer", answer_id, now=now, detail=str(tag_id))
 
 
-def trend(consultation: Consultation) -> list[tuple[date, int]]:
-    """Answers first given per day, from the first day to the last, gaps as zero."""
-    question_ids = [q.id for q in consultation.questions]
-    if not question_ids:
-        return []
-    stamps = db.session.scalars(
-        select(Answer.created_at).where(Answer.question_id.in_(question_ids))
-    )
+def _per_day(stamps: list[datetime]) -> list[tuple[date, int]]:
     per_day = Counter(stamp.date() for stamp in stamps)
     if not per_day:
         return []
     first, last = min(per_day), max(per_day)
     days = (last - first).days
     return [(first + timedelta(d), per_day[first + timedelta(d)]) for d in range(days + 1)]
+
+
+def trend(consultation: Consultation) -> list[tuple[date, int]]:
+    """Answers first given per day, from the first day to the last, gaps as zero."""
+    question_ids = [q.id for q in consultation.questions]
+    if not question_ids:
+        return []
+    return _per_day(
+        list(
+            db.session.scalars(
+                select(Answer.created_at).where(Answer.question_id.in_(question_ids))
+            )
+        )
+    )
+
+
+def people_trend(consultation: Consultation) -> list[tuple[date, int]]:
+    """People taking part per day (the day each first answered), gaps as zero.
+
+    In people, as the staff page's other figures are: the days add up to who took part.
+    """
+    return _per_day(
+        list(
+            db.session.scalars(
+                select(Participation.created_at).where(
+                    Participation.consultation_id == consultation.id
+                )
+            )
+        )
+    )
 
 
 EXPORT_FIELDS = [

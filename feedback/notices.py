@@ -10,7 +10,16 @@ from bot.wording import results_out
 from consultations import services, translations
 from consultations.db import db
 from consultations.models import Consultation, ConsultationStatus
-from feedback.outbox import notify_participants
+from feedback.outbox import Audience, audience, notify_participants
+
+
+def _results_key(consultation: Consultation) -> str:
+    return f"results:{consultation.slug}"
+
+
+def results_out_audience(consultation: Consultation) -> Audience:
+    """Who closing now would tell that results are out (for the officer's confirmation)."""
+    return audience(consultation, key=_results_key(consultation))
 
 
 def notify_results_out(consultation: Consultation, *, now: datetime, link: str) -> int:
@@ -24,7 +33,7 @@ def notify_results_out(consultation: Consultation, *, now: datetime, link: str) 
     return notify_participants(
         consultation,
         kind="results",
-        key=f"results:{consultation.slug}",
+        key=_results_key(consultation),
         render=render,
         now=now,
         link=link,

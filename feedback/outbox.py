@@ -27,6 +27,59 @@ MAX_ATTEMPTS = 8
 ERROR_MAX = 200
 
 
+def _not_yet_told(consultation: Consultation, key: str) -> dict[str, tuple[Participant, str, str]]:
+    """Each opted-in participant the event ``key`` would still write to, by idempotency key."""
+    rows = db.session.execute(
+        select(Participant, Subscription.channel, Subscription.language)
+        .join(Participation, Participation.participant_id == Participant.id)
+        .join(Subscription, Subscription.participant_id == Participant.id)
+        .where(Participation.consultation_id == consultation.id, Subscription.active.is_(True))
+        .order_by(Participant.id)
+    ).all()
+    if not rows:
+        return {}
+    keys = {f"{key}:{p.id}": (p, channel, language or "en") for p, channel, language in rows}
+    existing = set(
+        db.session.scalars(
+            select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))
+        )
+    )
+    return {idem: row for idem, row in keys.items() if idem not in existing}
+
+
+# How a channel is named to the officer about to send on it.
+CHANNEL_NAMES = {
+    "telegram": "Telegram",
+    "rasa": "the chat assistant (web chat and other Rasa channels)",
+    "web": "the web",
+    "terminal": "the terminal chat",
+}
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who an event would message now: how many people, on which channels."""
+
+    by_channel: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_channel.values())
+
+    def channel_words(self) -> list[str]:
+        """ "280 on Telegram", one per channel, largest first."""
+        ordered = sorted(self.by_channel.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [f"{n} on {CHANNEL_NAMES.get(channel, channel)}" for channel, n in ordered]
+
+
+def audience(consultation: Consultation, *, key: str) -> Audience:
+    """Who ``notify_participants`` with this ``key`` would write to if it ran now."""
+    counted: dict[str, int] = {}
+    for _, channel, _ in _not_yet_told(consultation, key).values():
+        counted[channel] = counted.get(channel, 0) + 1
+    return Audience(counted)
+
+
 def notify_participants(
     consultation: Consultation,
     *,
@@ -43,26 +96,10 @@ def notify_participants(
     language the person chose (en, pl, ur) and is called once per language. Returns how
     many messages were written.
     """
-    rows = db.session.execute(
-        select(Participant, Subscription.channel, Subscription.language)
-        .join(Participation, Participation.participant_id == Participant.id)
-        .join(Subscription, Subscription.participant_id == Participant.id)
-        .where(Participation.consultation_id == consultation.id, Subscription.active.is_(True))
-        .order_by(Participant.id)
-    ).all()
-    if not rows:
-        return 0
-    keys = {f"{key}:{p.id}": (p, channel, language or "en") for p, channel, language in rows}
+    keys = _not_yet_told(consultation, key)
     texts: dict[str, str] = {}
-    existing = set(
-        db.session.scalars(
-            select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))
-        )
-    )
     written = 0
     for idem, (participant, channel, language) in keys.items():
-        if idem in existing:
-            continue
         if language not in texts:
             texts[language] = render(language)
         db.session.add(

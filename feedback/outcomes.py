@@ -33,7 +33,7 @@ from feedback.loop_models import (
     WeDidStatus,
 )
 from feedback.models import OutboxMessage
-from feedback.outbox import notify_participants
+from feedback.outbox import Audience, audience, notify_participants
 
 YOU_SAID_MAX = 3000
 ACTION_MAX = 300
@@ -205,14 +205,8 @@ def update_status(
     return update
 
 
-def publish_feedback(
-    actor: User | None, consultation: Consultation, *, now: datetime, link: str | None = None
-) -> int:
-    """Publish "you said, we did" and queue a personal receipt for everyone who opted in.
-
-    Returns how many messages were queued. Publishing twice is refused; later news goes
-    out through ``add_we_did`` and ``update_status``.
-    """
+def ready_to_publish(consultation: Consultation) -> tuple[Outcome, list[WeDidItem]]:
+    """The feedback and its items, or why it cannot be published yet."""
     outcome = outcome_of(consultation)
     if outcome is None or not outcome.you_said:
         raise IllegalTransition("Write the “you said” summary before publishing.")
@@ -221,6 +215,27 @@ def publish_feedback(
     items = items_of(consultation)
     if not items:
         raise IllegalTransition("Add at least one “we did” item before publishing.")
+    return outcome, items
+
+
+def _feedback_key(consultation: Consultation) -> str:
+    return f"feedback:{consultation.id}"
+
+
+def feedback_audience(consultation: Consultation) -> Audience:
+    """Who publishing now would send a receipt to (for the officer's confirmation)."""
+    return audience(consultation, key=_feedback_key(consultation))
+
+
+def publish_feedback(
+    actor: User | None, consultation: Consultation, *, now: datetime, link: str | None = None
+) -> int:
+    """Publish "you said, we did" and queue a personal receipt for everyone who opted in.
+
+    Returns how many messages were queued. Publishing twice is refused; later news goes
+    out through ``add_we_did`` and ``update_status``.
+    """
+    outcome, items = ready_to_publish(consultation)
     outcome.published_at = now
     outcome.published_by_id = actor.id if actor else None
     db.session.flush()
@@ -228,7 +243,7 @@ def publish_feedback(
     return notify_participants(
         consultation,
         kind=MESSAGE_KIND,
-        key=f"feedback:{consultation.id}",
+        key=_feedback_key(consultation),
         render=lambda language: receipt_text(consultation, outcome, items, language),
         now=now,
         link=link,

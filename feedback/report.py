@@ -24,6 +24,7 @@ from consultations.models import (
     AGE_BANDS,
     DATE_RANGE_WORDS,
     PREFER_NOT_TO_SAY,
+    Answer,
     Consultation,
     ConsultationStatus,
     Participant,
@@ -31,6 +32,7 @@ from consultations.models import (
     date_in_range,
 )
 from consultations.results import NOT_GIVEN, SMALL_GROUP_THRESHOLD
+from consultations.staff_models import AnswerTag, Tag
 from consultations.suppression import hidden_note, suppress
 from feedback.forum import tally
 from feedback.loop_models import (
@@ -73,6 +75,17 @@ class QuestionLine:
     kind: str
     answers: int
     options: list[OptionLine]
+    scale_min_label: str = ""
+    scale_max_label: str = ""
+    mean: float | None = None
+
+
+@dataclass
+class ThemeLine:
+    """A theme officers tagged written answers with, and how many people's answers it holds."""
+
+    name: str
+    people: int
 
 
 @dataclass
@@ -82,6 +95,7 @@ class ItemLine:
     status: str
     reason: str
     due_date: str | None
+    due_words: str = ""
 
 
 @dataclass
@@ -98,6 +112,13 @@ class ConsultationSection:
     questions: list[QuestionLine]
     we_did: list[ItemLine]
     quotes: list[str]
+    # "open until 13 January 2027", "closed 25 November 2026": as a reader says it.
+    state_words: str = ""
+    # "published 1 December 2026", "late by 14 days (due 18 November 2026)" …
+    feedback_words: str = ""
+    days_late: int | None = None
+    themes: list[ThemeLine] = field(default_factory=list)
+    themes_note: str = ""
 
 
 @dataclass
@@ -130,9 +151,127 @@ class Report:
     consultations: list[ConsultationSection]
     recommendations: list[RecommendationLine]
     indicators: list[Indicator] = field(default_factory=list)
+    # For the cover: who the consultations came from, the period and the day, in words.
+    organisation: str = ""
+    period_words: str = ""
+    generated_on: str = ""
+    # The one-page summary a meeting reads first.
+    key_findings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def in_words(day: date | datetime | None) -> str:
+    """A date as a meeting paper writes it: 2 December 2026."""
+    if day is None:
+        return ""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _state_words(consultation: Consultation) -> str:
+    if consultation.status is ConsultationStatus.OPEN:
+        if consultation.closes_at is None:
+            return "open, with no closing date yet"
+        return f"open until {in_words(consultation.closes_at)}"
+    return f"closed {in_words(consultation.closes_at)}" if consultation.closes_at else "closed"
+
+
+def _feedback_words(
+    consultation: Consultation, published_at: datetime | None, today: date
+) -> tuple[str, int | None]:
+    due = consultation.feedback_due
+    if published_at is not None:
+        on_time = due is None or published_at.date() <= due
+        late = "" if on_time else f", {(published_at.date() - due).days} days after it was due"
+        return f"published {in_words(published_at)}{late}", None
+    if due is None:
+        return "not due yet: it is promised eight weeks after closing", None
+    if today > due:
+        days = (today - due).days
+        return f"late by {days} day{'' if days == 1 else 's'} (it was due {in_words(due)})", days
+    return f"not yet due: promised by {in_words(due)}", None
+
+
+def _themes(consultation: Consultation, threshold: int) -> tuple[list[ThemeLine], str]:
+    """Officers' tags on the written answers, by how many people's answers carry each.
+
+    A theme is a group like any other: a small one is hidden with the same rule.
+    """
+    rows = db.session.execute(
+        select(Tag.name, Answer.participant_id)
+        .join(AnswerTag, AnswerTag.tag_id == Tag.id)
+        .join(Answer, Answer.id == AnswerTag.answer_id)
+        .where(Tag.consultation_id == consultation.id)
+    )
+    people: dict[str, set[int]] = {}
+    for name, participant_id in rows:
+        people.setdefault(name, set()).add(participant_id)
+    sizes = dict(sorted(((n, len(p)) for n, p in people.items()), key=lambda kv: (-kv[1], kv[0])))
+    hiding = suppress(sizes, threshold)
+    shown = [ThemeLine(name, sizes[name]) for name in hiding.shown]
+    note = ""
+    if hiding.hidden:
+        # Themes overlap (one answer can carry two), so their people are not added up.
+        n = len(hiding.hidden)
+        note = (
+            f"{n} smaller theme{'' if n == 1 else 's'} not shown so that nobody can be picked out."
+        )
+    return shown, note
+
+
+def key_findings(report: Report) -> list[str]:
+    """The summary page: what a partnership meeting needs if it reads nothing else."""
+    lines = [
+        f"{report.participants} young {'person' if report.participants == 1 else 'people'} "
+        f"took part in {len(report.consultations)} consultation"
+        f"{'' if len(report.consultations) == 1 else 's'}."
+    ]
+    for c in report.consultations:
+        lines.append(f"{c.youth_title} ({c.state_words}, {c.respondents} people): {_headline(c)}")
+    counted = Counter(c.feedback for c in report.consultations)
+    if report.consultations:
+        late = [c.youth_title for c in report.consultations if c.feedback == "late"]
+        lines.append(
+            f"You said, we did: {counted['published']} published, {counted['late']} late, "
+            f"{counted['not yet due']} not yet due."
+            + (f" Late: {', '.join(late)}." if late else "")
+        )
+    themes = sorted(
+        ((t.name, t.people, c.youth_title) for c in report.consultations for t in c.themes),
+        key=lambda t: -t[1],
+    )[:3]
+    if themes:
+        lines.append(
+            "Themes most written about: "
+            + "; ".join(f"{name} ({n} people, {title})" for name, n, title in themes)
+            + "."
+        )
+    if report.recommendations:
+        adopted = sum(r.status.lower() in ("adopted", "responded") for r in report.recommendations)
+        answered = sum(r.response is not None for r in report.recommendations)
+        lines.append(
+            f"Youth forum: {len(report.recommendations)} recommendation"
+            f"{'' if len(report.recommendations) == 1 else 's'}, {adopted} adopted, "
+            f"{answered} with the partnership's response."
+        )
+    return lines
+
+
+def _headline(section: ConsultationSection) -> str:
+    """The clearest single result of a consultation, in one sentence."""
+    for q in section.questions:
+        if q.mean is not None and q.answers:
+            ends = (
+                f" (1 is “{q.scale_min_label}”, 5 is “{q.scale_max_label}”)"
+                if q.scale_min_label and q.scale_max_label
+                else ""
+            )
+            return f"on “{q.prompt}” the average was {q.mean:.1f} out of 5{ends}."
+        if q.kind == "single_choice" and q.answers and q.options:
+            top = max(q.options, key=lambda o: o.count)
+            return f"asked “{q.prompt}”, most chose “{top.label}” ({top.percent:g}%)."
+    return "no choice question had answers."
 
 
 def parse_period(text: str) -> tuple[date, date]:
@@ -230,7 +369,7 @@ def _participation(ids: list[int], threshold: int) -> tuple[int, list[Split]]:
     ]
 
 
-def _section(consultation: Consultation, today: date) -> ConsultationSection:
+def _section(consultation: Consultation, today: date, threshold: int) -> ConsultationSection:
     outcome = outcome_of(consultation)
     published = outcome is not None and outcome.is_published
     state = (
@@ -243,10 +382,17 @@ def _section(consultation: Consultation, today: date) -> ConsultationSection:
             r.prompt,
             r.kind,
             r.answers,
-            [OptionLine(o.label, o.count, o.percent) for o in r.options],
+            [OptionLine(r.option_caption(o), o.count, o.percent) for o in r.options],
+            scale_min_label=r.scale_min_label,
+            scale_max_label=r.scale_max_label,
+            mean=r.mean,
         )
         for r in queries.results(consultation)
     ]
+    feedback_words, days_late = _feedback_words(
+        consultation, outcome.published_at if published and outcome else None, today
+    )
+    themes, themes_note = _themes(consultation, threshold)
     return ConsultationSection(
         slug=consultation.slug,
         title=consultation.title,
@@ -265,10 +411,16 @@ def _section(consultation: Consultation, today: date) -> ConsultationSection:
                 i.status.label,
                 i.reason,
                 i.due_date.isoformat() if i.due_date else None,
+                in_words(i.due_date),
             )
             for i in items_of(consultation)
         ],
         quotes=[q.text for q in quotes_of(consultation)],
+        state_words=_state_words(consultation),
+        feedback_words=feedback_words,
+        days_late=days_late,
+        themes=themes,
+        themes_note=themes_note,
     )
 
 
@@ -390,17 +542,25 @@ def build_report(
                 response_reason=rec.response_reason,
             )
         )
-    return Report(
+    named = {c.source_organisation.strip() for c in consultations if c.source_organisation.strip()}
+    # "The council" and "the council and its partners" are one organisation on a cover.
+    organisations = sorted(n for n in named if not any(o != n and o in n for o in named))
+    report = Report(
         title=title,
         period=f"{period[0].isoformat()} to {period[1].isoformat()}" if period else "",
         generated_at=now.isoformat(timespec="minutes"),
         threshold=threshold,
         participants=participants,
         splits=splits,
-        consultations=[_section(c, now.date()) for c in consultations],
+        consultations=[_section(c, now.date(), threshold) for c in consultations],
         recommendations=rec_lines,
         indicators=_indicators(ids, low, high, recs),
+        organisation=", ".join(organisations),
+        period_words=f"{in_words(period[0])} to {in_words(period[1])}" if period else "",
+        generated_on=in_words(now),
     )
+    report.key_findings = key_findings(report)
+    return report
 
 
 def to_json(report: Report) -> str:
@@ -426,7 +586,11 @@ def to_csv(report: Report) -> str:
             )
     for c in report.consultations:
         rows.append(["consultation", c.slug, "respondents", c.respondents, c.youth_title])
-        rows.append(["consultation", c.slug, "feedback", c.feedback, c.feedback_due or ""])
+        rows.append(["consultation", c.slug, "feedback", c.feedback, c.feedback_words])
+        for t in c.themes:
+            rows.append(
+                ["theme", c.slug, t.name, t.people, "people whose written answers carry it"]
+            )
         for q in c.questions:
             for o in q.options:
                 rows.append(["result", c.slug, f"{q.prompt} / {o.label}", o.count, f"{o.percent}%"])

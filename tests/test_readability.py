@@ -51,8 +51,49 @@ def test_long_sentences_hard_sentences_and_words_to_avoid_are_named():
     score = readability.analyse(text, glossary=list(default_terms()))
     assert [s.words for s in score.long_sentences] == [27]
     assert score.hard_sentences[0].text.startswith("We will utilise")
-    assert score.words_to_avoid == {"utilise": "use", "facilitate": "help", "in order to": "to"}
+    assert score.words_to_avoid == {
+        "utilise": "use",
+        "facilitate": "help",
+        "in order to": "to",
+        "participation": "taking part",
+    }
     assert "Come and talk to us." not in [s.text for s in score.hard_sentences]
+
+
+# The contact block at the end of the strategy is an address and phone numbers, not prose.
+_PHONE = re.compile(r"\b01782 \d{6}\b")
+
+
+def test_every_hard_paragraph_of_the_seed_document_gets_a_plainer_word():
+    hard = [
+        p
+        for p in _seed_paragraphs()
+        if readability.reading_age(p) > readability.DEFAULT_TARGET_AGE and not _PHONE.search(p)
+    ]
+    assert len(hard) >= 50
+    nothing_found = [p[:80] for p in hard if not readability.analyse(p).words_to_avoid]
+    assert nothing_found == []
+
+
+def test_council_words_are_found_in_the_forms_they_are_written_in():
+    text = (
+        "Cohesion is integral to mainstream services. Regeneration is stimulating "
+        "involvement, and we are concentrating resources on tackling the priorities "
+        "we identified, ensuring nobody is marginalised."
+    )
+    found = readability.analyse(text).words_to_avoid
+    assert found["integral"] == "a key part"
+    assert found["stimulate"] == "encourage"
+    assert found["concentrating resources"] == "putting money and staff into"
+    assert {"tackle", "priority", "identify", "ensure", "marginalised", "mainstream"} <= set(found)
+    # A word is found whole, never inside another: "provide" is not in "provident".
+    assert readability.analyse("A provident fund.").words_to_avoid == {}
+
+
+def test_no_plainer_word_is_itself_a_word_to_avoid():
+    for word, simpler in readability.plainer_word_list().items():
+        assert word == word.lower() and word.strip() == word, word
+        assert readability.analyse(simpler).words_to_avoid == {}, (word, simpler)
 
 
 def test_markdown_syntax_is_not_scored_as_words():

@@ -61,6 +61,8 @@ class AnswerModeration(db.Model):
         ForeignKey("staff_user.id", ondelete="SET NULL")
     )
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The status before the last decision, so that an approve or hide can be undone exactly.
+    previous_status: Mapped[ModerationStatus | None] = mapped_column(_enum(ModerationStatus))
 
     answer: Mapped[Answer] = relationship()
     decided_by: Mapped[User | None] = relationship()
@@ -115,6 +117,8 @@ class SafeguardingConcern(db.Model):
     )
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Why a moderator escalated it, for the safeguarding lead (empty when the rules raised it).
+    reason: Mapped[str] = mapped_column(Text, default="")
 
     handled_by: Mapped[User | None] = relationship()
 

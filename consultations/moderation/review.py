@@ -14,7 +14,18 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Insert, bindparam, delete, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -37,6 +48,8 @@ from consultations.moderation.rules import (
     load_rules,
 )
 from consultations.moderation.verdict import SAFEGUARDING_WORDS, TENSION_WORDS, Verdict
+from consultations.paging import PER_PAGE, Page, page_number
+from consultations.respondent_groups import UNKNOWN_WRITER, AboutWriter, shown_groups
 from consultations.staff_models import User
 from consultations.suppression import suppress, total_picks_out
 
@@ -325,6 +338,16 @@ class QueueItem:
     record: AnswerModeration
     question: Question
     consultation: Consultation
+    about: AboutWriter = UNKNOWN_WRITER
+
+    @property
+    def can_undo(self) -> bool:
+        """An approve or hide changed nothing but the status, so it can be taken back."""
+        return (
+            self.record.previous_status is not None
+            and self.record.status in UNDOABLE
+            and self.record.decided_by_id is not None
+        )
 
     @property
     def reasons(self) -> list[str]:
@@ -343,33 +366,67 @@ class QueueItem:
         return found
 
 
-def queue(view: str = "waiting", *, limit: int = 200) -> list[QueueItem]:
-    """Written answers for moderators: held ones first, then oldest first."""
+UNDOABLE = (ModerationStatus.APPROVED, ModerationStatus.HIDDEN)
+
+_STATUS = AnswerModeration.status
+# The SQL twin of ``AnswerModeration.held``, so held answers lead every page, not just one.
+_HELD = or_(
+    _STATUS.in_([ModerationStatus.HIDDEN, ModerationStatus.ESCALATED]),
+    (_STATUS == ModerationStatus.PENDING)
+    & (AnswerModeration.abusive.is_(True) | (AnswerModeration.safeguarding != "")),
+)
+
+
+def _in_view(view: str) -> ColumnElement[bool]:
     if view not in QUEUE_VIEWS:
         raise InvalidAnswer("Choose one of the queue views.")
+    if view == "waiting":
+        return _STATUS.in_([ModerationStatus.PENDING, ModerationStatus.ESCALATED])
+    if view == "held":
+        return or_(
+            _STATUS == ModerationStatus.ESCALATED,
+            (_STATUS == ModerationStatus.PENDING)
+            & (AnswerModeration.abusive.is_(True) | (AnswerModeration.safeguarding != "")),
+        )
+    if view == "all":
+        return true()
+    return AnswerModeration.status == ModerationStatus(view)
+
+
+def queue_page(
+    view: str = "waiting",
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    threshold: int = 5,
+    keep: int | None = None,
+) -> Page[QueueItem]:
+    """One page of written answers for moderators: held ones first, then oldest first.
+
+    ``keep`` is an answer just decided: it stays in its place on the page even if it has
+    left this view, so the moderator sees what they did (and can undo it) where they did it.
+    """
+    shown = _in_view(view)
+    if keep is not None:
+        shown = or_(shown, AnswerModeration.answer_id == keep)
+    total = db.session.scalar(select(func.count()).select_from(AnswerModeration).where(shown)) or 0
+    number = page_number(page, total, per_page)
     query = (
-        select(AnswerModeration, Question, Consultation)
+        select(AnswerModeration, Question, Consultation, Participant.age_band, Participant.area)
         .join(Answer, Answer.id == AnswerModeration.answer_id)
         .join(Question, Question.id == Answer.question_id)
         .join(Consultation, Consultation.id == Question.consultation_id)
+        .outerjoin(Participant, Participant.id == Answer.participant_id)
         .options(selectinload(AnswerModeration.decided_by))
+        .where(shown)
+        .order_by(case((_HELD, 0), else_=1), AnswerModeration.moderated_at, AnswerModeration.id)
+        .offset((number - 1) * per_page)
+        .limit(per_page)
     )
-    status = AnswerModeration.status
-    if view == "waiting":
-        query = query.where(status.in_([ModerationStatus.PENDING, ModerationStatus.ESCALATED]))
-    elif view == "held":
-        query = query.where(
-            or_(
-                status == ModerationStatus.ESCALATED,
-                (status == ModerationStatus.PENDING)
-                & (AnswerModeration.abusive.is_(True) | (AnswerModeration.safeguarding != "")),
-            )
-        )
-    elif view != "all":
-        query = query.where(status == ModerationStatus(view))
-    query = query.order_by(AnswerModeration.moderated_at, AnswerModeration.id).limit(limit)
-    items = [QueueItem(r, q, c) for r, q, c in db.session.execute(query)]
-    return sorted(items, key=lambda i: not i.record.held)
+    rows = db.session.execute(query).all()
+    groups = shown_groups({c.id for _, _, c, _, _ in rows}, threshold)
+    items = [QueueItem(r, q, c, groups.about(c.id, band, area)) for r, q, c, band, area in rows]
+    return Page(items, total, number, per_page)
 
 
 def waiting_count() -> int:
@@ -392,8 +449,12 @@ def decide(
     *,
     now: datetime,
     redacted_text: str | None = None,
+    reason: str | None = None,
 ) -> AnswerModeration:
-    """Approve, redact (with the moderator's own text), hide or escalate a written answer."""
+    """Approve, redact (with the moderator's own text), hide or escalate a written answer.
+
+    An escalation may say why (``reason``): the safeguarding lead reads it with the concern.
+    """
     status = DECISIONS.get(decision)
     if status is None:
         raise InvalidAnswer("Choose approve, redact, hide or escalate.")
@@ -408,20 +469,28 @@ def decide(
         if len(text) > REDACTION_MAX:
             raise InvalidAnswer(f"Keep the redacted text under {REDACTION_MAX} characters.")
         record.redacted_text = text
-    if status is ModerationStatus.ESCALATED and not _open_concern_for(answer_id):
-        kinds = record.safeguarding_kinds or ("moderator",)
-        concern = _raise_concern(
-            answer.id,
-            answer.channel,
-            answer.text,
-            kinds,
-            answer.question.consultation_id,
-            answer.participant_id,
-            now=now,
-            source="escalated",
-        )
-        audit.record(actor, "concern_raised", "safeguarding_concern", concern.id, now=now)
+    why = (reason or "").replace("\x00", "").strip()
+    if len(why) > NOTES_MAX:
+        raise InvalidAnswer(f"Keep the reason under {NOTES_MAX} characters.")
+    if status is ModerationStatus.ESCALATED:
+        concern = _open_concern_for(answer_id)
+        if concern is None:
+            kinds = record.safeguarding_kinds or ("moderator",)
+            concern = _raise_concern(
+                answer.id,
+                answer.channel,
+                answer.text,
+                kinds,
+                answer.question.consultation_id,
+                answer.participant_id,
+                now=now,
+                source="escalated",
+            )
+            audit.record(actor, "concern_raised", "safeguarding_concern", concern.id, now=now)
+        if why:
+            concern.reason = f"{concern.reason}\n\n{why}".strip() if concern.reason else why
     before = record.status
+    record.previous_status = before
     record.status = status
     record.decided_by_id = actor.id
     record.decided_at = now
@@ -433,16 +502,71 @@ def decide(
     return record
 
 
-def _open_concern_for(answer_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(SafeguardingConcern.id).where(
-                SafeguardingConcern.answer_id == answer_id,
-                SafeguardingConcern.handled_at.is_(None),
-            )
+def _open_concern_for(answer_id: int) -> SafeguardingConcern | None:
+    return db.session.scalar(
+        select(SafeguardingConcern).where(
+            SafeguardingConcern.answer_id == answer_id,
+            SafeguardingConcern.handled_at.is_(None),
         )
-        is not None
     )
+
+
+def undo(actor: User, answer_id: int, *, now: datetime) -> AnswerModeration:
+    """Take back one's own approve or hide: the answer returns to the status it had."""
+    record = _record_for(answer_id)
+    if record is None:
+        raise NotFound("There is no such written answer to moderate.")
+    if (
+        record.status not in UNDOABLE
+        or record.previous_status is None
+        or record.decided_by_id != actor.id
+    ):
+        raise NotAllowed("Only your own last approve or hide can be undone.")
+    before, back = record.status, record.previous_status
+    record.status = back
+    record.previous_status = None
+    record.decided_by_id = actor.id
+    record.decided_at = now
+    audit.record(
+        actor, "moderation_undo", "answer", answer_id, now=now, detail=f"{before} → {back}"
+    )
+    db.session.flush()
+    return record
+
+
+def bulk_approvable(answer_ids: Sequence[int]) -> list[QueueItem]:
+    """The ticked answers that may be approved together: pending ones nobody needs to look
+    at twice. Held answers (abuse, possible disclosures) and escalated ones are left out:
+    each of those needs its own decision."""
+    ids = sorted(set(answer_ids))
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(AnswerModeration, Question, Consultation)
+        .join(Answer, Answer.id == AnswerModeration.answer_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(Consultation, Consultation.id == Question.consultation_id)
+        .where(
+            AnswerModeration.answer_id.in_(ids),
+            _STATUS == ModerationStatus.PENDING,
+            ~_HELD,
+        )
+        .order_by(AnswerModeration.moderated_at, AnswerModeration.id)
+    )
+    return [QueueItem(r, q, c) for r, q, c in rows]
+
+
+def approve_many(actor: User, answer_ids: Sequence[int], *, now: datetime) -> int:
+    """Approve several pending answers at once (held ones are never approved in bulk)."""
+    chosen = bulk_approvable(answer_ids)
+    if not chosen:
+        raise InvalidAnswer(
+            "Tick one or more answers waiting for a decision. Held and escalated answers "
+            "need a decision of their own."
+        )
+    for item in chosen:
+        decide(actor, item.record.answer_id, "approve", now=now)
+    return len(chosen)
 
 
 def moderation_record(answer_id: int) -> AnswerModeration:

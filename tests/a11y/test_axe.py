@@ -57,6 +57,9 @@ def test_staff_pages_have_no_wcag_violations(app, live_server, page):
             f"/staff/consultations/{demo.open.id}/preview?lang=ur",
             f"/staff/consultations/{demo.closed.id}/results",
             f"/staff/consultations/{demo.closed.id}/feedback",
+            f"/staff/consultations/{demo.closed.id}/feedback/preview",
+            f"/staff/consultations/{demo.open.id}/close",
+            f"/staff/questions/{demo.closed.questions[-1].id}/answers",
             "/staff/moderation",
             "/staff/reports",
         ],
@@ -77,7 +80,7 @@ def test_staff_pages_have_no_wcag_violations(app, live_server, page):
     )
     page.context.clear_cookies()
     sign_in_page(page, live_server, demo.admin, "/staff/users")
-    found |= _check(page, live_server, ["/staff/users", "/staff/audit"])
+    found |= _check(page, live_server, ["/staff/users", "/staff/audit", "/staff/safeguarding"])
     assert found == {}
 
 

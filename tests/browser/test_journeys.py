@@ -14,7 +14,7 @@ from sqlalchemy import select
 from consultations.db import db
 from consultations.models import Answer, Consultation
 from consultations.staff_models import Role
-from tests.a11y.support import sign_in_page
+from tests.a11y.support import axe_violations, sign_in_page
 from tests.conftest import CHANNEL_TOKENS
 from tests.feedback.support import closed_consultation
 from tests.helpers import make_consultation
@@ -107,8 +107,14 @@ def test_an_officer_publishes_you_said_we_did(app, live_server, page):
     page.get_by_label("Partner responsible").fill("Youth Service")
     page.get_by_role("button", name="Add “we did” item").click()
     expect(page.get_by_role("row", name="Open the club on Fridays")).to_be_visible()
-    page.get_by_role("button", name="Publish and tell young people").click()
+    # One click would message everyone: a confirmation says how many first.
+    page.get_by_role("link", name="Publish and tell young people…").click()
+    expect(page.get_by_text("2 young people will get a message")).to_be_visible()
+    expect(page.get_by_text("2 on Telegram")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Publish and tell 2 people").click()
     page.wait_for_load_state()
+    expect(page.get_by_text("receipts queued for 2 people")).to_be_visible()
 
     page.context.clear_cookies()
     page.goto(f"{live_server}/you-said-we-did")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from consultations import services
@@ -119,6 +121,26 @@ def test_full_authoring_flow_with_the_publish_gate_and_its_override(client):
     assert override.user_id == officer.id
     assert override.detail == "Statutory wording agreed with the youth forum"
     assert override.at is not None
+
+
+def test_a_refused_publish_comes_back_on_the_filled_editor_with_the_same_reading_age(client):
+    sign_in(client, make_user())
+    created = post(client, "/staff/consultations/new", _draft(youth_summary=HARD))
+    editor = created.location
+    post(client, f"{editor}/questions", {"kind": "scale", "prompt": "Do you agree?"})
+
+    refused = post(client, f"{editor}/publish", {"override_reason": ""})
+    assert refused.status_code == 409
+    html = refused.get_data(as_text=True)
+    # Every field holds what was saved, so "Save changes" from here saves the same text.
+    assert 'value="Parks strategy 2026"' in html and 'value="Your park"' in html
+    assert f"{HARD}</textarea>" in html
+    # The panel beside the refusal scores what the gate scored, and agrees with it.
+    gate_age = re.search(r"Reading age ([\d.]+) is above the target", html)
+    panel_age = re.search(r'data-field="reading_age">([\d.]+)<', html)
+    assert gate_age and panel_age and gate_age.group(1) == panel_age.group(1)
+    assert "easy enough" not in text_of(refused).split("How easy is it to read?")[1][:200]
+    assert "<mark>The Local Strategic Partnership will facilitate" in html
 
 
 def test_an_easy_text_publishes_without_an_override(client):
@@ -448,3 +470,16 @@ def test_the_term_matcher_is_built_once_and_again_only_when_the_glossary_changes
     assert f"{LINKED}skatepark</a>" in html  # the new term shows on the very next page
     assert "A place for skating." in html
     assert glossary.matcher.cache_info().misses > built
+
+
+def test_an_empty_text_is_not_called_easy_enough(client):
+    sign_in(client, make_user())
+    panel = text_of(client.get("/staff/consultations/new")).split("How easy is it to read?")[1]
+    assert panel.startswith(" Nothing to score yet")
+    c = make_consultation(open_it=False)
+    scored = post(
+        client, "/staff/readability", {"text": "  ", "target": "12", "consultation_id": c.id}
+    ).json
+    # The questions alone score low; with no text of its own that is no verdict at all.
+    assert scored["empty"] is True
+    assert post(client, "/staff/readability", {"text": EASY, "target": "12"}).json["empty"] is False

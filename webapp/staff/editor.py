@@ -36,9 +36,17 @@ from webapp.staff.forms import (
 from webapp.youth.forms import consultation_form, field_name
 
 
-def _consultation_form(consultation: Consultation | None = None) -> ConsultationForm:
-    if consultation is not None and request.method == "GET":
+def _consultation_form(
+    consultation: Consultation | None = None, *, typed: bool = False
+) -> ConsultationForm:
+    """The editor's fields: what was typed (``typed``), else what is saved.
+
+    Any other form on the page (publish, add a question) posts without these fields, so its
+    refusal must show the saved text, never the empty fields of its own request.
+    """
+    if consultation is not None and not typed:
         form = ConsultationForm(
+            formdata=None,
             data={
                 "title": consultation.title,
                 "youth_title": consultation.youth_title,
@@ -52,7 +60,7 @@ def _consultation_form(consultation: Consultation | None = None) -> Consultation
                 "audience_max_age": consultation.audience_max_age,
                 "opens_at": to_local(consultation.opens_at),
                 "closes_at": to_local(consultation.closes_at),
-            }
+            },
         )
     else:
         form = ConsultationForm()
@@ -136,7 +144,7 @@ def new_consultation() -> Response | tuple[str, int]:
 @bp.route("/consultations/<int:consultation_id>", methods=["GET", "POST"])
 def edit_consultation(consultation_id: int) -> Response | tuple[str, int]:
     consultation = authoring.consultation_for_editing(consultation_id)
-    form = _consultation_form(consultation)
+    form = _consultation_form(consultation, typed=request.method == "POST")
     if request.method == "GET":
         return _render_editor(consultation, form=form)
     if form.validate_on_submit():
@@ -336,9 +344,17 @@ def publish(consultation_id: int) -> Response | tuple[str, int]:
     return _render_editor(consultation, publish_form=form, status=422)
 
 
-@bp.post("/consultations/<int:consultation_id>/close")
-def close(consultation_id: int) -> Response:
+@bp.route("/consultations/<int:consultation_id>/close", methods=["GET", "POST"])
+def close(consultation_id: int) -> Response | str:
     consultation = authoring.consultation_for_editing(consultation_id)
+    if request.method == "GET":
+        # One click would end answers and message everyone: say so first, with the numbers.
+        return render_template(
+            "staff/close_confirm.html",
+            consultation=consultation,
+            audience=notices.results_out_audience(consultation),
+            button=EmptyForm(formdata=None),
+        )
     if EmptyForm().validate_on_submit() and consultation.status is ConsultationStatus.OPEN:
         closed_at = now()
 

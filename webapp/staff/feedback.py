@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import force_locale
 from werkzeug.wrappers import Response
 
 from consultations import authoring, queries
@@ -15,6 +16,7 @@ from webapp.staff import actor, bp, now
 from webapp.staff.feedback_forms import QuoteForm, ReportForm, StatusForm, WeDidForm, YouSaidForm
 from webapp.staff.forms import EmptyForm
 from webapp.staff.polls import public_url
+from webapp.youth import board_sections
 
 
 def board_link(consultation: Consultation) -> str:
@@ -33,6 +35,7 @@ def _feedback_page(
     outcome = outcomes.outcome_of(consultation)
     if you_said_form is None:
         you_said_form = YouSaidForm(formdata=None, you_said=outcome.you_said if outcome else "")
+    typed = you_said_form.you_said.data or ""
     entry = outcomes.board(now(), consultation=consultation)
     return (
         render_template(
@@ -46,12 +49,36 @@ def _feedback_page(
             results=queries.results(consultation),
             told=outcomes.participants_told(consultation),
             you_said_form=you_said_form,
+            you_said_report=_you_said_report(consultation, typed),
             we_did_form=we_did_form or WeDidForm(formdata=None),
             button=EmptyForm(formdata=None),
             error=error,
         ),
         status,
     )
+
+
+def _you_said_report(consultation: Consultation, text: str) -> authoring.ReadabilityReport:
+    # Young people read "you said" too: the same reading age as the consultation itself.
+    return authoring.readability_report(
+        text, target=consultation.reading_age_target, glossary=queries.glossary_entries()
+    )
+
+
+@bp.get("/consultations/<int:consultation_id>/feedback/preview")
+def feedback_preview(consultation_id: int) -> str:
+    """The board entry as young people will see it once published, draft and all."""
+    consultation = authoring.consultation_for_editing(consultation_id)
+    entry = outcomes.board(now(), consultation=consultation)
+    with force_locale("en"):
+        return render_template(
+            "staff/feedback_preview.html",
+            entry=entry[0] if entry else None,
+            consultation=consultation,
+            sections=board_sections(consultation),
+            quotes=outcomes.quotes_of(consultation),
+            preview=True,
+        )
 
 
 @bp.route("/consultations/<int:consultation_id>/feedback", methods=["GET", "POST"])
@@ -100,9 +127,11 @@ def add_we_did(consultation_id: int) -> Response | tuple[str, int]:
     return _feedback_page(consultation, we_did_form=form, status=422)
 
 
-@bp.post("/consultations/<int:consultation_id>/feedback/publish")
+@bp.route("/consultations/<int:consultation_id>/feedback/publish", methods=["GET", "POST"])
 def publish_feedback(consultation_id: int) -> Response | tuple[str, int]:
     consultation = authoring.consultation_for_editing(consultation_id)
+    if request.method == "GET":
+        return _publish_confirmation(consultation)
     if not EmptyForm().validate_on_submit():
         return _feedback_page(consultation, error="Please try again.", status=400)
     try:
@@ -114,6 +143,24 @@ def publish_feedback(consultation_id: int) -> Response | tuple[str, int]:
     except DomainError as refused:
         return _feedback_page(consultation, error=refused.detail, status=refused.status)
     return redirect(url_for("staff.feedback", consultation_id=consultation.id), 303)
+
+
+def _publish_confirmation(consultation: Consultation) -> tuple[str, int]:
+    """What publishing will do, with the numbers, before it is done in one click."""
+    try:
+        outcome, items = outcomes.ready_to_publish(consultation)
+    except DomainError as refused:
+        # Asking is not refused: the page says what is missing, beside what to fill in.
+        return _feedback_page(consultation, error=refused.detail)
+    return render_template(
+        "staff/publish_feedback_confirm.html",
+        consultation=consultation,
+        audience=outcomes.feedback_audience(consultation),
+        receipt=outcomes.receipt_text(consultation, outcome, items),
+        readability=_you_said_report(consultation, outcome.you_said),
+        board=board_link(consultation),
+        button=EmptyForm(formdata=None),
+    ), 200
 
 
 @bp.route("/we-did/<int:item_id>", methods=["GET", "POST"])

@@ -14,10 +14,12 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     Field,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -303,6 +305,39 @@ class ModerationForm(FlaskForm):
         "Text as staff and the forum will see it (edit, then press Redact)",
         validators=[Optional(), Length(max=5000, message="Keep it under 5000 characters.")],
     )
+    reason = TextAreaField(
+        "Why you are escalating it (the safeguarding lead reads this)",
+        validators=[Optional(), Length(max=5000, message="Keep the reason under 5000 characters.")],
+    )
+
+
+def _answer_ids() -> SelectMultipleField:
+    # One checkbox per answer on the page, all of the same name; no fixed list of choices.
+    return SelectMultipleField(
+        "Answers",
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired("Tick the answers first.")],
+    )
+
+
+class BulkApproveForm(FlaskForm):
+    """Approve the ticked answers: first asked, then (``confirmed``) done."""
+
+    answer_ids = _answer_ids()
+    confirmed = HiddenField()
+
+
+class BulkTagForm(FlaskForm):
+    """Tag the ticked answers: first asked, then (``confirmed``) done."""
+
+    answer_ids = _answer_ids()
+    name = StringField(
+        "Tag the ticked answers as",
+        validators=[DataRequired("Give the tag a name."), Length(max=60)],
+    )
+    confirmed = HiddenField()
 
 
 class QueueViewForm(FlaskForm):

@@ -10,7 +10,13 @@ from consultations.db import in_transaction
 from consultations.errors import DomainError
 from consultations.moderation import review
 from webapp.staff import actor, bp, now
-from webapp.staff.forms import ConcernForm, ModerationForm, QueueViewForm
+from webapp.staff.forms import (
+    BulkApproveForm,
+    ConcernForm,
+    EmptyForm,
+    ModerationForm,
+    QueueViewForm,
+)
 from webapp.staff.permissions import SAFEGUARDING
 from webapp.support import notify_concern_waiting
 
@@ -22,21 +28,48 @@ def _queue_view() -> tuple[QueueViewForm, str]:
     return form, view
 
 
+def _threshold() -> int:
+    return int(current_app.config.get("SMALL_GROUP_THRESHOLD", 5))
+
+
+def _ids(raw: str | None) -> list[int]:
+    return [int(part) for part in (raw or "").split(",") if part.isdigit()][:100]
+
+
+def _place() -> dict[str, str]:
+    """Where the moderator was: the view and page, carried through every action."""
+    return {k: v for k, v in request.args.items() if k in ("view", "page") and v}
+
+
 def _render_queue(
     errors: dict[int, list[str]] | None = None,
-    typed: dict[int, str] | None = None,
+    typed: dict[int, dict[str, str]] | None = None,
     status: int = 200,
+    bulk_errors: list[str] | None = None,
 ) -> tuple[str, int]:
     form, view = _queue_view()
+    decided = request.args.get("decided", type=int)
+    queue = review.queue_page(
+        view,
+        page=request.args.get("page", 1, type=int),
+        threshold=_threshold(),
+        keep=decided,
+    )
     return render_template(
         "staff/moderation.html",
-        items=review.queue(view),
+        queue=queue,
+        items=queue.items,
         view_form=form,
         view=view,
         view_label=review.QUEUE_VIEWS[view],
         form=ModerationForm(formdata=None),
+        bulk_form=BulkApproveForm(formdata=None),
         errors=errors or {},
         typed=typed or {},
+        bulk_errors=bulk_errors or [],
+        decided=decided,
+        approved=_ids(request.args.get("approved")),
+        threshold=_threshold(),
         sees_original=actor().role in SAFEGUARDING,
     ), status
 
@@ -49,7 +82,13 @@ def moderation() -> tuple[str, int]:
 @bp.post("/moderation/answers/<int:answer_id>")
 def moderate_answer(answer_id: int) -> Response | tuple[str, int]:
     form = ModerationForm()
-    typed = {answer_id: form.redacted_text.data or ""}
+    typed = {
+        answer_id: {
+            "redacted_text": form.redacted_text.data or "",
+            "reason": form.reason.data or "",
+            "decision": form.decision.data or "",
+        }
+    }
     if not form.validate_on_submit():
         problems = [e for errors in form.errors.values() for e in errors]
         return _render_queue({answer_id: problems or ["Try that again."]}, typed, 422)
@@ -57,14 +96,75 @@ def moderate_answer(answer_id: int) -> Response | tuple[str, int]:
     try:
         in_transaction(
             lambda: review.decide(
-                actor(), answer_id, decision, now=now(), redacted_text=form.redacted_text.data
+                actor(),
+                answer_id,
+                decision,
+                now=now(),
+                redacted_text=form.redacted_text.data,
+                reason=form.reason.data,
             )
         )
     except DomainError as error:
         return _render_queue({answer_id: [error.detail]}, typed, error.status)
     if decision == "escalate":
         notify_concern_waiting()
-    return redirect(url_for("staff.moderation", view=request.args.get("view") or None), 303)
+    # Back to the same place: the answer stays where it was, saying what was done.
+    target = url_for("staff.moderation", **_place(), decided=answer_id)
+    return redirect(f"{target}#answer-{answer_id}", 303)
+
+
+@bp.post("/moderation/answers/<int:answer_id>/undo")
+def undo_moderation(answer_id: int) -> Response | tuple[str, int]:
+    if not EmptyForm().validate_on_submit():
+        return _render_queue({answer_id: ["Try that again."]}, status=400)
+    try:
+        in_transaction(lambda: review.undo(actor(), answer_id, now=now()))
+    except DomainError as error:
+        return _render_queue({answer_id: [error.detail]}, status=error.status)
+    return redirect(f"{url_for('staff.moderation', **_place())}#answer-{answer_id}", 303)
+
+
+@bp.post("/moderation/approve")
+def approve_ticked() -> Response | tuple[str, int]:
+    """Approve the ticked answers: a page first says how many, then they are approved."""
+    form = BulkApproveForm()
+    if not form.validate_on_submit():
+        problems = [e for errors in form.errors.values() for e in errors]
+        return _render_queue(status=422, bulk_errors=problems)
+    ticked = form.answer_ids.data or []
+    if not form.confirmed.data:
+        chosen = review.bulk_approvable(ticked)
+        return render_template(
+            "staff/approve_confirm.html",
+            chosen=chosen,
+            left_out=len(set(ticked)) - len(chosen),
+            form=BulkApproveForm(formdata=None),
+            place=_place(),
+        ), 200
+    try:
+        done = in_transaction(lambda: review.approve_many(actor(), ticked, now=now()))
+    except DomainError as error:
+        return _render_queue(status=error.status, bulk_errors=[error.detail])
+    approved = ",".join(str(i) for i in sorted(set(ticked)))
+    target = url_for("staff.moderation", **_place(), approved=approved, done=done)
+    return redirect(f"{target}#bulk", 303)
+
+
+@bp.post("/moderation/undo")
+def undo_ticked() -> Response:
+    """Take back a bulk approval: every answer still approved by this moderator."""
+    ids = _ids(request.form.get("answer_ids"))
+    if EmptyForm().validate_on_submit():
+
+        def undo_all() -> None:
+            for answer_id in ids:
+                try:
+                    review.undo(actor(), answer_id, now=now())
+                except DomainError:
+                    continue  # decided again since, by someone: that decision stands
+
+        in_transaction(undo_all)
+    return redirect(f"{url_for('staff.moderation', **_place())}#bulk", 303)
 
 
 def _render_concerns(

@@ -66,11 +66,13 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.free_text": WRITERS,
     "staff.tag_answer": WRITERS,
     "staff.untag_answer": WRITERS,
+    "staff.tag_ticked": WRITERS,
     "staff.export": WRITERS,
     # "You said, we did", quotes and the partnership report: officers.
     "staff.feedback": WRITERS,
     "staff.add_we_did": WRITERS,
     "staff.publish_feedback": WRITERS,
+    "staff.feedback_preview": WRITERS,
     "staff.we_did_item": WRITERS,
     "staff.quote_form": WRITERS,
     "staff.quote_answer": WRITERS,
@@ -90,6 +92,9 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     # Moderation: redacted text only; originals and concerns for the safeguarding role.
     "staff.moderation": MODERATORS,
     "staff.moderate_answer": MODERATORS,
+    "staff.undo_moderation": MODERATORS,
+    "staff.approve_ticked": MODERATORS,
+    "staff.undo_ticked": MODERATORS,
     "staff.safeguarding": SAFEGUARDING,
     "staff.handle_concern": SAFEGUARDING,
     "staff.tension": TENSION_READERS,

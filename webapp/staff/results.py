@@ -13,9 +13,16 @@ from consultations.db import in_transaction
 from consultations.errors import DomainError, NotFound
 from consultations.models import Consultation, ConsultationStatus, QuestionKind
 from consultations.moderation import review
+from consultations.paging import page_of
 from feedback import outcomes
 from webapp.staff import actor, bp, now
-from webapp.staff.forms import BreakdownForm, EmptyForm, FreeTextFilterForm, TagForm
+from webapp.staff.forms import (
+    BreakdownForm,
+    BulkTagForm,
+    EmptyForm,
+    FreeTextFilterForm,
+    TagForm,
+)
 from webapp.staff.permissions import WRITERS
 from webapp.staff.polls import download
 
@@ -31,7 +38,10 @@ def result_sections(consultation: Consultation, dimension: str) -> list[tuple[An
         chart = None
         breakdown = None
         if question.kind is not QuestionKind.FREE_TEXT:
-            bars = [charts.Bar(o.label, o.count, o.percent, str(o.id)) for o in result.options]
+            bars = [
+                charts.Bar(result.option_caption(o), o.count, o.percent, str(o.id))
+                for o in result.options
+            ]
             chart = charts.bar_chart(bars, title=result.prompt, chart_id=f"chart-{question.id}")
             breakdown = results.breakdown(question, dimension, threshold=threshold())
         sections.append((question, result, chart, breakdown))
@@ -43,7 +53,7 @@ def render_results(consultation: Consultation, *, can_read_text: bool) -> str:
     form = BreakdownForm(request.args)
     dimension = form.by.data if form.validate() else "age_band"
     sections = result_sections(consultation, dimension)
-    days = results.trend(consultation)
+    days = results.people_trend(consultation)
     return render_template(
         "staff/results.html",
         consultation=consultation,
@@ -51,7 +61,7 @@ def render_results(consultation: Consultation, *, can_read_text: bool) -> str:
         form=form,
         dimension=results.DIMENSIONS[dimension],
         days=days,
-        day_chart=charts.day_chart(days, title="Answers per day", chart_id="trend"),
+        day_chart=charts.day_chart(days, title="People taking part per day", chart_id="trend"),
         threshold=threshold(),
         can_read_text=can_read_text,
     )
@@ -79,28 +89,52 @@ def _free_text_filters(question_id: int) -> tuple[FreeTextFilterForm, int | None
 
 @bp.get("/questions/<int:question_id>/answers")
 def free_text(question_id: int) -> str:
+    return _render_answers(question_id)
+
+
+def _render_answers(
+    question_id: int, *, bulk_errors: list[str] | None = None, bulk_form: BulkTagForm | None = None
+) -> str:
     question = results.free_text_question(question_id)
     form, tag_id, untagged = _free_text_filters(question_id)
-    answers = results.free_text_answers(
-        question, search=form.q.data or "", tag_id=tag_id, untagged=untagged
+    answers = page_of(
+        results.free_text_answers(
+            question,
+            search=form.q.data or "",
+            tag_id=tag_id,
+            untagged=untagged,
+            threshold=threshold(),
+        ),
+        request.args.get("page", 1, type=int),
     )
     return render_template(
         "staff/free_text.html",
         question=question,
         consultation=question.consultation,
-        answers=answers,
+        queue=answers,
+        answers=answers.items,
         form=form,
         tags=results.tag_counts(question),
         tag_form=TagForm(formdata=None),
+        bulk_form=bulk_form or BulkTagForm(formdata=None),
+        bulk_errors=bulk_errors or [],
         button=EmptyForm(formdata=None),
         quotes={q.answer_id: q for q in outcomes.quotes_of(question.consultation)},
         held=review.held_count(question.id),
+        threshold=threshold(),
+        place=_place(),
     )
 
 
-def _back_to_answers(question_id: int) -> Response:
-    query = {k: v for k, v in request.args.items() if k in ("q", "tag")}
-    return redirect(url_for("staff.free_text", question_id=question_id, **query), 303)
+def _place() -> dict[str, str]:
+    """Where the officer was on the answers page: search, tag and page."""
+    return {k: v for k, v in request.args.items() if k in ("q", "tag", "page") and v}
+
+
+def _back_to_answers(question_id: int, answer_id: int | None = None) -> Response:
+    target = url_for("staff.free_text", question_id=question_id, **_place())
+    # Back to the answer just tagged, not to the top of the page.
+    return redirect(f"{target}#answer-{answer_id}" if answer_id else target, 303)
 
 
 @bp.post("/answers/<int:answer_id>/tags")
@@ -119,7 +153,7 @@ def tag_answer(answer_id: int) -> Response | tuple[str, int]:
                 detail=error.detail,
                 back=url_for("staff.free_text", question_id=question_id),
             ), error.status
-    return _back_to_answers(question_id)
+    return _back_to_answers(question_id, answer_id)
 
 
 @bp.post("/answers/<int:answer_id>/tags/<int:tag_id>/remove")
@@ -127,7 +161,35 @@ def untag_answer(answer_id: int, tag_id: int) -> Response:
     question_id = request.form.get("question_id", type=int) or 0
     if EmptyForm().validate_on_submit():
         in_transaction(lambda: results.untag_answer(actor(), answer_id, tag_id, now=now()))
-    return _back_to_answers(question_id)
+    return _back_to_answers(question_id, answer_id)
+
+
+@bp.post("/questions/<int:question_id>/answers/tag")
+def tag_ticked(question_id: int) -> Response | tuple[str, int]:
+    """Tag the ticked answers: a page first says how many and as what, then it is done."""
+    form = BulkTagForm()
+    if not form.validate_on_submit():
+        problems = [e for errors in form.errors.values() for e in errors]
+        return _render_answers(question_id, bulk_errors=problems, bulk_form=form), 422
+    ticked = sorted(set(form.answer_ids.data or []))
+    name = " ".join((form.name.data or "").split())
+    if not form.confirmed.data:
+        question = results.free_text_question(question_id)
+        chosen = results.answers_by_id(question, ticked)
+        return render_template(
+            "staff/tag_confirm.html",
+            question=question,
+            chosen=chosen,
+            name=name,
+            form=BulkTagForm(formdata=None),
+            place=_place(),
+        ), 200
+    try:
+        done = in_transaction(lambda: results.tag_answers(actor(), ticked, name, now=now()))
+    except DomainError as error:
+        return _render_answers(question_id, bulk_errors=[error.detail], bulk_form=form), 422
+    target = url_for("staff.free_text", question_id=question_id, **_place(), tagged=done)
+    return redirect(f"{target}#bulk", 303)
 
 
 @bp.get("/consultations/<int:consultation_id>/export.<fmt>")

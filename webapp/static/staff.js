@@ -1,4 +1,5 @@
-// The staff console's only script: the readability panel as you type, and live poll results.
+// The staff console's only script: the readability panel as you type, live poll results,
+// and decisions on long lists of answers made in place.
 // Everything works without it (the panel refreshes on save, the big screen on reload).
 (function () {
   "use strict";
@@ -26,13 +27,16 @@
   }
 
   function renderReadability(panel, data) {
+    panel.querySelector('[data-field="empty"]').hidden = !data.empty;
+    panel.querySelector('[data-field="scored"]').hidden = data.empty;
     setText(panel, "reading_age", data.reading_age.toFixed(1));
     setText(panel, "target", String(Math.round(data.target)));
+    setText(panel, "empty_target", String(Math.round(data.target)));
     setText(panel, "passes", data.passes ? "easy enough" : "too hard");
     setText(panel, "words", String(data.words));
     setText(panel, "minutes", String(data.minutes_to_read));
     var verdict = panel.querySelector('[data-field="verdict"]');
-    verdict.className = "verdict " + (data.passes ? "pass" : "fail");
+    verdict.className = "verdict " + (data.empty ? "empty" : (data.passes ? "pass" : "fail"));
     listItems(panel.querySelector('[data-field="sentences"]'), data.sentences.map(function (s) {
       var li = document.createElement("li");
       if (s.long || s.hard) {
@@ -75,7 +79,7 @@
     function refresh() {
       var body = new URLSearchParams();
       body.set("text", source.value);
-      body.set("target", target ? target.value : "12");
+      body.set("target", target ? target.value : (panel.dataset.target || "12"));
       if (panel.dataset.consultation) { body.set("consultation_id", panel.dataset.consultation); }
       fetch(panel.dataset.url, {
         method: "POST",
@@ -121,6 +125,65 @@
     setTimeout(poll, 1000);
   }
 
+  // A decision or a tag on a long list: sent in the background and only that answer's part
+  // of the page is replaced, so the place on the page is kept. Without this script the
+  // server sends the browser back to the same answer by its anchor instead.
+  function actInPlace() {
+    if (!window.fetch || !window.DOMParser || !window.FormData) { return; }
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches || !form.matches("form[data-in-place]")) { return; }
+      var place = form.closest("[data-place]");
+      if (!place || !place.id) { return; }
+      event.preventDefault();
+      var body = new FormData(form);
+      if (event.submitter && event.submitter.name) {
+        body.append(event.submitter.name, event.submitter.value);
+      }
+      var id = place.id;
+      Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
+      fetch(form.action, { method: "POST", credentials: "same-origin", body: body })
+        .then(function (r) { return r.text().then(function (html) { return { url: r.url, html: html }; }); })
+        .then(function (got) {
+          var fresh = new DOMParser().parseFromString(got.html, "text/html");
+          var replacement = fresh.getElementById(id);
+          if (!replacement) { window.location.assign(got.url.split("#")[0] + "#" + id); return; }
+          place.replaceWith(replacement);
+          // Counts elsewhere on the page (the queue's size, the themes) follow the change.
+          Array.prototype.forEach.call(document.querySelectorAll("[data-refresh][id]"), function (old) {
+            var now = fresh.getElementById(old.id);
+            if (now) { old.replaceWith(now); }
+          });
+          var stale = document.querySelector(".error-summary");
+          if (stale) { stale.remove(); }
+          if (window.history && window.history.replaceState) {
+            window.history.replaceState(null, "", got.url.split("#")[0] + "#" + id);
+          }
+          replacement.focus({ preventScroll: true });
+        })
+        .catch(function () {
+          // Not reached: send it the ordinary way, which keeps the place by its anchor.
+          Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = false; });
+          form.removeAttribute("data-in-place");
+          form.requestSubmit(event.submitter || undefined);
+        });
+    });
+  }
+
+  // "Tick every answer on this page": shown only where the script runs.
+  function tickAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-tick-all]"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var boxes = document.querySelectorAll('input[type="checkbox"][form="' + button.getAttribute("data-tick-all") + '"]');
+        var all = Array.prototype.every.call(boxes, function (b) { return b.checked; });
+        Array.prototype.forEach.call(boxes, function (b) { b.checked = !all; });
+      });
+    });
+  }
+
   watchReadability();
   watchPoll();
+  actInPlace();
+  tickAll();
 })();

@@ -255,23 +255,27 @@ def board() -> str:
     return render_template("youth/board.html", entries=outcomes.board(_now()))
 
 
+def board_sections(consultation: Consultation) -> list[tuple[queries.QuestionResult, str | None]]:
+    """Each question's results with its chart, as the board shows them (and its preview)."""
+    sections = []
+    for result in queries.results(consultation):
+        chart = None
+        if result.options:
+            bars = [charts.Bar(o.label, o.count, o.percent) for o in result.options]
+            chart = charts.bar_chart(bars, title=result.prompt, chart_id=f"chart-{result.id}")
+        sections.append((result, chart))
+    return sections
+
+
 @bp.get("/you-said-we-did/<slug>")
 def board_entry(slug: str) -> str:
     entry = _board_entry(slug)
     consultation = entry.consultation
-    sections = []
-    if entry.published:
-        for result in queries.results(consultation):
-            chart = None
-            if result.options:
-                bars = [charts.Bar(o.label, o.count, o.percent) for o in result.options]
-                chart = charts.bar_chart(bars, title=result.prompt, chart_id=f"chart-{result.id}")
-            sections.append((result, chart))
     return render_template(
         "youth/board_entry.html",
         entry=entry,
         consultation=consultation,
-        sections=sections,
+        sections=board_sections(consultation) if entry.published else [],
         quotes=outcomes.quotes_of(consultation) if entry.published else [],
     )
 
