@@ -35,6 +35,10 @@ class Verdict:
     abusive: bool = False
     safeguarding: tuple[str, ...] = ()
     tension: tuple[str, ...] = ()
+    # The language a disclosure or tension signal is written in ("en", "pl", "ur"), so help
+    # reaches the young person in words they read, whatever the page's language; None
+    # when the answer brings no help.
+    language: str | None = None
 
     @property
     def needs_urgent_review(self) -> bool:
@@ -77,5 +81,6 @@ class Verdict:
             "abusive": self.abusive,
             "safeguarding": list(self.safeguarding),
             "tension": list(self.tension),
+            "language": self.language,
             "reasons": list(self.reasons),
         }
