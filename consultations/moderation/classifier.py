@@ -21,8 +21,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from consultations.moderation.normalise import spell_out
-from consultations.moderation.normalise import plain as plain_text
+from consultations.moderation.spelling import spell_out
+from consultations.moderation.spelling import plain as plain_text
 
 MODEL_FILE = "classifier.json"
 DISCLOSURE = "disclosure"

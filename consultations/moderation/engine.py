@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from consultations.moderation import classifier as model
 from consultations.moderation import language as languages
-from consultations.moderation import normalise as spelling
+from consultations.moderation import spelling
 from consultations.moderation.rules import (
     DEFAULT_LANGUAGE,
     SAFEGUARDING_KINDS,

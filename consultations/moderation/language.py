@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from consultations.moderation import classifier
-from consultations.moderation.normalise import fold, has_arabic_script, plain
+from consultations.moderation.spelling import fold, has_arabic_script, plain
 
 _POLISH_LETTERS = re.compile(r"[ąćęłńóśźż]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")

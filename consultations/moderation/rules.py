@@ -24,7 +24,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from consultations.moderation.anchors import anchors
-from consultations.moderation.normalise import fold, squeeze_rule
+from consultations.moderation.spelling import fold, squeeze_rule
 
 SAFEGUARDING_KINDS = ("self_harm", "abuse", "exploitation", "danger")
 TENSION_KINDS = ("hostility_between_groups", "hate_incident", "fear_in_area")

@@ -368,6 +368,12 @@ def openapi_document() -> dict[str, Any]:
                             "description": "Hate or hostility between groups was mentioned.",
                         },
                         "message": {"type": "string"},
+                        "languages": {
+                            "type": "array",
+                            "items": {"type": "string", "enum": ["en", "pl", "ur"]},
+                            "description": "The languages `message` is in: the channel's "
+                            "own, then the language the young person wrote in, if another.",
+                        },
                         "childline": {
                             "type": ["string", "null"],
                             "description": "Childline's free number, with a disclosure.",
