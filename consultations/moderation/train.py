@@ -159,20 +159,21 @@ def threshold_for(scores: Sequence[float], examples: Sequence[Example], budget: 
     return chosen
 
 
-def figures(scores: Sequence[float], examples: Sequence[Example], threshold: float) -> list[str]:
+def figures(scores: Sequence[float], examples: Sequence[Example], threshold: float) -> dict[str, dict[str, float]]:
     """Recall, precision and false alarms on hard negatives, per language."""
-    lines = []
+    found = {}
     for language in LANGUAGES:
         rows = [(s >= threshold, e) for s, e in zip(scores, examples, strict=True) if e.language == language]
         tp = sum(f and bool(e.kinds) for f, e in rows)
         fp = sum(f and not e.kinds for f, e in rows)
         fn = sum(not f and bool(e.kinds) for f, e in rows)
         hard = [f for f, e in rows if e.hard_negative]
-        lines.append(
-            f"{language}: recall {tp / max(tp + fn, 1):.3f}  precision {tp / max(tp + fp, 1):.3f}  "
-            f"false alarms on hard negatives {sum(hard) / max(len(hard), 1):.3f} ({sum(hard)}/{len(hard)})"
-        )
-    return lines
+        found[language] = {
+            "recall": round(tp / max(tp + fn, 1), 3),
+            "precision": round(tp / max(tp + fp, 1), 3),
+            "false_alarms_hard_negatives": round(sum(hard) / max(len(hard), 1), 3),
+        }
+    return found
 
 
 def build(folder: Path = TRAINING, rules: Rules | None = None, *, report: bool = False) -> dict[str, Any]:
@@ -183,10 +184,11 @@ def build(folder: Path = TRAINING, rules: Rules | None = None, *, report: bool =
     texts = _prepared(examples, rules)
     scores = cross_validated_scores(texts, examples)
     threshold = threshold_for(scores, examples, FALSE_ALARM_BUDGET)
+    cross_validation = figures(scores, examples, threshold)
     if report:
         print(f"{len(examples)} training answers, {FOLDS}-fold cross-validation, threshold {threshold:.3f}")
-        for line in figures(scores, examples, threshold):
-            print("  " + line)
+        for language, found in cross_validation.items():
+            print(f"  {language}: " + "  ".join(f"{k} {v:.3f}" for k, v in found.items()))
     vectoriser, models = _fit(texts, examples)
     idf = vectoriser.idf_
     vocabulary = {
@@ -197,6 +199,8 @@ def build(folder: Path = TRAINING, rules: Rules | None = None, *, report: bool =
         "_comment": "Made by python -m consultations.moderation.train from the training corpus; do not edit.",
         "labels": list(LABELS),
         "threshold": round(threshold, 5),
+        # The classifier alone, each answer scored by a model that never saw it.
+        "cross_validation": cross_validation,
         "intercepts": rounded([m.intercept_[0] for m in models]),
         "vocabulary": vocabulary,
         "language": table,
