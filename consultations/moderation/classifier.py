@@ -79,6 +79,9 @@ class Classifier:
     weights: tuple[Mapping[str, float], ...]
     intercepts: tuple[float, ...]
     threshold: float
+    # Below this score (that of the least likely 1% of real disclosures in training) a
+    # rule's hit is taken for a saying that shares a disclosure's words, not a disclosure.
+    veto: float = -math.inf
     languages: tuple[str, ...] = ()
     # For each language, trigram -> log-probability; and the floor for unseen trigrams.
     language_grams: tuple[Mapping[str, float], ...] = ()
@@ -110,6 +113,10 @@ class Classifier:
         """One linear score per label for text already ``prepare``-d; 0 is even odds."""
         terms, scale, _ = self._terms(prepared)
         return {label: self._score(i, terms, scale) for i, label in enumerate(self.labels)}
+
+    def doubts(self, prepared: str) -> bool:
+        """True when this answer reads far less like a disclosure than nearly all real ones."""
+        return self._terms(prepared)[2] < self.veto
 
     def kinds(self, prepared: str) -> tuple[str, ...]:
         """Safeguarding kinds this answer reads as, or () when it reads as no disclosure."""
@@ -156,6 +163,7 @@ def from_json(data: Mapping[str, Any]) -> Classifier:
         ),
         intercepts=tuple(data["intercepts"]),
         threshold=float(data["threshold"]),
+        veto=float(data.get("veto", -math.inf)),
         languages=spoken,
         language_grams=tuple({g: r[i] for g, r in grams.items()} for i in range(len(spoken))),
         language_unseen=tuple(language.get("unseen", ())),

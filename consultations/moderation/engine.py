@@ -207,9 +207,10 @@ def moderate(
 ) -> Verdict:
     """Redact personal data, mask swearing and flag safeguarding, abuse and tension.
 
-    A disclosure is flagged when a rule finds one or, failing that, when the shipped
-    classifier reads the answer as one (``classifier=False`` asks the rules alone; a
-    ``Classifier`` is used instead of the shipped one). The kinds come from the rules
+    A disclosure is flagged when a rule finds one, unless the shipped classifier reads
+    the answer as far less like a disclosure than nearly every real one, or, failing a
+    rule, when the classifier reads it as one (``classifier=False`` asks the rules alone;
+    a ``Classifier`` is used instead of the shipped one). The kinds come from the rules
     where they found any, else from the classifier.
     """
     rules = rules or default_rules()
@@ -220,10 +221,16 @@ def moderate(
     profanity = _masked(text, rules.profanity, spans, seen)
     slur = _masked(text, rules.slurs, spans, seen)
     found = _detect(plain, rules)
-    if not found.get("safeguarding") and classifier is not False:
-        chosen = model.shipped() if classifier is True else classifier
-        if chosen is not None:
-            found["safeguarding"] = set(chosen.kinds(prepared(text, rules)))
+    chosen = model.shipped() if classifier is True else classifier or None
+    if chosen is not None:
+        read = prepared(text, rules)
+        if not found.get("safeguarding"):
+            found["safeguarding"] = set(chosen.kinds(read))
+        elif chosen.doubts(read):
+            # A rule matched words a disclosure shares with everyday talk ("my mum will
+            # kill me if I'm late"). The answer still waits for a moderator like every
+            # written answer; it is not raised as urgent.
+            del found["safeguarding"]
     # Only help needs the language, so only an answer that brings help is asked it.
     language = languages.detect(text) if found.get("safeguarding") or found.get("tension") else None
     return Verdict(

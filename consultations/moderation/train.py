@@ -42,6 +42,9 @@ LABELS = (DISCLOSURE, *SAFEGUARDING_KINDS)
 # share a disclosure's words) in every language: set any lower, it flags plain answers
 # ("my phone died") by the dozen and buries the real concerns in the queue.
 FALSE_ALARM_BUDGET = 0.05
+# A rule's hit is doubted only below the score of this share of real disclosures (the
+# least likely-looking ones) in cross-validation, in every language.
+VETO_SHARE = 0.01
 # Disclosures weigh this many times a non-disclosure while fitting, for the same reason.
 POSITIVE_WEIGHT = 2.0
 C = 10.0
@@ -159,6 +162,16 @@ def threshold_for(scores: Sequence[float], examples: Sequence[Example], budget: 
     return chosen
 
 
+def veto_for(scores: Sequence[float], examples: Sequence[Example], share: float) -> float:
+    """The score below which only ``share`` of each language's disclosures fall, lowest of all."""
+    chosen = math.inf
+    for language in LANGUAGES:
+        positives = sorted(s for s, e in zip(scores, examples, strict=True) if e.kinds and e.language == language)
+        if positives:
+            chosen = min(chosen, positives[math.floor(share * len(positives))])
+    return chosen
+
+
 def figures(scores: Sequence[float], examples: Sequence[Example], threshold: float) -> dict[str, dict[str, float]]:
     """Recall, precision and false alarms on hard negatives, per language."""
     found = {}
@@ -184,9 +197,13 @@ def build(folder: Path = TRAINING, rules: Rules | None = None, *, report: bool =
     texts = _prepared(examples, rules)
     scores = cross_validated_scores(texts, examples)
     threshold = threshold_for(scores, examples, FALSE_ALARM_BUDGET)
+    veto = veto_for(scores, examples, VETO_SHARE)
     cross_validation = figures(scores, examples, threshold)
     if report:
-        print(f"{len(examples)} training answers, {FOLDS}-fold cross-validation, threshold {threshold:.3f}")
+        print(
+            f"{len(examples)} training answers, {FOLDS}-fold cross-validation, "
+            f"threshold {threshold:.3f}, veto below {veto:.3f}"
+        )
         for language, found in cross_validation.items():
             print(f"  {language}: " + "  ".join(f"{k} {v:.3f}" for k, v in found.items()))
     vectoriser, models = _fit(texts, examples)
@@ -199,6 +216,7 @@ def build(folder: Path = TRAINING, rules: Rules | None = None, *, report: bool =
         "_comment": "Made by python -m consultations.moderation.train from the training corpus; do not edit.",
         "labels": list(LABELS),
         "threshold": round(threshold, 5),
+        "veto": round(veto, 5),
         # The classifier alone, each answer scored by a model that never saw it.
         "cross_validation": cross_validation,
         "intercepts": rounded([m.intercept_[0] for m in models]),
