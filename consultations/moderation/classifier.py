@@ -21,8 +21,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from consultations.moderation.spelling import spell_out
 from consultations.moderation.spelling import plain as plain_text
+from consultations.moderation.spelling import spell_out
 
 MODEL_FILE = "classifier.json"
 DISCLOSURE = "disclosure"
@@ -72,10 +72,9 @@ class Classifier:
     """A shipped model: TF-IDF weights of each n-gram and one linear score per label."""
 
     labels: tuple[str, ...]
-    # n-gram -> (inverse document frequency, idf × the first label's weight), and for each
-    # label n-gram -> idf × weight: multiplied once here, so most answers cost one look-up
-    # per n-gram.
-    rows: Mapping[str, tuple[float, float]]
+    # n-gram -> its inverse document frequency squared, and for each label n-gram ->
+    # idf × weight: multiplied once here, so scoring an answer is look-ups and sums.
+    idf_squared: Mapping[str, float]
     weights: tuple[Mapping[str, float], ...]
     intercepts: tuple[float, ...]
     threshold: float
@@ -88,25 +87,27 @@ class Classifier:
     language_unseen: tuple[float, ...] = ()
     language_priors: tuple[float, ...] = ()
 
-    def _terms(self, prepared: str) -> tuple[dict[str, float], float, float]:
-        """Each known n-gram's term weight, the vector's scale, and the disclosure score."""
-        rows = self.rows
-        terms: dict[str, float] = {}
-        norm = total = 0.0
-        # Sub-linear term frequency, IDF and unit length: what the training side did.
-        for gram, count in Counter(features(prepared)).items():
-            row = rows.get(gram)
-            if row is not None:
-                tf = 1.0 if count == 1 else 1.0 + math.log(count)
-                terms[gram] = tf
-                norm += (tf * row[0]) ** 2
-                total += tf * row[1]
+    def _terms(self, prepared: str) -> tuple[Mapping[str, float], float, float]:
+        """Each known n-gram's term weight, the vector's scale, and the disclosure score.
+
+        Sub-linear term frequency, IDF and unit length, as the training side computed them;
+        most n-grams occur once (weight 1), so the sums run over dictionaries in C.
+        """
+        counts = Counter(features(prepared))
+        known = counts.keys() & self.idf_squared.keys()
+        repeated = {g: 1.0 + math.log(c) for g, c in counts.items() if c > 1 and g in known}
+        norm = sum(map(self.idf_squared.__getitem__, known))
+        total = sum(map(self.weights[0].__getitem__, known & self.weights[0].keys()))
+        for gram, tf in repeated.items():
+            norm += (tf * tf - 1.0) * self.idf_squared[gram]
+            total += (tf - 1.0) * self.weights[0].get(gram, 0.0)
         scale = 1.0 / math.sqrt(norm) if norm else 0.0
+        terms = dict.fromkeys(known, 1.0) | repeated
         return terms, scale, total * scale + self.intercepts[0]
 
     def _score(self, label: int, terms: Mapping[str, float], scale: float) -> float:
         weights = self.weights[label]
-        total = sum(tf * weights.get(g, 0.0) for g, tf in terms.items())
+        total = sum(tf * weights[g] for g, tf in terms.items() if g in weights)
         return total * scale + self.intercepts[label]
 
     def scores(self, prepared: str) -> dict[str, float]:
@@ -156,7 +157,7 @@ def from_json(data: Mapping[str, Any]) -> Classifier:
     spoken = tuple(language.get("languages", ()))
     return Classifier(
         labels=labels,
-        rows={gram: (row[0], row[0] * row[1]) for gram, row in rows.items()},
+        idf_squared={gram: row[0] * row[0] for gram, row in rows.items()},
         weights=tuple(
             {gram: row[0] * row[i + 1] for gram, row in rows.items() if row[i + 1]}
             for i in range(len(labels))

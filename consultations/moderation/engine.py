@@ -203,7 +203,7 @@ def prepared(text: str, rules: Rules | None = None) -> str:
 
 
 def moderate(
-    text: str, *, rules: Rules | None = None, classifier: model.Classifier | None | bool = True
+    text: str, *, rules: Rules | None = None, classifier: model.Classifier | bool | None = True
 ) -> Verdict:
     """Redact personal data, mask swearing and flag safeguarding, abuse and tension.
 

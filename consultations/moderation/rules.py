@@ -257,7 +257,17 @@ def _word_to_regex(line: str) -> str:
     return f"{letters}{suffix}"
 
 
-_POLISH_LETTERS = {"ą": "a", "ć": "c", "ę": "e", "ł": "l", "ń": "n", "ó": "o", "ś": "s", "ź": "z", "ż": "z"}
+_POLISH_LETTERS = {
+    "ą": "a",
+    "ć": "c",
+    "ę": "e",
+    "ł": "l",
+    "ń": "n",
+    "ó": "o",
+    "ś": "s",
+    "ź": "z",
+    "ż": "z",
+}
 
 
 def _ending_to_regex(ending: str) -> str:
@@ -266,7 +276,9 @@ def _ending_to_regex(ending: str) -> str:
     for ch in ending.lower():
         base = _POLISH_LETTERS.get(ch, ch)
         forms = {base, *(k for k, v in _POLISH_LETTERS.items() if v == base)}
-        out.append("[" + re.escape("".join(sorted(forms))) + "]" if len(forms) > 1 else re.escape(ch))
+        out.append(
+            "[" + re.escape("".join(sorted(forms))) + "]" if len(forms) > 1 else re.escape(ch)
+        )
     return "".join(out)
 
 
@@ -425,7 +437,10 @@ def _forms(line: str) -> set[str]:
     # Answers are compared folded (no Polish letters), so the forms are folded too.
     tails = ["", *(fold(e) for e in endings.split())]
     for word in fold(stem).split():
-        swaps = [[c for c in _DISGUISES.get(ch, ch) if c.isalpha() and c.isascii()] or [ch] for ch in word]
+        swaps = [
+            [c for c in _DISGUISES.get(ch, ch) if c.isalpha() and c.isascii()] or [ch]
+            for ch in word
+        ]
         variants = ["".join(v) for v in itertools.islice(itertools.product(*swaps), 256)]
         whole = {v + e for v in variants for e in tails}
         found |= whole | {squeeze(w) for w in whole}
@@ -515,9 +530,8 @@ def _build(collected: _Collected) -> Rules:
             needs.setdefault(base, []).extend(collected.needs.get(name, []))
     for name in sorted(by_kind, key=_personal_order):
         personal += _personal_data(name, by_kind[name], needs[name])
-    spoken = [DEFAULT_LANGUAGE] + sorted(
-        ({split_language(n)[1] for n in lists} | set(collected.textspeak)) - {DEFAULT_LANGUAGE}
-    )
+    others = ({split_language(n)[1] for n in lists} | set(collected.textspeak)) - {DEFAULT_LANGUAGE}
+    spoken = [DEFAULT_LANGUAGE, *sorted(others)]
     languages = tuple(_language_rules(language, lists, collected) for language in spoken)
     english = languages[0]
     spelling: dict[str, str] = {}

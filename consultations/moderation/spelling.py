@@ -82,7 +82,8 @@ _FOLD = str.maketrans(
 )
 # Same-length folding for text whose positions must stay put (masking swear words).
 _FOLD_IN_PLACE = str.maketrans(
-    {k: v for k, v in _latin_table().items()} | {ord(k): v for k, v in _NO_DECOMPOSITION.items() if len(v) == 1}
+    {k: v for k, v in _latin_table().items()}
+    | {ord(k): v for k, v in _NO_DECOMPOSITION.items() if len(v) == 1}
 )
 _REPEATS = re.compile(r"([^\W\d_])\1+")
 _RULE_REPEATS = re.compile(r"(?<!\\)([^\W\d_])\1+")
@@ -128,9 +129,7 @@ def _look_alikes(word: str) -> str:
     return squeeze(word.translate(_LOOK_ALIKES))
 
 
-def spell_out(
-    text: str, table: Mapping[str, str], phrases: re.Pattern[str] | None = None
-) -> str:
+def spell_out(text: str, table: Mapping[str, str], phrases: re.Pattern[str] | None = None) -> str:
     """Text-speak and common misspellings in ``table`` spelled out, word by word.
 
     ``text`` is already ``plain``. ``phrases`` matches the table's keys of more than one
@@ -153,7 +152,7 @@ def spell_out(
         known = table.get(word)
         if known is not None:
             parts[i] = known
-        elif _MIXED.fullmatch(word):
+        elif not word.isalpha() and not word.isdigit() and _MIXED.fullmatch(word):
             word = _look_alikes(word)
             parts[i] = table.get(word, word)
     return "".join(parts)

@@ -105,14 +105,24 @@ def test_a_chat_set_to_polish_gets_the_polish_help_alone(client):
     )
     support = response.json["support"]
     assert support["languages"] == ["pl"]
-    assert support["message"] == wording.support_message(safeguarding=True, tension=False, lang="pl")
+    assert support["message"] == wording.support_message(
+        safeguarding=True, tension=False, lang="pl"
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "signal", "abusive"),
     [
-        ("muzułmanie niszczą ten kraj i nie powinni tu budować meczetów", "hostility_between_groups", True),
-        ("ktoś krzyczał na mamę wracaj do polski i napluł na nią w autobusie", "hate_incident", False),
+        (
+            "muzułmanie niszczą ten kraj i nie powinni tu budować meczetów",
+            "hostility_between_groups",
+            True,
+        ),
+        (
+            "ktoś krzyczał na mamę wracaj do polski i napluł na nią w autobusie",
+            "hate_incident",
+            False,
+        ),
         ("boję się chodzić przez park w nocy, stoją tam dilerzy", "fear_in_area", False),
         ("گورے سب نسل پرست ہوتے ہیں، ایک بھی اچھا نہیں", "hostility_between_groups", False),
         ("gali me gore larkon ne ammi ka hijab kheencha aur hanse", "hate_incident", False),
@@ -142,7 +152,11 @@ def test_tension_in_polish_and_urdu_reaches_the_monitor_and_the_queue(
         ("ye survey banane wale bewakoof log hain", None, "Abusive or hateful language"),
         ("nazywam się Wiktoria Lewandowska i chcę do forum", "Wiktoria", "Personal data removed"),
         ("میرا نام زینب حسین ہے، فورم میں آنا چاہتی ہوں", "زینب", "Personal data removed"),
-        ("mera naam hamza iqbal hai aur mujhe cricket nets chahiye", "hamza", "Personal data removed"),
+        (
+            "mera naam hamza iqbal hai aur mujhe cricket nets chahiye",
+            "hamza",
+            "Personal data removed",
+        ),
         ("kurwa, autobus znowu się spóźnił", "kurwa", "Swearing masked"),
     ],
 )
