@@ -167,9 +167,14 @@ def _apply(text: str, spans: list[Span]) -> str:
 
 def _detect(plain: str, rules: Rules) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
+    words = frozenset(_WORD.findall(plain))
+    # Digits may stand for letters ("k1ll"), which only spelling out reveals.
+    disguised = any(not word.isalpha() and not word.isdigit() for word in words)
     # Every language's rules read every answer: young people mix languages in one line,
     # and the page they answer on says nothing of the language they write in.
     for language in rules.languages:
+        if not disguised and not language.may_match(words):
+            continue
         spelled = spelling.spell_out(plain, language.textspeak, language.textspeak_pattern)
         for category, kinds in _detect_in(spelled, language).items():
             found.setdefault(category, set()).update(kinds)

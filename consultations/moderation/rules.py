@@ -194,6 +194,13 @@ class LanguageRules:
     exceptions: PatternSet = field(default_factory=PatternSet)
     textspeak: Mapping[str, str] = field(default_factory=dict)
     textspeak_pattern: re.Pattern[str] | None = None
+    # Every word that could start this language's reading: anchor words and text-speak.
+    # An answer with none of them (and no digits standing in for letters) cannot match.
+    cues: frozenset[str] = frozenset()
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        """False when no rule of this language can match an answer made of ``words``."""
+        return bool(self.detection.always) or not self.cues.isdisjoint(words)
 
 
 def squeeze(pattern: str) -> str:
@@ -497,12 +504,15 @@ def _language_rules(
             detection += _patterns(category, kind, lists[name])
     exceptions = EXCEPTIONS if language == DEFAULT_LANGUAGE else f"{EXCEPTIONS}.{language}"
     textspeak = _textspeak(collected.textspeak.get(language, {}))
+    found = PatternSet.of(detection)
+    phrases = {word for key in textspeak for word in key.split()}
     return LanguageRules(
         language=language,
-        detection=PatternSet.of(detection),
+        detection=found,
         exceptions=PatternSet.of(_patterns(EXCEPTIONS, "", lists.get(exceptions, []))),
         textspeak=textspeak,
         textspeak_pattern=_textspeak_pattern(textspeak),
+        cues=found.keys | phrases,
     )
 
 
