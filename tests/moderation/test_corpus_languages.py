@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from consultations.moderation import SAFEGUARDING_KINDS, moderate
+from consultations.moderation import SAFEGUARDING_KINDS, TENSION_KINDS, moderate
 from consultations.moderation import classifier as model
 from consultations.moderation.engine import prepared
 
@@ -127,6 +127,26 @@ def score(examples: list[dict], detect: Detector) -> Figures:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("part", ["train", "held_out"])
+def other_figures(examples: list[dict]) -> list[str]:
+    """Tension, abuse, swearing and personal data: rules only, as the platform runs them."""
+    tallies: dict[str, Tally] = {}
+    for row in examples:
+        verdict = moderate(row["text"])
+        for kind in TENSION_KINDS:
+            tallies.setdefault(kind, Tally()).add(kind in row["tension"], kind in verdict.tension)
+        tallies.setdefault("abusive", Tally()).add(row["abusive"], verdict.abusive)
+        tallies.setdefault("profanity", Tally()).add(row["profanity"], verdict.profanity)
+        for kind in {*row["personal_data"], *verdict.personal_data}:
+            tallies.setdefault("personal data", Tally()).add(
+                kind in row["personal_data"], kind in verdict.personal_data
+            )
+    return [
+        f"    {name:<25} recall {t.recall:.3f}  precision {t.precision:.3f}  "
+        f"(tp {t.tp}, fp {t.fp}, fn {t.fn})"
+        for name, t in tallies.items()
+    ]
+
+
 def test_each_part_is_big_and_varied_enough(part: str, language: str):
     found = rows(part, language)
     disclosures = [r for r in found if r["safeguarding"]]
@@ -158,6 +178,8 @@ def test_the_training_part_figures(report_lines: list[str]):
             f"false alarms on hard negatives {cv['false_alarms_hard_negatives']:.3f} "
             "(5-fold cross-validation)"
         )
+        report_lines.append("  other concerns")
+        report_lines += other_figures(rows("train", language))
 
 
 def test_held_out_disclosures_are_heard_in_every_language(report_lines: list[str]):
@@ -174,6 +196,8 @@ def test_held_out_disclosures_are_heard_in_every_language(report_lines: list[str
             report_lines += figures.lines(name)
             if name == "combined":
                 combined[language] = figures
+        report_lines.append("  other concerns")
+        report_lines += other_figures(examples)
     for language, figures in combined.items():
         overall = figures.tallies["any"]
         met = overall.recall >= TARGET_RECALL and figures.false_alarm_rate <= TARGET_FALSE_ALARMS
