@@ -213,8 +213,9 @@ def moderate(
     """Redact personal data, mask swearing and flag safeguarding, abuse and tension.
 
     A disclosure is flagged when a rule finds one, unless the shipped classifier reads
-    the answer as far less like a disclosure than nearly every real one, or, failing a
-    rule, when the classifier reads it as one (``classifier=False`` asks the rules alone;
+    the answer as far less like a disclosure than nearly every real one (then it is held
+    for a moderator as ``doubted``, not urgent), or, failing a rule, when the classifier
+    reads it as one (``classifier=False`` asks the rules alone;
     a ``Classifier`` is used instead of the shipped one). The kinds come from the rules
     where they found any, else from the classifier.
     """
@@ -227,15 +228,15 @@ def moderate(
     slur = _masked(text, rules.slurs, spans, seen)
     found = _detect(plain, rules)
     chosen = model.shipped() if classifier is True else classifier or None
+    doubted: set[str] = set()
     if chosen is not None:
         read = prepared(text, rules)
         if not found.get("safeguarding"):
             found["safeguarding"] = set(chosen.kinds(read))
         elif chosen.doubts(read):
             # A rule matched words a disclosure shares with everyday talk ("my mum will
-            # kill me if I'm late"). The answer still waits for a moderator like every
-            # written answer; it is not raised as urgent.
-            del found["safeguarding"]
+            # kill me if I'm late"): held for a moderator, who sees why, but not urgent.
+            doubted = found.pop("safeguarding")
     # Only help needs the language, so only an answer that brings help is asked it.
     language = languages.detect(text) if found.get("safeguarding") or found.get("tension") else None
     return Verdict(
@@ -245,5 +246,6 @@ def moderate(
         abusive=slur or bool(found.get("abusive")),
         safeguarding=_ordered(found.get("safeguarding", set()), SAFEGUARDING_KINDS),
         tension=_ordered(found.get("tension", set()), TENSION_KINDS),
+        doubted=_ordered(doubted, SAFEGUARDING_KINDS),
         language=language,
     )

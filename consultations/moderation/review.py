@@ -139,7 +139,9 @@ def _verdict_row(answer_id: int, verdict: Verdict, now: datetime) -> dict[str, o
     return {
         "answer_id": answer_id,
         "redacted_text": verdict.redacted,
-        "safeguarding": ",".join(verdict.safeguarding),
+        # A doubted disclosure is kept with its kinds, so the answer is held and the
+        # moderator sees why, but it is not escalated to the safeguarding queue.
+        "safeguarding": ",".join(verdict.safeguarding or verdict.doubted),
         "tension": ",".join(verdict.tension),
         "personal_data": ",".join(verdict.personal_data),
         "profanity": verdict.profanity,
