@@ -198,6 +198,13 @@ class Support(Reply):
     ]
     tension: Annotated[bool, Field(description="Hate or hostility between groups was mentioned")]
     message: Annotated[str, Field(description="The full text to send, the same on every channel")]
+    languages: Annotated[
+        list[Language],
+        Field(
+            description="The languages `message` is in: the channel's own, then the language "
+            "the young person wrote in, if another"
+        ),
+    ]
     childline: str | None
     emergency: str | None
     hate_reporting: str | None

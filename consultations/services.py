@@ -205,6 +205,9 @@ class Submitted:
     tension: bool = False
     # A concern was added to the safeguarding queue now (so staff are told once).
     new_concern: bool = False
+    # The languages the answers that need a support message are written in ("pl", "ur"),
+    # so the message also comes in the young person's own language.
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -522,6 +525,7 @@ def _save(
         safeguarding=found_in_text.safeguarding,
         tension=found_in_text.tension,
         new_concern=found_in_text.new_concern,
+        languages=found_in_text.languages,
     )
 
 

@@ -1,6 +1,7 @@
 """What a channel shows a young person after a disclosure or a tension signal, and the email.
 
-The words come from ``bot.wording`` so the web form, Telegram and Rasa say the same.
+The domain decides which help applies and in which languages (``support_for``); the words
+come from ``bot.wording`` so the web form, Telegram and Rasa say the same.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask import current_app
 
 from bot import wording
 from consultations.moderation.notify import MailSettings, send_concern_notice
+from consultations.moderation.support import Support, support_for
 from consultations.services import Submitted
 from webapp.i18n import current_language
 
@@ -23,17 +25,32 @@ CHILDLINE_PHONE = "0800 1111"
 EMERGENCY_PHONE = "999"
 
 
+def support_of(outcome: Submitted) -> Support | None:
+    """The help this submission calls for, in the page's language and the one written in."""
+    return support_for(
+        safeguarding=outcome.safeguarding,
+        tension=outcome.tension,
+        page_language=current_language(),
+        written_in=outcome.languages,
+    )
+
+
 def support_payload(outcome: Submitted) -> dict[str, Any] | None:
     """The API's ``support`` object; None when the submission needs no message."""
-    if not (outcome.safeguarding or outcome.tension):
+    support = support_of(outcome)
+    if support is None:
         return None
     return {
         "safeguarding": outcome.safeguarding,
         "tension": outcome.tension,
-        # In the language the channel or page asked for: help must be understood.
-        "message": wording.support_message(
-            safeguarding=outcome.safeguarding, tension=outcome.tension, lang=current_language()
+        # Help must be understood: in the channel's language and in the one written in.
+        "message": "\n\n".join(
+            wording.support_message(
+                safeguarding=outcome.safeguarding, tension=outcome.tension, lang=lang
+            )
+            for lang in support.languages
         ),
+        "languages": list(support.languages),
         "childline": CHILDLINE_PHONE if outcome.safeguarding else None,
         "emergency": EMERGENCY_PHONE if outcome.safeguarding else None,
         "hate_reporting": wording.HATE_REPORTING_URL if outcome.tension else None,

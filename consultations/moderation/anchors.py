@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")
 # Words so common that a rule anchored on them would be tried for nearly every answer.
 _COMMON = frozenset(
     {

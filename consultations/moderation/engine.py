@@ -9,26 +9,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from consultations.moderation import classifier as model
+from consultations.moderation import language as languages
+from consultations.moderation import spelling
 from consultations.moderation.rules import (
+    DEFAULT_LANGUAGE,
     SAFEGUARDING_KINDS,
     TENSION_KINDS,
+    LanguageRules,
     PatternSet,
     Rules,
     WordList,
     default_rules,
-    squeeze_text,
 )
 from consultations.moderation.verdict import Verdict
 
-# One pass over the text: apostrophes and invisible characters dropped (so "i'm" is
-# "im" and a zero-width space cannot split a word), hyphens and underscores read as
-# spaces (so "self-harm" meets the rule "self harm").
-_PLAIN = str.maketrans(
-    {
-        **dict.fromkeys("'’‘`´\u200b\u200c\u200d\u2060\ufeff\u00ad"),
-        **dict.fromkeys("-_‐‑‒–—―", " "),
-    }
-)
 # Digits and symbols read as the letters they stand in for ("$h1t").
 _LOOK_ALIKES = str.maketrans("0134578@$!|+(9", "oieastbasiitcg")
 _WORD = re.compile(r"[^\W_]+")
@@ -54,30 +49,17 @@ def _find(regex: re.Pattern[str], text: str, start: int = 0) -> Iterator[re.Matc
         match = regex.search(text, start)
 
 
-def _plain(text: str) -> str:
-    return squeeze_text(text.lower().translate(_PLAIN))
+def _language(rules: Rules, language: str) -> LanguageRules | None:
+    return next((lr for lr in rules.languages if lr.language == language), None)
 
 
-def _spell_out(plain: str, rules: Rules) -> str:
-    table = rules.textspeak
-    if rules.textspeak_pattern is not None:
-
-        def phrase(match: re.Match[str]) -> str:
-            found = match.group()
-            if not _starts_word(plain, match.start()):
-                return found
-            return table.get(" ".join(found.split()), found)
-
-        plain = rules.textspeak_pattern.sub(phrase, plain)
-    # Split keeps the words at odd places; swapping them is one lookup each.
-    parts = _WORD_SPLIT.split(plain)
-    parts[1::2] = [table.get(word, word) for word in parts[1::2]]
-    return "".join(parts)
-
-
-def normalise(text: str, rules: Rules | None = None) -> str:
-    """The text as the detection rules read it: lower case, plain spelling, no apostrophes."""
-    return _spell_out(_plain(text), rules or default_rules())
+def normalise(text: str, rules: Rules | None = None, language: str = DEFAULT_LANGUAGE) -> str:
+    """The text as ``language``'s detection rules read it: folded, squeezed, spelled out."""
+    found = _language(rules or default_rules(), language)
+    plain = spelling.plain(text)
+    if found is None:
+        return plain
+    return spelling.spell_out(plain, found.textspeak, found.textspeak_pattern)
 
 
 def _word_starts(plain: str, word: str) -> list[int]:
@@ -184,7 +166,22 @@ def _apply(text: str, spans: list[Span]) -> str:
 
 
 def _detect(plain: str, rules: Rules) -> dict[str, set[str]]:
-    plain = _spell_out(plain, rules)
+    found: dict[str, set[str]] = {}
+    words = frozenset(_WORD.findall(plain))
+    # Digits may stand for letters ("k1ll"), which only spelling out reveals.
+    disguised = any(not word.isalpha() and not word.isdigit() for word in words)
+    # Every language's rules read every answer: young people mix languages in one line,
+    # and the page they answer on says nothing of the language they write in.
+    for language in rules.languages:
+        if not disguised and not language.may_match(words):
+            continue
+        spelled = spelling.spell_out(plain, language.textspeak, language.textspeak_pattern)
+        for category, kinds in _detect_in(spelled, language).items():
+            found.setdefault(category, set()).update(kinds)
+    return found
+
+
+def _detect_in(plain: str, rules: LanguageRules) -> dict[str, set[str]]:
     words = frozenset(_WORD.findall(plain))
     blanked = [(start, end) for _, _, start, end in _matches(rules.exceptions, plain, words)]
     if blanked:
@@ -204,16 +201,44 @@ def _ordered(found: set[str], known: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(k for k in known if k in found) + tuple(sorted(found - set(known)))
 
 
-def moderate(text: str, *, rules: Rules | None = None) -> Verdict:
-    """Redact personal data, mask swearing and flag safeguarding, abuse and tension."""
+def prepared(text: str, rules: Rules | None = None) -> str:
+    """The answer as the classifier reads it: folded, squeezed, text-speak spelled out."""
+    rules = rules or default_rules()
+    return model.prepare(text, rules.spelling, rules.spelling_pattern)
+
+
+def moderate(
+    text: str, *, rules: Rules | None = None, classifier: model.Classifier | bool | None = True
+) -> Verdict:
+    """Redact personal data, mask swearing and flag safeguarding, abuse and tension.
+
+    A disclosure is flagged when a rule finds one, unless the shipped classifier reads
+    the answer as far less like a disclosure than nearly every real one (then it is held
+    for a moderator as ``doubted``, not urgent), or, failing a rule, when the classifier
+    reads it as one (``classifier=False`` asks the rules alone;
+    a ``Classifier`` is used instead of the shipped one). The kinds come from the rules
+    where they found any, else from the classifier.
+    """
     rules = rules or default_rules()
     lowered = text.lower()
     spans, personal = _personal_data(text, lowered, rules)
-    plain = _plain(text)
-    seen = frozenset(_WORD.findall(squeeze_text(plain.translate(_LOOK_ALIKES))))
+    plain = spelling.plain(text)
+    seen = frozenset(_WORD.findall(spelling.squeeze(plain.translate(_LOOK_ALIKES))))
     profanity = _masked(text, rules.profanity, spans, seen)
     slur = _masked(text, rules.slurs, spans, seen)
     found = _detect(plain, rules)
+    chosen = model.shipped() if classifier is True else classifier or None
+    doubted: set[str] = set()
+    if chosen is not None:
+        read = prepared(text, rules)
+        if not found.get("safeguarding"):
+            found["safeguarding"] = set(chosen.kinds(read))
+        elif chosen.doubts(read):
+            # A rule matched words a disclosure shares with everyday talk ("my mum will
+            # kill me if I'm late"): held for a moderator, who sees why, but not urgent.
+            doubted = found.pop("safeguarding")
+    # Only help needs the language, so only an answer that brings help is asked it.
+    language = languages.detect(text) if found.get("safeguarding") or found.get("tension") else None
     return Verdict(
         redacted=_apply(text, spans),
         personal_data=tuple(personal),
@@ -221,4 +246,6 @@ def moderate(text: str, *, rules: Rules | None = None) -> Verdict:
         abusive=slur or bool(found.get("abusive")),
         safeguarding=_ordered(found.get("safeguarding", set()), SAFEGUARDING_KINDS),
         tension=_ordered(found.get("tension", set()), TENSION_KINDS),
+        doubted=_ordered(doubted, SAFEGUARDING_KINDS),
+        language=language,
     )

@@ -35,6 +35,7 @@ from consultations.db import db
 from consultations.errors import InvalidAnswer, NotAllowed, NotFound
 from consultations.models import Answer, Consultation, Participant, Question
 from consultations.moderation.engine import moderate
+from consultations.moderation.language import detect as detect_language
 from consultations.moderation.models import (
     AnswerModeration,
     ModerationStatus,
@@ -87,6 +88,8 @@ class Found:
     safeguarding: bool = False
     tension: bool = False
     new_concern: bool = False
+    # Languages of the answers that need a support message, first found first.
+    languages: tuple[str, ...] = ()
 
 
 def iso_week(moment: datetime) -> str:
@@ -150,7 +153,9 @@ def _verdict_row(answer_id: int, verdict: Verdict, now: datetime) -> dict[str, o
     return {
         "answer_id": answer_id,
         "redacted_text": verdict.redacted,
-        "safeguarding": ",".join(verdict.safeguarding),
+        # A doubted disclosure is kept with its kinds, so the answer is held and the
+        # moderator sees why, but it is not escalated to the safeguarding queue.
+        "safeguarding": ",".join(verdict.safeguarding or verdict.doubted),
         "tension": ",".join(verdict.tension),
         "personal_data": ",".join(verdict.personal_data),
         "profanity": verdict.profanity,
@@ -191,11 +196,14 @@ def moderate_saved_answers(
     signals: list[dict[str, object]] = []
     replaced: list[int] = []
     disclosures: list[tuple[WrittenAnswer, tuple[str, ...]]] = []
+    languages: list[str] = []
     for answer in written:
         if answer.answer_id in kept:
             had_safeguarding, had_tension = kept[answer.answer_id]
             safeguarding |= bool(had_safeguarding)
             tension |= bool(had_tension)
+            if had_safeguarding or had_tension:
+                languages.append(detect_language(answer.text))
             continue
         verdict = moderate(answer.text, rules=active_rules())
         records.append(_verdict_row(answer.answer_id, verdict, now))
@@ -217,6 +225,8 @@ def moderate_saved_answers(
             disclosures.append((answer, tuple(verdict.safeguarding)))
         safeguarding |= bool(verdict.safeguarding)
         tension |= bool(verdict.tension)
+        if verdict.language is not None:
+            languages.append(verdict.language)
     if records:
         conn.execute(_store_verdicts(conn.dialect.name), records)
     if replaced:
@@ -234,7 +244,12 @@ def moderate_saved_answers(
             now=now,
         )
         audit.record(None, "concern_raised", "safeguarding_concern", concern.id, now=now)
-    return Found(safeguarding=safeguarding, tension=tension, new_concern=bool(disclosures))
+    return Found(
+        safeguarding=safeguarding,
+        tension=tension,
+        new_concern=bool(disclosures),
+        languages=tuple(dict.fromkeys(languages)),
+    )
 
 
 def _raise_concern(

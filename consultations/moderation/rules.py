@@ -1,6 +1,11 @@
 """Moderation rules: word lists and patterns read from files officers can extend.
 
 Every list is named ``<category>.<kind>`` after its file (``safeguarding.self_harm.txt``).
+A file for another language ends in that language's code before ``.txt``
+(``safeguarding.abuse.pl.txt``, ``textspeak.ur.json``, ``definitions.pl.txt``); a file
+without one is English. Each language's detection rules read the answer spelled out with
+that language's text-speak and shared lists, so one answer is read in every language we
+serve: a disclosure in Polish on an English page is still found.
 The shipped lists live in ``rules/`` beside this module; ``load_rules(extra_dir)`` adds
 the entries of same-named files from another folder (for example ``instance/moderation/``)
 and any new lists there, so an officer never edits the installed package.
@@ -19,10 +24,14 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from consultations.moderation.anchors import anchors
+from consultations.moderation.spelling import fold, squeeze_rule
 
 SAFEGUARDING_KINDS = ("self_harm", "abuse", "exploitation", "danger")
 TENSION_KINDS = ("hostility_between_groups", "hate_incident", "fear_in_area")
 PERSONAL_DATA_KINDS = ("email", "phone", "postcode", "address", "name", "handle")
+# The languages young people are invited to answer in; rule files name them by this code.
+LANGUAGES = ("en", "pl", "ur")
+DEFAULT_LANGUAGE = "en"
 
 # Lists of whole words (with listed endings) matched through disguises: f*ck, sh1t, fuuuck.
 WORD_LISTS = ("profanity", "abusive.slurs")
@@ -38,23 +47,24 @@ _REFERENCE = re.compile(r"%([a-z_]+)%")
 
 _COMMENT = "#"
 _NEEDS = "needs:"
-_REPEATS = re.compile(r"(?<!\\)([a-z])\1+")
-_TEXT_REPEATS = re.compile(r"([a-z])\1+")
 # Characters people put in place of a letter to dodge a filter.
+# Polish letters stand for their plain forms too: a phone without them writes "kurwa" for
+# "kurwą".
 _DISGUISES = {
-    "a": "a@4",
+    "a": "a@4ą",
     "b": "b8",
-    "c": "c(k",
-    "e": "e3",
+    "c": "c(kć",
+    "e": "e3ę",
     "g": "g9",
     "i": "i1!|y",
     "k": "kc",
-    "l": "l1|",
-    "o": "o0",
-    "s": "s5$z",
+    "l": "l1|ł",
+    "n": "nń",
+    "o": "o0ó",
+    "s": "s5$zś",
     "t": "t7+",
     "u": "uv",
-    "z": "zs",
+    "z": "zsźż",
 }
 _MASK_CHARACTERS = "*#@%"
 # Where a listed word may start and end: not inside a longer word or a run of disguises.
@@ -167,16 +177,43 @@ class Rules:
     exceptions: PatternSet = field(default_factory=PatternSet)
     textspeak: Mapping[str, str] = field(default_factory=dict)
     textspeak_pattern: re.Pattern[str] | None = None
+    # Every language's own reading, English first (the fields above are English's).
+    languages: tuple[LanguageRules, ...] = ()
+    # Every language's text-speak in one table (English's wins a clash), for the
+    # classifier, which reads every answer the same way whatever its language.
+    spelling: Mapping[str, str] = field(default_factory=dict)
+    spelling_pattern: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """One language's detection rules and the spelling they read the answer in."""
+
+    language: str
+    detection: PatternSet = field(default_factory=PatternSet)
+    exceptions: PatternSet = field(default_factory=PatternSet)
+    textspeak: Mapping[str, str] = field(default_factory=dict)
+    textspeak_pattern: re.Pattern[str] | None = None
+    # Every word that could start this language's reading: anchor words and text-speak.
+    # An answer with none of them (and no digits standing in for letters) cannot match.
+    cues: frozenset[str] = frozenset()
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        """False when no rule of this language can match an answer made of ``words``."""
+        return bool(self.detection.always) or not self.cues.isdisjoint(words)
 
 
 def squeeze(pattern: str) -> str:
     """Squeeze a rule's runs of a repeated letter to one, leaving escapes (\\ss) alone."""
-    return _REPEATS.sub(r"\1", pattern)
+    return squeeze_rule(pattern)
 
 
-def squeeze_text(text: str) -> str:
-    """Squeeze runs of a repeated letter to one, so "diee" and "die" read alike."""
-    return _TEXT_REPEATS.sub(r"\1", text)
+def split_language(name: str) -> tuple[str, str]:
+    """``("safeguarding.abuse", "pl")`` for ``safeguarding.abuse.pl``; English when unnamed."""
+    base, dot, code = name.rpartition(".")
+    if dot and code in LANGUAGES:
+        return base, code
+    return name, DEFAULT_LANGUAGE
 
 
 def _lower_letters(pattern: str) -> str:
@@ -185,10 +222,15 @@ def _lower_letters(pattern: str) -> str:
 
 
 def _normalise_rule(line: str) -> str:
-    # Detection rules are compared with text that has lost its capitals, apostrophes and
-    # repeated letters, so the rule must lose them too.
-    pattern = _lower_letters(line.replace("’", "'"))
-    return squeeze(pattern.replace("'", ""))
+    # Detection rules are compared with text that has lost its capitals, apostrophes,
+    # diacritics, Urdu letter variants and repeated letters, so the rule must lose them too.
+    pattern = _lower_letters(line.replace("’", "'")).replace("'", "")
+    return squeeze(_fold_rule(pattern))
+
+
+def _fold_rule(pattern: str) -> str:
+    # Folding touches letters outside ASCII only, so the expression's syntax survives.
+    return "".join(fold(ch) if not ch.isascii() else ch for ch in pattern)
 
 
 def _phrase_to_regex(pattern: str) -> str:
@@ -208,7 +250,7 @@ def _word_to_regex(line: str) -> str:
     # "stem | ending ending": the stem survives disguises, endings are read as written.
     stem, _, endings = line.partition("|")
     stem = stem.strip().lower()
-    if not stem or not re.fullmatch(r"[a-z ]+", stem):
+    if not stem or not re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", stem):
         raise ValueError("a word must be letters only, optionally followed by | and endings")
     # f**k: any letter but the first may be hidden, except in short words, where "A*s"
     # (top grades) would read as a swear word.
@@ -217,9 +259,34 @@ def _word_to_regex(line: str) -> str:
         r"\s*" if ch == " " else _letter_class(ch, maskable=long_word and i > 0)
         for i, ch in enumerate(stem)
     )
-    tails = sorted((re.escape(e) for e in endings.split()), key=len, reverse=True)
+    tails = sorted((_ending_to_regex(e) for e in endings.split()), key=len, reverse=True)
     suffix = f"(?:{'|'.join(tails)})?" if tails else ""
     return f"{letters}{suffix}"
+
+
+_POLISH_LETTERS = {
+    "ą": "a",
+    "ć": "c",
+    "ę": "e",
+    "ł": "l",
+    "ń": "n",
+    "ó": "o",
+    "ś": "s",
+    "ź": "z",
+    "ż": "z",
+}
+
+
+def _ending_to_regex(ending: str) -> str:
+    # Endings are read as written, but with or without Polish letters ("ą" or "a").
+    out = []
+    for ch in ending.lower():
+        base = _POLISH_LETTERS.get(ch, ch)
+        forms = {base, *(k for k, v in _POLISH_LETTERS.items() if v == base)}
+        out.append(
+            "[" + re.escape("".join(sorted(forms))) + "]" if len(forms) > 1 else re.escape(ch)
+        )
+    return "".join(out)
 
 
 def _lines(text: str) -> Iterable[tuple[int, str]]:
@@ -246,24 +313,31 @@ def _check_name(name: str, source: str) -> None:
 
 @dataclass
 class _Collected:
+    # Keyed by the list's name with its language code ("safeguarding.abuse.pl"); English
+    # lists keep their plain names.
     lists: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    textspeak: dict[str, str] = field(default_factory=dict)
-    definitions: dict[str, list[str]] = field(default_factory=dict)
+    textspeak: dict[str, dict[str, str]] = field(default_factory=dict)
+    definitions: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     needs: dict[str, list[str]] = field(default_factory=dict)
 
-    def define(self, where: str, line: str) -> None:
+    def define(self, where: str, line: str, language: str = DEFAULT_LANGUAGE) -> None:
         match = _DEFINITION.fullmatch(line)
         if not match:
             raise RuleFileError(f"{where}: a definition reads: name = alternatives")
         name, body = match.groups()
         # A second definition of a name adds to it, so an officer's file extends ours.
-        self.definitions.setdefault(name, []).append(body.strip())
+        self.definitions.setdefault(language, {}).setdefault(name, []).append(body.strip())
 
-    def expand(self, where: str, line: str) -> str:
+    def expand(self, where: str, line: str, language: str = DEFAULT_LANGUAGE) -> str:
+        own = self.definitions.get(language, {})
+        shared = self.definitions.get(DEFAULT_LANGUAGE, {})
+
         def one(match: re.Match[str]) -> str:
-            if match.group(1) not in self.definitions:
+            # A language's own list first; English's where that language has none.
+            found = own.get(match.group(1)) or shared.get(match.group(1))
+            if not found:
                 raise RuleFileError(f"{where}: %{match.group(1)}% is not in definitions.txt")
-            return "(?:" + "|".join(self.definitions[match.group(1)]) + ")"
+            return "(?:" + "|".join(found) + ")"
 
         # Definitions may use one another; a few rounds settle any sensible nesting.
         for _ in range(5):
@@ -273,16 +347,17 @@ class _Collected:
         raise RuleFileError(f"{where}: definitions refer to each other in a loop")
 
     def add(self, name: str, entries: Iterable[tuple[str, str]], source: str) -> None:
-        _check_name(name, source)
+        _check_name(split_language(name)[0], source)
         self.lists.setdefault(name, []).extend(entries)
 
 
 def _read_txt(item: Traversable, into: _Collected) -> None:
     name = item.name.removesuffix(".txt")
     text = item.read_text("utf-8")
-    if name == DEFINITIONS:
+    base, language = split_language(name)
+    if base == DEFINITIONS:
         for number, line in _lines(text):
-            into.define(f"{item.name}:{number}", line)
+            into.define(f"{item.name}:{number}", line, language)
         return
     entries = []
     for number, line in _lines(text):
@@ -301,14 +376,17 @@ def _read_json(item: Traversable, into: _Collected) -> None:
         raise RuleFileError(f"{item.name}: not valid JSON ({error})") from error
     if not isinstance(data, dict):
         raise RuleFileError(f"{item.name}: expected an object of rule lists")
+    language = split_language(item.name.removesuffix(".json"))[1]
     for name, value in data.items():
         if name.startswith("_"):  # "_comment" and friends explain the file to people
             continue
         if name == TEXTSPEAK and isinstance(value, dict):
-            into.textspeak.update({str(k).lower(): str(v).lower() for k, v in value.items()})
+            table = into.textspeak.setdefault(language, {})
+            table.update({str(k).lower(): str(v).lower() for k, v in value.items()})
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            listed = name if language == DEFAULT_LANGUAGE else f"{name}.{language}"
             into.add(
-                name, ((f"{item.name}:{name}[{i}]", v) for i, v in enumerate(value)), item.name
+                listed, ((f"{item.name}:{name}[{i}]", v) for i, v in enumerate(value)), item.name
             )
         else:
             raise RuleFileError(f"{item.name}: {name!r} must be a list of strings")
@@ -363,10 +441,15 @@ def _personal_data(
 def _forms(line: str) -> set[str]:
     stem, _, endings = line.partition("|")
     found: set[str] = set()
-    for word in stem.lower().split():
-        swaps = [[c for c in _DISGUISES.get(ch, ch) if c.isalpha()] for ch in word]
+    # Answers are compared folded (no Polish letters), so the forms are folded too.
+    tails = ["", *(fold(e) for e in endings.split())]
+    for word in fold(stem).split():
+        swaps = [
+            [c for c in _DISGUISES.get(ch, ch) if c.isalpha() and c.isascii()] or [ch]
+            for ch in word
+        ]
         variants = ["".join(v) for v in itertools.islice(itertools.product(*swaps), 256)]
-        whole = {v + e for v in variants for e in ["", *endings.split()]}
+        whole = {v + e for v in variants for e in tails}
         found |= whole | {squeeze(w) for w in whole}
     return found
 
@@ -405,32 +488,76 @@ def _textspeak_pattern(textspeak: Mapping[str, str]) -> re.Pattern[str] | None:
     return re.compile(f"(?:{alternatives}){_BOUNDARY_AFTER}")
 
 
+def _textspeak(table: Mapping[str, str]) -> dict[str, str]:
+    # Keys are compared with folded text ("sie" for "się"), so they are folded too.
+    return {squeeze(" ".join(fold(k).split())): squeeze(fold(v)) for k, v in table.items()}
+
+
+def _language_rules(
+    language: str, lists: Mapping[str, list[tuple[str, str]]], collected: _Collected
+) -> LanguageRules:
+    detection = []
+    for name in sorted(lists):
+        base, listed_in = split_language(name)
+        category, _, kind = base.partition(".")
+        if listed_in == language and category in DETECTION_CATEGORIES and base not in WORD_LISTS:
+            detection += _patterns(category, kind, lists[name])
+    exceptions = EXCEPTIONS if language == DEFAULT_LANGUAGE else f"{EXCEPTIONS}.{language}"
+    textspeak = _textspeak(collected.textspeak.get(language, {}))
+    found = PatternSet.of(detection)
+    phrases = {word for key in textspeak for word in key.split()}
+    return LanguageRules(
+        language=language,
+        detection=found,
+        exceptions=PatternSet.of(_patterns(EXCEPTIONS, "", lists.get(exceptions, []))),
+        textspeak=textspeak,
+        textspeak_pattern=_textspeak_pattern(textspeak),
+        cues=found.keys | phrases,
+    )
+
+
+def _merged(lists: Mapping[str, list[tuple[str, str]]], base: str) -> list[tuple[str, str]]:
+    """A word list's entries in every language, English first."""
+    return [e for name in sorted(lists) if split_language(name)[0] == base for e in lists[name]]
+
+
 def _build(collected: _Collected) -> Rules:
     lists = {
-        name: [(where, collected.expand(where, line)) for where, line in entries]
+        name: [
+            (where, collected.expand(where, line, split_language(name)[1]))
+            for where, line in entries
+        ]
         for name, entries in collected.lists.items()
     }
     personal = []
-    for name in sorted(lists, key=_personal_order):
-        if name.startswith("personal_data."):
-            personal += _personal_data(name, lists[name], collected.needs.get(name, []))
-    detection = []
+    # Personal data is looked for in the text as written, whatever its language.
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    needs: dict[str, list[str]] = {}
     for name in sorted(lists):
-        category, _, kind = name.partition(".")
-        if category in DETECTION_CATEGORIES and name not in WORD_LISTS:
-            detection += _patterns(category, kind, lists[name])
-    textspeak = {
-        squeeze(" ".join(k.replace("'", "").split())): squeeze(v)
-        for k, v in collected.textspeak.items()
-    }
+        base = split_language(name)[0]
+        if base.startswith("personal_data."):
+            by_kind.setdefault(base, []).extend(lists[name])
+            needs.setdefault(base, []).extend(collected.needs.get(name, []))
+    for name in sorted(by_kind, key=_personal_order):
+        personal += _personal_data(name, by_kind[name], needs[name])
+    others = ({split_language(n)[1] for n in lists} | set(collected.textspeak)) - {DEFAULT_LANGUAGE}
+    spoken = [DEFAULT_LANGUAGE, *sorted(others)]
+    languages = tuple(_language_rules(language, lists, collected) for language in spoken)
+    english = languages[0]
+    spelling: dict[str, str] = {}
+    for language in reversed(languages):
+        spelling.update(language.textspeak)
     return Rules(
         personal_data=tuple(personal),
-        profanity=_word_list(lists.get("profanity", [])),
-        slurs=_word_list(lists.get("abusive.slurs", [])),
-        detection=PatternSet.of(detection),
-        exceptions=PatternSet.of(_patterns(EXCEPTIONS, "", lists.get(EXCEPTIONS, []))),
-        textspeak=textspeak,
-        textspeak_pattern=_textspeak_pattern(textspeak),
+        profanity=_word_list(_merged(lists, "profanity")),
+        slurs=_word_list(_merged(lists, "abusive.slurs")),
+        detection=english.detection,
+        exceptions=english.exceptions,
+        textspeak=english.textspeak,
+        textspeak_pattern=english.textspeak_pattern,
+        languages=languages,
+        spelling=spelling,
+        spelling_pattern=_textspeak_pattern(spelling),
     )
 
 

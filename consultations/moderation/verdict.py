@@ -35,6 +35,13 @@ class Verdict:
     abusive: bool = False
     safeguarding: tuple[str, ...] = ()
     tension: tuple[str, ...] = ()
+    # Kinds a rule found where the classifier reads everyday talk ("my mum will kill me if
+    # I'm late"): not urgent, but held for a moderator with the reason shown, never dropped.
+    doubted: tuple[str, ...] = ()
+    # The language a disclosure or tension signal is written in ("en", "pl", "ur"), so help
+    # reaches the young person in words they read, whatever the page's language; None
+    # when the answer brings no help.
+    language: str | None = None
 
     @property
     def needs_urgent_review(self) -> bool:
@@ -44,7 +51,7 @@ class Verdict:
     @property
     def held(self) -> bool:
         """True when nobody but a moderator may see this answer yet."""
-        return self.abusive or self.needs_urgent_review
+        return self.abusive or self.needs_urgent_review or bool(self.doubted)
 
     @property
     def status(self) -> str:
@@ -57,6 +64,10 @@ class Verdict:
     def reasons(self) -> tuple[str, ...]:
         """Why, in short plain English for moderators; never quotes the answer."""
         found = [f"Safeguarding: {SAFEGUARDING_WORDS.get(k, k)}" for k in self.safeguarding]
+        found += [
+            f"Safeguarding, reads like everyday talk (check): {SAFEGUARDING_WORDS.get(k, k)}"
+            for k in self.doubted
+        ]
         if self.abusive:
             found.append("Abusive or hateful language")
         found += [f"Community tension: {TENSION_WORDS.get(k, k)}" for k in self.tension]
@@ -76,6 +87,8 @@ class Verdict:
             "profanity": self.profanity,
             "abusive": self.abusive,
             "safeguarding": list(self.safeguarding),
+            "doubted": list(self.doubted),
             "tension": list(self.tension),
+            "language": self.language,
             "reasons": list(self.reasons),
         }

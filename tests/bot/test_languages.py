@@ -72,8 +72,12 @@ def test_the_help_after_a_disclosure_comes_in_the_channels_language(api):
     )
     assert sent.status_code == 200, sent.json
     message = sent.json["support"]["message"]
-    assert message == wording.support_message(safeguarding=True, tension=False, lang="ur")
-    assert message != wording.support_message(safeguarding=True, tension=False)
+    # The channel's language first; the answer was written in English, so English too.
+    urdu = wording.support_message(safeguarding=True, tension=False, lang="ur")
+    english = wording.support_message(safeguarding=True, tension=False)
+    assert urdu != english
+    assert message == f"{urdu}\n\n{english}"
+    assert sent.json["support"]["languages"] == ["ur", "en"]
     assert "0800 1111" in message and "999" in message
 
 

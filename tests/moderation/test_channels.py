@@ -78,6 +78,7 @@ def test_tension_gets_the_hate_reporting_link_on_both_channels(client):
         "safeguarding": False,
         "tension": True,
         "message": wording.HATE_REPORTING,
+        "languages": ["en"],
         "childline": None,
         "emergency": None,
         "hate_reporting": wording.HATE_REPORTING_URL,

@@ -34,7 +34,7 @@ from consultations.models import Consultation, Participant
 from consultations.polls import poll_by_code
 from feedback import outcomes
 from webapp.errors import too_many_requests
-from webapp.i18n import N_, current_language, translate
+from webapp.i18n import N_, RIGHT_TO_LEFT, current_language, translate
 from webapp.rendering import youth_html
 from webapp.support import notify_new_concern, support_payload
 from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
@@ -205,21 +205,31 @@ def _render_thanks(found: Consultation, support: dict[str, object] | None = None
     )
 
 
-def _support_lines(support: dict[str, object]) -> list[str]:
-    """The help message in the reader's language, as far as the chat wording has it.
+def _support_lines(support: dict[str, object]) -> list[dict[str, object]]:
+    """The help message in each language the domain chose, as far as the chat wording has it.
 
     The words belong to ``bot.wording`` (every channel says the same); its ``text`` falls
-    back to English for a key it has no translation of.
+    back to English for a key it has no translation of. Each block carries its language
+    so a right-to-left one reads right on a left-to-right page and the other way round.
     """
     from bot import wording
 
-    lang = current_language()
     keys = [
         k
         for k, on in (("SAFEGUARDING", "safeguarding"), ("HATE_REPORTING", "tension"))
         if support.get(on)
     ]
-    return [line for key in keys for line in wording.text(key, lang).split("\n") if line.strip()]
+    languages = support.get("languages") or [current_language()]
+    return [
+        {
+            "lang": lang,
+            "dir": "rtl" if lang in RIGHT_TO_LEFT else "ltr",
+            "lines": [
+                line for key in keys for line in wording.text(key, lang).split("\n") if line.strip()
+            ],
+        }
+        for lang in languages  # type: ignore[union-attr]
+    ]
 
 
 @bp.get("/c/<slug>/thanks")
