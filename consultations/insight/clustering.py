@@ -10,17 +10,6 @@ import numpy as np
 from consultations.insight.space import Rows
 
 
-def project(rows: Rows, n_features: int, dimensions: int, seed: int) -> np.ndarray:
-    """Rows squeezed to ``dimensions`` by a fixed random projection, unit length again.
-
-    Angles between answers survive a random projection closely enough to find groups, and
-    the groups' own profiles are then rebuilt from the full rows.
-    """
-    rng = np.random.default_rng(seed)
-    basis = rng.standard_normal((n_features, dimensions), dtype=np.float32)
-    return unit_rows(rows.dot_dense(basis))
-
-
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms > 0, norms, 1.0)
@@ -86,3 +75,59 @@ def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
     b = mean_to.min(axis=1)
     score = np.where(own_size > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
     return float(score.mean())
+
+
+def dense_rows(rows: Rows) -> np.ndarray:
+    """Rows as a dense matrix over just the features they use (for a few hundred rows)."""
+    used, columns = np.unique(rows.columns, return_inverse=True)
+    matrix = np.zeros((len(rows), len(used)), dtype=np.float32)
+    matrix[rows.row_of_each_entry(), columns] = rows.weights
+    return matrix
+
+
+def kmeans_rows(
+    rows: Rows, n_features: int, k: int, *, seed: int, restarts: int = 3, rounds: int = 30
+) -> np.ndarray:
+    """Labels of the best of ``restarts`` spherical k-means runs on sparse unit rows.
+
+    Run on the rows themselves: short answers share few features, and squeezing them into
+    fewer dimensions adds more noise than those few shared features carry.
+    """
+    rng = np.random.default_rng(seed)
+    n = len(rows)
+    best_labels, best_score = np.zeros(n, dtype=np.int64), -np.inf
+
+    def row_vector(i: int) -> np.ndarray:
+        vector = np.zeros((n_features, 1), dtype=np.float32)
+        lo, hi = rows.starts[i], rows.starts[i + 1]
+        vector[rows.columns[lo:hi], 0] = rows.weights[lo:hi]
+        return vector
+
+    for _ in range(restarts):
+        chosen = [int(rng.integers(n))]
+        distance = 1.0 - rows.dot_dense(row_vector(chosen[0]))[:, 0]
+        for _ in range(1, k):
+            weights = np.clip(distance, 0.0, None) ** 2
+            total = weights.sum()
+            pick = int(rng.choice(n, p=weights / total)) if total > 0 else int(rng.integers(n))
+            chosen.append(pick)
+            distance = np.minimum(distance, 1.0 - rows.dot_dense(row_vector(pick))[:, 0])
+        centres = np.hstack([row_vector(i) for i in chosen])
+        labels = np.full(n, -1, dtype=np.int64)
+        for _ in range(rounds):
+            similarity = rows.dot_dense(centres)
+            new_labels = similarity.argmax(axis=1)
+            if np.array_equal(new_labels, labels):
+                break
+            labels = new_labels
+            sums = rows.sum_by_group(labels, k, n_features).astype(np.float32)
+            empty = ~sums.any(axis=1)
+            if empty.any():
+                worst = np.argsort(similarity.max(axis=1))[: int(empty.sum())]
+                for slot, i in zip(np.flatnonzero(empty), worst, strict=True):
+                    sums[slot] = row_vector(int(i))[:, 0]
+            centres = np.ascontiguousarray(unit_rows(sums).T)
+        score = float(rows.dot_dense(centres).max(axis=1).sum())
+        if score > best_score:
+            best_labels, best_score = labels, score
+    return best_labels

@@ -23,7 +23,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from consultations.insight.clustering import kmeans, project, silhouette, unit_rows
+from consultations.insight.clustering import dense_rows, kmeans_rows, silhouette, unit_rows
 from consultations.insight.space import PAIR, WORD, Rows, Space, features
 from consultations.insight.text import compared_form, guess_language, surface_words
 
@@ -82,7 +82,6 @@ class ThemeOptions:
     profile_terms: int = 300
     representatives: int = 3
     max_features: int = 30000
-    dimensions: int = 128
     seed: int = 0
 
 
@@ -333,21 +332,21 @@ def _themes_in(
 def _discover(rows: Rows, n_features: int, options: ThemeOptions) -> np.ndarray:
     """Centres of the groups among ``rows`` (groups × features), the count chosen by fit."""
     n = len(rows)
-    points = project(rows, n_features, options.dimensions, options.seed)
     largest = min(options.max_themes, n // options.min_theme_size)
     if options.themes is not None:
         largest = min(options.themes, n // options.min_theme_size)
     if largest < 2:
         labels = np.zeros(n, dtype=np.int64)
     elif options.themes is not None:
-        labels = kmeans(points, largest, seed=options.seed)
+        labels = kmeans_rows(rows, n_features, largest, seed=options.seed)
     else:
         # The silhouette is judged on a fixed share of the sample, which keeps it cheap.
         judge = np.random.default_rng(options.seed).permutation(n)[:1000]
+        points = dense_rows(rows.take(judge))
         tried = []
         for k in range(2, largest + 1):
-            labels = kmeans(points, k, seed=options.seed)
-            tried.append((silhouette(points[judge], labels[judge]), labels))
+            labels = kmeans_rows(rows, n_features, k, seed=options.seed)
+            tried.append((silhouette(points, labels[judge]), labels))
         # The count whose groups stand furthest apart; the first of equals, so fewer themes.
         labels = max(tried, key=lambda item: item[0])[1]
     k = int(labels.max()) + 1
