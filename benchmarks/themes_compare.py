@@ -63,7 +63,7 @@ def _sentence_vectors(approach: str, texts: list[str]) -> np.ndarray:
 
 def _group_vectors(vectors: np.ndarray, themes: int | None, seed: int = 0) -> list[int]:
     """The engine's k-means and silhouette on sentence vectors; -1 is "other"."""
-    from consultations.insight.clustering import kmeans, silhouette, unit_rows
+    from consultations.insight.clustering import cosine_distances, kmeans, silhouette, unit_rows
     from consultations.insight.themes import ThemeOptions
 
     options = ThemeOptions()
@@ -73,9 +73,10 @@ def _group_vectors(vectors: np.ndarray, themes: int | None, seed: int = 0) -> li
         labels = kmeans(points, themes, seed=seed)
     else:
         best = (-np.inf, np.zeros(len(points), dtype=np.int64))
+        distance = cosine_distances(points)
         for k in range(2, largest + 1):
             labels = kmeans(points, k, seed=seed)
-            score = silhouette(points, labels)
+            score = silhouette(distance, labels)
             if score > best[0]:
                 best = (score, labels)
         labels = best[1]

@@ -23,11 +23,19 @@ from enum import StrEnum
 
 import numpy as np
 
-from consultations.insight.clustering import dense_rows, kmeans_rows, silhouette, unit_rows
+from consultations.insight.clustering import (
+    cosine_distances,
+    dense_rows,
+    kmeans,
+    silhouette,
+    unit_rows,
+)
 from consultations.insight.space import PAIR, WORD, Rows, Space, features
 from consultations.insight.text import compared_form, guess_language, surface_words
 
 MODEL_VERSION = 1
+# Features looked at while groups are found (the most widely used ones); see dense_rows.
+DISCOVERY_FEATURES = 2000
 
 
 class OtherReason(StrEnum):
@@ -74,7 +82,7 @@ class ThemeOptions:
     themes: int | None = None
     # Themes are found on at most this many answers per language (a seeded sample); every
     # answer is then placed, so the time grows little past it.
-    fit_sample: int = 2000
+    fit_sample: int = 1500
     # Only the start of a very long answer is read for grouping.
     max_chars: int = 2000
     # Least similarity to a theme's profile for an answer to join it.
@@ -297,6 +305,13 @@ def _themes_in(
     profiles = _refine(rows, centres, options)
     labels, similarity = _assign(rows, profiles, options.min_similarity)
 
+    named = [
+        {f for f in found if f[0] in (WORD, PAIR) and f in space.vocabulary}
+        for found in group.counts
+    ]
+    everywhere: Counter[str] = Counter()
+    for keys in named:
+        everywhere.update(keys)
     themes: list[Theme] = []
     for index in range(len(profiles)):
         members = np.flatnonzero(labels == index)
@@ -305,7 +320,7 @@ def _themes_in(
         ids = tuple(group.answers[i].id for i in members)
         theme_id = _theme_id(group.language, ids)
         weights = _profile_weights(profiles[index], space, options.profile_terms)
-        terms = _telling_terms(group, members, labels, index, space)
+        terms = _telling_terms(group, members, named, everywhere)
         themes.append(
             Theme(
                 id=theme_id,
@@ -335,18 +350,19 @@ def _discover(rows: Rows, n_features: int, options: ThemeOptions) -> np.ndarray:
     largest = min(options.max_themes, n // options.min_theme_size)
     if options.themes is not None:
         largest = min(options.themes, n // options.min_theme_size)
+    points = dense_rows(rows, DISCOVERY_FEATURES)
     if largest < 2:
         labels = np.zeros(n, dtype=np.int64)
     elif options.themes is not None:
-        labels = kmeans_rows(rows, n_features, largest, seed=options.seed)
+        labels = kmeans(points, largest, seed=options.seed)
     else:
         # The silhouette is judged on a fixed share of the sample, which keeps it cheap.
         judge = np.random.default_rng(options.seed).permutation(n)[:1000]
-        points = dense_rows(rows.take(judge))
+        distance = cosine_distances(points[judge])
         tried = []
         for k in range(2, largest + 1):
-            labels = kmeans_rows(rows, n_features, k, seed=options.seed)
-            tried.append((silhouette(points, labels[judge]), labels))
+            labels = kmeans(points, k, seed=options.seed)
+            tried.append((silhouette(distance, labels[judge]), labels))
         # The count whose groups stand furthest apart; the first of equals, so fewer themes.
         labels = max(tried, key=lambda item: item[0])[1]
     k = int(labels.max()) + 1
@@ -406,16 +422,15 @@ def _theme_id(language: str, ids: tuple[int | str, ...]) -> str:
 
 
 def _telling_terms(
-    group: _Language, members: np.ndarray, labels: np.ndarray, index: int, space: Space
+    group: _Language, members: np.ndarray, named: list[set[str]], everywhere: Counter[str]
 ) -> list[str]:
-    """Up to three words or pairs that set the theme apart, as young people typed them."""
+    """Up to three words or pairs that set the theme apart, as young people typed them.
+
+    ``named`` holds each answer's words and pairs, ``everywhere`` how many answers have each.
+    """
     inside: Counter[str] = Counter()
-    everywhere: Counter[str] = Counter()
-    for i, found in enumerate(group.counts):
-        keys = {f for f in found if f[0] in (WORD, PAIR) and f in space.vocabulary}
-        everywhere.update(keys)
-        if labels[i] == index:
-            inside.update(keys)
+    for i in members:
+        inside.update(named[i])
     size, total = len(members), len(group.counts)
 
     def lift(feature: str) -> float:
