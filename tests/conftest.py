@@ -155,7 +155,7 @@ def report_lines(request: pytest.FixtureRequest) -> list[str]:
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
     lines = config.stash.get(REPORT_KEY, [])
     if lines:
-        terminalreporter.section("moderation corpus")
+        terminalreporter.section("measured on the labelled corpora")
         for line in lines:
             terminalreporter.write_line(line)
 

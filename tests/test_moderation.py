@@ -391,10 +391,10 @@ def held_out_rows(rows: list[dict]) -> list[dict]:
 def test_safeguarding_precision_and_recall_on_the_corpus(report_lines: list[str]):
     rows = _corpus()
     everything, held_out = _score(rows), _score(held_out_rows(rows))
-    report_lines.append(f"whole corpus ({len(rows)} answers)")
+    report_lines.append(f"moderation, whole corpus ({len(rows)} answers)")
     report_lines += ["  " + t.line(name) for name, t in everything.tallies.items()]
     report_lines.append(
-        f"held out: never used to tune the rules ({len(held_out_rows(rows))} answers)"
+        f"moderation, held out: never used to tune the rules ({len(held_out_rows(rows))} answers)"
     )
     report_lines += ["  " + t.line(name) for name, t in held_out.tallies.items()]
 

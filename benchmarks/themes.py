@@ -1,0 +1,216 @@
+"""Themes for 10,000 and 100,000 written answers, and 100 new answers placed in kept themes.
+
+    .venv/bin/python benchmarks/themes.py                    # 10,000 and 100,000, then placing
+    .venv/bin/python benchmarks/themes.py --sizes 2000       # a quick try
+
+Answers are made from the labelled corpus (tests/data/themes): each is a corpus answer, in
+its own language, changed the way the same idea comes back from many people: letters
+dropped, doubled or swapped, words left out, a word from another answer added, capitals,
+emoji. Each size runs in its own process, so its memory is its own: the peak resident size
+(VmHWM, reset just before grouping) and what grouping added to the process. Exits 1 when a
+target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _common import format_table, log, write_json
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+TARGETS_SECONDS = {10_000: 15.0, 100_000: 180.0}
+PLACE_COUNT = 100
+PLACE_TARGET_SECONDS = 1.0
+EMOJI = ("😂", "🙄", "💯", "👍", "😭", "🤷")
+
+
+def corpus_rows() -> list[dict]:
+    rows = []
+    for language in ("en", "pl", "ur"):
+        path = REPO_ROOT / "tests" / "data" / "themes" / f"{language}.jsonl"
+        rows += [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+    return rows
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:
+        return word[:i] + word[i + 1 :]
+    if kind == 1:
+        return word[:i] + word[i] + word[i:]
+    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+
+
+def perturbed(text: str, other: str, rng: random.Random) -> str:
+    """The same idea as another young person might type it."""
+    words = text.split()
+    words = [_typo(w, rng) if rng.random() < 0.15 else w for w in words]
+    if len(words) > 3 and rng.random() < 0.3:
+        del words[rng.randrange(len(words))]
+    if rng.random() < 0.3:
+        words.insert(rng.randrange(len(words) + 1), rng.choice(other.split()))
+    if rng.random() < 0.1:
+        words = [w.upper() if rng.random() < 0.3 else w for w in words]
+    if rng.random() < 0.15:
+        words.append(rng.choice(EMOJI))
+    return " ".join(words) or text
+
+
+def synthetic_answers(count: int, seed: int, prefix: str = "a") -> list:
+    from consultations.insight import AnswerText
+
+    rng = random.Random(seed)
+    rows = corpus_rows()
+    by_language: dict[str, list[dict]] = {}
+    for row in rows:
+        by_language.setdefault(row["language"], []).append(row)
+    answers = []
+    for i in range(count):
+        row = rng.choice(rows)
+        other = rng.choice(by_language[row["language"]])["text"]
+        answers.append(
+            AnswerText(f"{prefix}{i}", perturbed(row["text"], other, rng), row["language"])
+        )
+    return answers
+
+
+def _memory_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _reset_peak_memory() -> None:
+    # Writing 5 to clear_refs resets VmHWM (Linux 4.0 and later), so the peak measured is
+    # the grouping's, not the synthesis's.
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def run_size(count: int, seed: int) -> dict:
+    """Group ``count`` answers in this process; with 10,000, also place 100 new ones."""
+    from consultations.insight import ThemeModel, find_themes, place_answers
+
+    answers = synthetic_answers(count, seed)
+    _reset_peak_memory()
+    before_kb = _memory_kb("VmRSS")
+    started = time.perf_counter()
+    result = find_themes(answers)
+    seconds = time.perf_counter() - started
+    peak_kb = _memory_kb("VmHWM")
+    figures = {
+        "answers": count,
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "added_mb": round((peak_kb - before_kb) / 1024, 1),
+        "themes": len(result.themes),
+        "themes_by_language": {
+            lang: sum(t.language == lang for t in result.themes) for lang in ("en", "pl", "ur")
+        },
+        "placed_share": round(result.placed_share, 3),
+    }
+    if count == 10_000:
+        stored = json.dumps(result.model.to_json())
+        new = synthetic_answers(PLACE_COUNT, seed + 1, prefix="new")
+        started = time.perf_counter()
+        model = ThemeModel.from_json(json.loads(stored))
+        loaded = time.perf_counter() - started
+        placed = place_answers(new, model)
+        placing = time.perf_counter() - started - loaded
+        figures["place"] = {
+            "answers": PLACE_COUNT,
+            "model_json_kb": round(len(stored.encode()) / 1024, 1),
+            "load_model_seconds": round(loaded, 3),
+            "place_seconds": round(placing, 3),
+            "placed_share": round(sum(p.theme_id is not None for p in placed) / len(placed), 2),
+        }
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_size(args.one, args.seed)))
+        return 0
+
+    import numpy
+
+    facts = {
+        "python": sys.version.split()[0],
+        "numpy": numpy.__version__,
+        "cpus": os.cpu_count(),
+        "load_average_start": os.getloadavg(),
+    }
+    runs = []
+    for size in args.sizes:
+        log(f"grouping {size:,} answers")
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout))
+    facts["load_average_end"] = os.getloadavg()
+
+    ok = True
+    table = []
+    for run in runs:
+        target = TARGETS_SECONDS.get(run["answers"])
+        met = target is None or run["seconds"] < target
+        ok &= met
+        by_language = ", ".join(f"{k} {v}" for k, v in run["themes_by_language"].items())
+        table.append(
+            [
+                f"{run['answers']:,}",
+                f"{run['seconds']:.1f} s" + (f" (target < {target:g} s)" if target else ""),
+                f"{run['peak_rss_mb']:.0f} MB",
+                f"{run['added_mb']:.0f} MB",
+                f"{run['themes']} ({by_language})",
+                f"{run['placed_share']:.0%}",
+                "met" if met else "MISSED",
+            ]
+        )
+    print(
+        format_table(
+            ["answers", "time", "peak RSS", "added by grouping", "themes", "placed", "target"],
+            table,
+        )
+    )
+    for run in runs:
+        if "place" in run:
+            place = run["place"]
+            met = place["place_seconds"] < PLACE_TARGET_SECONDS
+            ok &= met
+            print(
+                f"\nplacing {place['answers']} new answers into the themes of "
+                f"{run['answers']:,}: {place['place_seconds'] * 1000:.0f} ms "
+                f"(target < {PLACE_TARGET_SECONDS * 1000:.0f} ms, {'met' if met else 'MISSED'}); "
+                f"reading the stored model ({place['model_json_kb']:.0f} KB of JSON) "
+                f"{place['load_model_seconds'] * 1000:.0f} ms; "
+                f"{place['placed_share']:.0%} placed"
+            )
+    print(f"\nload average {facts['load_average_start']} → {facts['load_average_end']}")
+    path = write_json("themes", {"facts": facts, "runs": runs, "targets_met": ok})
+    log(f"figures written to {path}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
