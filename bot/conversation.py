@@ -282,7 +282,7 @@ class Conversation:
             if consultation.accepting_answers:
                 answers = await self._answers(state["slug"], who)
                 following = self._next(consultation, answers, state, after=None)
-                if following is not None and following["kind"] == "free_text":
+                if following is not None and following.kind == "free_text":
                     # A written question has no buttons: ask it again, and the next text
                     # answers it.
                     return Result(self._ask(who, consultation, following, answers))

@@ -15,6 +15,7 @@ from consultations.moderation.models import SafeguardingConcern, TensionSignal
 from tests.helpers import make_consultation
 from tests.moderation.support import api_submit, web_submit
 from tests.staff.support import text_of
+from webapp.i18n import language_cookie
 
 POLISH = "mój ojczym mnie bije i boję się wracać do domu"
 URDU = "سوتیلا باپ مجھے مارتا ہے اور کسی کو بتاؤں تو کہتا ہے جان سے مار دوں گا"
@@ -59,7 +60,7 @@ def test_a_disclosure_on_an_english_page_raises_a_concern_and_shows_help_in_both
 @pytest.mark.parametrize(("lang", "text"), DISCLOSURES)
 def test_a_disclosure_on_its_own_languages_page_gets_that_language_once(client, lang, text):
     c = make_consultation()
-    client.set_cookie("lang", lang)
+    client.set_cookie(language_cookie(client.application), lang)
     response = web_submit(client, c, text)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -140,7 +141,7 @@ def test_tension_in_polish_and_urdu_reaches_the_monitor_and_the_queue(
     db.session.expire_all()
     [found] = db.session.scalars(select(TensionSignal)).all()
     assert found.category == signal
-    [item] = review.queue("all")
+    [item] = review.queue_page("all").items
     assert any("Community tension" in reason for reason in item.reasons)
     assert item.record.abusive is abusive
 
@@ -165,7 +166,7 @@ def test_abuse_personal_data_and_swearing_in_polish_and_urdu_are_moderated(
 ):
     c = make_consultation()
     assert api_submit(client, c, text).status_code == 200
-    [item] = review.queue("all")
+    [item] = review.queue_page("all").items
     assert reason in item.reasons
     if hidden is not None:
         assert hidden not in item.record.redacted_text
@@ -180,6 +181,6 @@ def test_a_rule_hit_that_reads_like_everyday_talk_is_held_with_its_reason_not_ur
     response = api_submit(client, c, text)
     assert "support" not in response.json
     assert _concerns() == []
-    [item] = review.queue("held")
+    [item] = review.queue_page("held").items
     assert any(reason.startswith("Safeguarding") for reason in item.reasons)
     assert item.record.held
