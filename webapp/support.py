@@ -25,18 +25,23 @@ EMERGENCY_PHONE = "999"
 
 def support_payload(outcome: Submitted) -> dict[str, Any] | None:
     """The API's ``support`` object; None when the submission needs no message."""
-    if not (outcome.safeguarding or outcome.tension):
+    return support_for(safeguarding=outcome.safeguarding, tension=outcome.tension)
+
+
+def support_for(*, safeguarding: bool, tension: bool) -> dict[str, Any] | None:
+    """The help a disclosure (``safeguarding``) or a tension signal calls for; None if neither."""
+    if not (safeguarding or tension):
         return None
     return {
-        "safeguarding": outcome.safeguarding,
-        "tension": outcome.tension,
+        "safeguarding": safeguarding,
+        "tension": tension,
         # In the language the channel or page asked for: help must be understood.
         "message": wording.support_message(
-            safeguarding=outcome.safeguarding, tension=outcome.tension, lang=current_language()
+            safeguarding=safeguarding, tension=tension, lang=current_language()
         ),
-        "childline": CHILDLINE_PHONE if outcome.safeguarding else None,
-        "emergency": EMERGENCY_PHONE if outcome.safeguarding else None,
-        "hate_reporting": wording.HATE_REPORTING_URL if outcome.tension else None,
+        "childline": CHILDLINE_PHONE if safeguarding else None,
+        "emergency": EMERGENCY_PHONE if safeguarding else None,
+        "hate_reporting": wording.HATE_REPORTING_URL if tension else None,
     }
 
 

@@ -67,6 +67,7 @@ def forget_me() -> Response | tuple[str, int]:
             in_transaction(lambda: services.forget_participant(participant))
         # The cookie's token is useless now, but a fresh start should not carry it.
         session.pop("participant", None)
+        session.pop("support", None)
         return redirect(url_for("youth.forgotten"), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("youth/forget_me.html", form=form, known=participant is not None), status
