@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import smtplib
 import sys
 from datetime import UTC, datetime
@@ -66,7 +67,13 @@ def _request_handler() -> type:
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--chat",
+    "rasa",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A Rasa 3.6 `rasa` (see `make rasa`): run it and the actions too, for the web chat.",
+)
+def serve(host: str, port: int, rasa: Path | None) -> None:
     """Serve the site for a laptop or a youth club (use gunicorn in production)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if "YOUTHVOICE_SECURE_COOKIES" not in os.environ:
@@ -79,10 +86,24 @@ def serve(host: str, port: int) -> None:
             "Note: this is plain http. Anyone on this network can read what is sent; "
             "use HTTPS (gunicorn behind a proxy) for anything beyond a short session."
         )
+    chat = None
+    if rasa is not None and not app.config.get("RASA_SOCKET_URL"):
+        from webapp.local_chat import LocalChat
+
+        chat = LocalChat(
+            rasa, Path(app.instance_path) / "rasa", f"http://127.0.0.1:{port}", click.echo
+        )
+        # Stopped like Ctrl+C, so Rasa and the actions stop with the site, not after it.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        chat.start(app)
     click.echo(f"Youth Voice is running: open http://{host}:{port}/ (Ctrl+C to stop)")
     from werkzeug.serving import run_simple
 
-    run_simple(host, port, app, threaded=True, request_handler=_request_handler())
+    try:
+        run_simple(host, port, app, threaded=True, request_handler=_request_handler())
+    finally:
+        if chat is not None:
+            chat.stop()
 
 
 @click.command("init-db")
