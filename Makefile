@@ -22,10 +22,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# With Rasa installed (make rasa), the site runs it too, so the demo's web chat works.
 run: $(STAMP)
 	$(BIN)/youthvoice init-db
 	$(BIN)/youthvoice demo
-	$(BIN)/youthvoice serve
+	$(BIN)/youthvoice serve $(if $(wildcard $(RASA_VENV)/bin/rasa),--chat $(RASA_VENV)/bin/rasa)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

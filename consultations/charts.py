@@ -25,8 +25,13 @@ def _value(bar: Bar) -> str:
     return f"{bar.count} ({bar.percent:g}%)"
 
 
-def bar_chart(bars: list[Bar], *, title: str, chart_id: str) -> str:
-    """Horizontal bars, one per option, each labelled with its count and percentage."""
+def bar_chart(bars: list[Bar], *, title: str, chart_id: str, right_to_left: bool = False) -> str:
+    """Horizontal bars, one per option, each labelled with its count and percentage.
+
+    ``right_to_left`` mirrors the drawing for a right-to-left page (Urdu): labels on the
+    right, bars growing leftwards, counts at their left. The labels are officers' words
+    and the counts numbers, so each keeps reading left to right where it stands.
+    """
     height = max(ROW, ROW * len(bars)) + 8
     parts = [
         f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
@@ -37,12 +42,21 @@ def bar_chart(bars: list[Bar], *, title: str, chart_id: str) -> str:
     for i, bar in enumerate(bars):
         y = i * ROW
         width = round(BAR_AREA * bar.percent / 100, 1)
+        if right_to_left:
+            track_x, bar_x = WIDTH - BAR_AREA, round(WIDTH - width, 1)
+            label = f'x="{WIDTH}" y="{y + 17}" direction="ltr" text-anchor="end"'
+            value = f'x="{WIDTH - BAR_AREA - 8}" y="{y + 41}" direction="ltr" text-anchor="end"'
+        else:
+            track_x, bar_x = 0, 0
+            label = f'x="0" y="{y + 17}"'
+            value = f'x="{BAR_AREA + 8}" y="{y + 41}"'
         parts.append(
             f'<g class="row" data-option="{escape(bar.key)}">'
-            f'<text class="label" x="0" y="{y + 17}">{escape(bar.label)}</text>'
-            f'<rect class="track" x="0" y="{y + 25}" width="{BAR_AREA}" height="20" rx="3"/>'
-            f'<rect class="bar" x="0" y="{y + 25}" width="{width}" height="20" rx="3"/>'
-            f'<text class="value" x="{BAR_AREA + 8}" y="{y + 41}">{escape(_value(bar))}</text>'
+            f'<text class="label" {label}>{escape(bar.label)}</text>'
+            f'<rect class="track" x="{track_x}" y="{y + 25}" width="{BAR_AREA}" height="20" '
+            'rx="3"/>'
+            f'<rect class="bar" x="{bar_x}" y="{y + 25}" width="{width}" height="20" rx="3"/>'
+            f'<text class="value" {value}>{escape(_value(bar))}</text>'
             "</g>"
         )
     parts.append("</svg>")

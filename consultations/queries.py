@@ -23,6 +23,7 @@ from consultations.models import (
     GlossaryTerm,
     Option,
     Participant,
+    Participation,
     Question,
     QuestionKind,
     takes_answers,
@@ -292,3 +293,16 @@ def answers_of(consultation: Consultation, participant: Participant | None) -> l
     )
     order = {qid: i for i, qid in enumerate(question_ids)}
     return sorted(rows, key=lambda a: order[a.question_id])
+
+
+def answered_consultation_ids(participant: Participant | None) -> set[int]:
+    """The consultations this participant has taken part in (to mark them on the home page)."""
+    if participant is None:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Participation.consultation_id).where(
+                Participation.participant_id == participant.id
+            )
+        )
+    )

@@ -20,6 +20,8 @@ from consultations.models import (
     Answer,
     Consultation,
     ConsultationStatus,
+    Participant,
+    Participation,
     QuestionKind,
 )
 from consultations.moderation import publishable_text
@@ -419,6 +421,53 @@ def board(now: datetime, *, consultation: Consultation | None = None) -> list[Bo
         BoardEntry(c, outcomes.get(c.id), items[c.id], is_overdue(c, outcomes.get(c.id), today))
         for c in finished
     ]
+
+
+def entry_of(consultation: Consultation, now: datetime) -> BoardEntry | None:
+    """One consultation's place on the board; None while it has not finished."""
+    if not is_finished(consultation, now):
+        return None
+    entries = board(now, consultation=consultation)
+    return entries[0] if entries else None
+
+
+def _published_entries(*, participant: Participant | None = None, limit: int) -> list[BoardEntry]:
+    query = (
+        select(Consultation, Outcome)
+        .join(Outcome, Outcome.consultation_id == Consultation.id)
+        .where(Outcome.published_at.is_not(None))
+        .order_by(Outcome.published_at.desc(), Consultation.id.desc())
+        .limit(limit)
+    )
+    if participant is not None:
+        query = query.join(
+            Participation,
+            (Participation.consultation_id == Consultation.id)
+            & (Participation.participant_id == participant.id),
+        )
+    rows = db.session.execute(query).all()
+    items: dict[int, list[WeDidItem]] = {c.id: [] for c, _ in rows}
+    if items:
+        for item in db.session.scalars(
+            select(WeDidItem)
+            .where(WeDidItem.consultation_id.in_(list(items)))
+            .order_by(WeDidItem.id)
+        ):
+            items[item.consultation_id].append(item)
+    return [BoardEntry(c, o, items[c.id], overdue=False) for c, o in rows]
+
+
+def newest_story() -> BoardEntry | None:
+    """The most recently published "you said, we did", for the youth home page."""
+    found = _published_entries(limit=1)
+    return found[0] if found else None
+
+
+def news_for(participant: Participant | None, *, limit: int = 3) -> list[BoardEntry]:
+    """Published feedback on consultations this participant answered, newest first."""
+    if participant is None:
+        return []
+    return _published_entries(participant=participant, limit=limit)
 
 
 def overdue(now: datetime) -> list[BoardEntry]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import smtplib
 import socket
 import sys
@@ -96,7 +97,13 @@ def refuse_unusable_port(host: str, port: int) -> None:
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=PORT)
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--chat",
+    "rasa",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A Rasa 3.6 `rasa` (see `make rasa`): run it and the actions too, for the web chat.",
+)
+def serve(host: str, port: int, rasa: Path | None) -> None:
     """Serve the site for a laptop or a youth club (use gunicorn in production)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if "YOUTHVOICE_SECURE_COOKIES" not in os.environ:
@@ -110,10 +117,24 @@ def serve(host: str, port: int) -> None:
             "use HTTPS (gunicorn behind a proxy) for anything beyond a short session."
         )
     refuse_unusable_port(host, port)
+    chat = None
+    if rasa is not None and not app.config.get("RASA_SOCKET_URL"):
+        from webapp.local_chat import LocalChat
+
+        chat = LocalChat(
+            rasa, Path(app.instance_path) / "rasa", f"http://127.0.0.1:{port}", click.echo
+        )
+        # Stopped like Ctrl+C, so Rasa and the actions stop with the site, not after it.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        chat.start(app)
     click.echo(f"Youth Voice is running: open http://{host}:{port}/ (Ctrl+C to stop)")
     from werkzeug.serving import run_simple
 
-    run_simple(host, port, app, threaded=True, request_handler=_request_handler())
+    try:
+        run_simple(host, port, app, threaded=True, request_handler=_request_handler())
+    finally:
+        if chat is not None:
+            chat.stop()
 
 
 @click.command("init-db")

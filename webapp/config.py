@@ -60,10 +60,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_API": env.get("YOUTHVOICE_RATELIMIT_API", "3000/minute"),
         "RATELIMIT_API_ANSWERS": env.get("YOUTHVOICE_RATELIMIT_API_ANSWERS", "30/minute"),
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "12")),
-        "CONTROLLER_NAME": env.get("YOUTHVOICE_CONTROLLER_NAME")
-        or "the council or youth service that runs this site",
-        "PRIVACY_CONTACT": env.get("YOUTHVOICE_PRIVACY_CONTACT")
-        or "the data protection officer of that organisation",
+        # Empty until set: the privacy notice then says who, in general words of its own.
+        "CONTROLLER_NAME": env.get("YOUTHVOICE_CONTROLLER_NAME", "").strip(),
+        "PRIVACY_CONTACT": env.get("YOUTHVOICE_PRIVACY_CONTACT", "").strip(),
         "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE", "5")),
         "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW", "10")),
         "SMALL_GROUP_THRESHOLD": int(env.get("YOUTHVOICE_SMALL_GROUP_THRESHOLD", "5")),

@@ -261,11 +261,30 @@ def init_app(app: Flask) -> None:
         An English consultation on an Urdu page must still read left to right, and a screen
         reader must pronounce it as English.
         """
-        words = (t.language if translated else None) or "en"
+        return lang_attrs((t.language if translated else None) or "en")
+
+    @app.template_global()
+    def lang_attrs(language: str | None = "en") -> Markup:
+        """lang/dir for a block of words in ``language`` (officers' own words are English)."""
+        words = language or "en"
         if words == current_language():
             return Markup("")
         direction = "rtl" if words in RIGHT_TO_LEFT else "ltr"
         return Markup(' lang="{}" dir="{}"').format(words, direction)
+
+    @app.template_filter("own_words")
+    def own_words(text: object, language: str | None = "en") -> Markup:
+        """Words in another language than the page's, isolated inside a sentence.
+
+        Officers' own words (a theme, a "we did" item, an untranslated title) are English;
+        inside an Urdu sentence they must keep their own direction, or the punctuation
+        around them lands on the wrong side.
+        """
+        words = language or "en"
+        if words == current_language():
+            return Markup("{}").format(text)
+        direction = "rtl" if words in RIGHT_TO_LEFT else "ltr"
+        return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(words, direction, text)
 
     @app.context_processor
     def language_context() -> dict[str, object]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import markdown as md
 import nh3
 from babel import dates as babel_dates
-from flask import Flask, has_request_context
+from flask import Flask, current_app, has_app_context, has_request_context
 from markupsafe import Markup
 
 from consultations.glossary import GlossaryEntry, first_uses
@@ -55,17 +56,35 @@ def youth_html(
     return safe_markdown(link_terms(html.escape(text, quote=False), terms, glossary))
 
 
-def nice_date(value: date | datetime | None) -> str:
-    if value is None:
+def _local_day(value: date | datetime | str) -> date:
+    """The calendar day a young person would call it, in the site's time zone.
+
+    Times are kept in UTC: 00:30 on 1 July in London is 23:30 on 30 June in UTC, and the
+    page must say 1 July. ISO text (as in the data export) is read the same way.
+    """
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            zone = current_app.config.get("TIMEZONE") if has_app_context() else None
+            value = value.astimezone(ZoneInfo(zone or "Europe/London"))
+        return value.date()
+    return value
+
+
+def nice_date(value: date | datetime | str | None) -> str:
+    """A date in words, "2 December 2026", with the month in the reader's language."""
+    if value is None or value == "":
         return ""
+    day = _local_day(value)
     if has_request_context():
         from webapp.i18n import current_language
 
         lang = current_language()
         if lang != "en":
             # Month names in the reader's language (Babel's CLDR data, no network).
-            return babel_dates.format_date(value, "d MMMM y", locale=lang)
-    return f"{value.day} {value:%B %Y}"
+            return babel_dates.format_date(day, "d MMMM y", locale=lang)
+    return f"{day.day} {day:%B %Y}"
 
 
 def register_filters(app: Flask) -> None:

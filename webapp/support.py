@@ -1,6 +1,7 @@
 """What a channel shows a young person after a disclosure or a tension signal, and the email.
 
-The domain decides which help applies and in which languages (``support_for``); the words
+The domain decides which help applies and in which languages
+(``consultations.moderation.support``); the words
 come from ``bot.wording`` so the web form, Telegram and Rasa say the same.
 """
 
@@ -9,13 +10,14 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app
 
 from bot import wording
 from consultations.moderation.notify import MailSettings, send_concern_notice
-from consultations.moderation.support import Support, support_for
+from consultations.moderation.support import support_for as choose_support
 from consultations.services import Submitted
 from webapp.i18n import current_language
 
@@ -25,35 +27,40 @@ CHILDLINE_PHONE = "0800 1111"
 EMERGENCY_PHONE = "999"
 
 
-def support_of(outcome: Submitted) -> Support | None:
-    """The help this submission calls for, in the page's language and the one written in."""
+def support_payload(outcome: Submitted) -> dict[str, Any] | None:
+    """The API's ``support`` object; None when the submission needs no message."""
     return support_for(
-        safeguarding=outcome.safeguarding,
-        tension=outcome.tension,
-        page_language=current_language(),
-        written_in=outcome.languages,
+        safeguarding=outcome.safeguarding, tension=outcome.tension, written_in=outcome.languages
     )
 
 
-def support_payload(outcome: Submitted) -> dict[str, Any] | None:
-    """The API's ``support`` object; None when the submission needs no message."""
-    support = support_of(outcome)
+def support_for(
+    *, safeguarding: bool, tension: bool, written_in: Iterable[str] = ()
+) -> dict[str, Any] | None:
+    """The help a disclosure (``safeguarding``) or a tension signal calls for; None if neither.
+
+    The domain chooses the languages: the page's or channel's, then the one written in.
+    """
+    support = choose_support(
+        safeguarding=safeguarding,
+        tension=tension,
+        page_language=current_language(),
+        written_in=written_in,
+    )
     if support is None:
         return None
     return {
-        "safeguarding": outcome.safeguarding,
-        "tension": outcome.tension,
+        "safeguarding": safeguarding,
+        "tension": tension,
         # Help must be understood: in the channel's language and in the one written in.
         "message": "\n\n".join(
-            wording.support_message(
-                safeguarding=outcome.safeguarding, tension=outcome.tension, lang=lang
-            )
+            wording.support_message(safeguarding=safeguarding, tension=tension, lang=lang)
             for lang in support.languages
         ),
         "languages": list(support.languages),
-        "childline": CHILDLINE_PHONE if outcome.safeguarding else None,
-        "emergency": EMERGENCY_PHONE if outcome.safeguarding else None,
-        "hate_reporting": wording.HATE_REPORTING_URL if outcome.tension else None,
+        "childline": CHILDLINE_PHONE if safeguarding else None,
+        "emergency": EMERGENCY_PHONE if safeguarding else None,
+        "hate_reporting": wording.HATE_REPORTING_URL if tension else None,
     }
 
 

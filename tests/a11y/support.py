@@ -101,6 +101,8 @@ def youth_paths(demo: Demo) -> list[str]:
     return [
         "/",
         f"/c/{demo.open.slug}",
+        # Closed, with its "you said, we did" linked from it.
+        f"/c/{demo.closed.slug}",
         "/privacy",
         "/privacy/full",
         "/my-data",

@@ -145,3 +145,43 @@ def test_forum_pages_in_urdu_have_no_wcag_violations(app, live_server, page):
     )
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert found == {}
+
+
+def test_a_returning_young_persons_pages_have_no_wcag_violations_in_every_language(
+    app, live_server, page
+):
+    """The failed send, the help after a disclosure, the home page marking what was
+    answered, and the form filled in again, in English, Polish and Urdu."""
+    from tests.moderation.support import DISCLOSURE
+
+    demo = demo_data()
+    day, free = demo.open.questions[0], demo.open.questions[-1]
+    found = {}
+    for lang in ("en", "pl", "ur"):
+        page.context.clear_cookies()
+        page.set_extra_http_headers({"Accept-Language": lang})
+        page.goto(f"{live_server}/c/{demo.open.slug}")
+        page.locator(f"#q{free.id}").fill(DISCLOSURE)
+        with page.expect_navigation():
+            page.locator("form.answers button[type=submit]").click()
+        assert page.evaluate("document.activeElement.id") == "error-summary"
+        steps = {"failed send": axe_violations(page)}
+        page.locator(f"#q{day.id}-1").check()
+        page.locator("#age_band").select_option("16-17")
+        page.locator("#area").fill("ST4")
+        page.locator("form.answers button[type=submit]").click()
+        page.wait_for_url(f"**/c/{demo.open.slug}/thanks")
+        assert page.locator(".support").count() == 1
+        steps["help after a disclosure"] = axe_violations(page)
+        page.goto(f"{live_server}/")
+        assert page.locator(".answered").count() == 1
+        steps["home, answered"] = axe_violations(page)
+        page.goto(f"{live_server}/c/{demo.open.slug}")
+        assert page.locator(".notice.kept").count() == 2
+        steps["answering again"] = axe_violations(page)
+        page.goto(f"{live_server}/my-data")
+        steps["your data"] = axe_violations(page)
+        for step, problems in steps.items():
+            if problems:
+                found[f"{lang} {step}"] = problems
+    assert found == {}

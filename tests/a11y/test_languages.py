@@ -257,7 +257,9 @@ YOUTH_SENTENCES = {
         "Everything we hold about you",
         "We don’t hold anything for this browser. If you answered on another phone, computer "
         "or browser, open this page there.",
-        "Download a copy (JSON file)",
+        "Save a copy of all this",
+        "The copy is one file that a computer can read (a JSON file). You can open it in any "
+        "notes or text app, or keep it for later.",
     ],
     "/forget-me": [
         "Delete everything about you?",

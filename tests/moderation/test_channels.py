@@ -36,14 +36,20 @@ def _concerns() -> list[SafeguardingConcern]:
 def test_a_disclosure_on_the_web_form_shows_help_and_reaches_the_queue(client):
     c = make_consultation()
     response = web_submit(client, c, DISCLOSURE)
-    # The help is in this very response, not behind a redirect or a cookie.
-    assert response.status_code == 200
-    shown = text_of(response)
-    assert "0800 1111" in shown and "999" in shown
-    assert "Childline" in shown
-    assert "your answers are in" in shown.lower()
-    html = response.get_data(as_text=True)
-    assert 'href="tel:08001111"' in html and 'href="tel:999"' in html
+    # Post, redirect, get: the help waits on the thank-you page, so a refresh shows it
+    # again without sending the answers a second time.
+    assert response.status_code == 303
+    for _refresh in range(2):
+        thanks = client.get(response.location)
+        shown = text_of(thanks)
+        assert "0800 1111" in shown and "999" in shown
+        assert "Childline" in shown
+        assert "your answers are in" in shown.lower()
+        html = thanks.get_data(as_text=True)
+        assert 'href="tel:08001111"' in html and 'href="tel:999"' in html
+        assert thanks.headers["Cache-Control"] == "no-store"
+    db.session.expire_all()
+    assert c.respondent_count == 1
     [concern] = _concerns()
     assert concern.original_text == DISCLOSURE
     assert concern.channel == "web"
@@ -84,8 +90,9 @@ def test_tension_gets_the_hate_reporting_link_on_both_channels(client):
         "hate_reporting": wording.HATE_REPORTING_URL,
     }
     assert _concerns() == []
-    web = web_submit(client, c, TENSION)
-    assert web.status_code == 200
+    sent = web_submit(client, c, TENSION)
+    assert sent.status_code == 303
+    web = client.get(sent.location)
     assert f'href="{wording.HATE_REPORTING_URL}"' in web.get_data(as_text=True)
     assert "0800 1111" not in text_of(web)
 

@@ -42,8 +42,14 @@ def test_without_a_rasa_server_the_page_points_to_the_web_form(app, client):
     assert "<script" not in html
 
 
-def test_every_page_links_to_the_chat(client):
+def test_every_page_links_to_the_chat_only_when_it_is_switched_on(app, client):
+    app.config["RASA_SOCKET_URL"] = "https://rasa.example.org"
     assert 'href="/chat"' in client.get("/").get_data(as_text=True)
+    # With no Rasa server a "Chat" link would only lead to "chat is not switched on".
+    app.config["RASA_SOCKET_URL"] = ""
+    for path in ("/", "/privacy", "/you-said-we-did"):
+        assert 'href="/chat"' not in client.get(path).get_data(as_text=True), path
+    assert client.get("/chat").status_code == 200  # an old link still explains
 
 
 def test_the_content_policy_lets_the_chat_reach_only_its_rasa_server(tmp_path):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -36,7 +38,7 @@ from feedback import outcomes
 from webapp.errors import too_many_requests
 from webapp.i18n import N_, RIGHT_TO_LEFT, current_language, translate
 from webapp.rendering import youth_html
-from webapp.support import notify_new_concern, support_payload
+from webapp.support import notify_new_concern, support_for, support_payload
 from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
 
 bp = Blueprint("youth", __name__)
@@ -81,6 +83,8 @@ OWN_ANSWER_PAGES = frozenset(
         "youth.my_data",
         "youth.my_data_download",
         "youth.forget_me",
+        # It may carry the help shown after a disclosure.
+        "youth.thanks",
     }
 )
 
@@ -104,23 +108,43 @@ def _web_participant(create: bool) -> Participant | None:
 
 @bp.get("/")
 def home() -> str:
+    lang = current_language()
     consultations = queries.open_consultations(_now())
     # Every card's words in the reader's language, read with one query for the whole list.
-    words = translations.translated_all(consultations, current_language())
+    words = translations.translated_all(consultations, lang)
+    cards = [
+        (c, t, queries.summary_line(c), queries.minutes_to_read(c))
+        for c, t in zip(consultations, words, strict=True)
+    ]
+    # What is in the reader's own language comes first; each group keeps its closing order.
+    cards.sort(key=lambda card: card[1].language != lang)
+    participant = _web_participant(create=False)
+    news = outcomes.news_for(participant)
+    story = outcomes.newest_story()
+    if story is not None and any(n.consultation.id == story.consultation.id for n in news):
+        story = None  # already there, as their own news
     return render_template(
         "youth/home.html",
-        consultations=[
-            (c, t, queries.summary_line(c), queries.minutes_to_read(c))
-            for c, t in zip(consultations, words, strict=True)
-        ],
+        consultations=cards,
+        in_own_language=sum(1 for _, t, _s, _m in cards if t.language == lang),
+        answered=queries.answered_consultation_ids(participant),
+        news=news,
+        story=story,
     )
 
 
 def _render_consultation(
-    consultation: Consultation, form: FlaskForm, status: int = 200
+    consultation: Consultation,
+    form: FlaskForm,
+    status: int = 200,
+    *,
+    answered_before: bool = False,
+    kept_profile: bool = False,
 ) -> tuple[str, int]:
     glossary = queries.glossary_entries()
     reading = queries.youth_reading(consultation, glossary)
+    now = _now()
+    accepting = consultation.accepting_answers(now)
     return (
         render_template(
             "youth/consultation.html",
@@ -129,7 +153,11 @@ def _render_consultation(
             field_name=field_name,
             youth_text=youth_html(consultation.youth_summary, reading["glossary"], glossary),
             reading=reading,
-            accepting=consultation.accepting_answers(_now()),
+            accepting=accepting,
+            # Whether what changed is out, late or still to come, once it has closed.
+            feedback=None if accepting else outcomes.entry_of(consultation, now),
+            answered_before=answered_before,
+            kept_profile=kept_profile,
         ),
         status,
     )
@@ -138,11 +166,17 @@ def _render_consultation(
 @bp.get("/c/<slug>")
 def consultation(slug: str) -> tuple[str, int]:
     found = queries.consultation_by_slug(slug)
-    previous = queries.answers_of(found, _web_participant(create=False))
+    participant = _web_participant(create=False)
+    previous = queries.answers_of(found, participant)
     code = request.args.get("code")
+    form = consultation_form(
+        found, previous=previous, access_code=code, remember=_remembered(), about=participant
+    )
     return _render_consultation(
         found,
-        consultation_form(found, previous=previous, access_code=code, remember=_remembered()),
+        form,
+        answered_before=bool(previous),
+        kept_profile=participant is not None and bool(participant.age_band or participant.area),
     )
 
 
@@ -156,8 +190,12 @@ def answer(slug: str) -> Response | tuple[str, int]:
     def save() -> services.Submitted:
         participant = _web_participant(create=True)
         assert participant is not None
+        # The form shows the area kept from last time, so sending it empty clears it; a post
+        # without the field at all leaves it as it was.
         services.update_profile(
-            participant, age_band=form.age_band.data or None, area=form.area.data or None
+            participant,
+            age_band=form.age_band.data or None,
+            area=form.area.data if form.area.raw_data else None,
         )
         return services.submit(
             found,
@@ -187,14 +225,52 @@ def answer(slug: str) -> Response | tuple[str, int]:
         return _render_consultation(found, form, refused.status)
     remember_on_this_device(bool(form.remember.data))
     notify_new_concern(outcome)
-    support = support_payload(outcome)
-    if support is not None:
-        # Shown in this very response: no cookie, redirect or setting can lose the help.
-        return _render_thanks(found, support), 200
+    keep_support(slug, support_payload(outcome))
+    # Post, redirect, get: a refresh of the thank-you page never sends the answers again.
     return redirect(url_for("youth.thanks", slug=slug), 303)
 
 
-def _render_thanks(found: Consultation, support: dict[str, object] | None = None) -> str:
+SUPPORT_KEY = "support"
+# How long the thank-you page keeps showing the help after a disclosure, for a refresh or a
+# second look. Only flags are kept (never what was written), in the signed session cookie,
+# which a shared computer forgets when the browser closes.
+SUPPORT_SECONDS = 60 * 60
+
+
+def keep_support(slug: str, support: dict[str, Any] | None) -> None:
+    """Keep, for the thank-you page, whether this submission needs the help shown."""
+    if support is None:
+        session.pop(SUPPORT_KEY, None)
+        return
+    session[SUPPORT_KEY] = {
+        "slug": slug,
+        "safeguarding": bool(support["safeguarding"]),
+        "tension": bool(support["tension"]),
+        # The languages it was shown in: a disclosure in Polish keeps its Polish help.
+        "languages": list(support.get("languages") or []),
+        "until": int(time.time()) + SUPPORT_SECONDS,
+    }
+
+
+def kept_support(slug: str) -> dict[str, Any] | None:
+    """The help to show on this consultation's thank-you page, if its answers asked for it."""
+    kept = session.get(SUPPORT_KEY)
+    if not isinstance(kept, dict) or kept.get("slug") != slug:
+        return None
+    if int(kept.get("until", 0)) < time.time():
+        session.pop(SUPPORT_KEY, None)
+        return None
+    languages = kept.get("languages")
+    return support_for(
+        safeguarding=bool(kept.get("safeguarding")),
+        tension=bool(kept.get("tension")),
+        written_in=[lang for lang in languages if isinstance(lang, str)]
+        if isinstance(languages, list)
+        else (),
+    )
+
+
+def _render_thanks(found: Consultation, support: dict[str, Any] | None = None) -> str:
     bot = current_app.config.get("TELEGRAM_BOT_USERNAME")
     return render_template(
         "youth/thanks.html",
@@ -234,7 +310,7 @@ def _support_lines(support: dict[str, object]) -> list[dict[str, object]]:
 
 @bp.get("/c/<slug>/thanks")
 def thanks(slug: str) -> str:
-    return _render_thanks(queries.consultation_by_slug(slug))
+    return _render_thanks(queries.consultation_by_slug(slug), kept_support(slug))
 
 
 @bp.get("/chat")
@@ -252,11 +328,10 @@ def chat() -> str:
 
 
 def _board_entry(slug: str) -> outcomes.BoardEntry:
-    consultation = queries.consultation_by_slug(slug)
-    entries = outcomes.board(_now(), consultation=consultation)
-    if not entries:
+    entry = outcomes.entry_of(queries.consultation_by_slug(slug), _now())
+    if entry is None:
         raise NotFound(N_("Feedback for this consultation comes after it closes."))
-    return entries[0]
+    return entry
 
 
 @bp.get("/you-said-we-did")
@@ -272,7 +347,12 @@ def board_sections(consultation: Consultation) -> list[tuple[queries.QuestionRes
         chart = None
         if result.options:
             bars = [charts.Bar(o.label, o.count, o.percent) for o in result.options]
-            chart = charts.bar_chart(bars, title=result.prompt, chart_id=f"chart-{result.id}")
+            chart = charts.bar_chart(
+                bars,
+                title=result.prompt,
+                chart_id=f"chart-{result.id}",
+                right_to_left=current_language() in RIGHT_TO_LEFT,
+            )
         sections.append((result, chart))
     return sections
 

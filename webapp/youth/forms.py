@@ -23,7 +23,14 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consultations.models import AGE_BANDS, Answer, Consultation, Question, QuestionKind
+from consultations.models import (
+    AGE_BANDS,
+    Answer,
+    Consultation,
+    Participant,
+    Question,
+    QuestionKind,
+)
 from consultations.services import AnswerInput
 from webapp.i18n import AGE_BAND_LABELS
 
@@ -111,6 +118,10 @@ def field_name(question: Question) -> str:
     return f"q{question.id}"
 
 
+def _one_character_line_breaks(value: str | None) -> str | None:
+    return value.replace("\r\n", "\n") if value else value
+
+
 def _field_for(question: Question) -> Field:
     required = (
         [InputRequired(message=lazy_gettext("Please answer this question."))]
@@ -138,6 +149,9 @@ def _field_for(question: Question) -> Field:
         return RadioField(label, choices=choices, coerce=int, validators=required + optional)
     return TextAreaField(
         label,
+        # Browsers send a line break as two characters but count it as one against the
+        # box's limit; counted as the young person saw it, a full box is never refused.
+        filters=[_one_character_line_breaks],
         validators=[
             *(required or optional),
             Length(
@@ -169,12 +183,14 @@ def consultation_form(
     previous: list[Answer] | None = None,
     access_code: str | None = None,
     remember: bool = False,
+    about: Participant | None = None,
     base: type[FlaskForm] = AboutYouForm,
     **kwargs: Any,
 ) -> FlaskForm:
     """A form class made for this consultation's questions, prefilled with earlier answers.
 
-    ``remember`` ticks "remember me on this device" for someone who already chose it.
+    ``remember`` ticks "remember me on this device" for someone who already chose it;
+    ``about`` fills in the age band and area this browser's participant gave before.
     """
 
     class ConsultationForm(base):  # type: ignore[valid-type,misc]
@@ -188,6 +204,9 @@ def consultation_form(
     data: dict[str, Any] = {"access_code": access_code} if access_code else {}
     if remember:
         data["remember"] = True
+    if about is not None and base is AboutYouForm:
+        data["age_band"] = about.age_band or ""
+        data["area"] = about.area or ""
     by_question = {q.id: q for q in consultation.questions}
     for answer in previous or []:
         question = by_question[answer.question_id]

@@ -72,6 +72,7 @@ def forget_me() -> Response | tuple[str, int]:
         in_transaction(erase)
         # The cookie's token is useless now, but a fresh start should not carry it.
         session.pop("participant", None)
+        session.pop("support", None)
         return redirect(url_for("youth.forgotten"), 303)
     status = 422 if form.is_submitted() else 200
     known = _web_participant(create=False) is not None
