@@ -147,7 +147,9 @@ def test_the_help_after_a_disclosure_stays_for_a_refresh_then_goes(client, monke
     other = make_consultation()
     assert "0800 1111" not in text_of(client.get(f"/c/{other.slug}/thanks"))
     with client.session_transaction() as session:
-        assert set(session["support"]) == {"slug", "safeguarding", "tension", "until"}
+        # The languages the help is shown in are codes, never the young person's words.
+        assert set(session["support"]) == {"slug", "safeguarding", "tension", "languages", "until"}
+        assert set(session["support"]["languages"]) <= {"en", "pl", "ur"}
     # An hour on, it has gone.
     later = time.time() + youth.SUPPORT_SECONDS + 1
     monkeypatch.setattr(youth.time, "time", lambda: later)

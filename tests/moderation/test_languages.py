@@ -41,7 +41,10 @@ def test_a_disclosure_on_an_english_page_raises_a_concern_and_shows_help_in_both
     client, lang, text
 ):
     c = make_consultation()
-    response = web_submit(client, c, text)
+    sent = web_submit(client, c, text)
+    # Post, redirect, get: the help waits on the thank-you page.
+    assert sent.status_code == 303
+    response = client.get(sent.location)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     shown = _shown(response)
@@ -61,7 +64,9 @@ def test_a_disclosure_on_an_english_page_raises_a_concern_and_shows_help_in_both
 def test_a_disclosure_on_its_own_languages_page_gets_that_language_once(client, lang, text):
     c = make_consultation()
     client.set_cookie(language_cookie(client.application), lang)
-    response = web_submit(client, c, text)
+    sent = web_submit(client, c, text)
+    assert sent.status_code == 303
+    response = client.get(sent.location)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     for line in _help_lines(lang):
