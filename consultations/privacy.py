@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from consultations.db import db
 from consultations.models import (
@@ -226,11 +226,15 @@ def delete_old_free_text(*, now: datetime, months: int) -> RetentionResult:
         .values(original_text=RETAINED_NO_LONGER),
         execution_options={"synchronize_session": False},
     )
-    result = db.session.execute(
-        update(Answer)
-        .where(Answer.question_id.in_(questions), Answer.text.is_not(None))
-        .values(text=None),
-        execution_options={"synchronize_session": False},
+    # An UPDATE's result is a CursorResult, which counts the rows it changed.
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Answer)
+            .where(Answer.question_id.in_(questions), Answer.text.is_not(None))
+            .values(text=None),
+            execution_options={"synchronize_session": False},
+        ),
     )
     db.session.flush()
     return RetentionResult(closed_before=cutoff, consultations=touched, answers=result.rowcount)
