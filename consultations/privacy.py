@@ -50,7 +50,7 @@ _PARTS: dict[str, ExportPart] = {}
 def register_export_part(key: str, read: Callable[[Participant], Any], *, empty: Any) -> None:
     """Add ``key`` to every participant's copy: ``read(participant)``, or ``empty`` for none.
 
-    Registering a key again replaces it, so setting an app up twice changes nothing.
+    Registering a key again replaces it, so a package imported twice (a reload) adds it once.
     """
     if key in ("format", "known", "profile", "consultations"):
         raise ValueError(f"{key!r} is this module's own part of the export")
