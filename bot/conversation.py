@@ -190,7 +190,7 @@ class Conversation:
 
     async def _answer_plainly(self, work: Any) -> Result:
         try:
-            return await work  # type: ignore[no-any-return]
+            return await work
         except BackendDown:
             return Result([Reply(say.BACKEND_DOWN)])
         except ApiProblem as problem:

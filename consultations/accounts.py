@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Mapped
 
 from consultations import audit
 from consultations.db import db
@@ -113,7 +114,7 @@ def users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.email)))
 
 
-def _failures(column: object, key: str, since: datetime) -> int:
+def _failures(column: Mapped[str], key: str, since: datetime) -> int:
     return (
         db.session.scalar(
             select(func.count())

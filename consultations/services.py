@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     Insert,
@@ -546,7 +547,7 @@ def _counter_rows(table: Table, dialect: str) -> ColumnElement[bool]:
     of counters could each hold a row the other waits for; in one order they queue instead.
     Same statement count; SQLite has a single writer and needs no order.
     """
-    ids = bindparam("ids", expanding=True)
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
     if dialect != "postgresql":
         return table.c.id.in_(ids)
     locked = (

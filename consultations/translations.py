@@ -16,7 +16,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, and_, f
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consultations import audit
-from consultations.db import db
+from consultations.db import Base, db
 from consultations.errors import InvalidAnswer
 from consultations.models import Consultation, Question, QuestionKind, UTCDateTime, utcnow
 from consultations.staff_models import AuditEntry, User
@@ -37,7 +37,7 @@ ENGLISH_EDITS = ("edited", "question_added", "question_deleted")
 QUESTION_EDITS = ("question_edited",)
 
 
-class ConsultationTranslation(db.Model):
+class ConsultationTranslation(Base):
     """One language's version of the words young people read."""
 
     __tablename__ = "consultation_translation"

@@ -12,8 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from bot import wording
-from consultations import audit, translations
+from consultations import audit, translations, words
 from consultations.db import db
 from consultations.errors import IllegalTransition, InvalidAnswer, NotFound
 from consultations.models import (
@@ -253,10 +252,10 @@ def publish_feedback(
 
 
 def _item_line(item: WeDidItem, language: str = "en") -> str:
-    status = wording.text(f"STATUS_{item.status.name}", language)
+    status = words.text(f"STATUS_{item.status.name}", language)
     line = f"• {item.action} ({item.partner}): {status}"
     if item.status is WeDidStatus.NOT_POSSIBLE and item.reason:
-        line += wording.text("BECAUSE", language).format(reason=item.reason)
+        line += words.text("BECAUSE", language).format(reason=item.reason)
     return line
 
 
@@ -269,11 +268,11 @@ def receipt_text(
     """
     n = consultation.respondent_count
     title = translations.translated(consultation, language).youth_title
-    head = wording.text("RECEIPT_THANKS", language).format(title=title)
+    head = words.text("RECEIPT_THANKS", language).format(title=title)
     if n > 1:
-        head += " " + wording.text("RECEIPT_ONE_OF", language).format(n=n)
-    you_said = wording.text("RECEIPT_YOU_SAID", language).format(summary=outcome.you_said)
-    we_did = wording.text("RECEIPT_WE_DID", language)
+        head += " " + words.text("RECEIPT_ONE_OF", language).format(n=n)
+    you_said = words.text("RECEIPT_YOU_SAID", language).format(summary=outcome.you_said)
+    we_did = words.text("RECEIPT_WE_DID", language)
     body = f"{head}\n\n{you_said}\n\n{we_did}\n" + "\n".join(_item_line(i, language) for i in items)
     return body if len(body) <= RECEIPT_MAX else body[: RECEIPT_MAX - 1] + "…"
 
@@ -288,7 +287,7 @@ def _notify_change(
 ) -> int:
     def render(language: str) -> str:
         title = translations.translated(consultation, language).youth_title
-        text = wording.text("NEWS_ON", language).format(title=title)
+        text = words.text("NEWS_ON", language).format(title=title)
         text += f"\n{_item_line(item, language)}"
         if update.note and item.status is not WeDidStatus.NOT_POSSIBLE:
             text += f"\n{update.note}"

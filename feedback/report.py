@@ -182,8 +182,8 @@ def _feedback_words(
 ) -> tuple[str, int | None]:
     due = consultation.feedback_due
     if published_at is not None:
-        on_time = due is None or published_at.date() <= due
-        late = "" if on_time else f", {(published_at.date() - due).days} days after it was due"
+        days_late = (published_at.date() - due).days if due is not None else 0
+        late = f", {days_late} days after it was due" if days_late > 0 else ""
         return f"published {in_words(published_at)}{late}", None
     if due is None:
         return "not due yet: it is promised eight weeks after closing", None

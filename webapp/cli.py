@@ -15,12 +15,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from consultations import accounts, demo, privacy, readability, services
+from consultations import accounts, privacy, readability, services
 from consultations.db import in_transaction
 from consultations.errors import DomainError, InvalidAnswer
 from consultations.glossary import default_terms
 from consultations.staff_models import Role
-from feedback import digest
+from feedback import demo, digest
 from feedback import report as lsp
 from webapp import reports
 

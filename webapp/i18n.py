@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
-    Response,
     current_app,
     has_request_context,
     redirect,
@@ -26,6 +25,7 @@ from flask_babel import Babel, get_locale, gettext, lazy_gettext, refresh
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import AnyOf
 

@@ -142,12 +142,12 @@ class DatabaseCollector:
             "Outbox messages by channel and status (sent = delivered)",
             labels=["channel", "status"],
         )
-        for channel, status, count in session.execute(
+        for channel, sending, count in session.execute(
             select(OutboxMessage.channel, OutboxMessage.status, func.count()).group_by(
                 OutboxMessage.channel, OutboxMessage.status
             )
         ):
-            outbox.add_metric([channel, status.value], count)
+            outbox.add_metric([channel, sending.value], count)
         yield outbox
         oldest = GaugeMetricFamily(
             "youthvoice_outbox_oldest_pending_seconds",

@@ -22,7 +22,7 @@ INCOMING_TEXT_MAX = 4096
 
 
 def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
-    return context.application.bot_data["conversation"]  # type: ignore[no-any-return]
+    return context.application.bot_data["conversation"]
 
 
 def _ids(update: Update) -> tuple[str, str]:

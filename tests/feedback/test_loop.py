@@ -211,7 +211,7 @@ def test_quotes_keep_the_words_as_published(app):
 
 
 def test_each_person_hears_back_in_the_language_they_chat_in(app):
-    from bot import wording
+    from consultations import words
     from consultations.translations import save_translation
     from feedback import notices
     from feedback.models import Subscription
@@ -238,12 +238,12 @@ def test_each_person_hears_back_in_the_language_they_chat_in(app):
     # Polish: the officer's Polish title and the Polish frame.
     assert "Klub młodzieżowy" in results_pl and "Results are out" not in results_pl
     assert receipt_pl.startswith(
-        wording.text("RECEIPT_THANKS", "pl").format(title="Klub młodzieżowy")
+        words.text("RECEIPT_THANKS", "pl").format(title="Klub młodzieżowy")
     )
-    assert wording.text("STATUS_PLANNED", "pl") in receipt_pl
+    assert words.text("STATUS_PLANNED", "pl") in receipt_pl
     # Urdu has no officer translation: the English title inside the Urdu frame, never blank.
     assert c.youth_title in results_ur and "Results are out" not in results_ur
-    assert wording.text("RECEIPT_WE_DID", "ur") in receipt_ur
+    assert words.text("RECEIPT_WE_DID", "ur") in receipt_ur
     # What the officer wrote is passed on as written, in every language.
     for receipt in (receipt_en, receipt_pl, receipt_ur):
         assert "You want a youth club open on Fridays." in receipt

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, g, request
 from flask_babel import gettext
-from flask_openapi3 import APIBlueprint
+from flask_openapi3 import APIBlueprint, OpenAPI
+from flask_openapi3.types import ResponseDict
 from pydantic import BaseModel
 from werkzeug.wrappers import Response
 
@@ -33,11 +34,11 @@ from webapp.support import notify_new_concern, support_payload
 bp = APIBlueprint("api", __name__)
 
 PUBLIC_ENDPOINTS = {"api.openapi", "api.public_outcomes", "api.public_outcome", "api.public_late"}
-TOKEN = [{"channelToken": []}]
+TOKEN: list[dict[str, list[str]]] = [{"channelToken": []}]
 NO_TOKEN: list[dict[str, list[str]]] = []
 
 
-def problems(*statuses: int) -> dict[int, dict[str, Any]]:
+def problems(*statuses: int) -> ResponseDict:
     """Responses that are problem documents; every route may also be refused 422 and 429."""
     return {
         status: {
@@ -374,7 +375,9 @@ def glossary() -> Response:
 def openapi() -> Response:
     from webapp.api.spec import document
 
-    return current_app.response_class(document(current_app), mimetype="application/json")
+    # create_app builds the app as flask-openapi3's OpenAPI, which knows its routes' schemas.
+    app = cast(OpenAPI, current_app)
+    return current_app.response_class(document(app), mimetype="application/json")
 
 
 from webapp.api import participants, public  # noqa: E402,F401  (registers its routes on bp)

@@ -129,7 +129,7 @@ def export_poll(poll_id: int) -> Response:
 @bp.route(
     "/consultations/<int:consultation_id>/codes", methods=["GET", "POST"], endpoint="access_codes"
 )
-def access_codes_page(consultation_id: int) -> Response | tuple[str, int]:
+def access_codes_page(consultation_id: int) -> str | tuple[str, int]:
     consultation = authoring.consultation_for_editing(consultation_id)
     form = AccessCodesForm()
     if form.validate_on_submit():

@@ -126,7 +126,7 @@ def _render_answers(
     )
 
 
-def _place() -> dict[str, str]:
+def _place() -> dict[str, Any]:
     """Where the officer was on the answers page: search, tag and page."""
     return {k: v for k, v in request.args.items() if k in ("q", "tag", "page") and v}
 

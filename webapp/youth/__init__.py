@@ -24,6 +24,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from consultations import charts, queries, services, translations
+from consultations import words as platform_words
 from consultations.db import in_transaction
 from consultations.errors import (
     AccessCodeRefused,
@@ -281,30 +282,31 @@ def _render_thanks(found: Consultation, support: dict[str, Any] | None = None) -
     )
 
 
-def _support_lines(support: dict[str, object]) -> list[dict[str, object]]:
-    """The help message in each language the domain chose, as far as the chat wording has it.
+def _support_lines(support: dict[str, Any]) -> list[dict[str, object]]:
+    """The help message in each language the domain chose, line by line.
 
-    The words belong to ``bot.wording`` (every channel says the same); its ``text`` falls
-    back to English for a key it has no translation of. Each block carries its language
+    The words are the platform's (``consultations.words``), so every channel says the same;
+    English stands in for a language without a translation. Each block carries its language
     so a right-to-left one reads right on a left-to-right page and the other way round.
     """
-    from bot import wording
-
     keys = [
         k
         for k, on in (("SAFEGUARDING", "safeguarding"), ("HATE_REPORTING", "tension"))
         if support.get(on)
     ]
-    languages = support.get("languages") or [current_language()]
+    languages: list[str] = support.get("languages") or [current_language()]
     return [
         {
             "lang": lang,
             "dir": "rtl" if lang in RIGHT_TO_LEFT else "ltr",
             "lines": [
-                line for key in keys for line in wording.text(key, lang).split("\n") if line.strip()
+                line
+                for key in keys
+                for line in platform_words.text(key, lang).split("\n")
+                if line.strip()
             ],
         }
-        for lang in languages  # type: ignore[union-attr]
+        for lang in languages
     ]
 
 
