@@ -29,6 +29,7 @@ from consultations.models import (
 )
 from consultations.moderation import review
 from consultations.moderation.models import ModerationStatus
+from consultations.moderation.rules import Rules
 from consultations.respondent_groups import (
     NOT_GIVEN,
     UNKNOWN_WRITER,
@@ -145,6 +146,7 @@ def free_text_answers(
     tag_id: int | None = None,
     untagged: bool = False,
     threshold: int = SMALL_GROUP_THRESHOLD,
+    rules: Rules | None = None,
 ) -> list[TextAnswer]:
     """The written answers as staff may read them (redacted), newest first.
 
@@ -159,7 +161,7 @@ def free_text_answers(
         .order_by(Answer.updated_at.desc(), Answer.id.desc())
     )
     answers = list(db.session.scalars(query))
-    shown = review.staff_texts(answers)
+    shown = review.staff_texts(answers, rules)
     answers = [a for a in answers if not shown[a.id].held]
     words = " ".join(search.split()).casefold()
     if words:
@@ -253,10 +255,12 @@ def tag_answer(actor: User, answer_id: int, name: str, *, now: datetime) -> Tag:
     return tag
 
 
-def answers_by_id(question: Question, answer_ids: list[int]) -> list[TextAnswer]:
+def answers_by_id(
+    question: Question, answer_ids: list[int], rules: Rules | None = None
+) -> list[TextAnswer]:
     """The ticked answers of one question as staff read them (held ones left out)."""
     wanted = set(answer_ids)
-    return [a for a in free_text_answers(question) if a.id in wanted]
+    return [a for a in free_text_answers(question, rules=rules) if a.id in wanted]
 
 
 def tag_answers(actor: User, answer_ids: list[int], name: str, *, now: datetime) -> int:
@@ -329,7 +333,9 @@ EXPORT_FIELDS = [
 ]
 
 
-def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
+def export_rows(
+    consultation: Consultation, rules: Rules | None = None
+) -> list[dict[str, str | int]]:
     """One row per stored answer, people numbered for this export only (no pseudonyms)."""
     questions = {q.id: q for q in consultation.questions}
     if not questions:
@@ -352,7 +358,7 @@ def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
     rows: list[dict[str, str | int]] = []
     labels = {o.id: o.label for q in questions.values() for o in q.options}
     # Written answers leave as staff see them: redacted, and held ones not at all.
-    shown = review.staff_texts(answers)
+    shown = review.staff_texts(answers, rules)
     for answer in sorted(
         answers, key=lambda a: (a.participant_id, questions[a.question_id].position)
     ):
@@ -382,11 +388,18 @@ def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
     return rows
 
 
-def export(actor: User, consultation: Consultation, fmt: str, *, now: datetime) -> str:
+def export(
+    actor: User,
+    consultation: Consultation,
+    fmt: str,
+    *,
+    now: datetime,
+    rules: Rules | None = None,
+) -> str:
     """The answers as CSV or JSON text; the export itself is written to the audit log."""
     if fmt not in ("csv", "json"):
         raise NotFound("Export as csv or json.")
-    rows = export_rows(consultation)
+    rows = export_rows(consultation, rules)
     audit.record(actor, "exported", "consultation", consultation.id, now=now, detail=fmt)
     if fmt == "json":
         return json.dumps(

@@ -55,6 +55,7 @@ from consultations.models import (
 )
 from consultations.moderation import review
 from consultations.moderation.models import AnswerModeration
+from consultations.moderation.rules import Rules
 from consultations.pseudonym import pseudonym
 from consultations.queries import Questionnaire, QuestionRules, questionnaire
 from consultations.themes import THEMES
@@ -229,6 +230,7 @@ def submit_answers(
     now: datetime,
     complete: bool = False,
     access_code: str | None = None,
+    rules: Rules | None = None,
 ) -> int:
     """Save a submission as a whole; how many answers were saved (see ``submit``)."""
     return submit(
@@ -239,6 +241,7 @@ def submit_answers(
         now=now,
         complete=complete,
         access_code=access_code,
+        rules=rules,
     ).saved
 
 
@@ -263,10 +266,12 @@ def submit(
     now: datetime,
     complete: bool = False,
     access_code: str | None = None,
+    rules: Rules | None = None,
 ) -> Submitted:
     """Save a submission as a whole, replacing earlier answers to the same questions.
 
-    Every written answer is moderated in the same transaction. A consultation that needs
+    Every written answer is moderated in the same transaction, with ``rules`` (the
+    deployment's moderation rules; the shipped ones when None). A consultation that needs
     an access code takes one on the first submission only.
     """
     form = Questionnaire.of(consultation)
@@ -278,7 +283,9 @@ def submit(
         # Erased since the caller found them: run again, and they are a new participant.
         raise LostRace
     respondent = Respondent(participant.id, participant.area, is_new=False)
-    return _save(form, respondent, answers, channel=channel, now=now, access_code=access_code)
+    return _save(
+        form, respondent, answers, channel=channel, now=now, access_code=access_code, rules=rules
+    )
 
 
 def submit_as(
@@ -290,6 +297,7 @@ def submit_as(
     key: bytes,
     now: datetime,
     access_code: str | None = None,
+    rules: Rules | None = None,
 ) -> Submitted:
     """``submit`` for a chat channel, by consultation slug and the person's id on the channel.
 
@@ -299,7 +307,9 @@ def submit_as(
     form = questionnaire(slug)
     _check_submission(form, answers, now=now, complete=False)
     respondent = _claim_participant(channel, channel_user_id, key=key)
-    return _save(form, respondent, answers, channel=channel, now=now, access_code=access_code)
+    return _save(
+        form, respondent, answers, channel=channel, now=now, access_code=access_code, rules=rules
+    )
 
 
 _CONSULTATION = Consultation.__table__
@@ -460,6 +470,7 @@ def _save(
     channel: str,
     now: datetime,
     access_code: str | None,
+    rules: Rules | None,
 ) -> Submitted:
     """Write a checked submission for a locked participant: answers, choices, counts,
     participation and moderation, with one statement per table for the whole submission."""
@@ -518,6 +529,7 @@ def _save(
         area=respondent.area,
         consultation_id=form.id,
         now=now,
+        rules=rules,
     )
     _expire_loaded_answers()
     return Submitted(

@@ -63,22 +63,18 @@ DECISIONS = {
     "escalate": ModerationStatus.ESCALATED,
 }
 
-_rules_dir: Path | None = None
 
+def rules_from(folder: Path | None) -> Rules:
+    """The shipped rules with officers' extra rule files from ``folder``, when it exists.
 
-def use_rules_from(folder: Path | None) -> None:
-    """Read officers' extra rule files from ``folder`` (shipped rules only when None)."""
-    global _rules_dir
-    _rules_dir = Path(folder) if folder is not None and Path(folder).is_dir() else None
+    The edge (the web app) keeps what this returns and passes it to what moderates.
+    """
+    return _rules_for(Path(folder) if folder is not None and Path(folder).is_dir() else None)
 
 
 @cache
 def _rules_for(folder: Path | None) -> Rules:
     return load_rules(folder) if folder is not None else default_rules()
-
-
-def active_rules() -> Rules:
-    return _rules_for(_rules_dir)
 
 
 @dataclass(frozen=True)
@@ -174,8 +170,11 @@ def moderate_saved_answers(
     area: str | None,
     consultation_id: int,
     now: datetime,
+    rules: Rules | None = None,
 ) -> Found:
     """Moderate a submission's just-saved written answers; unchanged text keeps its decision.
+
+    ``rules`` are the deployment's (``rules_from``); None means the shipped ones.
 
     Runs in the submission's transaction, so an answer is never stored unmoderated and a
     safeguarding concern is committed with the words that raised it, or not at all. Plain
@@ -205,7 +204,7 @@ def moderate_saved_answers(
             if had_safeguarding or had_tension:
                 languages.append(detect_language(answer.text))
             continue
-        verdict = moderate(answer.text, rules=active_rules())
+        verdict = moderate(answer.text, rules=rules or default_rules())
         records.append(_verdict_row(answer.answer_id, verdict, now))
         if not answer.is_new:
             # The answer's old tension signals described words that are gone; its new ones count.
@@ -305,7 +304,7 @@ class StaffText:
     held: bool
 
 
-def staff_texts(answers: Sequence[Answer]) -> dict[int, StaffText]:
+def staff_texts(answers: Sequence[Answer], rules: Rules | None = None) -> dict[int, StaffText]:
     """The redacted text of each written answer, by answer id.
 
     An answer saved before moderation existed is moderated on the fly (and stays pending).
@@ -319,7 +318,7 @@ def staff_texts(answers: Sequence[Answer]) -> dict[int, StaffText]:
             found[record.answer_id] = StaffText(record.redacted_text, record.status, record.held)
     for answer in answers:
         if answer.text is not None and answer.id not in found:
-            verdict = moderate(answer.text, rules=active_rules())
+            verdict = moderate(answer.text, rules=rules or default_rules())
             found[answer.id] = StaffText(verdict.redacted, ModerationStatus.PENDING, verdict.held)
     return found
 
