@@ -13,8 +13,8 @@ from tests.helpers import csrf_token
 from tests.staff.support import make_user, post, sign_in, text_of
 from webapp import create_app
 from webapp.config import flask_config
-from youthvoice_settings import Settings
 from webapp.staff import IDLE_KEY
+from youthvoice_settings import Settings
 
 
 def test_sign_in_renews_the_session(app):
