@@ -20,8 +20,10 @@ from consultations.db import db
 from consultations.errors import InvalidAnswer
 from consultations.models import Consultation, Question, QuestionKind, UTCDateTime, utcnow
 from consultations.staff_models import AuditEntry, User
+from youthvoice_settings import TRANSLATED_LANGUAGES
 
-LANGUAGES = ("pl", "ur")
+# The languages staff translate into (they write in English).
+LANGUAGES = TRANSLATED_LANGUAGES
 
 # The English fields' limits with a quarter more room, as Polish in particular runs longer
 # than English; all within what the column and the youth pages hold.
