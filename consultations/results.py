@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from consultations import audit
 from consultations.csv_export import csv_text
 from consultations.db import db
-from consultations.errors import InvalidAnswer, NotFound
+from consultations.errors import InvalidEdit, InvalidRequest, NotFound
 from consultations.models import (
     Answer,
     AnswerChoice,
@@ -77,7 +77,7 @@ def breakdown(
     worked out from the question's totals (``suppression.suppress``).
     """
     if dimension not in DIMENSIONS:
-        raise InvalidAnswer("Break results down by age band, area or channel.")
+        raise InvalidRequest("Break results down by age band, area or channel.")
     column = {
         "age_band": Participant.age_band,
         "area": Participant.area,
@@ -233,7 +233,7 @@ def tag_answer(actor: User, answer_id: int, name: str, *, now: datetime) -> Tag:
     """Put a written answer under a theme, creating the tag the first time it is used."""
     name = " ".join(name.split())
     if not name or len(name) > 60:
-        raise InvalidAnswer("Give the tag a short name (up to 60 characters).")
+        raise InvalidEdit("Give the tag a short name (up to 60 characters).")
     answer = db.session.scalar(
         select(Answer).where(Answer.id == answer_id).options(selectinload(Answer.question))
     )
@@ -266,7 +266,7 @@ def answers_by_id(
 def tag_answers(actor: User, answer_ids: list[int], name: str, *, now: datetime) -> int:
     """Put several written answers under one theme at once; returns how many."""
     if not answer_ids:
-        raise InvalidAnswer("Tick the answers to tag first.")
+        raise InvalidEdit("Tick the answers to tag first.")
     for answer_id in sorted(set(answer_ids)):
         tag_answer(actor, answer_id, name, now=now)
     return len(set(answer_ids))

@@ -35,6 +35,8 @@ from consultations.errors import (
     AnswerProblem,
     ConsultationClosed,
     InvalidAnswer,
+    InvalidEdit,
+    InvalidRequest,
     NotFound,
 )
 from consultations.glossary import default_terms
@@ -84,7 +86,7 @@ def _alias(channel: str, channel_user_id: str, key: bytes) -> str:
     """The keyed hash a channel identity is stored under, once the identity is checked."""
     channel_user_id = str(channel_user_id)
     if not channel or not channel_user_id or len(channel_user_id) > CHANNEL_ID_MAX:
-        raise InvalidAnswer("A participant needs a channel and an id on it.")
+        raise InvalidRequest("A participant needs a channel and an id on it.")
     return pseudonym(key, channel, channel_user_id)
 
 
@@ -687,10 +689,10 @@ def add_question(consultation: Consultation, spec: QuestionSpec) -> Question:
         question.options = [Option(label=str(v), value=v, position=v) for v in range(1, 6)]
     elif spec.kind.has_options:
         if not 2 <= len(spec.options) <= 12:
-            raise InvalidAnswer("A choice question needs between 2 and 12 options.")
+            raise InvalidEdit("A choice question needs between 2 and 12 options.")
         labels = [label.strip() for label in spec.options]
         if any(len(label) > OPTION_LABEL_MAX for label in labels):
-            raise InvalidAnswer(OPTION_TOO_LONG)
+            raise InvalidEdit(OPTION_TOO_LONG)
         question.options = [Option(label=label, position=i) for i, label in enumerate(labels)]
     consultation.questions.append(question)
     db.session.flush()

@@ -17,7 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from consultations import accounts, demo, privacy, readability, services
 from consultations.db import in_transaction
-from consultations.errors import DomainError, InvalidAnswer
+from consultations.errors import DomainError, InvalidInput
 from consultations.glossary import default_terms
 from consultations.staff_models import Role
 from feedback import digest
@@ -224,7 +224,7 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
         user = in_transaction(
             lambda: accounts.create_user(email, password, role, now=datetime.now(UTC))
         )
-    except InvalidAnswer as error:
+    except InvalidInput as error:
         raise click.ClickException(error.detail) from None
     click.echo(f"Created {user.email} ({user.role.label}).")
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from consultations import audit
 from consultations.db import db
-from consultations.errors import InvalidAnswer, NotAllowed, NotFound
+from consultations.errors import InvalidEdit, InvalidRequest, NotAllowed, NotFound
 from consultations.models import Answer, Consultation, Participant, Question
 from consultations.moderation.engine import moderate
 from consultations.moderation.language import detect as detect_language
@@ -393,7 +393,7 @@ _HELD = or_(
 
 def _in_view(view: str) -> ColumnElement[bool]:
     if view not in QUEUE_VIEWS:
-        raise InvalidAnswer("Choose one of the queue views.")
+        raise InvalidRequest("Choose one of the queue views.")
     if view == "waiting":
         return _STATUS.in_([ModerationStatus.PENDING, ModerationStatus.ESCALATED])
     if view == "held":
@@ -471,7 +471,7 @@ def decide(
     """
     status = DECISIONS.get(decision)
     if status is None:
-        raise InvalidAnswer("Choose approve, redact, hide or escalate.")
+        raise InvalidEdit("Choose approve, redact, hide or escalate.")
     record = _record_for(answer_id)
     answer = db.session.get(Answer, answer_id)
     if record is None or answer is None or answer.text is None:
@@ -479,13 +479,13 @@ def decide(
     if status is ModerationStatus.REDACTED:
         text = (redacted_text or "").replace("\x00", "").strip()
         if not text:
-            raise InvalidAnswer("Write the text as it should be shown, or hide the answer.")
+            raise InvalidEdit("Write the text as it should be shown, or hide the answer.")
         if len(text) > REDACTION_MAX:
-            raise InvalidAnswer(f"Keep the redacted text under {REDACTION_MAX} characters.")
+            raise InvalidEdit(f"Keep the redacted text under {REDACTION_MAX} characters.")
         record.redacted_text = text
     why = (reason or "").replace("\x00", "").strip()
     if len(why) > NOTES_MAX:
-        raise InvalidAnswer(f"Keep the reason under {NOTES_MAX} characters.")
+        raise InvalidEdit(f"Keep the reason under {NOTES_MAX} characters.")
     if status is ModerationStatus.ESCALATED:
         concern = _open_concern_for(answer_id)
         if concern is None:
@@ -574,7 +574,7 @@ def approve_many(actor: User, answer_ids: Sequence[int], *, now: datetime) -> in
     """Approve several pending answers at once (held ones are never approved in bulk)."""
     chosen = bulk_approvable(answer_ids)
     if not chosen:
-        raise InvalidAnswer(
+        raise InvalidEdit(
             "Tick one or more answers waiting for a decision. Held and escalated answers "
             "need a decision of their own."
         )
@@ -650,9 +650,9 @@ def handle_concern(
         raise NotAllowed("This concern was already marked handled.")
     notes = notes.replace("\x00", "").strip()
     if not notes:
-        raise InvalidAnswer("Write what was done before marking it handled.")
+        raise InvalidEdit("Write what was done before marking it handled.")
     if len(notes) > NOTES_MAX:
-        raise InvalidAnswer(f"Keep the notes under {NOTES_MAX} characters.")
+        raise InvalidEdit(f"Keep the notes under {NOTES_MAX} characters.")
     concern.notes = notes
     concern.handled_by_id = actor.id
     concern.handled_at = now

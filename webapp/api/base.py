@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from werkzeug.wrappers import Response
 
 from channel_api import payloads as p
-from consultations.errors import InvalidAnswer
+from consultations.errors import InvalidRequest
 from webapp.api.params import WhoHeaders, WhoQuery
 from webapp.api.problems import N_
 from webapp.errors import problem
@@ -108,7 +108,7 @@ def authenticate() -> Response | None:
 def speaking_for(who: p.Participant) -> tuple[str, str]:
     """The (channel, id) a request speaks for; a token may speak only for its own channel."""
     if who.channel != g.channel:
-        raise InvalidAnswer(
+        raise InvalidRequest(
             gettext("This token can only answer for the %(channel)s channel.", channel=g.channel)
         )
     return who.channel, who.id
@@ -118,7 +118,7 @@ def participant_from(header: WhoHeaders, query: WhoQuery) -> tuple[str, str]:
     """Who a GET speaks for: the X-Participant-* headers, or ``?channel=&id=``."""
     channel, user_id = header.channel or query.channel, header.id or query.id
     if channel is None or user_id is None:
-        raise InvalidAnswer(
+        raise InvalidRequest(
             gettext(
                 "Say who this is for: the %(channel)s and %(id)s headers.",
                 channel=p.PARTICIPANT_CHANNEL_HEADER,

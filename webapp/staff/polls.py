@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from consultations import access_codes, authoring, polls, results
 from consultations.db import in_transaction
-from consultations.errors import DomainError, InvalidAnswer, ReadingAgeTooHigh
+from consultations.errors import DomainError, InvalidInput, ReadingAgeTooHigh
 from consultations.models import Consultation
 from webapp.moderation_rules import moderation_rules
 from webapp.staff import actor, bp, now
@@ -52,7 +52,7 @@ def new_poll() -> Response | tuple[str, int]:
                 "This is hard to read for young people. Use shorter, everyday words, "
                 "or say here why it must run as it is."
             ]
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             form.form_errors.append(error.detail)
         else:
             return redirect(url_for("staff.big_screen", poll_id=poll.id), 303)
