@@ -4,4 +4,5 @@ import os
 
 # python-telegram-bot 22.2+ warns on every 429 unless durations come as timedelta, which the
 # delivery worker already reads (bot/delivery.py _seconds): take the future behaviour now.
+# The library's own switch, read from the environment by it, not one of our settings.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
