@@ -18,6 +18,7 @@ from webapp.extensions import csrf, db, migrate
 from webapp.security import DatabaseIntConverter
 from youthvoice_settings import Settings, logs
 
+# The migrations beside the code; a container installs a wheel and sets YOUTHVOICE_MIGRATIONS.
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 SETTINGS = "youthvoice.settings"
 

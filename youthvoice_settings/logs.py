@@ -197,20 +197,19 @@ def configure_logging(
     for handler in list(root.handlers):
         if getattr(handler, _OURS, False):
             root.removeHandler(handler)
-    handler: logging.Handler = (
+    ours: logging.Handler = (
         logging.StreamHandler(stream) if stream is not None else _StandardError()
     )
-    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
-    handler.addFilter(_Service(service))
-    setattr(handler, _OURS, True)
-    root.addHandler(handler)
+    ours.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    ours.addFilter(_Service(service))
+    setattr(ours, _OURS, True)
+    root.addHandler(ours)
     root.setLevel(level)
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
     # Our own loggers send everything to the root handler; none keeps a handler of its own.
-    ours = logging.getLogger("youthvoice")
-    ours.propagate = True
-    return handler
+    logging.getLogger("youthvoice").propagate = True
+    return ours
 
 
 def configure_from(settings: Settings, *, service: str) -> logging.Handler:

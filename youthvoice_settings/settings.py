@@ -50,74 +50,83 @@ class Settings(BaseSettings):
     )
 
     # Where things are
-    instance: Path = Field(Path("instance"), alias="YOUTHVOICE_INSTANCE")
+    instance: Annotated[Path, Field(alias="YOUTHVOICE_INSTANCE")] = Path("instance")
     # A container installs the app as a wheel and points this at its copy of migrations/.
-    migrations: str = Field("", alias="YOUTHVOICE_MIGRATIONS")
+    migrations: Annotated[str, Field(alias="YOUTHVOICE_MIGRATIONS")] = ""
 
     # The database
-    database_url: str = Field("", alias="DATABASE_URL")
-    db_pool_size: int = Field(5, alias="DB_POOL_SIZE", ge=1)
-    db_max_overflow: int = Field(10, alias="DB_MAX_OVERFLOW", ge=0)
+    database_url: Annotated[str, Field(alias="DATABASE_URL")] = ""
+    db_pool_size: Annotated[int, Field(alias="DB_POOL_SIZE", ge=1)] = 5
+    db_max_overflow: Annotated[int, Field(alias="DB_MAX_OVERFLOW", ge=0)] = 10
 
     # Secrets; empty ones are generated into the instance folder by the web app.
-    secret_key: str = Field("", alias="SECRET_KEY")
-    pseudonym_key: str = Field("", alias="PSEUDONYM_KEY")
-    channel_tokens: Annotated[dict[str, str], NoDecode] = Field(
-        default_factory=dict, alias="YOUTHVOICE_CHANNEL_TOKENS"
-    )
+    secret_key: Annotated[str, Field(alias="SECRET_KEY")] = ""
+    pseudonym_key: Annotated[str, Field(alias="PSEUDONYM_KEY")] = ""
+    # Pydantic copies this default for each object, so no two share it.
+    channel_tokens: Annotated[
+        dict[str, str], NoDecode, Field(alias="YOUTHVOICE_CHANNEL_TOKENS")
+    ] = {}
 
     # The site
-    public_url: str = Field(DEFAULT_PUBLIC_URL, alias="YOUTHVOICE_PUBLIC_URL")
-    secure_cookies: bool = Field(True, alias="YOUTHVOICE_SECURE_COOKIES")
-    hsts_seconds: int = Field(31536000, alias="YOUTHVOICE_HSTS_SECONDS", ge=0)
-    proxy_hops: int = Field(0, alias="YOUTHVOICE_PROXY_HOPS", ge=0)
-    staff_idle_minutes: int = Field(30, alias="YOUTHVOICE_STAFF_IDLE_MINUTES", ge=1)
-    staff_session_hours: int = Field(12, alias="YOUTHVOICE_STAFF_SESSION_HOURS", ge=1)
-    controller_name: str = Field("", alias="YOUTHVOICE_CONTROLLER_NAME")
-    privacy_contact: str = Field("", alias="YOUTHVOICE_PRIVACY_CONTACT")
-    small_group_threshold: int = Field(5, alias="YOUTHVOICE_SMALL_GROUP_THRESHOLD", ge=1)
-    timezone: str = Field("Europe/London", alias="YOUTHVOICE_TIMEZONE")
-    retention_months: int = Field(12, alias="RETENTION_MONTHS", ge=1)
-    moderation_rules_dir: str = Field("", alias="MODERATION_RULES_DIR")
+    public_url: Annotated[str, Field(alias="YOUTHVOICE_PUBLIC_URL")] = DEFAULT_PUBLIC_URL
+    secure_cookies: Annotated[bool, Field(alias="YOUTHVOICE_SECURE_COOKIES")] = True
+    hsts_seconds: Annotated[int, Field(alias="YOUTHVOICE_HSTS_SECONDS", ge=0)] = 31536000
+    proxy_hops: Annotated[int, Field(alias="YOUTHVOICE_PROXY_HOPS", ge=0)] = 0
+    staff_idle_minutes: Annotated[int, Field(alias="YOUTHVOICE_STAFF_IDLE_MINUTES", ge=1)] = 30
+    staff_session_hours: Annotated[int, Field(alias="YOUTHVOICE_STAFF_SESSION_HOURS", ge=1)] = 12
+    controller_name: Annotated[str, Field(alias="YOUTHVOICE_CONTROLLER_NAME")] = ""
+    privacy_contact: Annotated[str, Field(alias="YOUTHVOICE_PRIVACY_CONTACT")] = ""
+    small_group_threshold: Annotated[int, Field(alias="YOUTHVOICE_SMALL_GROUP_THRESHOLD", ge=1)] = 5
+    timezone: Annotated[str, Field(alias="YOUTHVOICE_TIMEZONE")] = "Europe/London"
+    retention_months: Annotated[int, Field(alias="RETENTION_MONTHS", ge=1)] = 12
+    moderation_rules_dir: Annotated[str, Field(alias="MODERATION_RULES_DIR")] = ""
 
     # Rate limits
-    redis_url: str = Field("", alias="REDIS_URL")
-    ratelimit_enabled: bool = Field(True, alias="YOUTHVOICE_RATELIMIT_ENABLED")
-    ratelimit_login: str = Field("20/minute;200/hour", alias="YOUTHVOICE_RATELIMIT_LOGIN")
-    ratelimit_answers: str = Field("120/minute;2000/hour", alias="YOUTHVOICE_RATELIMIT_ANSWERS")
-    ratelimit_api: str = Field("3000/minute", alias="YOUTHVOICE_RATELIMIT_API")
-    ratelimit_api_answers: str = Field("30/minute", alias="YOUTHVOICE_RATELIMIT_API_ANSWERS")
+    redis_url: Annotated[str, Field(alias="REDIS_URL")] = ""
+    ratelimit_enabled: Annotated[bool, Field(alias="YOUTHVOICE_RATELIMIT_ENABLED")] = True
+    ratelimit_login: Annotated[str, Field(alias="YOUTHVOICE_RATELIMIT_LOGIN")] = (
+        "20/minute;200/hour"
+    )
+    ratelimit_answers: Annotated[str, Field(alias="YOUTHVOICE_RATELIMIT_ANSWERS")] = (
+        "120/minute;2000/hour"
+    )
+    ratelimit_api: Annotated[str, Field(alias="YOUTHVOICE_RATELIMIT_API")] = "3000/minute"
+    ratelimit_api_answers: Annotated[str, Field(alias="YOUTHVOICE_RATELIMIT_API_ANSWERS")] = (
+        "30/minute"
+    )
 
     # Logs and metrics
-    log_format: Literal["text", "json"] = Field("text", alias="LOG_FORMAT")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
-        "INFO", alias="LOG_LEVEL"
-    )
-    metrics_token: str = Field("", alias="METRICS_TOKEN")
+    log_format: Annotated[Literal["text", "json"], Field(alias="LOG_FORMAT")] = "text"
+    log_level: Annotated[
+        Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], Field(alias="LOG_LEVEL")
+    ] = "INFO"
+    metrics_token: Annotated[str, Field(alias="METRICS_TOKEN")] = ""
 
     # Email
-    smtp_host: str = Field("", alias="SMTP_HOST")
-    smtp_port: int = Field(587, alias="SMTP_PORT", ge=1, le=65535)
-    smtp_username: str = Field("", alias="SMTP_USERNAME")
-    smtp_password: str = Field("", alias="SMTP_PASSWORD")
-    smtp_starttls: bool = Field(True, alias="SMTP_STARTTLS")
-    smtp_from: str = Field("youthvoice@localhost", alias="SMTP_FROM")
-    safeguarding_email: str = Field("", alias="SAFEGUARDING_EMAIL")
-    digest_to: str = Field("", alias="YOUTHVOICE_DIGEST_TO")
+    smtp_host: Annotated[str, Field(alias="SMTP_HOST")] = ""
+    smtp_port: Annotated[int, Field(alias="SMTP_PORT", ge=1, le=65535)] = 587
+    smtp_username: Annotated[str, Field(alias="SMTP_USERNAME")] = ""
+    smtp_password: Annotated[str, Field(alias="SMTP_PASSWORD")] = ""
+    smtp_starttls: Annotated[bool, Field(alias="SMTP_STARTTLS")] = True
+    smtp_from: Annotated[str, Field(alias="SMTP_FROM")] = "youthvoice@localhost"
+    safeguarding_email: Annotated[str, Field(alias="SAFEGUARDING_EMAIL")] = ""
+    digest_to: Annotated[str, Field(alias="YOUTHVOICE_DIGEST_TO")] = ""
 
     # The chat channels
-    api_url_setting: str = Field("", alias="YOUTHVOICE_API_URL")
-    telegram_bot_token: str = Field("", alias="TELEGRAM_BOT_TOKEN")
-    telegram_bot_username: str = Field("", alias="TELEGRAM_BOT_USERNAME")
-    telegram_api_base_url: str = Field(DEFAULT_TELEGRAM_API, alias="TELEGRAM_API_BASE_URL")
-    telegram_webhook_secret: str = Field("", alias="TELEGRAM_WEBHOOK_SECRET")
+    api_url_setting: Annotated[str, Field(alias="YOUTHVOICE_API_URL")] = ""
+    telegram_bot_token: Annotated[str, Field(alias="TELEGRAM_BOT_TOKEN")] = ""
+    telegram_bot_username: Annotated[str, Field(alias="TELEGRAM_BOT_USERNAME")] = ""
+    telegram_api_base_url: Annotated[str, Field(alias="TELEGRAM_API_BASE_URL")] = (
+        DEFAULT_TELEGRAM_API
+    )
+    telegram_webhook_secret: Annotated[str, Field(alias="TELEGRAM_WEBHOOK_SECRET")] = ""
     # Only for tests against a local fake Bot API: lets the delivery worker exceed 30/s.
-    delivery_uncapped: bool = Field(False, alias="YOUTHVOICE_DELIVERY_UNCAPPED")
-    rasa_channel_token: str = Field("", alias="YOUTHVOICE_RASA_TOKEN")
-    rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
-    rasa_token: str = Field("", alias="RASA_TOKEN")
-    rasa_socket_url: str = Field("", alias="RASA_SOCKET_URL")
-    rasa_socket_path: str = Field("/socket.io", alias="RASA_SOCKET_PATH")
+    delivery_uncapped: Annotated[bool, Field(alias="YOUTHVOICE_DELIVERY_UNCAPPED")] = False
+    rasa_channel_token: Annotated[str, Field(alias="YOUTHVOICE_RASA_TOKEN")] = ""
+    rasa_url: Annotated[str, Field(alias="RASA_URL")] = "http://127.0.0.1:5005"
+    rasa_token: Annotated[str, Field(alias="RASA_TOKEN")] = ""
+    rasa_socket_url: Annotated[str, Field(alias="RASA_SOCKET_URL")] = ""
+    rasa_socket_path: Annotated[str, Field(alias="RASA_SOCKET_PATH")] = "/socket.io"
 
     @field_validator("channel_tokens", mode="before")
     @classmethod

@@ -22,7 +22,7 @@ from webapp.errors import problem
 bp = APIBlueprint("api", __name__)
 
 PUBLIC_ENDPOINTS = {"api.openapi", "api.public_outcomes", "api.public_outcome", "api.public_late"}
-TOKEN = [{"channelToken": []}]
+TOKEN: list[dict[str, list[str]]] = [{"channelToken": []}]
 NO_TOKEN: list[dict[str, list[str]]] = []
 
 
