@@ -16,6 +16,7 @@ from datetime import date
 from babel.dates import format_date
 
 from bot import catalogue
+from youthvoice_settings import LANGUAGE_NAMES
 
 # Telegram's terms set 16 as the minimum age in the UK; younger people use the web.
 TELEGRAM_MIN_AGE = 16
@@ -239,7 +240,8 @@ MENU_HELP = "What I can do"
 # bot/translations (see bot/catalogue.py for how translators update it). Each chat channel
 # remembers the language a person picked; whatever has no translation is said in English.
 
-LANGUAGES = {"en": "English", "pl": "Polski", "ur": "اردو"}
+# Each language by its own name, as the chat's language buttons show it.
+LANGUAGES = LANGUAGE_NAMES
 _language: ContextVar[str] = ContextVar("chat_language", default="en")
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from consultations import audit, translations, words
 from consultations.db import db
-from consultations.errors import IllegalTransition, InvalidAnswer, NotFound
+from consultations.errors import IllegalTransition, InvalidEdit, NotFound
 from consultations.models import (
     Answer,
     Consultation,
@@ -91,9 +91,9 @@ def is_finished(consultation: Consultation, now: datetime) -> bool:
 def _clean(text: str | None, *, limit: int, what: str, required: bool = True) -> str:
     cleaned = (text or "").strip()
     if required and not cleaned:
-        raise InvalidAnswer(f"Write the {what}.")
+        raise InvalidEdit(f"Write the {what}.")
     if len(cleaned) > limit:
-        raise InvalidAnswer(f"The {what} can be up to {limit} characters.")
+        raise InvalidEdit(f"The {what} can be up to {limit} characters.")
     return cleaned
 
 
@@ -119,12 +119,12 @@ def _parse_status(status: str | WeDidStatus) -> WeDidStatus:
     try:
         return WeDidStatus(status)
     except ValueError:
-        raise InvalidAnswer("Choose planned, in progress, done or not possible.") from None
+        raise InvalidEdit("Choose planned, in progress, done or not possible.") from None
 
 
 def _check_reason(status: WeDidStatus, reason: str) -> None:
     if status is WeDidStatus.NOT_POSSIBLE and not reason:
-        raise InvalidAnswer("Say why it is not possible: young people deserve the reason.")
+        raise InvalidEdit("Say why it is not possible: young people deserve the reason.")
 
 
 def add_we_did(
@@ -187,7 +187,7 @@ def update_status(
     note = _clean(note, limit=YOU_SAID_MAX, what="note", required=False)
     changed = chosen is not item.status
     if not changed and not note:
-        raise InvalidAnswer("Choose a new status or write what has happened.")
+        raise InvalidEdit("Choose a new status or write what has happened.")
     _check_reason(chosen, note if changed else item.reason or note)
     update = ProgressUpdate(
         item_id=item.id, status=chosen, note=note, author_id=actor.id if actor else None, at=now

@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 
 from consultations.db import db
-from consultations.errors import InvalidAnswer
+from consultations.errors import InvalidRequest
 from consultations.models import Participant
 from feedback.models import OutboxMessage, OutboxStatus, Subscription
 
@@ -35,7 +35,7 @@ def subscribe(
     """
     address = str(address).strip()
     if not address or len(address) > ADDRESS_MAX:
-        raise InvalidAnswer("A delivery address of up to 128 characters is needed to opt in.")
+        raise InvalidRequest("A delivery address of up to 128 characters is needed to opt in.")
     found = subscription_of(participant)
     if found is None:
         found = Subscription(participant_id=participant.id, channel=participant.channel)

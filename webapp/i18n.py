@@ -32,9 +32,10 @@ from wtforms.validators import AnyOf
 from consultations import translations
 from consultations.models import AGE_BANDS, PREFER_NOT_TO_SAY, Consultation
 from webapp.security import cookie_name
+from youthvoice_settings import LANGUAGE_NAMES, RIGHT_TO_LEFT
 
-LANGUAGES = {"en": "English", "pl": "Polski", "ur": "اردو"}
-RIGHT_TO_LEFT = {"ur"}
+# Each language by its own name, as the language picker shows it.
+LANGUAGES = LANGUAGE_NAMES
 COOKIE = "lang"
 ONE_YEAR = 365 * 24 * 3600
 

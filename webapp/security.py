@@ -239,7 +239,7 @@ def _api_key() -> str:
     counts as its address: inventing tokens must not buy a fresh allowance, or a new key
     in the limiter's store, with every guess.
     """
-    from webapp.api import channel_for
+    from webapp.api.base import channel_for
 
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():

@@ -8,7 +8,6 @@ a slot value or an id.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +25,8 @@ from bot.actions.backend import connect, participant_id
 from bot.client import ApiClient, ApiProblem, BackendDown
 from bot.wording import say
 from channel_api import payloads as api
+from youthvoice_settings import Settings
+from youthvoice_settings.logs import log_error
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +42,9 @@ _client: ContextVar[ApiClient] = ContextVar("client")
 
 
 @asynccontextmanager
-async def talking_to_backend() -> AsyncIterator[ApiClient]:
+async def talking_to_backend(settings: Settings) -> AsyncIterator[ApiClient]:
     """A client of the back end for one action run (each Sanic request is its own task)."""
-    client = connect()
+    client = connect(settings)
     reset = _client.set(client)
     try:
         yield client
@@ -54,10 +55,6 @@ async def talking_to_backend() -> AsyncIterator[ApiClient]:
 
 def backend() -> ApiClient:
     return _client.get()
-
-
-def public_url(path: str = "") -> str:
-    return os.environ.get("YOUTHVOICE_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/") + path
 
 
 def who(tracker: Tracker) -> str:
@@ -99,7 +96,18 @@ def _reset() -> list[EventType]:
     return [SlotSet("answer", None), SlotSet("question_index", 0), SlotSet("picked", None)]
 
 
-class YouthVoiceAction(Action):
+class WithSettings:
+    """An action that knows the process's settings: where the back end and the site are."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        # The action server passes its settings; rasa-sdk's own tools build actions bare.
+        self.settings = settings or Settings.from_environment()
+
+    def public_url(self, path: str = "") -> str:
+        return self.settings.public_url.rstrip("/") + path
+
+
+class YouthVoiceAction(WithSettings, Action):
     """An action that answers with one plain sentence when anything goes wrong."""
 
     action_name = ""
@@ -111,7 +119,7 @@ class YouthVoiceAction(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with wording.speaking(language(tracker)):
-            async with talking_to_backend():
+            async with talking_to_backend(self.settings):
                 return await self._run(dispatcher, tracker, domain)
 
     async def _run(
@@ -119,16 +127,21 @@ class YouthVoiceAction(Action):
     ) -> list[EventType]:
         try:
             return await self.act(dispatcher, tracker, domain)
-        except BackendDown as error:
-            log.warning("%s: back end unavailable (%s)", self.name(), error)
+        except BackendDown:
+            log.warning("%s: back end unavailable", self.name(), extra={"action": self.name()})
             dispatcher.utter_message(text=say.BACKEND_DOWN)
         except ApiProblem as error:
-            log.warning("%s: back end refused (HTTP %s)", self.name(), error.status)
+            log.warning(
+                "%s: back end refused (HTTP %s)",
+                self.name(),
+                error.status,
+                extra={"action": self.name(), "status": error.status},
+            )
             dispatcher.utter_message(
                 text=say.NOT_FOUND if error.status == 404 else say.BACKEND_DOWN
             )
         except Exception as error:  # never a 500 for the young person; no content in logs
-            log.error("%s failed: %s", self.name(), type(error).__name__)
+            log_error(log, f"{self.name()} failed", error, action=self.name())
             dispatcher.utter_message(text=say.BACKEND_DOWN)
         return []
 
@@ -198,7 +211,7 @@ class ShowConsultation(YouthVoiceAction):
         if not c.accepting_answers:
             dispatcher.utter_message(text=f"{say.CLOSED}\n{original}")
         elif c.requires_access_code:
-            link = public_url(f"/c/{c.slug}")
+            link = self.public_url(f"/c/{c.slug}")
             dispatcher.utter_message(text=say.ACCESS_CODE_ON_WEB.format(link=link))
         else:
             dispatcher.utter_message(
@@ -235,7 +248,7 @@ class AskAnswer(YouthVoiceAction):
         return []
 
 
-class ValidateConsultationForm(FormValidationAction):
+class ValidateConsultationForm(WithSettings, FormValidationAction):
     """Check each reply against its question, save it through the API, then move on."""
 
     def name(self) -> str:
@@ -243,14 +256,14 @@ class ValidateConsultationForm(FormValidationAction):
 
     async def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         with wording.speaking(language(tracker)):
-            async with talking_to_backend():
+            async with talking_to_backend(self.settings):
                 return await self._run(dispatcher, tracker, domain)
 
     async def _run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
         try:
             return await super().run(dispatcher, tracker, domain)
         except Exception as error:  # never a 500; the question is simply asked again
-            log.error("validate_consultation_form failed: %s", type(error).__name__)
+            log_error(log, f"{self.name()} failed", error, action=self.name())
             dispatcher.utter_message(text=say.BACKEND_DOWN)
             return [SlotSet("answer", None)]
 
@@ -449,7 +462,9 @@ class Privacy(YouthVoiceAction):
     action_name = "action_privacy"
 
     async def act(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        dispatcher.utter_message(text=say.CHAT_PRIVACY.format(privacy_url=public_url("/privacy")))
+        dispatcher.utter_message(
+            text=say.CHAT_PRIVACY.format(privacy_url=self.public_url("/privacy"))
+        )
         return []
 
 

@@ -88,7 +88,7 @@ def read_corpus(folder: Path) -> list[Example]:
 
 def _language_table(examples: Sequence[Example]) -> dict[str, Any]:
     """Naive Bayes over character trigrams: enough to tell English, Polish and Roman Urdu apart."""
-    counts = {language: Counter[str]() for language in LANGUAGES}
+    counts: dict[str, Counter[str]] = {language: Counter[str]() for language in LANGUAGES}
     for example in examples:
         counts[example.language].update(language_grams(plain(example.text)))
     everywhere = Counter[str]()
@@ -192,7 +192,7 @@ def figures(
     scores: Sequence[float], examples: Sequence[Example], threshold: float
 ) -> dict[str, dict[str, float]]:
     """Recall, precision and false alarms on hard negatives, per language."""
-    found = {}
+    found: dict[str, dict[str, float]] = {}
     for language in LANGUAGES:
         rows = [
             (s >= threshold, e)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from consultations.db import db
-from consultations.errors import IllegalTransition, InvalidAnswer, NotAllowed
+from consultations.errors import IllegalTransition, InvalidEdit, NotAllowed
 from consultations.models import Answer
 from consultations.moderation import review
 from consultations.staff_models import AuditEntry, Role
@@ -88,7 +88,7 @@ def test_each_status_change_notifies_again_once(app):
 def test_not_possible_needs_a_reason(app):
     crowd = closed_consultation(subscribed=1, stopped=0, forgotten=0, silent=0)
     officer = make_user(Role.OFFICER)
-    with pytest.raises(InvalidAnswer):
+    with pytest.raises(InvalidEdit):
         outcomes.add_we_did(
             officer,
             crowd.consultation,
@@ -100,7 +100,7 @@ def test_not_possible_needs_a_reason(app):
     item = outcomes.add_we_did(
         officer, crowd.consultation, action="Late buses", partner="Transport", now=now()
     )
-    with pytest.raises(InvalidAnswer):
+    with pytest.raises(InvalidEdit):
         outcomes.update_status(officer, item, status="not_possible", now=now())
 
 
@@ -169,7 +169,7 @@ def test_forum_vote_adoption_and_lsp_response(app):
         forum.vote(members[3], rec, in_favour=False, now=now())
     with pytest.raises(NotAllowed):
         forum.record_lsp_response(members[0], rec, response="partly", reason="x", now=now())
-    with pytest.raises(InvalidAnswer):
+    with pytest.raises(InvalidEdit):
         forum.record_lsp_response(officer, rec, response="partly", reason=" ", now=now())
     before = len(_messages())
     item = forum.record_lsp_response(

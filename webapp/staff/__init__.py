@@ -129,11 +129,12 @@ bp.after_request(no_store)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint and Flask-Login."""
+    """Flask-Login, for the staff console and the forum (``create_app`` registers both)."""
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
-    from webapp import forum
-    from webapp.staff import (  # noqa: F401  (routes)
+    # The console's pages, each module adding its routes to ``bp``; they import ``bp`` and
+    # the guard's helpers from here, so they are imported once this module is complete.
+    from webapp.staff import (  # noqa: F401
         auth,
         editor,
         feedback,
@@ -142,6 +143,3 @@ def init_app(app: Flask) -> None:
         results,
         translations,
     )
-
-    app.register_blueprint(bp)
-    app.register_blueprint(forum.bp)
