@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from consultations import polls, queries, services
 from consultations.db import in_transaction
-from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidAnswer
+from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidAnswer, NotFound
 from consultations.models import Consultation
 from webapp.i18n import translate
 from webapp.youth import WEB_CHANNEL, _now, _web_participant, bp
@@ -29,9 +30,48 @@ def _render(poll: Consultation, form: object, status: int = 200) -> tuple[str, i
     )
 
 
+def _join_page(typed: str = "", error: str | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template("youth/join.html", typed=typed, error=error), status
+
+
+def _no_such_poll(typed: str) -> tuple[str, int]:
+    # The code is repeated as typed (not as normalised) so people can see their own slip.
+    return _join_page(
+        typed,
+        gettext(
+            "There is no live poll with the code %(code)s. Check the code on the screen "
+            "and type it again.",
+            code=typed.strip(),
+        ),
+        404,
+    )
+
+
+@bp.get("/p", endpoint="join")
+@bp.get("/p/", endpoint="join_slash")
+def join() -> Response | tuple[str, int]:
+    """The box to type the poll code in: ``/p?poll=h7k 3mx`` goes to ``/p/H7K3MX``."""
+    if "poll" not in request.args:
+        return _join_page()
+    typed = request.args.get("poll", "")[:40]
+    code = polls.normalise_code(typed)
+    if not code:
+        return _join_page(
+            typed, gettext("Type the poll code from the screen: six letters and numbers."), 422
+        )
+    try:
+        found = polls.poll_by_code(code)
+    except NotFound:
+        return _no_such_poll(typed)
+    return redirect(url_for("youth.poll", code=found.join_code), 303)
+
+
 @bp.get("/p/<code>")
 def poll(code: str) -> tuple[str, int]:
-    found = polls.poll_by_code(code)
+    try:
+        found = polls.poll_by_code(code)
+    except NotFound:
+        return _no_such_poll(code)
     previous = queries.answers_of(found, _web_participant(create=False))
     form = consultation_form(
         found, previous=previous, access_code=request.args.get("code"), base=VoteForm
