@@ -41,8 +41,15 @@ def pretty(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def issue_codes(actor: User, consultation: Consultation, count: int, *, now: datetime) -> list[str]:
-    """Make ``count`` new codes, require them for this consultation, and return them once."""
+def issue_codes(
+    actor: User, consultation: Consultation, count: int, *, required: bool, now: datetime
+) -> list[str]:
+    """Make ``count`` new codes and return them once.
+
+    ``required`` is the printer's explicit choice, never implied by printing: true means
+    only people with a code can answer; false means the codes are a club's own count
+    (anyone may still answer without one, and each code given counts once).
+    """
     if not 1 <= count <= MAX_CODES_PER_SHEET:
         raise InvalidAnswer(f"Issue between 1 and {MAX_CODES_PER_SHEET} codes at a time.")
     codes: list[str] = []
@@ -56,9 +63,10 @@ def issue_codes(actor: User, consultation: Consultation, count: int, *, now: dat
         )
         for c in codes
     )
-    consultation.requires_access_code = True
     db.session.flush()
     audit.record(actor, "codes_issued", "consultation", consultation.id, now=now, detail=str(count))
+    if consultation.requires_access_code != required:
+        set_required(actor, consultation, required, now=now)
     return [pretty(c) for c in codes]
 
 
@@ -108,8 +116,10 @@ def redeem(
 ) -> None:
     """Let this participant answer a code-only consultation, or refuse in plain words.
 
-    Call it only for a consultation that requires codes. ``first_contact`` says the
-    participant was created in this transaction, so cannot already hold a code.
+    Call it for a consultation that requires codes, or with the code someone gave for one
+    whose codes are a club's count (a wrong or spent code is refused the same way, so the
+    count stays one code, one person). ``first_contact`` says the participant was created
+    in this transaction, so cannot already hold a code.
     """
     if not first_contact and holds_code(consultation_id, participant_id):
         return

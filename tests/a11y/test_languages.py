@@ -433,12 +433,10 @@ def test_refusals_from_other_layers_are_shown_in_the_readers_language(app):
         client.get("/c/no-such-consultation"),
         ["Not found", "We could not find that consultation. It may have moved or been removed."],
     )
-    _reads_in(
-        app,
-        "ur",
-        client.get("/p/ZZZZZZ"),
-        ["There is no poll with that code. Check the code on the screen."],
-    )
+    # A mistyped poll link lands on the join box, saying so in the reader's language.
+    wrong = _shown(client.get("/p/ZZZZZZ"))
+    assert "کوڈ ZZZZZZ والی کوئی براہ راست ووٹنگ نہیں ہے۔" in wrong
+    assert "There is no" not in wrong
     consultation = make_consultation()
     stale = _client(app, "pl").post(
         f"/c/{consultation.slug}", data={f"q{consultation.questions[3].id}": "Zachowane słowa"}

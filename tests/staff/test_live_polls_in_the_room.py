@@ -61,6 +61,6 @@ def test_the_home_page_has_the_code_box(client):
 
 
 def test_the_join_page_speaks_polish_and_urdu(client):
-    for lang, words in (("pl", "Kod ankiety"), ("ur", "پول کوڈ")):
+    for lang, words in (("pl", "Kod głosowania"), ("ur", "ووٹنگ کوڈ")):
         response = client.get("/p", headers={"Accept-Language": lang})
         assert words in text_of(response), lang

@@ -54,6 +54,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.polls": POLL_RUNNERS,
     "staff.new_poll": POLL_RUNNERS,
     "staff.big_screen": POLL_RUNNERS,
+    "staff.present": POLL_RUNNERS,
+    "staff.reveal_poll": POLL_RUNNERS,
     "staff.poll_results": POLL_RUNNERS,
     "staff.close_poll": POLL_RUNNERS,
     "staff.reopen_poll": POLL_RUNNERS,

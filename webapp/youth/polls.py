@@ -11,20 +11,43 @@ from consultations.db import in_transaction
 from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidAnswer, NotFound
 from consultations.models import Consultation
 from webapp.i18n import translate
-from webapp.youth import WEB_CHANNEL, _now, _web_participant, bp
+from webapp.reports import threshold
+from webapp.support import notify_new_concern, support_payload
+from webapp.youth import (
+    WEB_CHANNEL,
+    _now,
+    _support_lines,
+    _web_participant,
+    bp,
+    keep_support,
+    kept_support,
+)
 from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
 
 
-def _render(poll: Consultation, form: object, status: int = 200) -> tuple[str, int]:
+def _render(
+    poll: Consultation, form: object, status: int = 200, *, voted: bool = False
+) -> tuple[str, int]:
+    accepting = poll.accepting_answers(_now())
+    support = kept_support(poll.slug) if voted else None
+    # The result on the voter's own phone: after their vote, or once the poll is over, and
+    # never before the worker reveals it when they chose to keep it hidden.
+    live = None
+    if (voted or not accepting) and polls.results_shown(poll):
+        live = polls.live_results(poll, threshold=threshold())
     return (
         render_template(
             "youth/poll.html",
             poll=poll,
             question=poll.questions[0],
+            words=polls.is_word_cloud(poll),
             form=form,
             field_name=field_name,
-            accepting=poll.accepting_answers(_now()),
-            voted=request.args.get("voted") == "1",
+            accepting=accepting,
+            voted=voted,
+            live=live,
+            support=support,
+            support_lines=_support_lines(support) if support else [],
         ),
         status,
     )
@@ -76,7 +99,7 @@ def poll(code: str) -> tuple[str, int]:
     form = consultation_form(
         found, previous=previous, access_code=request.args.get("code"), base=VoteForm
     )
-    return _render(found, form)
+    return _render(found, form, voted=request.args.get("voted") == "1" and bool(previous))
 
 
 @bp.post("/p/<code>")
@@ -86,10 +109,12 @@ def vote(code: str) -> Response | tuple[str, int]:
     if not form.validate():
         return _render(found, form, 422)
 
-    def save() -> int:
+    def save() -> services.Submitted:
         participant = _web_participant(create=True)
         assert participant is not None
-        return services.submit_answers(
+        # ``submit`` rather than ``submit_answers``: a word cloud's words are written
+        # answers, so a disclosure in one raises a concern and gets the help shown.
+        return services.submit(
             found,
             participant,
             answers_from(form, found),
@@ -100,7 +125,7 @@ def vote(code: str) -> Response | tuple[str, int]:
         )
 
     try:
-        in_transaction(save)
+        outcome = in_transaction(save)
     except InvalidAnswer as error:
         form.form_errors.extend(translate(p.message) for p in error.problems)
         return _render(found, form, 422)
@@ -109,4 +134,6 @@ def vote(code: str) -> Response | tuple[str, int]:
     except AccessCodeRefused as refused:
         form.access_code.errors = [translate(refused.detail)]
         return _render(found, form, refused.status)
+    notify_new_concern(outcome)
+    keep_support(found.slug, support_payload(outcome))
     return redirect(url_for("youth.poll", code=found.join_code, voted=1), 303)
