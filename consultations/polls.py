@@ -24,7 +24,6 @@ from consultations.models import (
 )
 from consultations.moderation.models import AnswerModeration, ModerationStatus
 from consultations.staff_models import User
-from consultations.suppression import suppress
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: codes are read off a projector and typed on phones.
 JOIN_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
@@ -288,7 +287,10 @@ def _word_cloud(question: Question, threshold: int) -> tuple[list[LiveWord], int
     Only words moderation found nothing in (or a moderator approved) count: a word with
     personal details, swearing, abuse, a tension signal or a disclosure is never drawn. A
     word fewer than ``threshold`` people gave is not drawn either, as it could point at
-    them; ``suppress`` hides as many more as it takes for the hidden ones to say nothing.
+    them. No more than those is hidden: unlike an age band, a hidden word has no name
+    anyone knows, so subtracting the words shown from the answers tells nobody anything
+    (``suppress``'s complementary rule would otherwise hide a room's one common word
+    whenever a few people wrote something rare).
     """
     rows = db.session.execute(
         select(Answer.text, AnswerModeration)
@@ -305,14 +307,14 @@ def _word_cloud(question: Question, threshold: int) -> tuple[list[LiveWord], int
         word = normalise_word(record.redacted_text if record.status.publishable else text)
         if word:
             counts[word] += 1
-    ordered = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-    kept = suppress(ordered, threshold)
-    shown = [(w, ordered[w]) for w in kept.shown]
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    shown = [(w, n) for w, n in ordered if n >= threshold]
+    rare = sum(n for _, n in ordered if n < threshold)
     top = max((n for _, n in shown), default=1)
     low = min((n for _, n in shown), default=1)
     span = max(top - low, 1)
     cloud = [LiveWord(w, n, 1 + round(4 * (n - low) / span)) for w, n in shown]
-    return cloud, refused + kept.hidden_people
+    return cloud, refused + rare
 
 
 def _clean(record: AnswerModeration) -> bool:

@@ -127,7 +127,14 @@ def vote(code: str) -> Response | tuple[str, int]:
     try:
         outcome = in_transaction(save)
     except InvalidAnswer as error:
-        form.form_errors.extend(translate(p.message) for p in error.problems)
+        # Beside the question, as the web form does: a word of only spaces is no word.
+        question = found.questions[0]
+        for problem in error.problems:
+            if problem.question_id == question.id:
+                field = form[field_name(question)]
+                field.errors = [*field.errors, translate(problem.message)]
+            else:
+                form.form_errors.append(translate(problem.message))
         return _render(found, form, 422)
     except ConsultationClosed:
         return _render(found, form, 409)
