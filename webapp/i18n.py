@@ -145,6 +145,12 @@ SHOWN_ELSEWHERE: tuple[str, ...] = (
     N_("Give the partnership's reasons."),
     N_("Partner who will act on it"),
     N_("Break down by"),
+    # webapp.staff.forms.LoginForm and webapp.staff.auth, on the forum's sign-in page
+    N_("Email"),
+    N_("Give your email."),
+    N_("Password"),
+    N_("Give your password."),
+    N_("That email and password do not match an account."),
     # webapp.staff.feedback_forms.ReportForm, on the forum's report page
     N_("One consultation"),
     N_("Or a period: from"),

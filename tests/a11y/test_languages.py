@@ -488,7 +488,7 @@ FORUM_SENTENCES = {
         "Say what the partnership should do, and cite the consultation results that back it "
         "up. The forum then votes.",
         "What the partnership should do, and why",
-        "Hold Ctrl (or Cmd) to pick more than one.",
+        "Tick every one whose results back it up.",
         "Put it to the forum",
     ],
 }
@@ -537,6 +537,7 @@ def test_a_forum_vote_refused_in_polish_keeps_the_page_polish(app):
 
 
 def test_the_forum_header_has_the_same_links_as_the_staff_console(app):
+    """For officers and administrators looking on; the brand leads to the forum's home."""
     demo = demo_data()
     client = app.test_client()
     sign_in(client, demo.admin)
@@ -545,7 +546,16 @@ def test_the_forum_header_has_the_same_links_as_the_staff_console(app):
         header = _html(client.get(path)).split("<header", 1)[1].split("</header>", 1)[0]
         return re.findall(r'href="([^"]+)"', header)
 
-    assert links("/forum/") == links("/staff/")
+    forum, staff = links("/forum/"), links("/staff/")
+    assert forum[0] == "/forum/" and forum[1:] == staff[1:]
+    member = app.test_client()
+    sign_in(member, demo.member)
+    assert links_of(member, "/forum/") == ["/forum/"], "a forum member sees no console links"
+
+
+def links_of(client, path: str) -> list[str]:  # type: ignore[no-untyped-def]
+    header = _html(client.get(path)).split("<header", 1)[1].split("</header>", 1)[0]
+    return re.findall(r'href="([^"]+)"', header)
 
 
 def test_staff_pages_stay_english_whatever_the_language_cookie(app):

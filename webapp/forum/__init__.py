@@ -23,10 +23,11 @@ from feedback import forum, outcomes
 from feedback.loop_models import Recommendation, RecommendationStatus
 from webapp import reports
 from webapp.i18n import translate
-from webapp.staff import actor, guard, no_store, now
+from webapp.staff import actor, guard, no_store, now, safe_next
+from webapp.staff.auth import sign_in_with
 from webapp.staff.feedback import board_link
 from webapp.staff.feedback_forms import RecommendationForm, ReportForm, ResponseForm, VoteForm
-from webapp.staff.forms import BreakdownForm
+from webapp.staff.forms import BreakdownForm, LoginForm
 from webapp.staff.results import result_sections, threshold
 
 bp = Blueprint("forum", __name__, url_prefix="/forum")
@@ -35,6 +36,24 @@ bp = Blueprint("forum", __name__, url_prefix="/forum")
 # The staff console's own guard and cache rule: the same sign-in, idle limit and roles.
 bp.before_request(guard)
 bp.after_request(no_store)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> Response | tuple[str, int]:
+    """The forum's own way in: the console's accounts, guard and rules, the forum's words."""
+    form = LoginForm()
+    user, status = sign_in_with(form)
+    if user is not None:
+        wanted = request.args.get("next")
+        return redirect(safe_next(wanted or url_for("forum.home"), user), 303)
+    form.password.data = ""
+    shown = request.method == "GET"
+    return render_template(
+        "forum/sign_in.html",
+        form=form,
+        idle=shown and request.args.get("idle") == "1",
+        expired=shown and request.args.get("expired") == "1",
+    ), status
 
 
 @bp.get("/")
@@ -83,7 +102,13 @@ def report() -> Response | tuple[str, int]:
 
 @bp.get("/tracker")
 def tracker() -> str:
-    return render_template("forum/tracker.html", entries=outcomes.board(now()))
+    today = now().date()
+    return render_template(
+        "forum/tracker.html",
+        entries=outcomes.board(now()),
+        today=today,
+        late_items={i.id for i in outcomes.late_items(today)},
+    )
 
 
 def _recommendation_form() -> RecommendationForm:

@@ -27,7 +27,7 @@ SAFEGUARDING = frozenset({ADMIN, SAFEGUARDING_LEAD})
 DRAFT_LISTERS = POLL_RUNNERS
 
 # Pages anyone may open, signed in or not.
-PUBLIC_ENDPOINTS = frozenset({"staff.login"})
+PUBLIC_ENDPOINTS = frozenset({"staff.login", "forum.sign_in"})
 
 ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.logout": EVERYONE,
