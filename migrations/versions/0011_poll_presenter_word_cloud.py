@@ -1,4 +1,5 @@
-"""Live polls on a projector: results hidden until revealed, and the poll shown next
+"""Live polls on a projector: results hidden until revealed, and the poll shown next;
+a discussion under each forum recommendation
 
 Revision ID: 0011_poll_presenter_word_cloud
 Revises: 0010_moderation_undo_and_reason
@@ -24,9 +25,25 @@ def upgrade():
         batch_op.create_foreign_key(op.f('fk_consultation_poll_next_id_consultation'), 'consultation', ['poll_next_id'], ['id'], ondelete='SET NULL')
     with op.batch_alter_table('consultation', schema=None) as batch_op:
         batch_op.alter_column('poll_hides_results', server_default=None)
+    op.create_table('recommendation_comment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recommendation_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('shown', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['staff_user.id'], name=op.f('fk_recommendation_comment_author_id_staff_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['recommendation.id'], name=op.f('fk_recommendation_comment_recommendation_id_recommendation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation_comment'))
+    )
+    with op.batch_alter_table('recommendation_comment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recommendation_comment_recommendation_id'), ['recommendation_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('recommendation_comment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recommendation_comment_recommendation_id'))
+    op.drop_table('recommendation_comment')
     with op.batch_alter_table('consultation', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('fk_consultation_poll_next_id_consultation'), type_='foreignkey')
         batch_op.drop_column('poll_next_id')

@@ -26,9 +26,17 @@ from webapp.i18n import translate
 from webapp.staff import actor, guard, no_store, now, safe_next
 from webapp.staff.auth import sign_in_with
 from webapp.staff.feedback import board_link
-from webapp.staff.feedback_forms import RecommendationForm, ReportForm, ResponseForm, VoteForm
+from webapp.staff.feedback_forms import (
+    CommentForm,
+    RecommendationForm,
+    ReportForm,
+    ResponseForm,
+    VoteForm,
+)
 from webapp.staff.forms import BreakdownForm, LoginForm
 from webapp.staff.results import result_sections, threshold
+from webapp.support import notify_concern_waiting, support_for
+from webapp.youth import _support_lines
 
 bp = Blueprint("forum", __name__, url_prefix="/forum")
 
@@ -153,9 +161,13 @@ def _detail(
     *,
     vote_form: VoteForm | None = None,
     response_form: ResponseForm | None = None,
+    comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     me = actor()
+    support = (
+        support_for(safeguarding=True, tension=False) if request.args.get("help") == "1" else None
+    )
     return (
         render_template(
             "forum/recommendation.html",
@@ -167,6 +179,11 @@ def _detail(
             and rec.status is RecommendationStatus.ADOPTED,
             vote_form=vote_form or VoteForm(formdata=None),
             response_form=response_form or ResponseForm(formdata=None),
+            comment_form=comment_form or CommentForm(formdata=None),
+            comments=forum.comments(rec),
+            can_comment=me.role is Role.FORUM_MEMBER,
+            support=support,
+            support_lines=_support_lines(support) if support else [],
             items=[
                 i for c in rec.cited for i in outcomes.items_of(c) if i.recommendation_id == rec.id
             ],
@@ -194,6 +211,31 @@ def vote(recommendation_id: int) -> Response | tuple[str, int]:
         else:
             return redirect(url_for("forum.recommendation", recommendation_id=rec.id), 303)
     return _detail(rec, vote_form=form, status=422)
+
+
+@bp.post("/recommendations/<int:recommendation_id>/comments")
+def comment(recommendation_id: int) -> Response | tuple[str, int]:
+    rec = forum.recommendation(recommendation_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            posted = in_transaction(
+                lambda: forum.post_comment(actor(), rec, form.body.data or "", now=now())
+            )
+        except DomainError as refused:
+            form.body.errors = [*form.body.errors, refused.detail]
+        else:
+            if posted.safeguarding:
+                notify_concern_waiting()
+            # Post, redirect, get; after a disclosure the page shows where help is.
+            target = url_for(
+                "forum.recommendation",
+                recommendation_id=rec.id,
+                **({"help": 1} if posted.safeguarding else {}),
+                _anchor="discussion" if not posted.safeguarding else "support-title",
+            )
+            return redirect(target, 303)
+    return _detail(rec, comment_form=form, status=422)
 
 
 @bp.post("/recommendations/<int:recommendation_id>/response")

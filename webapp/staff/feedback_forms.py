@@ -92,6 +92,16 @@ class RecommendationForm(FlaskForm):
             raise ValidationError("Cite at least one consultation.")
 
 
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Your comment",
+        validators=[
+            DataRequired("Write your comment."),
+            Length(max=500, message="Keep a comment under 500 characters."),
+        ],
+    )
+
+
 class VoteForm(FlaskForm):
     choice = RadioField(
         "Your vote",

@@ -90,6 +90,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "forum.recommendation": FORUM_READERS,
     "forum.new_recommendation": frozenset({FORUM}),
     "forum.vote": frozenset({FORUM}),
+    "forum.comment": frozenset({FORUM}),
     "forum.respond": WRITERS,
     # Moderation: redacted text only; originals and concerns for the safeguarding role.
     "staff.moderation": MODERATORS,
