@@ -116,10 +116,8 @@ def redeem(
 ) -> None:
     """Let this participant answer a code-only consultation, or refuse in plain words.
 
-    Call it for a consultation that requires codes, or with the code someone gave for one
-    whose codes are a club's count (a wrong or spent code is refused the same way, so the
-    count stays one code, one person). ``first_contact`` says the participant was created
-    in this transaction, so cannot already hold a code.
+    Call it only for a consultation that requires codes. ``first_contact`` says the
+    participant was created in this transaction, so cannot already hold a code.
     """
     if not first_contact and holds_code(consultation_id, participant_id):
         return
@@ -147,3 +145,18 @@ def redeem(
             "That access code has already been used. Each code counts for one person only; "
             "ask the person running the vote for a new one."
         )
+
+
+def count_for_club(
+    consultation_id: int, participant_id: int, code: str, *, channel: str, now: datetime
+) -> bool:
+    """Count a club's code with an answer to a consultation anyone may answer.
+
+    The answer never depends on it: a wrong or already used code is simply not counted
+    (one code still counts one person), as the code was never needed to answer.
+    """
+    try:
+        redeem(consultation_id, participant_id, code, channel=channel, now=now)
+    except AccessCodeRefused:
+        return False
+    return True
