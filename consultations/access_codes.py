@@ -41,8 +41,15 @@ def pretty(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def issue_codes(actor: User, consultation: Consultation, count: int, *, now: datetime) -> list[str]:
-    """Make ``count`` new codes, require them for this consultation, and return them once."""
+def issue_codes(
+    actor: User, consultation: Consultation, count: int, *, required: bool, now: datetime
+) -> list[str]:
+    """Make ``count`` new codes and return them once.
+
+    ``required`` is the printer's explicit choice, never implied by printing: true means
+    only people with a code can answer; false means the codes are a club's own count
+    (anyone may still answer without one, and each code given counts once).
+    """
     if not 1 <= count <= MAX_CODES_PER_SHEET:
         raise InvalidEdit(f"Issue between 1 and {MAX_CODES_PER_SHEET} codes at a time.")
     codes: list[str] = []
@@ -56,9 +63,10 @@ def issue_codes(actor: User, consultation: Consultation, count: int, *, now: dat
         )
         for c in codes
     )
-    consultation.requires_access_code = True
     db.session.flush()
     audit.record(actor, "codes_issued", "consultation", consultation.id, now=now, detail=str(count))
+    if consultation.requires_access_code != required:
+        set_required(actor, consultation, required, now=now)
     return [pretty(c) for c in codes]
 
 
@@ -137,3 +145,18 @@ def redeem(
             "That access code has already been used. Each code counts for one person only; "
             "ask the person running the vote for a new one."
         )
+
+
+def count_for_club(
+    consultation_id: int, participant_id: int, code: str, *, channel: str, now: datetime
+) -> bool:
+    """Count a club's code with an answer to a consultation anyone may answer.
+
+    The answer never depends on it: a wrong or already used code is simply not counted
+    (one code still counts one person), as the code was never needed to answer.
+    """
+    try:
+        redeem(consultation_id, participant_id, code, channel=channel, now=now)
+    except AccessCodeRefused:
+        return False
+    return True

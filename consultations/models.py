@@ -159,6 +159,13 @@ class Consultation(Base):
     join_code: Mapped[str | None] = mapped_column(String(12), unique=True)
     # One person, one vote for ballots: answers need a one-time code handed out in person.
     requires_access_code: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A poll on a projector: the worker may keep the results off the screen (and off the
+    # voters' phones) until they reveal them, and move the screen on to the next poll.
+    poll_hides_results: Mapped[bool] = mapped_column(Boolean, default=False)
+    poll_revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    poll_next_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -478,7 +478,12 @@ def _save(
     """Write a checked submission for a locked participant: answers, choices, counts,
     participation and moderation, with one statement per table for the whole submission."""
     conn = db.session.connection()
-    if form.requires_access_code:
+    if not form.requires_access_code:
+        if access_code:
+            access_codes.count_for_club(
+                form.id, respondent.id, access_code, channel=channel, now=now
+            )
+    else:
         access_codes.redeem(
             form.id,
             respondent.id,

@@ -18,11 +18,15 @@ from consultations import audit
 from consultations.db import db
 from consultations.errors import IllegalTransition, InvalidEdit, NotAllowed, NotFound
 from consultations.models import Consultation, ConsultationStatus
+from consultations.moderation import moderate
+from consultations.moderation.models import SafeguardingConcern
+from consultations.moderation.rules import Rules
 from consultations.staff_models import Role, User
 from feedback.loop_models import (
     LspResponse,
     Recommendation,
     RecommendationCitation,
+    RecommendationComment,
     RecommendationStatus,
     RecommendationVote,
     WeDidItem,
@@ -247,3 +251,96 @@ def record_lsp_response(
         link=link,
         recommendation=rec,
     )
+
+
+# --- A short discussion under each recommendation -------------------------------------------
+
+COMMENT_MAX = 500
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment as the thread shows it: who by a name for this thread, never an address."""
+
+    id: int
+    # The writer's role ("Forum member") and their place among the thread's writers (2).
+    role: str
+    number: int
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A saved comment, and whether it needs the help shown (a disclosure in it)."""
+
+    comment: RecommendationComment
+    safeguarding: bool = False
+
+
+def post_comment(
+    actor: User, rec: Recommendation, body: str, *, now: datetime, rules: Rules | None = None
+) -> Posted:
+    """A forum member's comment, moderated as every written answer is.
+
+    Personal details (a phone number, an address) and rude or abusive words are refused in
+    one sentence, so the writer can change them; a comment with a disclosure is kept out of
+    the thread and put with the safeguarding lead, and the writer is shown where help is.
+    """
+    _require_member(actor)
+    body = body.strip()
+    if not body:
+        raise InvalidEdit("Write your comment.")
+    if len(body) > COMMENT_MAX:
+        raise InvalidEdit(f"Keep a comment under {COMMENT_MAX} characters.")
+    verdict = moderate(body, rules=rules)
+    if verdict.personal_data:
+        raise InvalidEdit(
+            "Take out personal details (like a phone number, e-mail or home address), then post it."
+        )
+    if verdict.profanity or verdict.abusive:
+        raise InvalidEdit("Say it without rude or hurtful words, then post it.")
+    disclosure = bool(verdict.safeguarding)
+    comment = RecommendationComment(
+        recommendation_id=rec.id,
+        author_id=actor.id,
+        body=body,
+        shown=not disclosure,
+        created_at=now,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    audit.record(actor, "commented", "recommendation", rec.id, now=now)
+    if disclosure:
+        concern = SafeguardingConcern(
+            channel="forum",
+            original_text=body,
+            categories=",".join(verdict.safeguarding),
+            created_at=now,
+        )
+        db.session.add(concern)
+        db.session.flush()
+        audit.record(None, "concern_raised", "safeguarding_concern", concern.id, now=now)
+    return Posted(comment, safeguarding=disclosure)
+
+
+def comments(rec: Recommendation) -> list[Comment]:
+    """The thread, oldest first, each writer named by role and their order in the thread."""
+    rows = list(
+        db.session.scalars(
+            select(RecommendationComment)
+            .options(selectinload(RecommendationComment.author))
+            .where(
+                RecommendationComment.recommendation_id == rec.id,
+                RecommendationComment.shown.is_(True),
+            )
+            .order_by(RecommendationComment.created_at, RecommendationComment.id)
+        )
+    )
+    numbers: dict[int | None, int] = {}
+    thread = []
+    for row in rows:
+        number = numbers.setdefault(row.author_id, len(numbers) + 1)
+        role = row.author.role.label if row.author is not None else "Former member"
+        thread.append(Comment(row.id, role, number, row.body, row.created_at))
+    return thread

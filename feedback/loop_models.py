@@ -193,6 +193,28 @@ class Recommendation(Base):
     )
 
 
+class RecommendationComment(Base):
+    """A short comment in a recommendation's discussion, by a forum member.
+
+    Shown under a name for the thread ("Forum member 2"), never an e-mail address. A comment
+    with a disclosure in it is kept but never shown (``shown`` false): the safeguarding
+    lead has it as a concern.
+    """
+
+    __tablename__ = "recommendation_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    shown: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
 class RecommendationVote(Base):
     """One forum member's vote on one recommendation; voting again replaces it."""
 

@@ -146,6 +146,19 @@ SHOWN_ELSEWHERE: tuple[str, ...] = (
     N_("Give the partnership's reasons."),
     N_("Partner who will act on it"),
     N_("Break down by"),
+    # feedback.forum and webapp.staff.feedback_forms.CommentForm: the discussion
+    N_("Your comment"),
+    N_("Write your comment."),
+    N_("Keep a comment under 500 characters."),
+    N_("Take out personal details (like a phone number, e-mail or home address), then post it."),
+    N_("Say it without rude or hurtful words, then post it."),
+    N_("Former member"),
+    # webapp.staff.forms.LoginForm and webapp.staff.auth, on the forum's sign-in page
+    N_("Email"),
+    N_("Give your email."),
+    N_("Password"),
+    N_("Give your password."),
+    N_("That email and password do not match an account."),
     # webapp.staff.feedback_forms.ReportForm, on the forum's report page
     N_("One consultation"),
     N_("Or a period: from"),

@@ -269,6 +269,7 @@ def _limit(name: str) -> Any:
 # endpoint → (config key naming the limit, key function, methods it applies to)
 ROUTE_LIMITS: dict[str, tuple[str, Any, list[str] | None]] = {
     "staff.login": ("RATELIMIT_LOGIN", _address, ["POST"]),
+    "forum.sign_in": ("RATELIMIT_LOGIN", _address, ["POST"]),
     "youth.answer": ("RATELIMIT_ANSWERS", _address, None),
     "youth.vote": ("RATELIMIT_ANSWERS", _address, None),
     "api.submit_answers": ("RATELIMIT_API_ANSWERS", _api_participant_key, None),

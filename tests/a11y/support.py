@@ -110,6 +110,9 @@ def youth_paths(demo: Demo) -> list[str]:
         "/you-said-we-did",
         f"/you-said-we-did/{demo.closed.slug}",
         f"/p/{demo.poll.join_code}",
+        # The box to type a poll code in, and what a wrong code gets.
+        "/p",
+        "/p?poll=nope+42",
         "/chat",
         "/no-such-page",
     ]

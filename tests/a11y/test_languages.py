@@ -433,12 +433,10 @@ def test_refusals_from_other_layers_are_shown_in_the_readers_language(app):
         client.get("/c/no-such-consultation"),
         ["Not found", "We could not find that consultation. It may have moved or been removed."],
     )
-    _reads_in(
-        app,
-        "ur",
-        client.get("/p/ZZZZZZ"),
-        ["There is no poll with that code. Check the code on the screen."],
-    )
+    # A mistyped poll link lands on the join box, saying so in the reader's language.
+    wrong = _shown(client.get("/p/ZZZZZZ"))
+    assert "کوڈ ZZZZZZ والی کوئی براہ راست ووٹنگ نہیں ہے۔" in wrong
+    assert "There is no" not in wrong
     consultation = make_consultation()
     stale = _client(app, "pl").post(
         f"/c/{consultation.slug}", data={f"q{consultation.questions[3].id}": "Zachowane słowa"}
@@ -490,7 +488,7 @@ FORUM_SENTENCES = {
         "Say what the partnership should do, and cite the consultation results that back it "
         "up. The forum then votes.",
         "What the partnership should do, and why",
-        "Hold Ctrl (or Cmd) to pick more than one.",
+        "Tick every one whose results back it up.",
         "Put it to the forum",
     ],
 }
@@ -539,6 +537,7 @@ def test_a_forum_vote_refused_in_polish_keeps_the_page_polish(app):
 
 
 def test_the_forum_header_has_the_same_links_as_the_staff_console(app):
+    """For officers and administrators looking on; the brand leads to the forum's home."""
     demo = demo_data()
     client = app.test_client()
     sign_in(client, demo.admin)
@@ -547,7 +546,16 @@ def test_the_forum_header_has_the_same_links_as_the_staff_console(app):
         header = _html(client.get(path)).split("<header", 1)[1].split("</header>", 1)[0]
         return re.findall(r'href="([^"]+)"', header)
 
-    assert links("/forum/") == links("/staff/")
+    forum, staff = links("/forum/"), links("/staff/")
+    assert forum[0] == "/forum/" and forum[1:] == staff[1:]
+    member = app.test_client()
+    sign_in(member, demo.member)
+    assert links_of(member, "/forum/") == ["/forum/"], "a forum member sees no console links"
+
+
+def links_of(client, path: str) -> list[str]:  # type: ignore[no-untyped-def]
+    header = _html(client.get(path)).split("<header", 1)[1].split("</header>", 1)[0]
+    return re.findall(r'href="([^"]+)"', header)
 
 
 def test_staff_pages_stay_english_whatever_the_language_cookie(app):

@@ -100,7 +100,7 @@ def test_under_13_with_an_access_code_needs_no_other_confirmation(client, app):
     consultation = make_consultation()
     worker = make_user(Role.YOUTH_WORKER)
     access_codes.set_required(worker, consultation, True, now=now())
-    code = access_codes.issue_codes(worker, consultation, 1, now=now())[0]
+    code = access_codes.issue_codes(worker, consultation, 1, required=True, now=now())[0]
     db.session.commit()
     response = _answer_on_web(client, consultation, age_band="11-13", under_13="yes")
     assert response.status_code == 422

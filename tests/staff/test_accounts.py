@@ -75,7 +75,7 @@ def test_youth_worker_switches_the_code_requirement_off_and_on(client):
     db.session.expire_all()
     assert db.session.get(type(consultation), consultation.id).requires_access_code
     page = text_of(client.get(f"/staff/consultations/{consultation.id}/codes"))
-    assert "Stop asking for a code" in page
+    assert "Let anyone answer, without a code" in page
     assert post(client, path, {"required": "0"}).status_code == 303
     db.session.expire_all()
     assert not db.session.get(type(consultation), consultation.id).requires_access_code

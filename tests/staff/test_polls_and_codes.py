@@ -165,7 +165,8 @@ def test_poll_close_reopen_and_export(client):
 def test_an_unknown_poll_code_says_so(client):
     response = client.get("/p/ZZZZZZ")
     assert response.status_code == 404
-    assert "There is no poll with that code." in text_of(response)
+    # On the join page, with the code kept in the box to correct it.
+    assert "There is no live poll with the code ZZZZZZ." in text_of(response)
 
 
 def _ballot() -> Consultation:
@@ -184,7 +185,9 @@ def _ballot() -> Consultation:
 def test_code_sheet_prints_codes_with_qr_links_and_stores_only_hashes(client):
     sign_in(client, make_user(Role.YOUTH_WORKER))
     ballot = _ballot()
-    sheet = post(client, f"/staff/consultations/{ballot.id}/codes", {"count": "3"})
+    sheet = post(
+        client, f"/staff/consultations/{ballot.id}/codes", {"count": "3", "use": "required"}
+    )
     assert sheet.status_code == 200
     html = sheet.get_data(as_text=True)
     codes = re.findall(r'<p class="card-code">([A-Z0-9]{4}-[A-Z0-9]{4})</p>', html)
@@ -195,7 +198,9 @@ def test_code_sheet_prints_codes_with_qr_links_and_stores_only_hashes(client):
     stored = list(db.session.scalars(select(AccessCode.code_hash)))
     assert len(stored) == 3
     assert not any(code.replace("-", "") in h for code in codes for h in stored)
-    assert "3 issued, 0 used" in text_of(client.get(f"/staff/consultations/{ballot.id}/codes"))
+    assert "3 codes issued, 0 used" in text_of(
+        client.get(f"/staff/consultations/{ballot.id}/codes")
+    )
 
 
 def _web_vote(client, ballot: Consultation, code: str | None, option: int = 0):  # type: ignore[no-untyped-def]
@@ -220,7 +225,9 @@ def _api_vote(api, ballot: Consultation, uid: str, code: str | None, option: int
 
 def test_a_code_used_on_the_web_cannot_be_used_again_through_the_api(app, api):
     ballot = _ballot()
-    (code,) = access_codes.issue_codes(make_user(Role.YOUTH_WORKER), ballot, 1, now=now())
+    (code,) = access_codes.issue_codes(
+        make_user(Role.YOUTH_WORKER), ballot, 1, required=True, now=now()
+    )
     db.session.commit()
     web = app.test_client()
 
@@ -243,7 +250,9 @@ def test_a_code_used_on_the_web_cannot_be_used_again_through_the_api(app, api):
 
 def test_a_code_used_through_the_api_cannot_be_used_again_on_the_web(app, api):
     ballot = _ballot()
-    (code,) = access_codes.issue_codes(make_user(Role.YOUTH_WORKER), ballot, 1, now=now())
+    (code,) = access_codes.issue_codes(
+        make_user(Role.YOUTH_WORKER), ballot, 1, required=True, now=now()
+    )
     db.session.commit()
 
     wrong = _api_vote(api, ballot, "555", "AAAA-AAAA")
@@ -261,7 +270,9 @@ def test_a_code_used_through_the_api_cannot_be_used_again_on_the_web(app, api):
 def test_a_used_code_stays_used_after_its_holder_is_erased(app, api):
     """Erasure forgets the person, not the vote their code was spent on."""
     ballot = _ballot()
-    (code,) = access_codes.issue_codes(make_user(Role.YOUTH_WORKER), ballot, 1, now=now())
+    (code,) = access_codes.issue_codes(
+        make_user(Role.YOUTH_WORKER), ballot, 1, required=True, now=now()
+    )
     db.session.commit()
     web = app.test_client()
     assert _web_vote(web, ballot, code).status_code == 303
@@ -290,3 +301,72 @@ def test_the_api_documents_the_access_code(client, api):
     c = make_consultation()
     shown = api.get(f"/consultations/{c.slug}").json
     assert set(shown) <= documented, "every field the API sends is documented"
+
+
+def test_printing_codes_asks_what_they_are_for_and_never_switches_the_requirement_by_itself(
+    client,
+):
+    sign_in(client, make_user(Role.YOUTH_WORKER))
+    public = make_consultation()
+    form = page(client, f"/staff/consultations/{public.id}/codes")
+    assert "Only people with a code can answer" in form
+    assert "Codes for a club&#39;s own count" in form or "Codes for a club's own count" in form
+    assert "checked" not in form.split("What the codes are for", 1)[1].split("</fieldset>")[0]
+    refused = post(client, f"/staff/consultations/{public.id}/codes", {"count": "3"})
+    assert refused.status_code == 422
+    assert "Choose what the codes are for." in text_of(refused)
+    assert db.session.scalar(select(AccessCode.id)) is None, "no sheet without a choice"
+    sheet = post(client, f"/staff/consultations/{public.id}/codes", {"count": "2", "use": "count"})
+    assert sheet.status_code == 200
+    db.session.refresh(public)
+    assert not public.requires_access_code, "a club's count leaves it open to everyone"
+    assert "Counts your answer for your club" in text_of(sheet)
+
+
+def test_a_clubs_codes_count_once_each_while_anyone_answers_without_one(client, api):
+    ballot = _ballot()
+    (code,) = access_codes.issue_codes(
+        make_user(Role.YOUTH_WORKER), ballot, 1, required=False, now=now()
+    )
+    db.session.commit()
+    stranger = client.application.test_client()
+    assert "access_code" not in page(stranger, f"/c/{ballot.slug}"), "no code box for the public"
+    assert _web_vote(stranger, ballot, None).status_code == 303
+    member = client.application.test_client()
+    card = page(member, f"/c/{ballot.slug}?code={code}")
+    assert "Your club" in card and f'value="{code}"' in card
+    assert _web_vote_from(member, ballot, card, code).status_code == 303
+    assert access_codes.code_counts(ballot) == (1, 1)
+    # Someone else with the same card still answers, but the code counts one person only.
+    assert _api_vote(api, ballot, "77", code).status_code == 200
+    assert _api_vote(api, ballot, "78", "WRONGCODE").status_code == 200
+    assert access_codes.code_counts(ballot) == (1, 1)
+    db.session.refresh(ballot)
+    assert ballot.respondent_count == 4
+
+
+def _web_vote_from(client, ballot: Consultation, html: str, code: str):  # type: ignore[no-untyped-def]
+    question = ballot.questions[0]
+    data = {
+        "csrf_token": csrf_token(html),
+        f"q{question.id}": str(question.options[0].id),
+        "access_code": code,
+    }
+    return client.post(f"/c/{ballot.slug}", data=data)
+
+
+def test_a_poll_page_shows_one_code_only(client):
+    worker = make_user(Role.YOUTH_WORKER)
+    poll = polls.create_poll(worker, "Pizza or pasta?", ["Pizza", "Pasta"], now=now())
+    db.session.commit()
+    plain = page(client, f"/p/{poll.join_code}")
+    assert f"poll code {poll.join_code}" in text_of_html(plain)
+    access_codes.set_required(worker, poll, True, now=now())
+    db.session.commit()
+    ballot = page(client.application.test_client(), f"/p/{poll.join_code}")
+    assert "access code" in ballot
+    assert poll.join_code not in text_of_html(ballot).replace(f"/p/{poll.join_code}", "")
+
+
+def text_of_html(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

@@ -23,16 +23,21 @@ from feedback import forum, outcomes
 from feedback.loop_models import Recommendation, RecommendationStatus
 from webapp import reports
 from webapp.i18n import translate
-from webapp.staff import actor, guard, no_store, now
+from webapp.moderation_rules import moderation_rules
+from webapp.staff import actor, guard, no_store, now, safe_next
+from webapp.staff.auth import sign_in_with
 from webapp.staff.feedback import board_link
 from webapp.staff.feedback_forms import (
+    CommentForm,
     RecommendationForm,
     RecommendationVoteForm,
     ReportForm,
     ResponseForm,
 )
-from webapp.staff.forms import BreakdownForm
+from webapp.staff.forms import BreakdownForm, LoginForm
 from webapp.staff.results import result_sections, threshold
+from webapp.support import notify_concern_waiting, support_for
+from webapp.youth.kept_support import _support_lines
 
 bp = Blueprint("forum", __name__, url_prefix="/forum")
 
@@ -40,6 +45,24 @@ bp = Blueprint("forum", __name__, url_prefix="/forum")
 # The staff console's own guard and cache rule: the same sign-in, idle limit and roles.
 bp.before_request(guard)
 bp.after_request(no_store)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> Response | tuple[str, int]:
+    """The forum's own way in: the console's accounts, guard and rules, the forum's words."""
+    form = LoginForm()
+    user, status = sign_in_with(form)
+    if user is not None:
+        wanted = request.args.get("next")
+        return redirect(safe_next(wanted or url_for("forum.home"), user), 303)
+    form.password.data = ""
+    shown = request.method == "GET"
+    return render_template(
+        "forum/sign_in.html",
+        form=form,
+        idle=shown and request.args.get("idle") == "1",
+        expired=shown and request.args.get("expired") == "1",
+    ), status
 
 
 @bp.get("/")
@@ -88,7 +111,13 @@ def report() -> Response | tuple[str, int]:
 
 @bp.get("/tracker")
 def tracker() -> str:
-    return render_template("forum/tracker.html", entries=outcomes.board(now()))
+    today = now().date()
+    return render_template(
+        "forum/tracker.html",
+        entries=outcomes.board(now()),
+        today=today,
+        late_items={i.id for i in outcomes.late_items(today)},
+    )
 
 
 def _recommendation_form() -> RecommendationForm:
@@ -133,9 +162,13 @@ def _detail(
     *,
     vote_form: RecommendationVoteForm | None = None,
     response_form: ResponseForm | None = None,
+    comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     me = actor()
+    support = (
+        support_for(safeguarding=True, tension=False) if request.args.get("help") == "1" else None
+    )
     return (
         render_template(
             "forum/recommendation.html",
@@ -147,6 +180,11 @@ def _detail(
             and rec.status is RecommendationStatus.ADOPTED,
             vote_form=vote_form or RecommendationVoteForm(formdata=None),
             response_form=response_form or ResponseForm(formdata=None),
+            comment_form=comment_form or CommentForm(formdata=None),
+            comments=forum.comments(rec),
+            can_comment=me.role is Role.FORUM_MEMBER,
+            support=support,
+            support_lines=_support_lines(support) if support else [],
             items=[
                 i for c in rec.cited for i in outcomes.items_of(c) if i.recommendation_id == rec.id
             ],
@@ -174,6 +212,38 @@ def vote(recommendation_id: int) -> Response | tuple[str, int]:
         else:
             return redirect(url_for("forum.recommendation", recommendation_id=rec.id), 303)
     return _detail(rec, vote_form=form, status=422)
+
+
+@bp.post("/recommendations/<int:recommendation_id>/comments")
+def comment(recommendation_id: int) -> Response | tuple[str, int]:
+    rec = forum.recommendation(recommendation_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            posted = in_transaction(
+                lambda: forum.post_comment(
+                    actor(), rec, form.body.data or "", now=now(), rules=moderation_rules()
+                )
+            )
+        except DomainError as refused:
+            form.body.errors = [*form.body.errors, refused.detail]
+        else:
+            if posted.safeguarding:
+                notify_concern_waiting()
+            # Post, redirect, get; after a disclosure the page shows where help is.
+            if posted.safeguarding:
+                target = url_for(
+                    "forum.recommendation",
+                    recommendation_id=rec.id,
+                    help=1,
+                    _anchor="support-title",
+                )
+            else:
+                target = url_for(
+                    "forum.recommendation", recommendation_id=rec.id, _anchor="discussion"
+                )
+            return redirect(target, 303)
+    return _detail(rec, comment_form=form, status=422)
 
 
 @bp.post("/recommendations/<int:recommendation_id>/response")

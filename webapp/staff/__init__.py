@@ -16,7 +16,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from consultations import accounts
-from consultations.staff_models import User
+from consultations.staff_models import Role, User
 from webapp.staff.permissions import PUBLIC_ENDPOINTS, allowed
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -34,14 +34,22 @@ def actor() -> User:
     return user
 
 
-def safe_next(target: str | None) -> str:
-    """Where to go after signing in: only back into the console, never to another site."""
+def safe_next(target: str | None, user: User | None = None) -> str:
+    """Where to go after signing in: only back into the console or the forum, never to
+    another site; with nowhere asked, a forum member's own place is the forum."""
     if target:
         parts = urlsplit(target)
         inside = parts.path.startswith(("/staff/", "/forum/")) or parts.path == "/staff"
         if not parts.scheme and not parts.netloc and inside:
             return target
+    if user is not None and user.role is Role.FORUM_MEMBER:
+        return url_for("forum.home")
     return url_for("staff.dashboard")
+
+
+def _sign_in_page() -> str:
+    # The forum's pages send people to the forum's own sign-in, the console's to its own.
+    return "forum.sign_in" if request.blueprint == "forum" else "staff.login"
 
 
 @login_manager.user_loader
@@ -104,14 +112,14 @@ def guard() -> Response | None:
             if request.endpoint not in PUBLIC_ENDPOINTS:
                 back = request.full_path.rstrip("?")
                 why: dict[str, Any] = {ended: 1}
-                return redirect(url_for("staff.login", **why, next=back), 303)
+                return redirect(url_for(_sign_in_page(), **why, next=back), 303)
     elif "_user_id" in session:
         # Signed out elsewhere or switched off: drop what is left of the old session.
         end_this_session()
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for(_sign_in_page(), next=request.full_path.rstrip("?")))
     mark_active()
     if not allowed(request.endpoint, current_user.role):
         abort(403)

@@ -10,37 +10,46 @@ from consultations.db import in_transaction
 from consultations.errors import InvalidInput, SignInThrottled
 from consultations.models import ConsultationStatus
 from consultations.moderation import review
-from consultations.staff_models import Role
+from consultations.staff_models import Role, User
 from feedback import outcomes
 from webapp.staff import actor, bp, end_this_session, now, safe_next, start_session
 from webapp.staff.forms import AccountForm, EmptyForm, LoginForm, UserForm
 from webapp.staff.permissions import DRAFT_LISTERS, MODERATORS, SAFEGUARDING
 
+NO_MATCH = "That email and password do not match an account."
+
+
+def sign_in_with(form: LoginForm) -> tuple[User | None, int]:
+    """Check a sign-in form with the one account service: the user, or the status to answer.
+
+    The staff console and the youth forum both sign in here, with the same throttling,
+    password check and fresh session.
+    """
+    if not form.validate_on_submit():
+        return None, 422 if request.method == "POST" else 200
+    address = request.remote_addr or "-"
+    email, password = form.email.data or "", form.password.data or ""
+    try:
+        # Two transactions: the attempt is counted and committed before its password is
+        # checked, so attempts arriving together all see each other in the count.
+        attempt = in_transaction(lambda: accounts.begin_sign_in(email, address=address, now=now()))
+        user = in_transaction(lambda: accounts.finish_sign_in(attempt, password, now=now()))
+    except SignInThrottled as refused:
+        form.form_errors.append(refused.detail)
+        return None, 429
+    if user is None:
+        form.form_errors.append(NO_MATCH)
+        return None, 401
+    start_session(user)
+    return user, 303
+
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | tuple[str, int]:
     form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        address = request.remote_addr or "-"
-        email, password = form.email.data or "", form.password.data or ""
-        try:
-            # Two transactions: the attempt is counted and committed before its password is
-            # checked, so attempts arriving together all see each other in the count.
-            attempt = in_transaction(
-                lambda: accounts.begin_sign_in(email, address=address, now=now())
-            )
-            user = in_transaction(lambda: accounts.finish_sign_in(attempt, password, now=now()))
-        except SignInThrottled as refused:
-            form.form_errors.append(refused.detail)
-            return render_template("staff/login.html", form=form), 429
-        if user is not None:
-            start_session(user)
-            return redirect(safe_next(request.args.get("next")), 303)
-        form.form_errors.append("That email and password do not match an account.")
-        status = 401
-    elif request.method == "POST":
-        status = 422
+    user, status = sign_in_with(form)
+    if user is not None:
+        return redirect(safe_next(request.args.get("next"), user), 303)
     form.password.data = ""
     shown = request.method == "GET"
     return render_template(
@@ -58,6 +67,9 @@ def logout() -> Response:
         user = actor()
         in_transaction(lambda: accounts.sign_out(user, now=now()))
         end_this_session()
+    # Forum members signed in on the forum's page, and go back to it.
+    if request.form.get("from") == "forum":
+        return redirect(url_for("forum.sign_in"), 303)
     return redirect(url_for("staff.login"), 303)
 
 

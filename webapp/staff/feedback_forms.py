@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from feedback.loop_models import LspResponse, WeDidStatus
 from feedback.outcomes import ACTION_MAX, PARTNER_MAX, QUOTE_MAX, YOU_SAID_MAX
@@ -76,13 +77,29 @@ class RecommendationForm(FlaskForm):
         validators=[DataRequired("Write the recommendation."), Length(max=5000)],
     )
     evidence = TextAreaField("The results that back it up", validators=[Length(max=5000)])
+    # Tick boxes, not a list needing Ctrl to pick several: forum members use phones.
     consultations = SelectMultipleField(
-        "Consultations it cites", choices=[], coerce=int, validate_choice=True
+        "Consultations it cites",
+        choices=[],
+        coerce=int,
+        validate_choice=True,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
 
     def validate_consultations(self, field: Field) -> None:
         if not field.data:
             raise ValidationError("Cite at least one consultation.")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Your comment",
+        validators=[
+            DataRequired("Write your comment."),
+            Length(max=500, message="Keep a comment under 500 characters."),
+        ],
+    )
 
 
 class RecommendationVoteForm(FlaskForm):

@@ -17,6 +17,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -237,21 +238,49 @@ def split_aliases(raw: str | None) -> list[str]:
 
 
 class PollForm(FlaskForm):
+    kind = RadioField(
+        "What people answer",
+        choices=[
+            SelectChoice("choice", "Pick from options"),
+            SelectChoice("words", "Type one word (a word cloud, up to 30 characters)"),
+        ],
+        default="choice",
+        # Left out (an older form, a script), it is a choice poll as before.
+        validators=[Optional()],
+    )
     question = StringField(
         "Question", validators=[DataRequired("Write the question."), Length(max=120)]
     )
-    option_1 = StringField("Option 1", validators=[DataRequired("Give at least two options.")])
-    option_2 = StringField("Option 2", validators=[DataRequired("Give at least two options.")])
+    option_1 = StringField("Option 1")
+    option_2 = StringField("Option 2")
     option_3 = StringField("Option 3 (optional)")
     option_4 = StringField("Option 4 (optional)")
     option_5 = StringField("Option 5 (optional)")
     option_6 = StringField("Option 6 (optional)")
     multiple = BooleanField("People may pick more than one")
+    hide_results = BooleanField(
+        "Hide the results until I reveal them (on the screen and on phones)"
+    )
+    # The poll on the projector now, which moves on to this one ("next poll").
+    follows = HiddenField()
     override_reason = TextAreaField("Reason to run it although it is hard to read (only if asked)")
 
     @property
     def option_fields(self) -> list[Field]:
         return [self[f"option_{n}"] for n in range(1, 7)]
+
+    @property
+    def words(self) -> bool:
+        return self.kind.data == "words"
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.words:
+            for f in self.option_fields[:2]:
+                if not (f.data or "").strip():
+                    f.errors = [*f.errors, "Give at least two options."]
+                    ok = False
+        return ok
 
     def options(self) -> list[str]:
         return [f.data for f in self.option_fields if f.data and f.data.strip()]
@@ -262,6 +291,18 @@ class AccessCodesForm(FlaskForm):
         "How many codes to print",
         default=30,
         validators=[InputRequired("Say how many."), NumberRange(1, 500, "Between 1 and 500.")],
+    )
+    # No default: printing codes for a public consultation must never switch the
+    # requirement on by itself, so whoever prints them says which they mean.
+    use = RadioField(
+        "What the codes are for",
+        choices=[
+            SelectChoice("required", "Only people with a code can answer"),
+            SelectChoice(
+                "count", "Codes for a club's own count: anyone can still answer without one"
+            ),
+        ],
+        validators=[InputRequired("Choose what the codes are for.")],
     )
 
 

@@ -27,7 +27,7 @@ SAFEGUARDING = frozenset({ADMIN, SAFEGUARDING_LEAD})
 DRAFT_LISTERS = POLL_RUNNERS
 
 # Pages anyone may open, signed in or not.
-PUBLIC_ENDPOINTS = frozenset({"staff.login"})
+PUBLIC_ENDPOINTS = frozenset({"staff.login", "forum.sign_in"})
 
 ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.logout": EVERYONE,
@@ -54,6 +54,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.polls": POLL_RUNNERS,
     "staff.new_poll": POLL_RUNNERS,
     "staff.big_screen": POLL_RUNNERS,
+    "staff.present": POLL_RUNNERS,
+    "staff.reveal_poll": POLL_RUNNERS,
     "staff.poll_results": POLL_RUNNERS,
     "staff.close_poll": POLL_RUNNERS,
     "staff.reopen_poll": POLL_RUNNERS,
@@ -88,6 +90,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "forum.recommendation": FORUM_READERS,
     "forum.new_recommendation": frozenset({FORUM}),
     "forum.vote": frozenset({FORUM}),
+    "forum.comment": frozenset({FORUM}),
     "forum.respond": WRITERS,
     # Moderation: redacted text only; originals and concerns for the safeguarding role.
     "staff.moderation": MODERATORS,

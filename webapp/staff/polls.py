@@ -10,6 +10,7 @@ from consultations.db import in_transaction
 from consultations.errors import DomainError, InvalidInput, ReadingAgeTooHigh
 from consultations.models import Consultation
 from webapp.moderation_rules import moderation_rules
+from webapp.reports import threshold
 from webapp.staff import actor, bp, now
 from webapp.staff.forms import AccessCodesForm, EmptyForm, PollForm
 from webapp.staff.qr import qr_svg
@@ -30,9 +31,17 @@ def list_polls() -> str:
     return render_template("staff/polls.html", polls=polls.polls(), button=EmptyForm())
 
 
+def _followed(form: PollForm) -> Consultation | None:
+    """The poll the new one follows on the projector, if the form came from "Next poll"."""
+    wanted = (form.follows.data or "").strip()
+    return polls.poll_for_staff(int(wanted)) if wanted.isdigit() else None
+
+
 @bp.route("/polls/new", methods=["GET", "POST"])
 def new_poll() -> Response | tuple[str, int]:
     form = PollForm()
+    if request.method == "GET" and request.args.get("after", "").isdigit():
+        form.follows.data = request.args["after"]
     gate: ReadingAgeTooHigh | None = None
     if form.validate_on_submit():
         try:
@@ -43,6 +52,9 @@ def new_poll() -> Response | tuple[str, int]:
                     form.options(),
                     now=now(),
                     multiple=bool(form.multiple.data),
+                    words=form.words,
+                    hide_results=bool(form.hide_results.data),
+                    follows=_followed(form),
                     override_reason=form.override_reason.data,
                 )
             )
@@ -57,18 +69,18 @@ def new_poll() -> Response | tuple[str, int]:
         else:
             return redirect(url_for("staff.big_screen", poll_id=poll.id), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("staff/poll_new.html", form=form, gate=gate), status
+    return render_template(
+        "staff/poll_new.html", form=form, gate=gate, threshold=threshold()
+    ), status
 
 
-@bp.get("/polls/<int:poll_id>/screen")
-def big_screen(poll_id: int) -> str:
-    poll = polls.poll_for_staff(poll_id)
+def _screen(template: str, poll: Consultation) -> str:
     assert poll.join_code
     join_url = public_url(url_for("youth.poll", code=poll.join_code))
     return render_template(
-        "staff/big_screen.html",
+        template,
         poll=poll,
-        live=polls.live_results(poll),
+        live=polls.live_results(poll, threshold=threshold()),
         join_url=join_url,
         short_url=join_url.split("://", 1)[-1],
         qr=qr_svg(join_url, title=f"QR code to join the poll {poll.join_code}"),
@@ -77,9 +89,38 @@ def big_screen(poll_id: int) -> str:
     )
 
 
+@bp.get("/polls/<int:poll_id>/screen")
+def big_screen(poll_id: int) -> str:
+    """The worker's own screen: what the room sees, and the controls."""
+    return _screen("staff/big_screen.html", polls.poll_for_staff(poll_id))
+
+
+@bp.get("/polls/<int:poll_id>/present")
+def present(poll_id: int) -> str:
+    """The projector's page: the poll and nothing of the console (no menu, e-mail, buttons)."""
+    return _screen("staff/present.html", polls.poll_for_staff(poll_id))
+
+
 @bp.get("/polls/<int:poll_id>/results.json")
 def poll_results(poll_id: int) -> Response:
-    return jsonify(polls.live_results(polls.poll_for_staff(poll_id)).as_dict())
+    poll = polls.poll_for_staff(poll_id)
+    body = polls.live_results(poll, threshold=threshold()).as_dict()
+    # The presenter view follows the worker to the next poll they start.
+    body["next"] = (
+        url_for("staff.present", poll_id=poll.poll_next_id) if poll.poll_next_id else None
+    )
+    return jsonify(body)
+
+
+@bp.post("/polls/<int:poll_id>/reveal")
+def reveal_poll(poll_id: int) -> Response | tuple[str, int]:
+    poll = polls.poll_for_staff(poll_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            in_transaction(lambda: polls.reveal_poll(actor(), poll, now=now()))
+        except DomainError as error:
+            return _refused(error, poll)
+    return redirect(url_for("staff.big_screen", poll_id=poll_id), 303)
 
 
 @bp.post("/polls/<int:poll_id>/close")
@@ -135,10 +176,15 @@ def export_poll(poll_id: int) -> Response:
 def access_codes_page(consultation_id: int) -> str | tuple[str, int]:
     consultation = authoring.consultation_for_editing(consultation_id)
     form = AccessCodesForm()
+    if request.method == "GET" and consultation.requires_access_code:
+        form.use.data = "required"  # what it is now; a public one has nothing chosen
     if form.validate_on_submit():
         count = form.count.data or 0
+        required = form.use.data == "required"
         codes = in_transaction(
-            lambda: access_codes.issue_codes(actor(), consultation, count, now=now())
+            lambda: access_codes.issue_codes(
+                actor(), consultation, count, required=required, now=now()
+            )
         )
         base = public_url(url_for("youth.consultation", slug=consultation.slug))
         if consultation.is_live_poll and consultation.join_code:
@@ -147,7 +193,9 @@ def access_codes_page(consultation_id: int) -> str | tuple[str, int]:
         for code in codes:
             link = f"{base}?code={code}"
             sheet.append((code, link, qr_svg(link, title=f"QR code for access code {code}")))
-        return render_template("staff/code_sheet.html", consultation=consultation, sheet=sheet)
+        return render_template(
+            "staff/code_sheet.html", consultation=consultation, sheet=sheet, required=required
+        )
     issued, used = access_codes.code_counts(consultation)
     status = 422 if request.method == "POST" else 200
     return render_template(

@@ -95,14 +95,41 @@
     if (target) { target.addEventListener("input", later); }
   }
 
+  // Live poll pages: counts follow the votes every second. A change the page cannot
+  // make in place (the results revealed, the poll closed or reopened) reloads it, and the
+  // presenter view moves on by itself when the worker starts the next poll.
   function watchPoll() {
     var screen = document.querySelector("[data-live-results]");
     if (!screen || !window.fetch) { return; }
     var url = screen.getAttribute("data-live-results");
+    var state = screen.getAttribute("data-live-state");
+    var follows = screen.hasAttribute("data-follow-next");
+    function words(data) {
+      var place = screen.querySelector("[data-live-words]");
+      if (!place || !data.words.length) { return; }
+      var list = place.querySelector(".word-cloud");
+      if (!list) { window.location.reload(); return; }
+      list.textContent = "";
+      data.words.forEach(function (w) {
+        var li = document.createElement("li");
+        li.className = "w" + w.size;
+        li.appendChild(document.createTextNode(w.word + " "));
+        var n = document.createElement("span");
+        n.className = "n";
+        n.textContent = String(w.count);
+        li.appendChild(n);
+        list.appendChild(li);
+      });
+    }
     function update(data) {
+      if (follows && data.next) { window.location.assign(data.next); return false; }
+      if (data.status + " " + (data.shown ? "True" : "False") !== state) {
+        window.location.reload();
+        return false;
+      }
       screen.querySelector('[data-live="voters"]').textContent = String(data.voters);
       screen.querySelector('[data-live="voters-word"]').textContent = data.voters === 1 ? "vote" : "votes";
-      screen.querySelector('[data-live="status"]').textContent = data.status === "open" ? "Open" : "Closed";
+      if (data.kind === "words") { words(data); return true; }
       data.options.forEach(function (o) {
         var bar = screen.querySelector('[data-option="' + o.id + '"]');
         // The table row says in text what the bar draws: both change together.
@@ -114,13 +141,14 @@
         });
         if (bar) { bar.querySelector("rect.fill").setAttribute("width", String(o.percent)); }
       });
+      return true;
     }
     function poll() {
       fetch(url, { credentials: "same-origin", cache: "no-store" })
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (data) { if (data) { update(data); } })
-        .catch(function () { /* try again on the next tick */ })
-        .then(function () { setTimeout(poll, 1000); });
+        .then(function (data) { return data ? update(data) : true; })
+        .catch(function () { return true; /* try again on the next tick */ })
+        .then(function (goOn) { if (goOn !== false) { setTimeout(poll, 1000); } });
     }
     setTimeout(poll, 1000);
   }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import (
@@ -11,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext
@@ -21,7 +19,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from consultations import charts, queries, services, translations
-from consultations import words as platform_words
 from consultations.db import in_transaction
 from consultations.errors import (
     AccessCodeRefused,
@@ -37,7 +34,7 @@ from webapp.errors import too_many_requests
 from webapp.i18n import N_, RIGHT_TO_LEFT, current_language, translate
 from webapp.moderation_rules import moderation_rules
 from webapp.rendering import youth_html
-from webapp.support import notify_new_concern, support_for, support_payload
+from webapp.support import notify_new_concern, support_payload
 from webapp.youth import polls as _polls
 from webapp.youth import privacy as _privacy  # noqa: F401  (its routes are on bp)
 from webapp.youth.base import (
@@ -49,6 +46,7 @@ from webapp.youth.base import (
     remember_on_this_device,
 )
 from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
+from webapp.youth.kept_support import _support_lines, keep_support, kept_support
 
 
 @bp.get("/")
@@ -176,46 +174,6 @@ def answer(slug: str) -> Response | tuple[str, int]:
     return redirect(url_for("youth.thanks", slug=slug), 303)
 
 
-SUPPORT_KEY = "support"
-# How long the thank-you page keeps showing the help after a disclosure, for a refresh or a
-# second look. Only flags are kept (never what was written), in the signed session cookie,
-# which a shared computer forgets when the browser closes.
-SUPPORT_SECONDS = 60 * 60
-
-
-def keep_support(slug: str, support: dict[str, Any] | None) -> None:
-    """Keep, for the thank-you page, whether this submission needs the help shown."""
-    if support is None:
-        session.pop(SUPPORT_KEY, None)
-        return
-    session[SUPPORT_KEY] = {
-        "slug": slug,
-        "safeguarding": bool(support["safeguarding"]),
-        "tension": bool(support["tension"]),
-        # The languages it was shown in: a disclosure in Polish keeps its Polish help.
-        "languages": list(support.get("languages") or []),
-        "until": int(time.time()) + SUPPORT_SECONDS,
-    }
-
-
-def kept_support(slug: str) -> dict[str, Any] | None:
-    """The help to show on this consultation's thank-you page, if its answers asked for it."""
-    kept = session.get(SUPPORT_KEY)
-    if not isinstance(kept, dict) or kept.get("slug") != slug:
-        return None
-    if int(kept.get("until", 0)) < time.time():
-        session.pop(SUPPORT_KEY, None)
-        return None
-    languages = kept.get("languages")
-    return support_for(
-        safeguarding=bool(kept.get("safeguarding")),
-        tension=bool(kept.get("tension")),
-        written_in=[lang for lang in languages if isinstance(lang, str)]
-        if isinstance(languages, list)
-        else (),
-    )
-
-
 def _render_thanks(found: Consultation, support: dict[str, Any] | None = None) -> str:
     bot = current_app.config.get("TELEGRAM_BOT_USERNAME")
     return render_template(
@@ -225,34 +183,6 @@ def _render_thanks(found: Consultation, support: dict[str, Any] | None = None) -
         support_lines=_support_lines(support) if support else [],
         telegram_link=f"https://t.me/{bot}?start=c_{found.slug}" if bot else None,
     )
-
-
-def _support_lines(support: dict[str, Any]) -> list[dict[str, object]]:
-    """The help message in each language the domain chose, line by line.
-
-    The words are the platform's (``consultations.words``), so every channel says the same;
-    English stands in for a language without a translation. Each block carries its language
-    so a right-to-left one reads right on a left-to-right page and the other way round.
-    """
-    keys = [
-        k
-        for k, on in (("SAFEGUARDING", "safeguarding"), ("HATE_REPORTING", "tension"))
-        if support.get(on)
-    ]
-    languages: list[str] = support.get("languages") or [current_language()]
-    return [
-        {
-            "lang": lang,
-            "dir": "rtl" if lang in RIGHT_TO_LEFT else "ltr",
-            "lines": [
-                line
-                for key in keys
-                for line in platform_words.text(key, lang).split("\n")
-                if line.strip()
-            ],
-        }
-        for lang in languages
-    ]
 
 
 @bp.get("/c/<slug>/thanks")

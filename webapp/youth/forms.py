@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -165,11 +166,15 @@ def _field_for(question: Question) -> Field:
 
 
 ACCESS_CODE_LABEL = lazy_gettext("Your access code (on the card or paper you were given)")
+# Where the codes are a club's own count, the code is not needed to answer, and says so.
+CLUB_CODE_LABEL = lazy_gettext(
+    "Your club's access code (from the card you were given; leave it empty if you have none)"
+)
 
 
-def _access_code_field() -> Field:
+def _access_code_field(required: bool = True) -> Field:
     return StringField(
-        ACCESS_CODE_LABEL,
+        ACCESS_CODE_LABEL if required else CLUB_CODE_LABEL,
         validators=[
             Optional(),
             Length(max=20, message=lazy_gettext("An access code is 8 letters and numbers.")),
@@ -198,9 +203,11 @@ def consultation_form(
 
     for question in consultation.questions:
         setattr(ConsultationForm, field_name(question), _field_for(question))
-    if consultation.requires_access_code:
+    # A club's card link brings its code (``?code=``), and the form sent from it too.
+    brought = bool(access_code) or (has_request_context() and "access_code" in request.form)
+    if consultation.requires_access_code or brought:
         # Checked by the service (one code, one person, on every channel), not here.
-        ConsultationForm.access_code = _access_code_field()
+        ConsultationForm.access_code = _access_code_field(consultation.requires_access_code)
     data: dict[str, Any] = {"access_code": access_code} if access_code else {}
     if remember:
         data["remember"] = True
