@@ -29,6 +29,9 @@ DISCLOSURE = "disclosure"
 CHAR_SIZES = (3, 4, 5)
 LANGUAGE_SIZE = 3
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+# Kept as signs: "!", "?", emoji and the like. Dropped: the rest of ASCII punctuation and
+# its Urdu twins (a full stop and a comma are written "۔" and "،").
+_PUNCTUATION = frozenset(".,;:'\"()[]{}-/\\…۔،")
 
 
 def features(text: str) -> list[str]:
@@ -43,7 +46,10 @@ def features(text: str) -> list[str]:
     previous = ""
     for token in tokens:
         if not token[0].isalnum():
-            found.append(f"s:{token}")
+            # Sentence punctuation says how someone types, not what they say: learnt as a
+            # sign, a full stop made "Agreed." read as a disclosure where "agreed" did not.
+            if token not in _PUNCTUATION:
+                found.append(f"s:{token}")
             continue
         padded = f" {token} "
         for size in CHAR_SIZES:
