@@ -425,3 +425,42 @@ def test_identical_answers_make_one_theme_not_a_crash():
     assert len(result.themes) == 1
     assert result.themes[0].size == 12
     assert len(result.themes[0].representative_ids) == 1  # one wording, shown once
+
+
+def test_two_groupings_at_once_share_the_model_and_agree():
+    from concurrent.futures import ThreadPoolExecutor
+
+    answers = _answers()
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(find_themes, [answers, list(reversed(answers))])
+    assert [(t.id, t.answer_ids) for t in first.themes] == [
+        (t.id, t.answer_ids) for t in second.themes
+    ]
+
+
+def test_every_starter_theme_is_named_in_every_language_of_the_platform():
+    from consultations.insight.starter import NOT_A_THEME, starter_themes
+
+    starter = starter_themes()
+    keys = [k for k in starter.keys if k != NOT_A_THEME]
+    assert len(keys) >= 10
+    for language in ("en", "pl", "ur"):
+        names = [starter.labels[k][language] for k in keys]
+        assert all(names) and len(set(names)) == len(names)
+    assert starter.label("transport", "und") == "Buses, fares and getting around"
+
+
+def test_everyday_chatter_is_in_no_starter_theme():
+    from consultations.insight.sentences import sentence_vectors
+    from consultations.insight.starter import starter_themes
+
+    chatter = [
+        "my little brother broke the telly",
+        "wczoraj jadłem pizzę z kolegami",
+        "kal raat maine movie dekhi",
+        "میں نے آج نیا گانا سنا",
+    ]
+    keys, _ = starter_themes().best(sentence_vectors(chatter, 2000))
+    assert keys == [None, None, None, None]
+    placed = place_answers([AnswerText("c", chatter[0], "en")], find_themes(_answers()).model)
+    assert placed[0].theme_id is None and placed[0].reason is OtherReason.NO_FIT
