@@ -464,3 +464,19 @@ def test_everyday_chatter_is_in_no_starter_theme():
     assert keys == [None, None, None, None]
     placed = place_answers([AnswerText("c", chatter[0], "en")], find_themes(_answers()).model)
     assert placed[0].theme_id is None and placed[0].reason is OtherReason.NO_FIT
+
+
+def test_the_shipped_starter_themes_were_fitted_on_the_training_part_as_it_is():
+    # Editing the corpus or the chatter without running consultations.insight.train would
+    # ship weights fitted on other answers.
+    from pathlib import Path
+
+    from consultations.insight import train
+
+    shipped = json.loads(Path(train.TARGET).read_text("utf-8"))
+    assert shipped["trained_on"] == (
+        f"tests/data/themes, training part ({len(train.training_rows())} answers)"
+    )
+    assert shipped["threshold"] == train.THRESHOLD
+    assert {t["key"] for t in shipped["themes"]} == {*train.LABELS, "none"}
+    assert all(len(t["weights"]) == len(shipped["centre"]) == 384 for t in shipped["themes"])
