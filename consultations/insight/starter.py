@@ -21,7 +21,8 @@ MODEL_FILE = "starter_themes.json"
 NOT_A_THEME = "none"
 
 
-@dataclass(frozen=True)
+# Compared by identity: its arrays have no single truth value.
+@dataclass(frozen=True, eq=False)
 class StarterThemes:
     """The starter themes' weights over centred sentence vectors (a logistic regression)."""
 
