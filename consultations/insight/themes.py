@@ -6,7 +6,10 @@ answers and a profile, plus where every answer went: a theme, with how well it f
 "other", with why. ``place_answers`` puts new answers into themes already found (or accepted
 by an officer) without grouping again.
 
-Answers are grouped within their language: each language's words are weighed against that
+Answers are grouped within their language, in two steps. First each answer's meaning (a
+sentence vector, see ``sentences.py``) is matched against the starter themes, the subjects
+young people raise in most consultations (``starter.py``); then the answers that match none
+are grouped by their own words and word pieces, each language's words weighed against that
 language's answers only, so a hundred English answers do not drown twenty Urdu ones. The
 engine is pure: no database, no network, nothing logged; the same answers give the same
 themes and ids every time.
@@ -30,10 +33,12 @@ from consultations.insight.clustering import (
     silhouette,
     unit_rows,
 )
+from consultations.insight.sentences import sentence_vectors
 from consultations.insight.space import PAIR, WORD, Rows, Space, features
+from consultations.insight.starter import StarterThemes, starter_themes
 from consultations.insight.text import compared_form, guess_language, surface_words
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 # Features looked at while groups are found (the most widely used ones); see dense_rows.
 DISCOVERY_FEATURES = 2000
 
@@ -77,6 +82,11 @@ class ThemeOptions:
     # Fewer answers than this in a language and no themes are looked for in it.
     min_answers: int = 10
     min_theme_size: int = 3
+    # A starter theme is a subject known beforehand, so even one answer on it belongs
+    # there rather than in "other" (its count is shown, as every count, through the
+    # small-group rule). Chosen by cross-validation on the corpus's training part: at 2 or
+    # 3, small questions lose whole subjects to "other".
+    min_starter_size: int = 1
     max_themes: int = 20
     # A set number of themes to find instead of choosing one (an officer asking for eight).
     themes: int | None = None
@@ -91,6 +101,12 @@ class ThemeOptions:
     representatives: int = 3
     max_features: int = 30000
     seed: int = 0
+    # Match answers against the starter themes by meaning before grouping by words. Off,
+    # the engine groups by words alone (fast at any size, but mostly one shared word).
+    starter: bool = True
+    # Group the answers that match no starter theme by their words (new subjects such as a
+    # skate park); off, they stay in "other".
+    group_the_rest: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,13 +116,20 @@ class ThemeProfile:
     theme_id: str
     language: str
     weights: dict[str, float]
+    # The starter theme it is (placed by meaning, not by ``weights``), or None.
+    starter: str | None = None
 
     def to_json(self) -> dict:
-        return {"theme_id": self.theme_id, "language": self.language, "weights": self.weights}
+        return {
+            "theme_id": self.theme_id,
+            "language": self.language,
+            "weights": self.weights,
+            "starter": self.starter,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> ThemeProfile:
-        return cls(data["theme_id"], data["language"], dict(data["weights"]))
+        return cls(data["theme_id"], data["language"], dict(data["weights"]), data.get("starter"))
 
 
 @dataclass(frozen=True)
@@ -120,6 +143,11 @@ class Theme:
     answer_ids: tuple[int | str, ...]
     representative_ids: tuple[int | str, ...]
     profile: ThemeProfile
+
+    @property
+    def starter(self) -> str | None:
+        """The starter theme's key ("safety", "transport" …), or None for one found in words."""
+        return self.profile.starter
 
     @property
     def size(self) -> int:
@@ -154,12 +182,16 @@ class ThemeModel:
     profiles: tuple[ThemeProfile, ...]
     min_similarity: float
     max_chars: int
+    # The starter themes new answers are matched against first; as JSON, only whether the
+    # shipped ones were used (they ship with the code, so are not stored again).
+    starter: StarterThemes | None = field(default=None, compare=False)
 
     def to_json(self) -> dict:
         return {
             "version": MODEL_VERSION,
             "min_similarity": self.min_similarity,
             "max_chars": self.max_chars,
+            "starter": self.starter is not None,
             "spaces": [space.to_json() for _, space in sorted(self.spaces.items())],
             "profiles": [profile.to_json() for profile in self.profiles],
         }
@@ -174,12 +206,13 @@ class ThemeModel:
             tuple(ThemeProfile.from_json(p) for p in data["profiles"]),
             float(data["min_similarity"]),
             int(data["max_chars"]),
+            starter_themes() if data.get("starter") else None,
         )
 
     def without(self, theme_ids: set[str]) -> ThemeModel:
         """The same model less some themes (discarded by an officer, say)."""
         kept = tuple(p for p in self.profiles if p.theme_id not in theme_ids)
-        return ThemeModel(self.spaces, kept, self.min_similarity, self.max_chars)
+        return ThemeModel(self.spaces, kept, self.min_similarity, self.max_chars, self.starter)
 
 
 @dataclass(frozen=True)
@@ -226,9 +259,20 @@ class _Language:
     counts: list[Counter[str]]
 
 
-def find_themes(answers: Sequence[AnswerText], options: ThemeOptions | None = None) -> ThemeResult:
-    """Themes among ``answers``, and where each answer went (in the order given)."""
+def find_themes(
+    answers: Sequence[AnswerText],
+    options: ThemeOptions | None = None,
+    starter: StarterThemes | None = None,
+) -> ThemeResult:
+    """Themes among ``answers``, and where each answer went (in the order given).
+
+    ``starter`` replaces the shipped starter themes (a comparison fitting its own, say).
+    """
     options = options or ThemeOptions()
+    if options.starter and starter is None:
+        starter = starter_themes()
+    elif not options.starter:
+        starter = None
     placements: dict[int | str, Placement] = {}
     themes: list[Theme] = []
     notes: list[LanguageNote] = []
@@ -245,7 +289,18 @@ def find_themes(answers: Sequence[AnswerText], options: ThemeOptions | None = No
                 placements[answer.id] = Placement(answer.id, None, 0.0, OtherReason.TOO_FEW)
             continue
         space = Space.fit(group.language, group.counts, max_features=options.max_features)
-        found = _themes_in(group, space, options, placements)
+        found = []
+        rest = group
+        if starter is not None:
+            known, rest = _starter_themes_in(group, space, starter, options, placements)
+            found += known
+        if options.group_the_rest and len(rest.answers) >= options.min_answers:
+            rest_space = Space.fit(rest.language, rest.counts, max_features=options.max_features)
+            found += _themes_in(rest, rest_space, options, placements)
+            space = rest_space
+        else:
+            for answer in rest.answers:
+                placements[answer.id] = Placement(answer.id, None, 0.0, OtherReason.NO_FIT)
         if found:
             spaces[group.language] = space
             themes += found
@@ -262,9 +317,76 @@ def find_themes(answers: Sequence[AnswerText], options: ThemeOptions | None = No
     themes.sort(key=lambda t: (-t.size, t.language, t.id))
     ordered = tuple(placements[a.id] for a in answers)
     model = ThemeModel(
-        spaces, tuple(t.profile for t in themes), options.min_similarity, options.max_chars
+        spaces,
+        tuple(t.profile for t in themes),
+        options.min_similarity,
+        options.max_chars,
+        starter,
     )
     return ThemeResult(tuple(themes), ordered, tuple(notes), model, placements)
+
+
+def starter_theme_id(key: str, language: str) -> str:
+    """A starter theme's id: the same in every run and question, so edits can follow it."""
+    return f"s-{key}-{language}"
+
+
+def _named(group: _Language, space: Space) -> tuple[list[set[str]], Counter[str]]:
+    """Each answer's words and pairs known to ``space``, and how many answers have each."""
+    named = [
+        {f for f in found if f[0] in (WORD, PAIR) and f in space.vocabulary}
+        for found in group.counts
+    ]
+    everywhere: Counter[str] = Counter()
+    for keys in named:
+        everywhere.update(keys)
+    return named, everywhere
+
+
+def _starter_themes_in(
+    group: _Language,
+    space: Space,
+    starter: StarterThemes,
+    options: ThemeOptions,
+    placements: dict[int | str, Placement],
+) -> tuple[list[Theme], _Language]:
+    """The starter themes ``group``'s answers match, and the answers that match none."""
+    vectors = sentence_vectors([a.text for a in group.answers], options.max_chars)
+    keys, likelihood = starter.best(vectors)
+    members: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        if key is not None:
+            members[key].append(index)
+    named, everywhere = _named(group, space)
+    themes: list[Theme] = []
+    left = set(range(len(group.answers)))
+    for key in sorted(members):
+        indices = np.asarray(members[key])
+        if len(indices) < options.min_starter_size:
+            continue
+        theme_id = starter_theme_id(key, group.language)
+        ids = tuple(group.answers[i].id for i in indices)
+        themes.append(
+            Theme(
+                id=theme_id,
+                language=group.language,
+                label=starter.label(key, group.language),
+                terms=tuple(_telling_terms(group, indices, named, everywhere)),
+                answer_ids=ids,
+                representative_ids=_representatives(group, indices, likelihood, options),
+                profile=ThemeProfile(theme_id, group.language, {}, key),
+            )
+        )
+        for i in indices.tolist():
+            left.discard(i)
+            placements[group.answers[i].id] = Placement(
+                group.answers[i].id, theme_id, round(float(likelihood[i]), 4)
+            )
+    order = sorted(left)
+    rest = _Language(
+        group.language, [group.answers[i] for i in order], [group.counts[i] for i in order]
+    )
+    return themes, rest
 
 
 def _by_language(
@@ -305,13 +427,7 @@ def _themes_in(
     profiles = _refine(rows, centres, options)
     labels, similarity = _assign(rows, profiles, options.min_similarity)
 
-    named = [
-        {f for f in found if f[0] in (WORD, PAIR) and f in space.vocabulary}
-        for found in group.counts
-    ]
-    everywhere: Counter[str] = Counter()
-    for keys in named:
-        everywhere.update(keys)
+    named, everywhere = _named(group, space)
     themes: list[Theme] = []
     for index in range(len(profiles)):
         members = np.flatnonzero(labels == index)
@@ -499,11 +615,18 @@ def place_answers(answers: Sequence[AnswerText], model: ThemeModel) -> tuple[Pla
         by_language[language].append((position, counts))
 
     for language, items in by_language.items():
+        items = _place_by_meaning(answers, language, items, model, placed)
         space = model.spaces.get(language)
-        profiles = [p for p in model.profiles if p.language == language]
+        profiles = [p for p in model.profiles if p.language == language and p.starter is None]
+        if not items:
+            continue
         if space is None or not profiles:
+            # Answers that matched none of the language's starter themes fit no theme; with
+            # no theme at all in their language there was nothing to place them in.
+            some = any(p.language == language for p in model.profiles)
+            reason = OtherReason.NO_FIT if some else OtherReason.NO_THEMES
             for position, _ in items:
-                placed[position] = Placement(answers[position].id, None, 0.0, OtherReason.NO_THEMES)
+                placed[position] = Placement(answers[position].id, None, 0.0, reason)
             continue
         matrix = np.zeros((len(space), len(profiles)), dtype=np.float32)
         for column, profile in enumerate(profiles):
@@ -522,3 +645,26 @@ def place_answers(answers: Sequence[AnswerText], model: ThemeModel) -> tuple[Pla
             else:
                 placed[position] = Placement(answer_id, None, closeness, OtherReason.NO_FIT)
     return tuple(p for p in placed if p is not None)
+
+
+def _place_by_meaning(
+    answers: Sequence[AnswerText],
+    language: str,
+    items: list[tuple[int, Counter[str]]],
+    model: ThemeModel,
+    placed: list[Placement | None],
+) -> list[tuple[int, Counter[str]]]:
+    """Place the answers that match one of the model's starter themes; return the others."""
+    kept = {p.starter: p.theme_id for p in model.profiles if p.language == language and p.starter}
+    if model.starter is None or not kept:
+        return items
+    vectors = sentence_vectors([answers[position].text for position, _ in items], model.max_chars)
+    keys, likelihood = model.starter.best(vectors)
+    rest = []
+    for item, key, chance in zip(items, keys, likelihood.tolist(), strict=True):
+        theme_id = kept.get(key) if key is not None else None
+        if theme_id is None:
+            rest.append(item)
+        else:
+            placed[item[0]] = Placement(answers[item[0]].id, theme_id, round(chance, 4))
+    return rest

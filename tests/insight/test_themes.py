@@ -78,8 +78,38 @@ def test_answers_about_three_things_are_themed_by_thing():
     assert result.placed_share >= 0.9
 
 
-def test_a_label_is_made_of_the_themes_own_words():
+def test_a_starter_theme_is_named_for_its_subject_and_shows_the_answers_own_words():
     result = find_themes(_answers())
+    by_topic = {_topic(t.answer_ids[0]): t for t in result.themes}
+    assert by_topic["buses"].starter == "transport"
+    assert by_topic["buses"].label == "Buses, fares and getting around"
+    assert by_topic["buses"].id == "s-transport-en"
+    assert "bus" in by_topic["buses"].terms
+    assert by_topic["clubs"].terms == ("youth club",)
+    assert by_topic["lights"].starter == "safety"
+
+
+def test_answers_about_one_subject_in_different_words_are_one_theme():
+    # No word is shared by more than two of these, so words alone cannot join them.
+    safety = [
+        "more street lights on my road",
+        "police patrols at night in the town centre",
+        "cctv by the shops cos theres fights",
+        "get rid of the gangs hanging round the park",
+        "lads carry knives round here its scary",
+        "i dont feel safe walking home in winter",
+    ]
+    answers = [*_answers({"buses": BUSES, "clubs": CLUBS}), *_answers({"safe": safety})]
+    result = find_themes(answers)
+    (theme,) = [t for t in result.themes if t.starter == "safety"]
+    assert {_topic(i) for i in theme.answer_ids} == {"safe"}
+    assert theme.size >= 5
+    words_only = find_themes(answers, ThemeOptions(starter=False))
+    assert not any({_topic(i) for i in t.answer_ids} == {"safe"} for t in words_only.themes)
+
+
+def test_a_label_is_made_of_the_themes_own_words_when_grouped_by_words():
+    result = find_themes(_answers(), ThemeOptions(starter=False))
     labels: dict[str, list[str]] = {}
     for theme in result.themes:
         labels.setdefault(_topic(theme.answer_ids[0]), []).append(theme.label)
@@ -113,11 +143,35 @@ def test_labels_keep_the_way_polish_answers_were_typed():
     answers = [
         AnswerText(f"{k}{i}", t, "pl") for k, items in polish.items() for i, t in enumerate(items)
     ]
-    result = find_themes(answers)
+    result = find_themes(answers, ThemeOptions(starter=False))
     labels = " | ".join(t.label for t in result.themes)
     assert "klub młodzieżowy" in labels
     assert "autobusy" in labels
     assert all(t.language == "pl" for t in result.themes)
+    # Grouped by meaning, a theme is named in its answers' language, terms as typed.
+    by_meaning = {t.starter: t for t in find_themes(answers).themes}
+    assert by_meaning["transport"].label == "Autobusy, bilety i dojazdy"
+    assert by_meaning["places"].label == "Kluby młodzieżowe i miejsca, gdzie można pójść"
+    assert "klub młodzieżowy" in by_meaning["places"].terms
+
+
+def test_urdu_answers_in_either_script_get_an_urdu_named_theme():
+    urdu = [
+        "بس ہمیشہ دیر سے آتی ہے",
+        "بس کا کرایہ کم کریں",
+        "رات کو بسیں دیر تک چلیں",
+        "bus time pe nahi aati",
+        "bus ka kiraya bohat zyada hai",
+        "raat ko bus nahi chalti",
+        "sunday ko bus nahi hoti",
+        "بس اسٹاپ پر بہت انتظار کرنا پڑتا ہے",
+        "college ke liye bus chahiye",
+        "bus pass muft hona chahiye students ke liye",
+    ]
+    result = find_themes([AnswerText(f"u{i}", t, "ur") for i, t in enumerate(urdu)])
+    transport = next(t for t in result.themes if t.starter == "transport")
+    assert transport.label == "بسیں، کرایہ اور آنا جانا"
+    assert transport.size >= 8
 
 
 def test_the_most_central_answers_stand_for_a_theme_and_only_quotable_ones():
@@ -214,10 +268,16 @@ def test_placing_the_grouped_answers_again_puts_each_where_it_was():
 
 def test_a_discarded_theme_takes_no_new_answers():
     result = find_themes(_answers())
-    buses = next(t for t in result.themes if "bus" in t.label)
+    buses = next(t for t in result.themes if "bus" in t.terms)
     model = result.model.without({buses.id})
     placed = place_answers([AnswerText("n", "the buses are always late", "en")], model)
     assert placed[0].theme_id != buses.id
+    assert (
+        place_answers([AnswerText("n", "the buses are always late", "en")], result.model)[
+            0
+        ].theme_id
+        == buses.id
+    )
 
 
 def test_new_answers_in_a_language_without_themes_say_so():
@@ -306,7 +366,7 @@ def test_one_huge_answer_is_read_in_part_and_placed():
     answers = [*_answers(), AnswerText("huge", huge, "en")]
     result = find_themes(answers)
     placement = result.by_answer["huge"]
-    buses = {t.id for t in result.themes if "bus" in t.label}
+    buses = {t.id for t in result.themes if t.starter == "transport"}
     assert placement.theme_id in buses
 
 
@@ -365,3 +425,58 @@ def test_identical_answers_make_one_theme_not_a_crash():
     assert len(result.themes) == 1
     assert result.themes[0].size == 12
     assert len(result.themes[0].representative_ids) == 1  # one wording, shown once
+
+
+def test_two_groupings_at_once_share_the_model_and_agree():
+    from concurrent.futures import ThreadPoolExecutor
+
+    answers = _answers()
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(find_themes, [answers, list(reversed(answers))])
+    assert [(t.id, t.answer_ids) for t in first.themes] == [
+        (t.id, t.answer_ids) for t in second.themes
+    ]
+
+
+def test_every_starter_theme_is_named_in_every_language_of_the_platform():
+    from consultations.insight.starter import NOT_A_THEME, starter_themes
+
+    starter = starter_themes()
+    keys = [k for k in starter.keys if k != NOT_A_THEME]
+    assert len(keys) >= 10
+    for language in ("en", "pl", "ur"):
+        names = [starter.labels[k][language] for k in keys]
+        assert all(names) and len(set(names)) == len(names)
+    assert starter.label("transport", "und") == "Buses, fares and getting around"
+
+
+def test_everyday_chatter_is_in_no_starter_theme():
+    from consultations.insight.sentences import sentence_vectors
+    from consultations.insight.starter import starter_themes
+
+    chatter = [
+        "my little brother broke the telly",
+        "wczoraj jadłem pizzę z kolegami",
+        "kal raat maine movie dekhi",
+        "میں نے آج نیا گانا سنا",
+    ]
+    keys, _ = starter_themes().best(sentence_vectors(chatter, 2000))
+    assert keys == [None, None, None, None]
+    placed = place_answers([AnswerText("c", chatter[0], "en")], find_themes(_answers()).model)
+    assert placed[0].theme_id is None and placed[0].reason is OtherReason.NO_FIT
+
+
+def test_the_shipped_starter_themes_were_fitted_on_the_training_part_as_it_is():
+    # Editing the corpus or the chatter without running consultations.insight.train would
+    # ship weights fitted on other answers.
+    from pathlib import Path
+
+    from consultations.insight import train
+
+    shipped = json.loads(Path(train.TARGET).read_text("utf-8"))
+    assert shipped["trained_on"] == (
+        f"tests/data/themes, training part ({len(train.training_rows())} answers)"
+    )
+    assert shipped["threshold"] == train.THRESHOLD
+    assert {t["key"] for t in shipped["themes"]} == {*train.LABELS, "none"}
+    assert all(len(t["weights"]) == len(shipped["centre"]) == 384 for t in shipped["themes"])
