@@ -26,7 +26,7 @@ from consultations.models import (
 )
 from consultations.moderation.models import AnswerModeration, SafeguardingConcern
 from consultations.staff_models import AccessCode
-from feedback.models import OutboxMessage, Subscription
+from feedback.models import OutboxMessage, ReceiptLink, Subscription
 
 EXPORT_FORMAT = "youthvoice-participant-export/1"
 
@@ -65,6 +65,7 @@ def participant_export(participant: Participant | None) -> dict[str, Any]:
             "profile": None,
             "consultations": [],
             "updates": None,
+            "receipt_link": None,
             "messages": [],
         }
     rows = db.session.execute(
@@ -117,6 +118,9 @@ def participant_export(participant: Participant | None) -> dict[str, Any]:
     subscription = db.session.scalar(
         select(Subscription).where(Subscription.participant_id == participant.id)
     )
+    link = db.session.scalar(
+        select(ReceiptLink).where(ReceiptLink.participant_id == participant.id)
+    )
     messages = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.participant_id == participant.id)
@@ -136,6 +140,8 @@ def participant_export(participant: Participant | None) -> dict[str, Any]:
             {
                 "on": subscription.active,
                 "channel": subscription.channel,
+                # A browser's push endpoint for notifications, or a chat's id.
+                "browser_notifications": bool(subscription.push_keys),
                 "address": subscription.address,
                 "since": _iso(subscription.created_at),
                 "changed_at": _iso(subscription.changed_at),
@@ -143,6 +149,8 @@ def participant_export(participant: Participant | None) -> dict[str, Any]:
             if subscription is not None
             else None
         ),
+        # Only that there is one: the link itself is shown once and never kept.
+        "receipt_link": {"made_at": _iso(link.created_at)} if link is not None else None,
         "messages": [
             {
                 "kind": m.kind,

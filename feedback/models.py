@@ -26,7 +26,11 @@ class Subscription(db.Model):
         ForeignKey("participant.id", ondelete="CASCADE"), unique=True
     )
     channel: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str | None] = mapped_column(String(128))
+    # Long enough for a Web Push endpoint, the address browser notifications go to.
+    address: Mapped[str | None] = mapped_column(String(1024))
+    # For Web Push only: the browser's public key and auth secret that encrypt each message
+    # (JSON, as the browser's PushSubscription gives them); blanked with the address.
+    push_keys: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -82,3 +86,20 @@ Index(
     OutboxMessage.channel,
     OutboxMessage.available_at,
 )
+
+
+class ReceiptLink(db.Model):
+    """A private link that shows a web participant what came of what they answered.
+
+    Only a hash of the token is kept: the link is shown once and cannot be read back, so a
+    copy of the database opens nobody's receipts. It goes with the participant on erasure.
+    """
+
+    __tablename__ = "receipt_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), unique=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

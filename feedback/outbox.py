@@ -47,29 +47,39 @@ def _not_yet_told(consultation: Consultation, key: str) -> dict[str, tuple[Parti
     return {idem: row for idem, row in keys.items() if idem not in existing}
 
 
-# How a channel is named to the officer about to send on it.
+# How a channel is named to the officer about to send on it ("280 on Telegram").
 CHANNEL_NAMES = {
-    "telegram": "Telegram",
-    "rasa": "the chat assistant (web chat and other Rasa channels)",
-    "web": "the web",
-    "terminal": "the terminal chat",
+    "telegram": "on Telegram",
+    "rasa": "on the chat assistant (web chat and other Rasa channels)",
+    # The web's messages are browser notifications (Web Push).
+    "web": "by browser notification",
+    "terminal": "on the terminal chat",
 }
+
+
+def channel_words(by_channel: dict[str, int]) -> list[str]:
+    """ "280 on Telegram", one per channel, largest first."""
+    ordered = sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [f"{n} {CHANNEL_NAMES.get(channel, f'on {channel}')}" for channel, n in ordered]
 
 
 @dataclass(frozen=True)
 class Audience:
-    """Who an event would message now: how many people, on which channels."""
+    """Who an event would message now: how many people, on which channels.
+
+    ``receipt_links`` counts those who can read it on their private receipt link, whether
+    or not they also get a message: that page is never sent, it is there when they look.
+    """
 
     by_channel: dict[str, int]
+    receipt_links: int = 0
 
     @property
     def total(self) -> int:
         return sum(self.by_channel.values())
 
     def channel_words(self) -> list[str]:
-        """ "280 on Telegram", one per channel, largest first."""
-        ordered = sorted(self.by_channel.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [f"{n} on {CHANNEL_NAMES.get(channel, channel)}" for channel, n in ordered]
+        return channel_words(self.by_channel)
 
 
 def audience(consultation: Consultation, *, key: str) -> Audience:
@@ -132,6 +142,8 @@ class Leased:
     text: str
     link: str | None
     attempts: int
+    # Web Push only: the browser's keys that encrypt the message (JSON).
+    push_keys: str | None = None
 
 
 def lease(
@@ -184,7 +196,7 @@ def lease(
         )
     )
     rows = db.session.execute(
-        select(OutboxMessage, Subscription.address)
+        select(OutboxMessage, Subscription.address, Subscription.push_keys)
         .join(Subscription, Subscription.participant_id == OutboxMessage.participant_id)
         .where(OutboxMessage.id.in_(taken))
         .order_by(OutboxMessage.available_at, OutboxMessage.id)
@@ -200,8 +212,9 @@ def lease(
             text=m.text,
             link=m.link,
             attempts=m.attempts,
+            push_keys=keys,
         )
-        for m, address in rows
+        for m, address, keys in rows
     ]
 
 
@@ -257,6 +270,19 @@ def acknowledge(
         message.available_at = now + timedelta(seconds=min(2**message.attempts, 600))
     db.session.flush()
     return message
+
+
+def queued_by_channel(key_prefix: str) -> dict[str, int]:
+    """How many messages of one event (idempotency keys ``<key_prefix>:<participant>``) were
+    queued on each channel."""
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        select(OutboxMessage.channel, func.count(OutboxMessage.id))
+        .where(OutboxMessage.idempotency_key.like(f"{key_prefix}:%"))
+        .group_by(OutboxMessage.channel)
+    ).all()
+    return {channel: n for channel, n in rows}
 
 
 def pending_count(channel: str | None = None) -> int:

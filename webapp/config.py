@@ -19,6 +19,24 @@ def _instance_secret(instance: Path, name: str) -> str:
     return path.read_text().strip()
 
 
+def _instance_vapid_key(instance: Path) -> bytes:
+    """The server's Web Push (VAPID) private key, made on first run and kept like the others.
+
+    Browsers bind each subscription to its public half, so it must outlive restarts.
+    """
+    from py_vapid import Vapid02
+
+    path = instance / "vapid_private.pem"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        vapid = Vapid02()
+        vapid.generate_keys()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(vapid.private_pem())
+    return path.read_bytes()
+
+
 def parse_channel_tokens(raw: str) -> dict[str, str]:
     """``telegram:TOKEN,rasa:TOKEN`` → ``{"telegram": "TOKEN", "rasa": "TOKEN"}``."""
     tokens: dict[str, str] = {}
@@ -81,6 +99,15 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DIGEST_TO": env.get("YOUTHVOICE_DIGEST_TO", ""),
         # Extra moderation rule files officers add (default: instance/moderation/).
         "MODERATION_RULES_DIR": env.get("MODERATION_RULES_DIR", ""),
+        # Browser notifications (Web Push): the server's key, who to contact about it, and the
+        # push services it may post to (comma-separated hosts; subdomains included).
+        "VAPID_PRIVATE_KEY": env.get("YOUTHVOICE_VAPID_PRIVATE_KEY", "").encode()
+        or _instance_vapid_key(instance),
+        "VAPID_SUBJECT": env.get("YOUTHVOICE_VAPID_SUBJECT", "")
+        or "mailto:" + env.get("SMTP_FROM", "youthvoice@localhost"),
+        "WEB_PUSH_HOSTS": [
+            h.strip() for h in env.get("YOUTHVOICE_WEB_PUSH_HOSTS", "").split(",") if h.strip()
+        ],
         "RASA_SOCKET_URL": env.get("RASA_SOCKET_URL", ""),
         "RASA_SOCKET_PATH": env.get("RASA_SOCKET_PATH", "/socket.io"),
         **chat_environment(),

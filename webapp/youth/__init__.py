@@ -83,6 +83,9 @@ OWN_ANSWER_PAGES = frozenset(
         "youth.my_data",
         "youth.my_data_download",
         "youth.forget_me",
+        "youth.new_receipt_link",
+        "youth.receipt",
+        "youth.receipt_forget",
         # It may carry the help shown after a disclosure.
         "youth.thanks",
     }
@@ -271,9 +274,12 @@ def kept_support(slug: str) -> dict[str, Any] | None:
 
 
 def _render_thanks(found: Consultation, support: dict[str, Any] | None = None) -> str:
+    from webapp.youth.updates import hear_back
+
     bot = current_app.config.get("TELEGRAM_BOT_USERNAME")
     return render_template(
         "youth/thanks.html",
+        hear=hear_back(_web_participant(create=False)),
         consultation=found,
         support=support,
         support_lines=_support_lines(support) if support else [],
@@ -431,3 +437,4 @@ def on_stale_form(error: CSRFError) -> Response | tuple[str, int]:
 
 from webapp.youth import polls as _polls  # noqa: E402  (routes on this blueprint)
 from webapp.youth import privacy as _privacy  # noqa: E402,F401
+from webapp.youth import updates as _updates  # noqa: E402,F401
