@@ -338,6 +338,45 @@ def close_due() -> None:
         click.echo("Nothing to close.")
 
 
+@click.command("deliver-web")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+@click.option("--batch", default=100, show_default=True, type=click.IntRange(1, 500))
+@click.option("--in-flight", default=16, show_default=True, type=click.IntRange(1, 64))
+@click.option("--idle", default=2.0, show_default=True, help="Seconds to wait when nothing is due.")
+@with_appcontext
+def deliver_web(once: bool, batch: int, in_flight: int, idle: float) -> None:
+    """Send browser notifications (Web Push) from the outbox, with its leases and retries."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from feedback import web_push as push
+    from webapp.web_push import sender
+
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    worker = sender()
+    total = push.Tally()
+    with ThreadPoolExecutor(max_workers=in_flight) as pool:
+        while not stopping.is_set():
+            tally = push.deliver_once(
+                worker,
+                clock=lambda: datetime.now(UTC),
+                limit=batch,
+                in_flight=in_flight,
+                pool=pool,
+            )
+            total.add(tally)
+            if once:
+                break
+            if not (tally.sent or tally.failed or tally.retried or tally.ended):
+                stopping.wait(idle)
+    click.echo(
+        f"{total.sent} sent, {total.retried} to retry, {total.failed} failed, "
+        f"{total.ended} subscriptions ended."
+    )
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
     for command in (
@@ -350,6 +389,7 @@ def register(app: Flask) -> None:
         report_command,
         retention,
         close_due,
+        deliver_web,
     ):
         app.cli.add_command(command)
 

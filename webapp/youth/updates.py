@@ -8,6 +8,7 @@ opens a page of what came of everything they answered with no cookie at all.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -21,6 +22,7 @@ from feedback import receipts, subscriptions, web_push
 from webapp.errors import N_, problem
 from webapp.extensions import csrf
 from webapp.i18n import current_language, translate
+from webapp.links import receipt_link
 from webapp.web_push import allowed_hosts, application_server_key
 from webapp.youth import _web_participant, bp
 from webapp.youth.forms import ForgetMeForm
@@ -79,7 +81,7 @@ def new_receipt_link() -> Response:
         return receipts.issue_receipt_link(participant, now=_now())
 
     token = in_transaction(issue)
-    link = url_for("youth.receipt", token=token, _external=True)
+    link = receipt_link(token)
     return _private(render_template("youth/receipt_link.html", link=link))
 
 
@@ -121,9 +123,11 @@ def receipt_forget(token: str) -> Response:
 @bp.get("/sw.js")
 def service_worker() -> Response:
     """The site's own service worker, at the root so it may show notifications for all of it."""
-    response = current_app.send_static_file("sw.js")
+    assert current_app.static_folder is not None
+    script = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
+    response = current_app.response_class(script, mimetype="text/javascript")
+    # A browser checks for a new worker on each visit rather than keeping an old one.
     response.headers["Cache-Control"] = "no-cache"
-    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
     return response
 
 
