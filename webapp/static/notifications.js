@@ -28,11 +28,17 @@
     return bytes;
   }
 
+  // What went wrong, in the page's own words: a browser's error messages are in English
+  // and mean little to a young person.
+  function Refusal(words) {
+    this.words = words;
+  }
+
   button.addEventListener("click", function () {
     button.disabled = true;
     Notification.requestPermission().then(function (permission) {
       if (permission !== "granted") {
-        throw new Error(box.getAttribute("data-refused"));
+        throw new Refusal(box.getAttribute("data-refused"));
       }
       return navigator.serviceWorker.register("/sw.js", { scope: "/" });
     }).then(function () {
@@ -55,13 +61,13 @@
     }).then(function (response) {
       if (!response.ok) {
         return response.json().then(function (refused) {
-          throw new Error(refused.detail || box.getAttribute("data-failed"));
+          throw new Refusal(refused.detail || box.getAttribute("data-failed"));
         });
       }
       say(box.getAttribute("data-done"));
       button.hidden = true;
     }).catch(function (error) {
-      say((error && error.message) || box.getAttribute("data-failed"));
+      say(error instanceof Refusal ? error.words : box.getAttribute("data-failed"));
       button.disabled = false;
     });
   });
