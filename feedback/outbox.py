@@ -18,6 +18,7 @@ from consultations.db import db
 from consultations.errors import InvalidAnswer, NotFound
 from consultations.models import Consultation, Participant, Participation
 from feedback.models import OutboxMessage, OutboxStatus, Subscription
+from feedback.quiet_time import SAFEGUARDING_KINDS, QuietHours
 from feedback.subscriptions import mark_blocked
 
 LEASE_BATCH_MAX = 500
@@ -152,8 +153,12 @@ def lease(
     now: datetime,
     limit: int = 100,
     lease_seconds: int = LEASE_SECONDS_DEFAULT,
+    quiet: QuietHours | None = None,
 ) -> list[Leased]:
     """Take up to ``limit`` due messages of ``channel`` for ``lease_seconds``.
+
+    In ``quiet`` hours only a safeguarding reply is handed out; everything else waits, in
+    the order it was queued, until they end.
 
     On PostgreSQL rows are picked with ``FOR UPDATE SKIP LOCKED`` so any number of workers
     share a broadcast without waiting on each other; on both engines the lease is taken by
@@ -170,6 +175,8 @@ def lease(
         OutboxMessage.available_at <= now,
         free,
     )
+    if quiet is not None and quiet.is_quiet(now):
+        due = and_(due, OutboxMessage.kind.in_(SAFEGUARDING_KINDS))
     pick = (
         select(OutboxMessage.id)
         .join(Subscription, Subscription.participant_id == OutboxMessage.participant_id)

@@ -32,6 +32,7 @@ from consultations.errors import InvalidAnswer
 from consultations.models import Participant
 from feedback.models import OutboxMessage, OutboxStatus, Subscription
 from feedback.outbox import Leased, Outcome, acknowledge, lease
+from feedback.quiet_time import QuietHours
 from feedback.subscriptions import subscribe
 
 CHANNEL = "web"
@@ -268,6 +269,7 @@ def deliver_once(
     lease_seconds: int = 60,
     in_flight: int = IN_FLIGHT,
     pool: ThreadPoolExecutor | None = None,
+    quiet: QuietHours | None = None,
 ) -> Tally:
     """Lease what is due for browsers, send it ``in_flight`` at a time, and record each.
 
@@ -275,7 +277,7 @@ def deliver_once(
     is a failure that the outbox retries later with back-off.
     """
     batch = in_transaction(
-        lambda: lease(CHANNEL, now=clock(), limit=limit, lease_seconds=lease_seconds)
+        lambda: lease(CHANNEL, now=clock(), limit=limit, lease_seconds=lease_seconds, quiet=quiet)
     )
     tally = Tally()
     if not batch:

@@ -12,7 +12,7 @@ from flask_openapi3 import OpenAPI
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from webapp.config import from_environment
+from webapp.config import from_environment, quiet_hours
 from webapp.extensions import csrf, db, migrate
 from webapp.security import DatabaseIntConverter
 
@@ -81,6 +81,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config.setdefault("CHANNEL_TOKENS", {})
+    # A quiet-hours setting that cannot be read stops the start with one sentence, rather
+    # than every send failing later.
+    quiet_hours(app.config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config)
     if isinstance(app.config["PSEUDONYM_KEY"], str):
         app.config["PSEUDONYM_KEY"] = app.config["PSEUDONYM_KEY"].encode()

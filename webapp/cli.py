@@ -350,6 +350,7 @@ def deliver_web(once: bool, batch: int, in_flight: int, idle: float) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from feedback import web_push as push
+    from webapp.config import quiet_hours
     from webapp.web_push import sender
 
     stopping = threading.Event()
@@ -365,6 +366,7 @@ def deliver_web(once: bool, batch: int, in_flight: int, idle: float) -> None:
                 limit=batch,
                 in_flight=in_flight,
                 pool=pool,
+                quiet=quiet_hours(current_app.config),
             )
             total.add(tally)
             if once:

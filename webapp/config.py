@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from feedback.quiet_time import QuietHours
+
 
 def _instance_secret(instance: Path, name: str) -> str:
     """A random secret kept in the instance folder, made on first run and never committed."""
@@ -85,6 +87,11 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW", "10")),
         "SMALL_GROUP_THRESHOLD": int(env.get("YOUTHVOICE_SMALL_GROUP_THRESHOLD", "5")),
         "TIMEZONE": env.get("YOUTHVOICE_TIMEZONE", "Europe/London"),
+        # Protecting children's time: nothing but a safeguarding reply goes out in quiet hours
+        # (in TIMEZONE; "off" for none), and at most this many invitations and reminders
+        # reach one person in any 7 days.
+        "QUIET_HOURS": env.get("YOUTHVOICE_QUIET_HOURS", "21:00-08:00"),
+        "INVITES_PER_WEEK": int(env.get("YOUTHVOICE_INVITES_PER_WEEK", "2")),
         "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
@@ -112,6 +119,13 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "RASA_SOCKET_PATH": env.get("RASA_SOCKET_PATH", "/socket.io"),
         **chat_environment(),
     }
+
+
+def quiet_hours(config: dict[str, Any]) -> QuietHours | None:
+    """The quiet hours the settings ask for (``BadSetting`` says in one sentence why not)."""
+    return QuietHours.parse(
+        str(config.get("QUIET_HOURS", "21:00-08:00")), str(config.get("TIMEZONE", "Europe/London"))
+    )
 
 
 def chat_environment() -> dict[str, str]:

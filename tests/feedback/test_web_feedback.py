@@ -359,3 +359,25 @@ def test_youthvoice_deliver_web_once_sends_what_is_due(app, push):
     assert result.exit_code == 0, result.output
     assert "1 sent, 0 to retry, 0 failed, 0 subscriptions ended." in result.output
     assert len(push.payloads_for(subscription)) == 1
+
+
+def test_browser_notifications_wait_for_quiet_hours_to_end(app, push):
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    from feedback.quiet_time import QuietHours
+
+    browser = _new_browser(app)
+    consultation = make_consultation()
+    _answer(browser, consultation)
+    subscription = push.subscribe()
+    _turn_on(browser, subscription)
+    _close_and_publish(consultation)
+    quiet = QuietHours.parse("21:00-08:00", "Europe/London")
+    london = ZoneInfo("Europe/London")
+    night = (now() + timedelta(days=1)).astimezone(london).replace(hour=23, minute=30)
+    morning = night + timedelta(hours=8, minutes=31)
+    at_night = web_push.deliver_once(sender(), clock=lambda: night.astimezone(UTC), quiet=quiet)
+    assert at_night.sent == 0 and push.posts == 0
+    later = web_push.deliver_once(sender(), clock=lambda: morning.astimezone(UTC), quiet=quiet)
+    assert later.sent == 1 and len(push.payloads_for(subscription)) == 1

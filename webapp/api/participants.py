@@ -13,6 +13,7 @@ from consultations.models import Participant
 from feedback import outbox, subscriptions
 from webapp.api import READ, TOKEN, WRITE, _now, bp, participant_from, problems, reply, speaking_for
 from webapp.api.params import MessagePath, WhoHeaders, WhoQuery
+from webapp.config import quiet_hours
 from webapp.i18n import current_language
 
 
@@ -142,7 +143,11 @@ def forget(body: p.ForParticipant) -> Response:
 def lease_messages(body: p.LeaseRequest) -> Response:
     leased = in_transaction(
         lambda: outbox.lease(
-            g.channel, now=_now(), limit=body.limit, lease_seconds=body.lease_seconds
+            g.channel,
+            now=_now(),
+            limit=body.limit,
+            lease_seconds=body.lease_seconds,
+            quiet=quiet_hours(current_app.config),
         )
     )
     return reply(
