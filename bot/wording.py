@@ -151,6 +151,12 @@ RESULTS_OUT = (
     "📣 Results are out for “{title}”. {respondents} young people took part. "
     "See what they said: {link}"
 )
+# Invitations: the officer's own words, then these; every one says how to stop.
+INVITATION_OPEN_UNTIL = "“{title}” is open until {date}."
+INVITATION_OPEN = "“{title}” is open now."
+INVITATION_BUTTON = "Have your say"
+INVITATION_STOP_CHAT = "Don't want these? Send /stop."
+INVITATION_STOP_WEB = "Don't want these? Turn them off on “Your data”."
 
 
 def question_header(number: int, total: int, prompt: str) -> str:

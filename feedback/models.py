@@ -77,6 +77,8 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # A button under the message (Telegram): its words; ``link`` is where it goes.
+    button: Mapped[str | None] = mapped_column(String(60))
 
 
 # Workers look for the next pending rows of their channel, oldest first.
@@ -103,3 +105,46 @@ class ReceiptLink(db.Model):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InvitationStatus(enum.StrEnum):
+    # Waiting for its time (the scheduler queues it then).
+    SCHEDULED = "scheduled"
+    QUEUED = "queued"
+
+
+class Invitation(db.Model):
+    """An invitation to an open consultation: who to (counts and choices, never names), what
+    it says, when it goes, and how many it was queued for.
+
+    The messages themselves are outbox rows keyed ``invite:<consultation>:<participant>``,
+    so however many invitations are made for one consultation, nobody gets two.
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    # JSON: {"en": "...", "pl": "..."}; English is always there.
+    texts: Mapped[str] = mapped_column(Text)
+    # JSON lists; an empty list means "any".
+    areas: Mapped[str] = mapped_column(Text, default="[]")
+    age_bands: Mapped[str] = mapped_column(Text, default="[]")
+    languages: Mapped[str] = mapped_column(Text, default="[]")
+    channels: Mapped[str] = mapped_column(Text, default="[]")
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[InvitationStatus] = mapped_column(
+        _enum(InvitationStatus), default=InvitationStatus.SCHEDULED
+    )
+    audience: Mapped[int] = mapped_column(Integer, default=0)
+    queued: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+Index("ix_invitation_due", Invitation.status, Invitation.send_at)

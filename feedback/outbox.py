@@ -145,6 +145,8 @@ class Leased:
     attempts: int
     # Web Push only: the browser's keys that encrypt the message (JSON).
     push_keys: str | None = None
+    # Words for a button that opens ``link`` (Telegram invitations).
+    button: str | None = None
 
 
 def lease(
@@ -220,6 +222,7 @@ def lease(
             link=m.link,
             attempts=m.attempts,
             push_keys=keys,
+            button=m.button,
         )
         for m, address, keys in rows
     ]

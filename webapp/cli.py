@@ -379,6 +379,111 @@ def deliver_web(once: bool, batch: int, in_flight: int, idle: float) -> None:
     )
 
 
+def _when(text: str | None) -> datetime | None:
+    """``--at`` as a moment: ISO 8601, in YOUTHVOICE_TIMEZONE unless it names its own zone."""
+    if not text:
+        return None
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(
+            "Give a date and time like 2026-12-04 16:00.", param_hint="--at"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return moment.astimezone(UTC)
+
+
+@click.command("invite")
+@click.argument("slug")
+@click.option("--text", "text_en", required=True, help="The invitation, in young people's words.")
+@click.option("--text-pl", default="", help="The same in Polish (optional).")
+@click.option("--text-ur", default="", help="The same in Urdu (optional).")
+@click.option("--area", "areas", multiple=True, help="Only people in this area (repeatable).")
+@click.option("--age-band", "age_bands", multiple=True, help="Only this age band (repeatable).")
+@click.option("--language", "languages", multiple=True, help="Only en, pl or ur (repeatable).")
+@click.option("--channel", "channels", multiple=True, help="Only telegram, rasa or web.")
+@click.option("--at", "at", default=None, help="When to send it (default: now).")
+@click.option("--dry-run", is_flag=True, help="Say who it would reach; queue nothing.")
+@with_appcontext
+def invite_command(
+    slug: str,
+    text_en: str,
+    text_pl: str,
+    text_ur: str,
+    areas: tuple[str, ...],
+    age_bands: tuple[str, ...],
+    languages: tuple[str, ...],
+    channels: tuple[str, ...],
+    at: str | None,
+    dry_run: bool,
+) -> None:
+    """Invite the young people who opted in to an open consultation, now or at a time.
+
+    Prints the audience size first. Nobody is ever invited to the same consultation twice.
+    """
+    from consultations import queries
+    from feedback import invitations
+    from webapp.links import invitation_links
+
+    now = datetime.now(UTC)
+    per_week = int(current_app.config.get("INVITES_PER_WEEK", 2))
+    send_at = _when(at)
+
+    def make() -> tuple[invitations.Count, int | None, datetime | None]:
+        consultation = queries.consultation_by_slug(slug)
+        audience = invitations.audience_from(
+            areas=areas, age_bands=age_bands, languages=languages, channels=channels
+        )
+        count = invitations.count_audience(consultation, audience, now=now, per_week=per_week)
+        invitation = invitations.create_invitation(
+            None,
+            consultation,
+            texts={"en": text_en, "pl": text_pl, "ur": text_ur},
+            audience=audience,
+            now=now,
+            send_at=send_at,
+            per_week=per_week,
+        )
+        if dry_run:
+            raise _DryRun(count)
+        if invitation.send_at > now:
+            return count, None, invitation.send_at
+        written = invitations.queue_invitation(
+            invitation, now=now, links=invitation_links, per_week=per_week
+        )
+        return count, written, None
+
+    try:
+        count, written, later = in_transaction(make)
+    except _DryRun as dry:
+        count, written, later = dry.count, None, None
+    except DomainError as refused:
+        raise click.ClickException(refused.detail) from None
+    where = f" ({', '.join(count.channel_words())})" if count.total else ""
+    click.echo(
+        f"Audience: {count.total} young {'person' if count.total == 1 else 'people'}{where}."
+    )
+    if count.capped:
+        click.echo(f"{count.capped} more left out: they have had {per_week} this week.")
+    if dry_run:
+        click.echo("Dry run: nothing was queued.")
+    elif later is not None:
+        click.echo(f"Scheduled for {later.isoformat(timespec='minutes')}; the scheduler sends it.")
+    else:
+        click.echo(f"Queued {written} invitations.")
+
+
+class _DryRun(Exception):
+    """Everything checked, nothing kept: the transaction is rolled back."""
+
+    def __init__(self, count: object) -> None:
+        super().__init__("dry run")
+        self.count = count
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
     for command in (
@@ -392,6 +497,7 @@ def register(app: Flask) -> None:
         retention,
         close_due,
         deliver_web,
+        invite_command,
     ):
         app.cli.add_command(command)
 

@@ -162,6 +162,7 @@ def lease_messages(body: p.LeaseRequest) -> Response:
                     text=m.text,
                     link=m.link,
                     attempts=m.attempts,
+                    button=m.button,
                 )
                 for m in leased
             ]
