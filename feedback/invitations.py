@@ -239,8 +239,17 @@ def _check_open(consultation: Consultation, now: datetime) -> None:
         raise IllegalTransition("This consultation is not open, so nobody can be invited to it.")
 
 
-def create_invitation(
-    actor: User | None,
+@dataclass(frozen=True)
+class Checked:
+    """An invitation that may be sent: its cleaned words, audience, time and reach."""
+
+    audience: Audience
+    texts: dict[str, str]
+    send_at: datetime
+    count: Count
+
+
+def check_invitation(
     consultation: Consultation,
     *,
     texts: dict[str, str],
@@ -248,8 +257,8 @@ def create_invitation(
     now: datetime,
     send_at: datetime | None = None,
     per_week: int = DEFAULT_PER_WEEK,
-) -> Invitation:
-    """Check and keep an invitation; it is queued at once unless ``send_at`` is later.
+) -> Checked:
+    """Everything about an invitation checked, nothing written (the officer's preview).
 
     Refused in one sentence: a consultation that is not open, an empty audience, a time in
     the past, a text over the consultation's reading age.
@@ -270,23 +279,54 @@ def create_invitation(
             f"Nobody matches this audience ({chosen.words()}) who asked for messages and "
             "has not answered yet."
         )
+    return Checked(chosen, cleaned, when, count)
+
+
+def create_invitation(
+    actor: User | None,
+    consultation: Consultation,
+    *,
+    texts: dict[str, str],
+    audience: Audience,
+    now: datetime,
+    send_at: datetime | None = None,
+    per_week: int = DEFAULT_PER_WEEK,
+) -> Invitation:
+    """Check and keep an invitation; queue it with ``queue_invitation`` when it is due."""
+    checked = check_invitation(
+        consultation, texts=texts, audience=audience, now=now, send_at=send_at, per_week=per_week
+    )
+    chosen = checked.audience
     invitation = Invitation(
         consultation_id=consultation.id,
         created_by_id=actor.id if actor else None,
-        texts=json.dumps(cleaned, ensure_ascii=False),
+        texts=json.dumps(checked.texts, ensure_ascii=False),
         areas=json.dumps(list(chosen.areas)),
         age_bands=json.dumps(list(chosen.age_bands)),
         languages=json.dumps(list(chosen.languages)),
         channels=json.dumps(list(chosen.channels)),
-        send_at=when,
+        send_at=checked.send_at,
         status=InvitationStatus.SCHEDULED,
-        audience=count.total,
+        audience=checked.count.total,
         created_at=now,
     )
     db.session.add(invitation)
     db.session.flush()
     audit.record(actor, "created_invitation", "consultation", consultation.id, now=now)
     return invitation
+
+
+def known_areas() -> list[str]:
+    """Areas people who asked for messages have given, for the officer's choice."""
+    return list(
+        db.session.scalars(
+            select(Participant.area)
+            .join(Subscription, Subscription.participant_id == Participant.id)
+            .where(Subscription.active.is_(True), Participant.area.is_not(None))
+            .distinct()
+            .order_by(Participant.area)
+        )
+    )
 
 
 def queue_invitation(
@@ -360,25 +400,30 @@ def queue_invitation(
             Participant.id.not_in(recently_capped(now, per_week)),
         )
     )
-    written = db.session.execute(
-        insert(OutboxMessage).from_select(
-            [
-                "idempotency_key",
-                "participant_id",
-                "channel",
-                "kind",
-                "consultation_id",
-                "text",
-                "link",
-                "button",
-                "status",
-                "attempts",
-                "available_at",
-                "created_at",
-            ],
-            chosen,
-        )
-    ).rowcount
+    # RETURNING, not rowcount: psycopg reports no count for INSERT … SELECT.
+    written = len(
+        db.session.execute(
+            insert(OutboxMessage)
+            .from_select(
+                [
+                    "idempotency_key",
+                    "participant_id",
+                    "channel",
+                    "kind",
+                    "consultation_id",
+                    "text",
+                    "link",
+                    "button",
+                    "status",
+                    "attempts",
+                    "available_at",
+                    "created_at",
+                ],
+                chosen,
+            )
+            .returning(OutboxMessage.id)
+        ).all()
+    )
     invitation.status = InvitationStatus.QUEUED
     invitation.queued = written
     invitation.queued_at = now

@@ -169,6 +169,7 @@ def test_each_invitation_is_in_the_persons_language_says_how_to_stop_and_opens_i
     ],
 )
 def test_a_bad_invitation_is_refused_in_one_sentence(town, setup, kw, words):
+    kw = dict(kw)  # the parameters are shared by every engine's run
     consultation = make_consultation(open_it=setup == "open")
     if kw.get("send_at") == "past":
         kw["send_at"] = now() - timedelta(hours=1)
@@ -222,3 +223,36 @@ def test_youthvoice_invite_prints_the_audience_and_never_sends_twice(app, town):
     assert later.exit_code == 1 and "that one has passed" in later.output
     bad = runner.invoke(args=["invite", consultation.slug, "--text", EASY, "--at", "tomorrow"])
     assert bad.exit_code == 2 and "like 2026-12-04 16:00" in bad.output
+
+
+def test_the_staff_page_shows_the_audience_before_sending_and_keeps_what_was_typed(
+    app, client, town
+):
+    from consultations.staff_models import Role
+    from tests.staff.support import make_user, post, sign_in, text_of
+
+    consultation = make_consultation()
+    db.session.commit()
+    assert sign_in(client, make_user(Role.YOUTH_WORKER)).status_code == 303
+    path = f"/staff/consultations/{consultation.id}/invite"
+    form = text_of(client.get(path))
+    assert "Check who it reaches" in form and "Hanley" in form and "Burslem" in form
+    data = {"text_en": EASY, "areas": "Hanley"}
+    check = post(client, path, data, page=path)
+    shown = text_of(check)
+    assert check.status_code == 200
+    assert "3 young people will get it (in Hanley)" in shown
+    assert "2 on Telegram" in shown and "1 by browser notification" in shown
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+    sent = post(client, path, {**data, "confirmed": "yes"}, page=path)
+    assert sent.status_code == 303
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 3
+    assert "Queued 3 invitations." in text_of(client.get(path))
+
+    hard = "Stakeholder engagement facilitates the operationalisation of multi-agency frameworks."
+    refused = post(client, path, {"text_en": hard, "areas": "Burslem"}, page=path)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "reading age" in page and hard in page
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 3

@@ -135,6 +135,7 @@ def init_app(app: Flask) -> None:
         auth,
         editor,
         feedback,
+        invitations,
         moderation,
         polls,
         results,
