@@ -148,3 +148,23 @@ class Invitation(db.Model):
 
 
 Index("ix_invitation_due", Invitation.status, Invitation.send_at)
+
+
+class ScheduledJob(db.Model):
+    """One periodic job of ``youthvoice scheduler``: when it runs next, and who holds it.
+
+    The state is here, not in a process: a restarted scheduler carries on where the last
+    one stopped, and of two schedulers only the one whose guarded UPDATE took the row runs
+    the job.
+    """
+
+    __tablename__ = "scheduled_job"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lock_token: Mapped[str | None] = mapped_column(String(36))
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the last run did, in words for the operator ("closed 2"), or why it failed.
+    last_result: Mapped[str | None] = mapped_column(String(200))
+    runs: Mapped[int] = mapped_column(Integer, default=0)

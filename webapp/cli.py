@@ -103,7 +103,13 @@ def refuse_unusable_port(host: str, port: int) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A Rasa 3.6 `rasa` (see `make rasa`): run it and the actions too, for the web chat.",
 )
-def serve(host: str, port: int, rasa: Path | None) -> None:
+@click.option(
+    "--scheduler/--no-scheduler",
+    "with_scheduler",
+    default=False,
+    help="Run `youthvoice scheduler` beside the site, so consultations close on time.",
+)
+def serve(host: str, port: int, rasa: Path | None, with_scheduler: bool) -> None:
     """Serve the site for a laptop or a youth club (use gunicorn in production)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if "YOUTHVOICE_SECURE_COOKIES" not in os.environ:
@@ -127,6 +133,14 @@ def serve(host: str, port: int, rasa: Path | None) -> None:
         # Stopped like Ctrl+C, so Rasa and the actions stop with the site, not after it.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         chat.start(app)
+    beside = None
+    if with_scheduler and not os.environ.get("WERKZEUG_RUN_MAIN"):
+        import subprocess
+
+        # Its own process, as in production: the site's threads never wait on a job.
+        beside = subprocess.Popen([sys.executable, "-m", "webapp.cli", "scheduler"])
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        click.echo("The scheduler runs beside it: consultations close on time.")
     click.echo(f"Youth Voice is running: open http://{host}:{port}/ (Ctrl+C to stop)")
     from werkzeug.serving import run_simple
 
@@ -135,6 +149,9 @@ def serve(host: str, port: int, rasa: Path | None) -> None:
     finally:
         if chat is not None:
             chat.stop()
+        if beside is not None:
+            beside.terminate()
+            beside.wait(timeout=10)
 
 
 @click.command("init-db")
@@ -227,18 +244,12 @@ def digest_command(no_mail: bool) -> None:
     click.echo(text, nl=False)
     if no_mail or not config.get("SMTP_HOST"):
         return
-    to = [a.strip() for a in config.get("DIGEST_TO", "").split(",") if a.strip()]
-    to = to or digest.officer_addresses()
+    from webapp.scheduler import digest_recipients, mail_settings
+
+    to = digest_recipients(config)
     if not to:
         raise click.ClickException("SMTP is configured but there is nobody to send the digest to.")
-    settings = digest.MailSettings(
-        host=config["SMTP_HOST"],
-        port=int(config.get("SMTP_PORT", 25)),
-        sender=config.get("SMTP_FROM") or "youthvoice@localhost",
-        username=config.get("SMTP_USERNAME", ""),
-        password=config.get("SMTP_PASSWORD", ""),
-        starttls=bool(config.get("SMTP_STARTTLS")),
-    )
+    settings = mail_settings(config)
     try:
         digest.send_mail(settings, to, "Youth Voice daily digest", text)
     except (OSError, smtplib.SMTPException) as error:
@@ -484,6 +495,36 @@ class _DryRun(Exception):
         self.count = count
 
 
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run what is due now, then stop.")
+@click.option("--every", default=20.0, show_default=True, help="Seconds between looks.")
+@with_appcontext
+def scheduler_command(once: bool, every: float) -> None:
+    """Close consultations on time, send invitations at their time, the digest, retention.
+
+    Its state is in the database: restart it at will, or run two; nothing is done twice.
+    """
+    import logging
+    import threading
+
+    from webapp import scheduler
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if once:
+        done = scheduler.tick(app, datetime.now(UTC))
+        for name, result in done.items():
+            click.echo(f"{name}: {result}")
+        if not done:
+            click.echo("Nothing due.")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    click.echo("Scheduler running (Ctrl+C to stop).")
+    scheduler.run_forever(app, clock=lambda: datetime.now(UTC), stopping=stopping, every=every)
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
     for command in (
@@ -498,6 +539,7 @@ def register(app: Flask) -> None:
         close_due,
         deliver_web,
         invite_command,
+        scheduler_command,
     ):
         app.cli.add_command(command)
 
