@@ -157,6 +157,12 @@ INVITATION_OPEN = "“{title}” is open now."
 INVITATION_BUTTON = "Have your say"
 INVITATION_STOP_CHAT = "Don't want these? Send /stop."
 INVITATION_STOP_WEB = "Don't want these? Turn them off on “Your data”."
+REMINDER_STARTED = (
+    "⏳ Last chance: “{title}” closes on {date}. You started it: finish it before then."
+)
+REMINDER_NOT_STARTED = (
+    "⏳ Last chance: “{title}” closes on {date}. There's still time to have your say."
+)
 
 
 def question_header(number: int, total: int, prompt: str) -> str:

@@ -92,6 +92,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # reach one person in any 7 days.
         "QUIET_HOURS": env.get("YOUTHVOICE_QUIET_HOURS", "21:00-08:00"),
         "INVITES_PER_WEEK": int(env.get("YOUTHVOICE_INVITES_PER_WEEK", "2")),
+        # The last-chance reminder goes this many hours before closing, to those invited who
+        # started and did not finish; with REMIND_NOT_STARTED=1 also to those who never began.
+        "REMINDER_HOURS": int(env.get("YOUTHVOICE_REMINDER_HOURS", "48")),
+        "REMIND_NOT_STARTED": env.get("YOUTHVOICE_REMIND_NOT_STARTED", "0") == "1",
         "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),

@@ -1,9 +1,10 @@
 """``youthvoice scheduler``: the periodic work that would otherwise need cron.
 
 Closing consultations on time (and "results are out"), invitations at their time, the
-officers' daily digest and retention. Each job's next run and its lease are rows in the
-database (``feedback.schedule``), so a restart loses nothing and two schedulers running at
-once never do the same work twice; each job's own writes are idempotent besides.
+last-chance reminders, the officers' daily digest and retention. Each job's next run and
+its lease are rows in the database (``feedback.schedule``), so a restart loses nothing and
+two schedulers running at once never do the same work twice; each job's own writes are
+idempotent besides.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from flask import Flask, current_app
 
 from consultations import privacy, queries
 from consultations.db import in_transaction
-from feedback import digest, invitations, notices, schedule
+from feedback import digest, invitations, notices, reminders, schedule
 from webapp.links import consultation_link, invitation_links
 
 log = logging.getLogger("youthvoice.scheduler")
@@ -80,6 +81,28 @@ def mail_settings(config: Mapping[str, Any]) -> digest.MailSettings:
     )
 
 
+def send_reminders(now: datetime) -> str:
+    """The last-chance reminder for each consultation closing within REMINDER_HOURS."""
+    config = current_app.config
+    before = timedelta(hours=int(config.get("REMINDER_HOURS", 48)))
+    per_week = int(config.get("INVITES_PER_WEEK", 2))
+    queued = 0
+    for consultation in in_transaction(lambda: reminders.closing_soon(now, before)):
+        slug = consultation.slug
+
+        def remind(slug: str = slug) -> int:
+            return reminders.queue_reminders(
+                queries.consultation_by_slug(slug),
+                now=now,
+                links=invitation_links,
+                include_not_started=bool(config.get("REMIND_NOT_STARTED")),
+                per_week=per_week,
+            )
+
+        queued += in_transaction(remind)
+    return f"queued {queued} reminders"
+
+
 def mail_digest(now: datetime) -> str:
     """The officers' digest, mailed when SMTP is set up (as ``youthvoice digest`` does)."""
     config = current_app.config
@@ -108,6 +131,7 @@ def plan(app: Flask) -> dict[str, tuple[schedule.When, Callable[[datetime], str]
     return {
         "close": (minute, close_due),
         "invitations": (minute, send_due_invitations),
+        "reminders": (schedule.Every(timedelta(minutes=15)), send_reminders),
         "digest": (schedule.DailyAt(time(8, 0), zone), mail_digest),
         "retention": (schedule.DailyAt(time(3, 0), zone), keep_retention),
     }
