@@ -79,6 +79,10 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(200))
     # A button under the message (Telegram): its words; ``link`` is where it goes.
     button: Mapped[str | None] = mapped_column(String(60))
+    # The invitation it was queued for, so each invitation's reach can be counted.
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="SET NULL"), index=True
+    )
 
 
 # Workers look for the next pending rows of their channel, oldest first.

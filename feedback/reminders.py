@@ -11,7 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, case, cast, exists, func, insert, literal, not_, or_, select
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot import wording
@@ -81,6 +94,11 @@ def _finished(consultation: Consultation) -> ColumnElement[bool]:
         Participation.channel == "web",
     )
     return or_(on_the_web, answered >= len(needed))
+
+
+def finished_participants(consultation: Consultation) -> Select[tuple[int]]:
+    """A subquery of the participants who finished ``consultation`` (for the counts)."""
+    return select(Participant.id).where(_finished(consultation))
 
 
 def _started(consultation: Consultation) -> ColumnElement[bool]:

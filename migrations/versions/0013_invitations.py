@@ -40,10 +40,16 @@ def upgrade():
         batch_op.create_index('ix_invitation_due', ['status', 'send_at'], unique=False)
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.add_column(sa.Column('button', sa.String(length=60), nullable=True))
+        batch_op.add_column(sa.Column('invitation_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_outbox_message_invitation_id'), ['invitation_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_outbox_message_invitation_id_invitation'), 'invitation', ['invitation_id'], ['id'], ondelete='SET NULL')
 
 
 def downgrade():
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_outbox_message_invitation_id_invitation'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_outbox_message_invitation_id'))
+        batch_op.drop_column('invitation_id')
         batch_op.drop_column('button')
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.drop_index('ix_invitation_due')

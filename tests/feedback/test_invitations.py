@@ -256,3 +256,49 @@ def test_the_staff_page_shows_the_audience_before_sending_and_keeps_what_was_typ
     page = refused.get_data(as_text=True)
     assert "reading age" in page and hard in page
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 3
+
+
+def test_each_invitation_counts_who_it_reached_and_hides_small_numbers_below_officer(
+    app, client, town
+):
+    from consultations.staff_models import Role
+    from feedback import outbox, reach
+    from tests.staff.support import make_user, sign_in, text_of
+
+    consultation = make_consultation()
+    _, written = _invite(consultation, Audience(channels=("telegram",)))
+    assert written == 4
+    leased = outbox.lease("telegram", now=now(), limit=10)
+    outcomes = ["sent", "sent", "sent", "blocked"]
+    for message, outcome in zip(leased, outcomes, strict=True):
+        outbox.acknowledge(message.id, lease_token=message.lease_token, outcome=outcome, now=now())
+    first, *_, last = consultation.questions
+    day = services.AnswerInput(first.id, option_ids=[first.options[0].id])
+    services.submit_answers(consultation, town["burslem_15"], [day], channel="telegram", now=now())
+    services.submit_answers(consultation, town["no_area"], [day], channel="telegram", now=now())
+    services.submit_answers(
+        consultation,
+        town["no_area"],
+        [services.AnswerInput(last.id, text="Skate park")],
+        channel="telegram",
+        now=now(),
+    )
+    db.session.commit()
+    (counted,) = reach.invitation_reach(consultation)
+    assert (counted.queued, counted.sent, counted.failed_or_blocked, counted.waiting) == (
+        4,
+        3,
+        1,
+        0,
+    )
+    assert (counted.started, counted.finished) == (2, 1)
+
+    path = f"/staff/consultations/{consultation.id}/invite"
+    assert sign_in(client, make_user(Role.OFFICER)).status_code == 303
+    officer = text_of(client.get(path))
+    assert "Did it work?" in officer and "fewer than" not in officer
+    client.post("/staff/logout")
+    worker = app.test_client()
+    assert sign_in(worker, make_user(Role.YOUTH_WORKER)).status_code == 303
+    shown = text_of(worker.get(path))
+    assert "fewer than 5" in shown

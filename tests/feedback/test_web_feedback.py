@@ -225,6 +225,9 @@ def test_publishing_reaches_a_web_participant_as_an_encrypted_notification(app, 
     assert db.session.scalar(select(OutboxMessage.status)) is OutboxStatus.SENT
     # Delivered once: a second run finds nothing due.
     assert _deliver().sent == 0 and len(push.deliveries) == 1
+    from feedback import reach
+
+    assert reach.receipt_reach(consultation).delivered == {"web": 1}
 
 
 def test_the_officer_sees_how_many_are_told_on_each_channel(app, client, push):

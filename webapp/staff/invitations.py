@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -10,7 +12,7 @@ from consultations import authoring
 from consultations.db import in_transaction
 from consultations.errors import DomainError
 from consultations.models import Consultation
-from feedback import invitations
+from feedback import invitations, reach
 from webapp.links import invitation_links
 from webapp.staff import actor, bp, now
 from webapp.staff.forms import InviteForm, to_utc
@@ -51,8 +53,18 @@ def _page(
         checked=checked,
         per_week=_per_week(),
         done=session.pop(SENT_KEY, None),
-        past=invitations.invitations_of(consultation),
+        reached=reach.invitation_reach(consultation),
+        count=_count_words(),
     ), status
+
+
+def _count_words() -> Callable[[int], str]:
+    """How counts are shown to this role: exact for officers, small ones hidden below."""
+    from consultations.staff_models import Role
+
+    exact = actor().role in (Role.ADMIN, Role.OFFICER)
+    threshold = int(current_app.config.get("SMALL_GROUP_THRESHOLD", 5))
+    return lambda n: reach.shown(n, threshold=threshold, exact=exact)
 
 
 @bp.route("/consultations/<int:consultation_id>/invite", methods=["GET", "POST"])
