@@ -384,3 +384,21 @@ def test_browser_notifications_wait_for_quiet_hours_to_end(app, push):
     assert at_night.sent == 0 and push.posts == 0
     later = web_push.deliver_once(sender(), clock=lambda: morning.astimezone(UTC), quiet=quiet)
     assert later.sent == 1 and len(push.payloads_for(subscription)) == 1
+
+
+def test_the_partnership_report_counts_the_young_people_reached(app, push):
+    browser = _new_browser(app)
+    consultation = make_consultation()
+    _answer(browser, consultation)
+    _get_link(browser, f"/c/{consultation.slug}/thanks")
+    _turn_on(browser, push.subscribe())
+    _close_and_publish(consultation)
+    assert _deliver().sent == 1
+    result = app.test_cli_runner().invoke(
+        args=["report", "--consultation", consultation.slug, "--format", "json", "--out", "-"]
+    )
+    assert result.exit_code == 0, result.output
+    indicators = {i["name"]: i["value"] for i in json.loads(result.output)["indicators"]}
+    assert indicators["Young people reached: told what changed"] == 1
+    assert indicators["Young people reached: keep a private receipt link"] == 1
+    assert indicators["Young people reached: invited"] == 0
