@@ -163,8 +163,12 @@ def test_the_link_alone_can_erase_everything_for_someone_whose_cookie_is_gone(ap
     _answer(browser, consultation)
     path = _get_link(browser, f"/c/{consultation.slug}/thanks")
     stranger = _new_browser(app)
-    assert "Yes, delete it all" in text_of(stranger.get(f"{path}/forget"))
-    assert stranger.post(f"{path}/forget").status_code == 303
+    ask = stranger.get(f"{path}/forget")
+    assert "Yes, delete it all" in text_of(ask)
+    assert stranger.post(f"{path}/forget").status_code == 400  # no token: nothing deleted
+    assert db.session.scalar(select(func.count(Participant.id))) == 1
+    token = csrf_token(ask.get_data(as_text=True))
+    assert stranger.post(f"{path}/forget", data={"csrf_token": token}).status_code == 303
     assert db.session.scalar(select(func.count(Participant.id))) == 0
     assert stranger.get(path).status_code == 404
     db.session.expire_all()

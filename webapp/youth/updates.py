@@ -20,7 +20,6 @@ from consultations.db import in_transaction
 from consultations.errors import InvalidAnswer, NotFound
 from feedback import receipts, subscriptions, web_push
 from webapp.errors import N_, problem
-from webapp.extensions import csrf
 from webapp.i18n import current_language, translate
 from webapp.links import receipt_link
 from webapp.web_push import allowed_hosts, application_server_key
@@ -104,20 +103,23 @@ def receipt(token: str) -> Response:
 
 
 @bp.route("/r/<token>/forget", methods=["GET", "POST"])
-@csrf.exempt
 def receipt_forget(token: str) -> Response:
     """Erasure from the receipt link, for someone whose browser no longer has the cookie.
 
-    No CSRF token: the link itself is the secret another site cannot know, and a page that
-    sets no cookie stays one that works without any.
+    The form carries a CSRF token like every other: the page that asks sets only that.
     """
-    participant = receipts.holder_of(token)
-    if participant is None:
-        return receipt(token)
+    form = ForgetMeForm()
     if request.method == "POST":
-        in_transaction(lambda: services.forget_participant(participant))
+        if not form.validate_on_submit():
+            page = render_template("youth/receipt_forget.html", token=token, form=form)
+            return _private(page, 400)
+        participant = receipts.holder_of(token)
+        if participant is not None:
+            in_transaction(lambda: services.forget_participant(participant))
         return redirect(url_for("youth.forgotten"), 303)
-    return _private(render_template("youth/receipt_forget.html", token=token))
+    if receipts.holder_of(token) is None:
+        return receipt(token)
+    return _private(render_template("youth/receipt_forget.html", token=token, form=form))
 
 
 @bp.get("/sw.js")
