@@ -248,21 +248,29 @@ def telegram_part(engine: str, pg_url: str, count: int, redis_url: str) -> dict[
                     "YOUTHVOICE_API_URL": server.base_url,
                     "REDIS_URL": redis_url,
                 }
-                procs = [
-                    subprocess.Popen(
+
+                def start() -> subprocess.Popen[bytes]:
+                    return subprocess.Popen(
                         [str(VENV_BIN / "youthvoice"), "deliver"],
                         env=env,
                         cwd=REPO_ROOT,
                         stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,
                     )
-                    for _ in range(4)
-                ]
+
+                procs = [start() for _ in range(4)]
+                restarts = 0
                 began_mono = time.monotonic()
                 deadline = time.monotonic() + 60 + count / TELEGRAM_TARGET * 2 + 60
                 try:
                     while _pending() and time.monotonic() < deadline:
                         time.sleep(1.0)
+                        # A worker whose start-up check timed out on a busy machine exits;
+                        # started again, as a process manager (or compose) would.
+                        for n, worker in enumerate(procs):
+                            if worker.poll() is not None:
+                                procs[n] = start()
+                                restarts += 1
                 finally:
                     for worker in procs:
                         worker.terminate()
@@ -294,6 +302,7 @@ def telegram_part(engine: str, pg_url: str, count: int, redis_url: str) -> dict[
                     "first_send_after_quiet_end_s": round(first_send - quiet_end_mono, 1),
                     "messages_per_s": round(rate, 2),
                     "rejected_429": telegram.violations,
+                    "worker_restarts": restarts,
                     "ok": rate >= TELEGRAM_TARGET
                     and per_chat[0] == 0
                     and all(n <= 1 for n in per_chat)
