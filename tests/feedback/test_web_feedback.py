@@ -94,7 +94,9 @@ def test_the_receipt_link_opens_without_a_cookie_and_shows_what_changed_once_pub
     stranger = _new_browser(app)  # another device, no cookie at all
     before = stranger.get(path)
     assert before.status_code == 200
-    assert before.headers["Referrer-Policy"] == "no-referrer"
+    # Never sent on to another site, never kept by a cache or a search engine.
+    assert before.headers["Referrer-Policy"] == "same-origin"
+    assert before.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert before.headers["Cache-Control"] == "no-store"
     assert consultation.youth_title in text_of(before)
     assert "Still open until" in text_of(before)

@@ -26,11 +26,11 @@ from webapp.web_push import allowed_hosts, application_server_key
 from webapp.youth import _web_participant, bp
 from webapp.youth.forms import ForgetMeForm
 
-# The receipt page's address is its key: it is never stored by a browser cache or sent on
-# to another site, and search engines are asked not to keep it.
+# The receipt page's address is its key: it is never stored by a browser cache, and search
+# engines are asked not to keep it. The site-wide Referrer-Policy (same-origin) already
+# keeps it from other sites, and its erasure form needs the Referer on HTTPS.
 PRIVATE_PAGE_HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
 }
 
