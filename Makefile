@@ -27,7 +27,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/youthvoice init-db
 	$(BIN)/youthvoice demo
-	$(BIN)/youthvoice serve $(if $(wildcard $(RASA_VENV)/bin/rasa),--chat $(RASA_VENV)/bin/rasa)
+	$(BIN)/youthvoice serve --scheduler $(if $(wildcard $(RASA_VENV)/bin/rasa),--chat $(RASA_VENV)/bin/rasa)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -24,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
@@ -188,6 +188,13 @@ class SharedPacer:
         await self._redis.aclose()
 
 
+def button_for(message: LeasedMessage) -> InlineKeyboardMarkup | None:
+    """A button under the message that opens its link (an invitation's deep link)."""
+    if not (message.button and message.link):
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(message.button, url=message.link)]])
+
+
 def _seconds(value: Any) -> float:
     if isinstance(value, timedelta):
         return value.total_seconds()
@@ -270,25 +277,27 @@ class Worker:
             self._chat_free_at = {a: t for a, t in self._chat_free_at.items() if t > now}
         return self._chat_locks.setdefault(address, asyncio.Lock())
 
-    async def _send(self, address: str, text: str) -> None:
+    async def _send(
+        self, address: str, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
         """One message, at least ``per_chat_interval`` after the last one to the same chat."""
         chat_id: int | str = int(address) if address.lstrip("-").isdigit() else address
         async with self._chat_lock(address):
             if self.shared is not None:
                 await self.shared.wait(address)
-                await self.bot.send_message(chat_id, text)
+                await self.bot.send_message(chat_id, text, reply_markup=markup)
                 return
             free_at = self._chat_free_at.get(address, 0.0)
             if free_at > time.monotonic():
                 await asyncio.sleep(free_at - time.monotonic())
             await self.pacer.wait()
             self._chat_free_at[address] = time.monotonic() + self.settings.per_chat_interval
-            await self.bot.send_message(chat_id, text)
+            await self.bot.send_message(chat_id, text, reply_markup=markup)
 
     async def _deliver(self, message: LeasedMessage) -> None:
         try:
             try:
-                await self._send(message.address, message.full_text())
+                await self._send(message.address, message.full_text(), button_for(message))
             except RetryAfter as error:
                 wait = _seconds(error.retry_after)
                 self.pacer.pause(wait)

@@ -284,10 +284,14 @@ class LeasedMessage(Reply):
     text: str
     link: str | None
     attempts: int
+    button: Annotated[
+        str | None,
+        Field(description="Words for a button that opens ``link``, where the channel has buttons"),
+    ] = None
 
     def full_text(self) -> str:
-        """The text with its link, unless the text already carries it."""
-        if self.link and self.link not in self.text:
+        """The text with its link, unless the text already carries it or a button does."""
+        if self.link and self.link not in self.text and not self.button:
             return f"{self.text}\n{self.link}"
         return self.text
 

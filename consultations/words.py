@@ -18,9 +18,11 @@ The English constants below are the message ids. Updating after a change to them
 from __future__ import annotations
 
 import sys
+from datetime import date
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 from babel.support import NullTranslations, Translations
@@ -62,6 +64,19 @@ RESULTS_OUT = (
     "See what they said: {link}"
 )
 
+# Invitations: the officer's own words, then these; every one says how to stop.
+INVITATION_OPEN_UNTIL = "“{title}” is open until {date}."
+INVITATION_OPEN = "“{title}” is open now."
+INVITATION_BUTTON = "Have your say"
+INVITATION_STOP_CHAT = "Don't want these? Send /stop."
+INVITATION_STOP_WEB = "Don't want these? Turn them off on “Your data”."
+REMINDER_STARTED = (
+    "⏳ Last chance: “{title}” closes on {date}. You started it: finish it before then."
+)
+REMINDER_NOT_STARTED = (
+    "⏳ Last chance: “{title}” closes on {date}. There's still time to have your say."
+)
+
 # Constants here that are not words for people: an address, the catalogue's and a language's name.
 NOT_WORDS = {"HATE_REPORTING_URL", "DOMAIN", "DEFAULT_LANGUAGE"}
 
@@ -95,6 +110,14 @@ def results_out(youth_title: str, respondents: int, link: str, lang: str | None 
 
 
 @cache
+def long_date(day: date, lang: str | None = None) -> str:
+    """A date as people write it in that language, e.g. 3 March 2027 / 3 marca 2027."""
+    code = (lang or "").replace("_", "-").split("-")[0].strip().lower()
+    code = code if code in LANGUAGES else DEFAULT_LANGUAGE
+    # British English: "1 March 2027", not "March 1, 2027".
+    return format_date(day, format="long", locale="en_GB" if code == "en" else code)
+
+
 def translations(lang: str) -> NullTranslations:
     """The compiled catalogue for ``lang``; one without entries (English) when none exists."""
     return Translations.load(str(DIRECTORY), [lang], domain=DOMAIN)

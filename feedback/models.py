@@ -26,7 +26,11 @@ class Subscription(Base):
         ForeignKey("participant.id", ondelete="CASCADE"), unique=True
     )
     channel: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str | None] = mapped_column(String(128))
+    # Long enough for a Web Push endpoint, the address browser notifications go to.
+    address: Mapped[str | None] = mapped_column(String(1024))
+    # For Web Push only: the browser's public key and auth secret that encrypt each message
+    # (JSON, as the browser's PushSubscription gives them); blanked with the address.
+    push_keys: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -73,6 +77,12 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # A button under the message (Telegram): its words; ``link`` is where it goes.
+    button: Mapped[str | None] = mapped_column(String(60))
+    # The invitation it was queued for, so each invitation's reach can be counted.
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="SET NULL"), index=True
+    )
 
 
 # Workers look for the next pending rows of their channel, oldest first.
@@ -82,3 +92,83 @@ Index(
     OutboxMessage.channel,
     OutboxMessage.available_at,
 )
+
+
+class ReceiptLink(Base):
+    """A private link that shows a web participant what came of what they answered.
+
+    Only a hash of the token is kept: the link is shown once and cannot be read back, so a
+    copy of the database opens nobody's receipts. It goes with the participant on erasure.
+    """
+
+    __tablename__ = "receipt_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), unique=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InvitationStatus(enum.StrEnum):
+    # Waiting for its time (the scheduler queues it then).
+    SCHEDULED = "scheduled"
+    QUEUED = "queued"
+
+
+class Invitation(Base):
+    """An invitation to an open consultation: who to (counts and choices, never names), what
+    it says, when it goes, and how many it was queued for.
+
+    The messages themselves are outbox rows keyed ``invite:<consultation>:<participant>``,
+    so however many invitations are made for one consultation, nobody gets two.
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    # JSON: {"en": "...", "pl": "..."}; English is always there.
+    texts: Mapped[str] = mapped_column(Text)
+    # JSON lists; an empty list means "any".
+    areas: Mapped[str] = mapped_column(Text, default="[]")
+    age_bands: Mapped[str] = mapped_column(Text, default="[]")
+    languages: Mapped[str] = mapped_column(Text, default="[]")
+    channels: Mapped[str] = mapped_column(Text, default="[]")
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[InvitationStatus] = mapped_column(
+        _enum(InvitationStatus), default=InvitationStatus.SCHEDULED
+    )
+    audience: Mapped[int] = mapped_column(Integer, default=0)
+    queued: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+Index("ix_invitation_due", Invitation.status, Invitation.send_at)
+
+
+class ScheduledJob(Base):
+    """One periodic job of ``youthvoice scheduler``: when it runs next, and who holds it.
+
+    The state is here, not in a process: a restarted scheduler carries on where the last
+    one stopped, and of two schedulers only the one whose guarded UPDATE took the row runs
+    the job.
+    """
+
+    __tablename__ = "scheduled_job"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lock_token: Mapped[str | None] = mapped_column(String(36))
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the last run did, in words for the operator ("closed 2"), or why it failed.
+    last_result: Mapped[str | None] = mapped_column(String(200))
+    runs: Mapped[int] = mapped_column(Integer, default=0)

@@ -18,6 +18,7 @@ from consultations.db import db
 from consultations.errors import InvalidRequest, NotFound
 from consultations.models import Consultation, Participant, Participation
 from feedback.models import OutboxMessage, OutboxStatus, Subscription
+from feedback.quiet_time import SAFEGUARDING_KINDS, QuietHours
 from feedback.subscriptions import mark_blocked
 
 LEASE_BATCH_MAX = 500
@@ -47,29 +48,39 @@ def _not_yet_told(consultation: Consultation, key: str) -> dict[str, tuple[Parti
     return {idem: row for idem, row in keys.items() if idem not in existing}
 
 
-# How a channel is named to the officer about to send on it.
+# How a channel is named to the officer about to send on it ("280 on Telegram").
 CHANNEL_NAMES = {
-    "telegram": "Telegram",
-    "rasa": "the chat assistant (web chat and other Rasa channels)",
-    "web": "the web",
-    "terminal": "the terminal chat",
+    "telegram": "on Telegram",
+    "rasa": "on the chat assistant (web chat and other Rasa channels)",
+    # The web's messages are browser notifications (Web Push).
+    "web": "by browser notification",
+    "terminal": "on the terminal chat",
 }
+
+
+def channel_words(by_channel: dict[str, int]) -> list[str]:
+    """ "280 on Telegram", one per channel, largest first."""
+    ordered = sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [f"{n} {CHANNEL_NAMES.get(channel, f'on {channel}')}" for channel, n in ordered]
 
 
 @dataclass(frozen=True)
 class Audience:
-    """Who an event would message now: how many people, on which channels."""
+    """Who an event would message now: how many people, on which channels.
+
+    ``receipt_links`` counts those who can read it on their private receipt link, whether
+    or not they also get a message: that page is never sent, it is there when they look.
+    """
 
     by_channel: dict[str, int]
+    receipt_links: int = 0
 
     @property
     def total(self) -> int:
         return sum(self.by_channel.values())
 
     def channel_words(self) -> list[str]:
-        """ "280 on Telegram", one per channel, largest first."""
-        ordered = sorted(self.by_channel.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [f"{n} on {CHANNEL_NAMES.get(channel, channel)}" for channel, n in ordered]
+        return channel_words(self.by_channel)
 
 
 def audience(consultation: Consultation, *, key: str) -> Audience:
@@ -132,6 +143,10 @@ class Leased:
     text: str
     link: str | None
     attempts: int
+    # Web Push only: the browser's keys that encrypt the message (JSON).
+    push_keys: str | None = None
+    # Words for a button that opens ``link`` (Telegram invitations).
+    button: str | None = None
 
 
 def lease(
@@ -140,8 +155,12 @@ def lease(
     now: datetime,
     limit: int = 100,
     lease_seconds: int = LEASE_SECONDS_DEFAULT,
+    quiet: QuietHours | None = None,
 ) -> list[Leased]:
     """Take up to ``limit`` due messages of ``channel`` for ``lease_seconds``.
+
+    In ``quiet`` hours only a safeguarding reply is handed out; everything else waits, in
+    the order it was queued, until they end.
 
     On PostgreSQL rows are picked with ``FOR UPDATE SKIP LOCKED`` so any number of workers
     share a broadcast without waiting on each other; on both engines the lease is taken by
@@ -158,6 +177,8 @@ def lease(
         OutboxMessage.available_at <= now,
         free,
     )
+    if quiet is not None and quiet.is_quiet(now):
+        due = and_(due, OutboxMessage.kind.in_(SAFEGUARDING_KINDS))
     pick = (
         select(OutboxMessage.id)
         .join(Subscription, Subscription.participant_id == OutboxMessage.participant_id)
@@ -184,7 +205,7 @@ def lease(
         )
     )
     rows = db.session.execute(
-        select(OutboxMessage, Subscription.address)
+        select(OutboxMessage, Subscription.address, Subscription.push_keys)
         .join(Subscription, Subscription.participant_id == OutboxMessage.participant_id)
         .where(OutboxMessage.id.in_(taken))
         .order_by(OutboxMessage.available_at, OutboxMessage.id)
@@ -200,8 +221,10 @@ def lease(
             text=m.text,
             link=m.link,
             attempts=m.attempts,
+            push_keys=keys,
+            button=m.button,
         )
-        for m, address in rows
+        for m, address, keys in rows
     ]
 
 
@@ -257,6 +280,19 @@ def acknowledge(
         message.available_at = now + timedelta(seconds=min(2**message.attempts, 600))
     db.session.flush()
     return message
+
+
+def queued_by_channel(key_prefix: str) -> dict[str, int]:
+    """How many messages of one event (idempotency keys ``<key_prefix>:<participant>``) were
+    queued on each channel."""
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        select(OutboxMessage.channel, func.count(OutboxMessage.id))
+        .where(OutboxMessage.idempotency_key.like(f"{key_prefix}:%"))
+        .group_by(OutboxMessage.channel)
+    ).all()
+    return {channel: n for channel, n in rows}
 
 
 def pending_count(channel: str | None = None) -> int:

@@ -33,8 +33,8 @@ from feedback.loop_models import (
     WeDidItem,
     WeDidStatus,
 )
-from feedback.models import OutboxMessage
-from feedback.outbox import Audience, audience, notify_participants
+from feedback.models import OutboxMessage, ReceiptLink
+from feedback.outbox import Audience, audience, notify_participants, queued_by_channel
 
 YOU_SAID_MAX = 3000
 ACTION_MAX = 300
@@ -224,8 +224,18 @@ def _feedback_key(consultation: Consultation) -> str:
 
 
 def feedback_audience(consultation: Consultation) -> Audience:
-    """Who publishing now would send a receipt to (for the officer's confirmation)."""
-    return audience(consultation, key=_feedback_key(consultation))
+    """Who publishing now would send a receipt to, per channel, and who keeps a receipt link
+    (for the officer's confirmation)."""
+    links = (
+        db.session.scalar(
+            select(func.count(ReceiptLink.id))
+            .join(Participation, Participation.participant_id == ReceiptLink.participant_id)
+            .where(Participation.consultation_id == consultation.id)
+        )
+        or 0
+    )
+    found = audience(consultation, key=_feedback_key(consultation))
+    return Audience(found.by_channel, receipt_links=links)
 
 
 def publish_feedback(
@@ -508,6 +518,11 @@ def published_outcomes() -> list[tuple[Consultation, Outcome]]:
         .order_by(Outcome.published_at.desc())
     )
     return [(c, o) for c, o in rows]
+
+
+def told_by_channel(consultation: Consultation) -> dict[str, int]:
+    """How many first receipts were queued on each channel."""
+    return queued_by_channel(_feedback_key(consultation))
 
 
 def participants_told(consultation: Consultation) -> int:

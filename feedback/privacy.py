@@ -1,4 +1,4 @@
-"""Feedback's part of a participant's copy of their data: their opt-in and our messages.
+"""Feedback's part of a participant's copy of their data: opt-in, receipt link, messages.
 
 Registered with ``consultations.privacy`` when the feedback package is imported, so a copy
 made anywhere the feedback tables exist includes them.
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from consultations import privacy
 from consultations.db import db
 from consultations.models import Participant
-from feedback.models import OutboxMessage, Subscription
+from feedback.models import OutboxMessage, ReceiptLink, Subscription
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -31,10 +31,20 @@ def updates_export(participant: Participant) -> dict[str, Any] | None:
     return {
         "on": subscription.active,
         "channel": subscription.channel,
+        # A browser's push endpoint for notifications, or a chat's id.
+        "browser_notifications": bool(subscription.push_keys),
         "address": subscription.address,
         "since": _iso(subscription.created_at),
         "changed_at": _iso(subscription.changed_at),
     }
+
+
+def receipt_link_export(participant: Participant) -> dict[str, Any] | None:
+    """Only that there is one: the link itself is shown once and never kept."""
+    link = db.session.scalar(
+        select(ReceiptLink).where(ReceiptLink.participant_id == participant.id)
+    )
+    return {"made_at": _iso(link.created_at)} if link is not None else None
 
 
 def messages_export(participant: Participant) -> list[dict[str, Any]]:
@@ -59,4 +69,5 @@ def messages_export(participant: Participant) -> list[dict[str, Any]]:
 
 def register() -> None:
     privacy.register_export_part("updates", updates_export, empty=None)
+    privacy.register_export_part("receipt_link", receipt_link_export, empty=None)
     privacy.register_export_part("messages", messages_export, empty=[])

@@ -480,6 +480,7 @@ def _indicators(
     adopted = sum(
         r.status in (RecommendationStatus.ADOPTED, RecommendationStatus.RESPONDED) for r in recs
     )
+    reached = _reached(ids, low, high)
     return [
         Indicator(
             "Participation in public life: young people who took part",
@@ -511,6 +512,54 @@ def _indicators(
             "Citizenship activity: youth forum votes cast",
             forum_votes,
             "Votes by forum members on recommendations citing these consultations.",
+        ),
+        *reached,
+    ]
+
+
+def _reached(ids: list[int], low: datetime | None, high: datetime | None) -> list[Indicator]:
+    """Young people reached: invitations and "you said, we did" receipts that arrived."""
+    from feedback.models import OutboxMessage, OutboxStatus, ReceiptLink
+
+    def delivered(kind: str) -> int:
+        query = select(func.count(func.distinct(OutboxMessage.participant_id))).where(
+            OutboxMessage.consultation_id.in_(ids or [-1]),
+            OutboxMessage.kind == kind,
+            OutboxMessage.status == OutboxStatus.SENT,
+        )
+        if low is not None and high is not None:
+            query = query.where(OutboxMessage.sent_at >= low, OutboxMessage.sent_at < high)
+        return db.session.scalar(query) or 0
+
+    links = (
+        db.session.scalar(
+            select(func.count(func.distinct(ReceiptLink.participant_id))).where(
+                ReceiptLink.participant_id.in_(
+                    select(Participation.participant_id).where(
+                        Participation.consultation_id.in_(ids or [-1])
+                    )
+                )
+            )
+        )
+        or 0
+    )
+    return [
+        Indicator(
+            "Young people reached: invited",
+            delivered("invitation"),
+            "Young people who opted in to messages and were delivered an invitation to one of "
+            "these consultations (each person once).",
+        ),
+        Indicator(
+            "Young people reached: told what changed",
+            delivered("feedback"),
+            "Young people delivered a “you said, we did” receipt or update about a "
+            "consultation they answered, on Telegram, the chat assistant or in their browser.",
+        ),
+        Indicator(
+            "Young people reached: keep a private receipt link",
+            links,
+            "Web participants who keep a private link to what came of their answers.",
         ),
     ]
 

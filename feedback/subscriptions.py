@@ -13,6 +13,8 @@ from consultations.models import Participant
 from feedback.models import OutboxMessage, OutboxStatus, Subscription
 
 ADDRESS_MAX = 128
+# A Web Push endpoint is a URL; browsers' push services give a few hundred characters.
+PUSH_ENDPOINT_MAX = 1024
 
 
 def subscription_of(participant: Participant) -> Subscription | None:
@@ -27,20 +29,28 @@ def is_subscribed(participant: Participant) -> bool:
 
 
 def subscribe(
-    participant: Participant, *, address: str, now: datetime, language: str | None = None
+    participant: Participant,
+    *,
+    address: str,
+    now: datetime,
+    language: str | None = None,
+    push_keys: str | None = None,
 ) -> Subscription:
     """Opt in to messages on the participant's own channel, delivered to ``address``.
 
     ``language`` is the one their messages are written in; subscribing again changes it.
+    ``push_keys`` come with a Web Push endpoint (see ``feedback.web_push``).
     """
     address = str(address).strip()
-    if not address or len(address) > ADDRESS_MAX:
-        raise InvalidRequest("A delivery address of up to 128 characters is needed to opt in.")
+    limit = PUSH_ENDPOINT_MAX if push_keys else ADDRESS_MAX
+    if not address or len(address) > limit:
+        raise InvalidRequest(f"A delivery address of up to {limit} characters is needed to opt in.")
     found = subscription_of(participant)
     if found is None:
         found = Subscription(participant_id=participant.id, channel=participant.channel)
         db.session.add(found)
     found.address = address
+    found.push_keys = push_keys
     found.language = language if language and language != "en" else None
     found.active = True
     found.ended_reason = None
@@ -56,7 +66,7 @@ def _end(participant_id: int, *, reason: str, now: datetime) -> bool:
         db.session.execute(
             update(Subscription)
             .where(Subscription.participant_id == participant_id, Subscription.active.is_(True))
-            .values(active=False, address=None, ended_reason=reason, changed_at=now)
+            .values(active=False, address=None, push_keys=None, ended_reason=reason, changed_at=now)
         ),
     ).rowcount
     # Whatever was still waiting for them will not be sent.

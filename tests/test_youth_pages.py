@@ -22,7 +22,7 @@ from tests.staff.support import make_user, text_of
 from tests.staff.support import page as page_html
 from webapp.i18n import language_cookie
 from webapp.rendering import nice_date
-from webapp.youth import kept_support
+from webapp.youth.kept_support import SUPPORT_SECONDS
 
 
 def _send(client, consultation, **data: object):  # type: ignore[no-untyped-def]
@@ -151,7 +151,7 @@ def test_the_help_after_a_disclosure_stays_for_a_refresh_then_goes(client, monke
         assert set(session["support"]) == {"slug", "safeguarding", "tension", "languages", "until"}
         assert set(session["support"]["languages"]) <= {"en", "pl", "ur"}
     # An hour on, it has gone.
-    later = time.time() + kept_support.SUPPORT_SECONDS + 1
+    later = time.time() + SUPPORT_SECONDS + 1
     monkeypatch.setattr(time, "time", lambda: later)
     assert "0800 1111" not in text_of(client.get(sent.location))
     monkeypatch.undo()

@@ -13,7 +13,7 @@ from flask_openapi3 import OpenAPI
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from webapp.config import flask_config
+from webapp.config import flask_config, quiet_hours
 from webapp.extensions import csrf, db, migrate
 from webapp.security import DatabaseIntConverter
 from youthvoice_settings import Settings, logs
@@ -105,6 +105,9 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     # Flask's own handler would print an error as multi-line text beside the one log.
     app.logger.removeHandler(default_handler)
     app.config.setdefault("CHANNEL_TOKENS", {})
+    # A quiet-hours setting that cannot be read stops the start with one sentence, rather
+    # than every send failing later.
+    quiet_hours(app.config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config)
     if isinstance(app.config["PSEUDONYM_KEY"], str):
         app.config["PSEUDONYM_KEY"] = app.config["PSEUDONYM_KEY"].encode()

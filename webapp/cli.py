@@ -10,6 +10,7 @@ import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -128,7 +129,13 @@ def refuse_unusable_port(host: str, port: int) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A Rasa 3.6 `rasa` (see `make rasa`): run it and the actions too, for the web chat.",
 )
-def serve(host: str, port: int, rasa: Path | None) -> None:
+@click.option(
+    "--scheduler/--no-scheduler",
+    "with_scheduler",
+    default=False,
+    help="Run `youthvoice scheduler` beside the site, so consultations close on time.",
+)
+def serve(host: str, port: int, rasa: Path | None, with_scheduler: bool) -> None:
     """Serve the site for a laptop or a youth club (use gunicorn in production)."""
     from webapp import settings_of
 
@@ -157,6 +164,17 @@ def serve(host: str, port: int, rasa: Path | None) -> None:
         # Stopped like Ctrl+C, so Rasa and the actions stop with the site, not after it.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         chat.start(app)
+    beside = None
+    # The reloader's own flag, not a setting: its second process must not start another.
+    import os
+
+    if with_scheduler and not os.environ.get("WERKZEUG_RUN_MAIN"):
+        import subprocess
+
+        # Its own process, as in production: the site's threads never wait on a job.
+        beside = subprocess.Popen([sys.executable, "-m", "webapp.cli", "scheduler"])
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        click.echo("The scheduler runs beside it: consultations close on time.")
     click.echo(f"Youth Voice is running: open http://{host}:{port}/ (Ctrl+C to stop)")
     from werkzeug.serving import run_simple
 
@@ -165,6 +183,9 @@ def serve(host: str, port: int, rasa: Path | None) -> None:
     finally:
         if chat is not None:
             chat.stop()
+        if beside is not None:
+            beside.terminate()
+            beside.wait(timeout=10)
 
 
 @click.command("init-db")
@@ -257,18 +278,12 @@ def digest_command(no_mail: bool) -> None:
     click.echo(text, nl=False)
     if no_mail or not config.get("SMTP_HOST"):
         return
-    to = [a.strip() for a in config.get("DIGEST_TO", "").split(",") if a.strip()]
-    to = to or digest.officer_addresses()
+    from webapp.scheduler import digest_recipients, mail_settings
+
+    to = digest_recipients(config)
     if not to:
         raise click.ClickException("SMTP is configured but there is nobody to send the digest to.")
-    settings = digest.MailSettings(
-        host=config["SMTP_HOST"],
-        port=int(config.get("SMTP_PORT", 25)),
-        sender=config.get("SMTP_FROM") or "youthvoice@localhost",
-        username=config.get("SMTP_USERNAME", ""),
-        password=config.get("SMTP_PASSWORD", ""),
-        starttls=bool(config.get("SMTP_STARTTLS")),
-    )
+    settings = mail_settings(config)
     try:
         digest.send_mail(settings, to, "Youth Voice daily digest", text)
     except (OSError, smtplib.SMTPException) as error:
@@ -368,6 +383,182 @@ def close_due() -> None:
         click.echo("Nothing to close.")
 
 
+@click.command("deliver-web")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+@click.option("--batch", default=100, show_default=True, type=click.IntRange(1, 500))
+@click.option("--in-flight", default=16, show_default=True, type=click.IntRange(1, 64))
+@click.option("--idle", default=2.0, show_default=True, help="Seconds to wait when nothing is due.")
+@with_appcontext
+def deliver_web(once: bool, batch: int, in_flight: int, idle: float) -> None:
+    """Send browser notifications (Web Push) from the outbox, with its leases and retries."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from feedback import web_push as push
+    from webapp.config import quiet_hours
+    from webapp.web_push import sender
+
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    worker = sender()
+    total = push.Tally()
+    with ThreadPoolExecutor(max_workers=in_flight) as pool:
+        while not stopping.is_set():
+            tally = push.deliver_once(
+                worker,
+                clock=lambda: datetime.now(UTC),
+                limit=batch,
+                in_flight=in_flight,
+                pool=pool,
+                quiet=quiet_hours(current_app.config),
+            )
+            total.add(tally)
+            if once:
+                break
+            if not (tally.sent or tally.failed or tally.retried or tally.ended):
+                stopping.wait(idle)
+    click.echo(
+        f"{total.sent} sent, {total.retried} to retry, {total.failed} failed, "
+        f"{total.ended} subscriptions ended."
+    )
+
+
+def _when(text: str | None) -> datetime | None:
+    """``--at`` as a moment: ISO 8601, in YOUTHVOICE_TIMEZONE unless it names its own zone."""
+    if not text:
+        return None
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(
+            "Give a date and time like 2026-12-04 16:00.", param_hint="--at"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return moment.astimezone(UTC)
+
+
+@click.command("invite")
+@click.argument("slug")
+@click.option("--text", "text_en", required=True, help="The invitation, in young people's words.")
+@click.option("--text-pl", default="", help="The same in Polish (optional).")
+@click.option("--text-ur", default="", help="The same in Urdu (optional).")
+@click.option("--area", "areas", multiple=True, help="Only people in this area (repeatable).")
+@click.option("--age-band", "age_bands", multiple=True, help="Only this age band (repeatable).")
+@click.option("--language", "languages", multiple=True, help="Only en, pl or ur (repeatable).")
+@click.option("--channel", "channels", multiple=True, help="Only telegram, rasa or web.")
+@click.option("--at", "at", default=None, help="When to send it (default: now).")
+@click.option("--dry-run", is_flag=True, help="Say who it would reach; queue nothing.")
+@with_appcontext
+def invite_command(
+    slug: str,
+    text_en: str,
+    text_pl: str,
+    text_ur: str,
+    areas: tuple[str, ...],
+    age_bands: tuple[str, ...],
+    languages: tuple[str, ...],
+    channels: tuple[str, ...],
+    at: str | None,
+    dry_run: bool,
+) -> None:
+    """Invite the young people who opted in to an open consultation, now or at a time.
+
+    Prints the audience size first. Nobody is ever invited to the same consultation twice.
+    """
+    from consultations import queries
+    from feedback import invitations
+    from webapp.links import invitation_links
+
+    now = datetime.now(UTC)
+    per_week = int(current_app.config.get("INVITES_PER_WEEK", 2))
+    send_at = _when(at)
+
+    def make() -> tuple[invitations.Count, int | None, datetime | None]:
+        consultation = queries.consultation_by_slug(slug)
+        audience = invitations.audience_from(
+            areas=areas, age_bands=age_bands, languages=languages, channels=channels
+        )
+        count = invitations.count_audience(consultation, audience, now=now, per_week=per_week)
+        invitation = invitations.create_invitation(
+            None,
+            consultation,
+            texts={"en": text_en, "pl": text_pl, "ur": text_ur},
+            audience=audience,
+            now=now,
+            send_at=send_at,
+            per_week=per_week,
+        )
+        if dry_run:
+            raise _DryRun(count)
+        if invitation.send_at > now:
+            return count, None, invitation.send_at
+        written = invitations.queue_invitation(
+            invitation, now=now, links=invitation_links, per_week=per_week
+        )
+        return count, written, None
+
+    try:
+        count, written, later = in_transaction(make)
+    except _DryRun as dry:
+        count, written, later = dry.count, None, None
+    except DomainError as refused:
+        raise click.ClickException(refused.detail) from None
+    where = f" ({', '.join(count.channel_words())})" if count.total else ""
+    click.echo(
+        f"Audience: {count.total} young {'person' if count.total == 1 else 'people'}{where}."
+    )
+    if count.capped:
+        click.echo(f"{count.capped} more left out: they have had {per_week} this week.")
+    if dry_run:
+        click.echo("Dry run: nothing was queued.")
+    elif later is not None:
+        click.echo(f"Scheduled for {later.isoformat(timespec='minutes')}; the scheduler sends it.")
+    else:
+        click.echo(f"Queued {written} invitations.")
+
+
+class _DryRun(Exception):
+    """Everything checked, nothing kept: the transaction is rolled back."""
+
+    def __init__(self, count: Any) -> None:
+        super().__init__("dry run")
+        self.count = count
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run what is due now, then stop.")
+@click.option("--every", default=20.0, show_default=True, help="Seconds between looks.")
+@with_appcontext
+def scheduler_command(once: bool, every: float) -> None:
+    """Close consultations on time, send invitations at their time, the digest, retention.
+
+    Its state is in the database: restart it at will, or run two; nothing is done twice.
+    """
+    import logging
+    import threading
+
+    from webapp import scheduler
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if once:
+        done = scheduler.tick(app, datetime.now(UTC))
+        for name, result in done.items():
+            click.echo(f"{name}: {result}")
+        if not done:
+            click.echo("Nothing due.")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    click.echo("Scheduler running (Ctrl+C to stop).")
+    scheduler.run_forever(app, clock=lambda: datetime.now(UTC), stopping=stopping, every=every)
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
     for command in (
@@ -380,6 +571,9 @@ def register(app: Flask) -> None:
         report_command,
         retention,
         close_due,
+        deliver_web,
+        invite_command,
+        scheduler_command,
     ):
         app.cli.add_command(command)
 

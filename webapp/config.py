@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from feedback.quiet_time import QuietHours
 from youthvoice_settings import Settings
 
 
@@ -19,6 +20,24 @@ def _instance_secret(instance: Path, name: str) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def _instance_vapid_key(instance: Path) -> bytes:
+    """The server's Web Push (VAPID) private key, made on first run and kept like the others.
+
+    Browsers bind each subscription to its public half, so it must outlive restarts.
+    """
+    from py_vapid import Vapid02
+
+    path = instance / "vapid_private.pem"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        vapid = Vapid02()
+        vapid.generate_keys()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(vapid.private_pem())
+    return path.read_bytes()
 
 
 def flask_config(settings: Settings, instance: Path) -> dict[str, Any]:
@@ -57,6 +76,10 @@ def flask_config(settings: Settings, instance: Path) -> dict[str, Any]:
         "DB_MAX_OVERFLOW": s.db_max_overflow,
         "SMALL_GROUP_THRESHOLD": s.small_group_threshold,
         "TIMEZONE": s.timezone,
+        "QUIET_HOURS": s.quiet_hours,
+        "INVITES_PER_WEEK": s.invites_per_week,
+        "REMINDER_HOURS": s.reminder_hours,
+        "REMIND_NOT_STARTED": s.remind_not_started,
         "LOG_FORMAT": s.log_format,
         "LOG_LEVEL": s.log_level,
         "METRICS_TOKEN": s.metrics_token,
@@ -71,6 +94,16 @@ def flask_config(settings: Settings, instance: Path) -> dict[str, Any]:
         "DIGEST_TO": s.digest_to,
         # Extra moderation rule files officers add (default: instance/moderation/).
         "MODERATION_RULES_DIR": s.moderation_rules_dir,
+        "VAPID_PRIVATE_KEY": s.vapid_private_key.encode() or _instance_vapid_key(instance),
+        "VAPID_SUBJECT": s.vapid_subject or "mailto:" + s.smtp_from,
+        "WEB_PUSH_HOSTS": [h.strip() for h in s.web_push_hosts.split(",") if h.strip()],
         "RASA_SOCKET_URL": s.rasa_socket_url,
         "RASA_SOCKET_PATH": s.rasa_socket_path,
     }
+
+
+def quiet_hours(config: dict[str, Any]) -> QuietHours | None:
+    """The quiet hours the settings ask for (``BadSetting`` says in one sentence why not)."""
+    return QuietHours.parse(
+        str(config.get("QUIET_HOURS", "21:00-08:00")), str(config.get("TIMEZONE", "Europe/London"))
+    )

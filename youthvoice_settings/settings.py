@@ -78,6 +78,15 @@ class Settings(BaseSettings):
     privacy_contact: Annotated[str, Field(alias="YOUTHVOICE_PRIVACY_CONTACT")] = ""
     small_group_threshold: Annotated[int, Field(alias="YOUTHVOICE_SMALL_GROUP_THRESHOLD", ge=1)] = 5
     timezone: Annotated[str, Field(alias="YOUTHVOICE_TIMEZONE")] = "Europe/London"
+    # Protecting children's time: nothing but a safeguarding reply goes out in quiet hours
+    # (in the time zone above; "off" for none), and at most this many invitations and
+    # reminders reach one person in any 7 days.
+    quiet_hours: Annotated[str, Field(alias="YOUTHVOICE_QUIET_HOURS")] = "21:00-08:00"
+    invites_per_week: Annotated[int, Field(alias="YOUTHVOICE_INVITES_PER_WEEK", ge=0)] = 2
+    # The last-chance reminder goes this many hours before closing, to those invited who
+    # started and did not finish; remind_not_started also to those who never began.
+    reminder_hours: Annotated[int, Field(alias="YOUTHVOICE_REMINDER_HOURS", ge=1)] = 48
+    remind_not_started: Annotated[bool, Field(alias="YOUTHVOICE_REMIND_NOT_STARTED")] = False
     retention_months: Annotated[int, Field(alias="RETENTION_MONTHS", ge=1)] = 12
     moderation_rules_dir: Annotated[str, Field(alias="MODERATION_RULES_DIR")] = ""
 
@@ -111,6 +120,13 @@ class Settings(BaseSettings):
     smtp_from: Annotated[str, Field(alias="SMTP_FROM")] = "youthvoice@localhost"
     safeguarding_email: Annotated[str, Field(alias="SAFEGUARDING_EMAIL")] = ""
     digest_to: Annotated[str, Field(alias="YOUTHVOICE_DIGEST_TO")] = ""
+
+    # Browser notifications (Web Push): the server's key (default: made into instance/), who
+    # to contact about it (default mailto:SMTP_FROM), the push services it may post to
+    # (comma-separated hosts, subdomains included; empty: the browsers' own).
+    vapid_private_key: Annotated[str, Field(alias="YOUTHVOICE_VAPID_PRIVATE_KEY")] = ""
+    vapid_subject: Annotated[str, Field(alias="YOUTHVOICE_VAPID_SUBJECT")] = ""
+    web_push_hosts: Annotated[str, Field(alias="YOUTHVOICE_WEB_PUSH_HOSTS")] = ""
 
     # The chat channels
     api_url_setting: Annotated[str, Field(alias="YOUTHVOICE_API_URL")] = ""

@@ -343,6 +343,27 @@ def test_what_a_young_person_holds_and_deletes_reads_in_their_language(app):
         )
 
 
+def test_hearing_back_on_the_web_reads_in_their_language(app):
+    consultation = make_consultation()
+    for lang in LANGS:
+        client = _client(app, lang)
+        sent = _answer(client, consultation)
+        thanks = client.get(sent.headers["Location"])
+        _reads_in(
+            app,
+            lang,
+            thanks,
+            ["Hear what changed, without giving your name", "Tell me in this browser"],
+        )
+        made = client.post("/receipt-link", data={"csrf_token": csrf_token(_html(thanks))})
+        _reads_in(app, lang, made, ["Save or screenshot this now. We will not show it again."])
+        link = re.search(r'id="private-link">http://testserver(/r/[^<]+)<', _html(made))
+        assert link
+        receipt = _client(app, lang).get(link.group(1))
+        _reads_in(app, lang, receipt, ["What happened to your answers"])
+        assert ('dir="rtl"' in _html(receipt)) is (lang == "ur")
+
+
 def test_the_chat_page_and_its_script_speak_the_pages_language(app):
     app.config["RASA_SOCKET_URL"] = "https://rasa.example.org"
     for lang in LANGS:

@@ -71,6 +71,10 @@ def route_data(app: Flask) -> RouteData:
         now=now(),
     )
     concern_id = db.session.scalar(select(func.min(SafeguardingConcern.id)))
+    # A real private receipt link, so its pages are exercised with a token that opens them.
+    from feedback import receipts
+
+    receipt_token = receipts.issue_receipt_link(participant, now=now())
     translations.save_translation(
         consultation, "pl", youth_title="Powiedz", youth_summary="Tekst.", now=now()
     )
@@ -94,6 +98,7 @@ def route_data(app: Flask) -> RouteData:
             "concern_id": str(concern_id),
             "user_id": str(admin.id),
             "language": "pl",
+            "token": receipt_token,
         },
         admin=admin,
     )

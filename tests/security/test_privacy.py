@@ -187,8 +187,9 @@ def test_api_export_for_a_chat_participant(api, app):
 
 
 def test_each_package_adds_its_own_part_of_the_copy(app, monkeypatch):
-    # feedback adds what it holds (the opt-in and the messages) as soon as it is in use.
-    assert privacy.export_parts() == ("updates", "messages")
+    # feedback adds what it holds (the opt-in, the receipt link, the messages) as soon as it
+    # is in use.
+    assert privacy.export_parts() == ("updates", "receipt_link", "messages")
     monkeypatch.setattr(privacy, "_PARTS", dict(privacy._PARTS))
     privacy.register_export_part("seen_on", lambda person: [person.channel], empty=[])
     participant = services.participant_for("telegram", "778", key=app.config["PSEUDONYM_KEY"])
@@ -199,6 +200,7 @@ def test_each_package_adds_its_own_part_of_the_copy(app, monkeypatch):
     assert copy["updates"]["address"] == "778" and copy["messages"] == []
     nobody = privacy.participant_export(None)
     assert nobody["seen_on"] == [] and nobody["updates"] is None and nobody["messages"] == []
+    assert nobody["receipt_link"] is None
     # The parts consultations makes itself cannot be replaced from above.
     with pytest.raises(ValueError):
         privacy.register_export_part("profile", lambda person: None, empty=None)

@@ -23,6 +23,7 @@ from webapp.api.base import (
     speaking_for,
 )
 from webapp.api.params import MessagePath, WhoHeaders, WhoQuery
+from webapp.config import quiet_hours
 from webapp.i18n import current_language
 
 
@@ -152,7 +153,11 @@ def forget(body: p.ForParticipant) -> Response:
 def lease_messages(body: p.LeaseRequest) -> Response:
     leased = in_transaction(
         lambda: outbox.lease(
-            g.channel, now=_now(), limit=body.limit, lease_seconds=body.lease_seconds
+            g.channel,
+            now=_now(),
+            limit=body.limit,
+            lease_seconds=body.lease_seconds,
+            quiet=quiet_hours(current_app.config),
         )
     )
     return reply(
@@ -167,6 +172,7 @@ def lease_messages(body: p.LeaseRequest) -> Response:
                     text=m.text,
                     link=m.link,
                     attempts=m.attempts,
+                    button=m.button,
                 )
                 for m in leased
             ]

@@ -146,6 +146,7 @@ def init_app(app: Flask) -> None:
         auth,
         editor,
         feedback,
+        invitations,
         moderation,
         polls,
         results,

@@ -10,7 +10,7 @@ from consultations import authoring, queries
 from consultations.db import in_transaction
 from consultations.errors import DomainError
 from consultations.models import Consultation
-from feedback import outcomes
+from feedback import outbox, outcomes, reach
 from webapp import reports
 from webapp.staff import actor, bp, now
 from webapp.staff.feedback_forms import QuoteForm, ReportForm, StatusForm, WeDidForm, YouSaidForm
@@ -48,6 +48,9 @@ def _feedback_page(
             quotes=outcomes.quotes_of(consultation),
             results=queries.results(consultation),
             told=outcomes.participants_told(consultation),
+            told_by_channel=outbox.channel_words(outcomes.told_by_channel(consultation)),
+            reached=reach.receipt_reach(consultation),
+            channel_words=outbox.channel_words,
             you_said_form=you_said_form,
             you_said_report=_you_said_report(consultation, typed),
             we_did_form=we_did_form or WeDidForm(formdata=None),

@@ -38,6 +38,7 @@ from consultations import accounts, translations
 from consultations.errors import InvalidInput
 from consultations.glossary import check_aliases
 from consultations.models import (
+    AGE_BANDS,
     DATE_RANGE_WORDS,
     Consultation,
     Option,
@@ -478,3 +479,39 @@ def translation_form(
         for q in consultation.questions
     ]
     return form
+
+
+class InviteForm(FlaskForm):
+    """An invitation: its words, who to (choices, never names) and when."""
+
+    text_en = TextAreaField(
+        "The invitation, in young people's words",
+        [DataRequired("Write the invitation."), Length(max=300)],
+    )
+    text_pl = TextAreaField("The same in Polish (optional)", [Optional(), Length(max=300)])
+    text_ur = TextAreaField("The same in Urdu (optional)", [Optional(), Length(max=300)])
+    areas = SelectMultipleField("Areas (none chosen: every area)", choices=[])
+    age_bands = SelectMultipleField(
+        "Age bands (none chosen: every age)",
+        choices=[SelectChoice(k, v) for k, v in AGE_BANDS.items()],
+    )
+    languages = SelectMultipleField(
+        "Languages (none chosen: every language)",
+        choices=[
+            SelectChoice("en", "English"),
+            SelectChoice("pl", "Polish"),
+            SelectChoice("ur", "Urdu"),
+        ],
+    )
+    channels = SelectMultipleField(
+        "Channels (none chosen: every channel)",
+        choices=[
+            SelectChoice("telegram", "Telegram"),
+            SelectChoice("rasa", "Chat assistant"),
+            SelectChoice("web", "Browser notifications"),
+        ],
+    )
+    send_at = DateTimeLocalField(
+        "Send at (empty: now)", [Optional(), in_date_range], format=LOCAL_FORMATS
+    )
+    confirmed = HiddenField()

@@ -42,6 +42,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.delete_question": WRITERS,
     "staff.preview": WRITERS,
     "staff.publish": WRITERS,
+    # Officers and youth workers invite young people to what is open.
+    "staff.invite": POLL_RUNNERS,
     "staff.close": WRITERS,
     "staff.reopen": WRITERS,
     "staff.glossary": WRITERS,

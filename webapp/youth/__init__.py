@@ -37,6 +37,7 @@ from webapp.rendering import youth_html
 from webapp.support import notify_new_concern, support_payload
 from webapp.youth import polls as _polls
 from webapp.youth import privacy as _privacy  # noqa: F401  (its routes are on bp)
+from webapp.youth import updates as _updates  # noqa: F401  (its routes are on bp)
 from webapp.youth.base import (
     WEB_CHANNEL,
     _now,
@@ -175,9 +176,12 @@ def answer(slug: str) -> Response | tuple[str, int]:
 
 
 def _render_thanks(found: Consultation, support: dict[str, Any] | None = None) -> str:
+    from webapp.youth.updates import hear_back
+
     bot = current_app.config.get("TELEGRAM_BOT_USERNAME")
     return render_template(
         "youth/thanks.html",
+        hear=hear_back(_web_participant(create=False)),
         consultation=found,
         support=support,
         support_lines=_support_lines(support) if support else [],

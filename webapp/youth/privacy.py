@@ -38,8 +38,14 @@ def privacy_full() -> str:
 @bp.get("/my-data")
 def my_data() -> str:
     """What we hold about this browser's participant, shown on the page and downloadable."""
+    from webapp.youth.updates import hear_back
+
+    participant = _web_participant(create=False)
     return render_template(
-        "youth/my_data.html", data=privacy.participant_export(_web_participant(create=False))
+        "youth/my_data.html",
+        data=privacy.participant_export(participant),
+        hear=hear_back(participant),
+        stopped=session.pop("notifications_stopped", False),
     )
 
 
