@@ -516,6 +516,12 @@ class Conversation:
         intent: str | None,
         term: str | None,
     ) -> Result:
+        if typed is not None and state.listed and state.question is None:
+            # A title that happens to read like a command ("Have your say") opens it.
+            found = await self.api.consultations()
+            titles = [understanding.fold(c.youth_title) for c in found]
+            if understanding.fold(text) in titles:
+                return await self._open(state, found[titles.index(understanding.fold(text))].slug)
         if typed is not None:
             return await self._command(who, address, state, typed.name, typed.arg)
         if state.offer is not None:

@@ -109,7 +109,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 GREETINGS = _phrases(
-    "hi | hiya | hey | heyy | hello | helo | yo | sup | wagwan | hii | hiii | hey there | "
+    "greet | hi | hiya | hey | heyy | hello | helo | yo | sup | wagwan | hii | hiii | hey there | "
     "start | /start | czesc | hej | siema | elo | dzien dobry | witam | salam | assalam o "
     "alaikum | aoa | slm | hello ji | سلام | السلام علیکم | ہیلو"
 )
@@ -207,7 +207,7 @@ def command(text: str) -> Command | None:
     for name, phrases in _COMMANDS.items():
         if folded in phrases:
             return Command(name)
-    if len(folded) >= 6:
+    if len(folded) >= 6 and not any(ch.isdigit() for ch in folded):
         # "forgt me", "privcy pls": a typo away from a long enough command phrase.
         choices = {p: n for n, ps in _COMMANDS.items() for p in ps if len(p) >= 6}
         best = process.extractOne(folded, list(choices), scorer=fuzz.ratio)

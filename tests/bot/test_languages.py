@@ -85,7 +85,7 @@ def test_a_phone_set_to_polish_gets_polish_and_can_switch_to_urdu(running):
     running.telegram.user_languages[5151] = "pl"
     chat = running.chat(5151)
 
-    chat.send("/start", wording.text("ASK_AGE_BAND", "pl"))
+    chat.send("/start", wording.text("NONE_OPEN", "pl"))
     assert chat.texts()[0].startswith(wording.text("WELCOME", "pl"))
     picker = chat.send("/language", wording.text("LANGUAGE_PICK", "pl"))
     labels = [b["text"] for row in picker["reply_markup"]["inline_keyboard"] for b in row]
@@ -137,10 +137,8 @@ def test_changing_language_changes_the_language_of_the_news(running):
     from feedback.models import Subscription
 
     chat = running.chat(7171)
-    chat.send("/start", wording.ASK_AGE_BAND)
-    chat.press(wording.PREFER_NOT_TO_SAY, wording.ASK_AREA)
-    chat.press(wording.PREFER_NOT_TO_SAY, wording.ASK_UPDATES)
-    chat.press(wording.YES, wording.UPDATES_ON)
+    chat.send("/start", wording.NONE_OPEN)
+    chat.send("send me the results", wording.UPDATES_ON)
     db.session.expire_all()
     assert db.session.scalar(select(Subscription.language)) is None  # English
 

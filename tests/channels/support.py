@@ -103,8 +103,8 @@ class TelegramDriver:
                     if b.get("text") == label and "callback_data" in b:
                         data, message_id = b["callback_data"], message["message_id"]
                         return self._turn(
-                            lambda: self.telegram.user_presses_button(
-                                self.chat_id, message_id, data
+                            lambda m=message_id, d=data: self.telegram.user_presses_button(
+                                self.chat_id, m, d
                             )
                         )
         raise AssertionError(f"telegram: no button {label!r}")
