@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -296,9 +297,11 @@ def option(text: str, labels: Sequence[str]) -> int | None:
     return _closest(folded, folded_labels, FUZZY_OPTION)
 
 
-def _closest(folded: str, choices: list[str], threshold: int) -> int | None:
+def _closest(
+    folded: str, choices: list[str], threshold: int, scorer: Any = fuzz.WRatio
+) -> int | None:
     """The one choice clearly closest to ``folded`` (1-based), else None."""
-    scored = process.extract(folded, choices, scorer=fuzz.WRatio, limit=2)
+    scored = process.extract(folded, choices, scorer=scorer, limit=2)
     if not scored or scored[0][1] < threshold:
         return None
     if len(scored) > 1 and scored[0][1] - scored[1][1] < MARGIN:
@@ -334,12 +337,8 @@ def title(text: str, titles: Sequence[str]) -> int | None:
     folded_titles = [fold(t) for t in titles]
     if folded in folded_titles:
         return folded_titles.index(folded) + 1
-    scored = process.extract(folded, folded_titles, scorer=fuzz.token_set_ratio, limit=2)
-    if not scored or scored[0][1] < FUZZY_TITLE:
-        return None
-    if len(scored) > 1 and scored[0][1] - scored[1][1] < MARGIN:
-        return None
-    return scored[0][2] + 1
+    # Words of a title in any order, or only some of them: "fair chance at a job".
+    return _closest(folded, folded_titles, FUZZY_TITLE, fuzz.token_set_ratio)
 
 
 # Words that give a message's language away when it has no letters only one language uses.

@@ -275,3 +275,51 @@ def test_typed_text_at_a_written_question_is_never_told_to_use_the_buttons(runni
     assert wording.PRESS_A_BUTTON not in chat.texts()
     chat.send("More benches in the park", "Here's what you said")
     assert _saved_answers()[-1].text == "More benches in the park"
+
+
+def test_a_long_text_comes_a_page_at_a_time_split_at_paragraphs(running):
+    paragraphs = [
+        f"Paragraph {n}. " + "We want to hear from you about this. " * 8 for n in range(6)
+    ]
+    consultation = make_consultation(youth_summary="\n\n".join(paragraphs))
+    chat = running.chat()
+    first = chat.send(f"/start c_{consultation.slug}", consultation.youth_title)
+    labels = [b["text"] for row in first["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels[:2] == [wording.READ_MORE, wording.START_ANSWERING]
+    assert len(first["text"]) <= 700 and first["text"].rstrip().endswith(".")
+    assert "Paragraph 5" not in first["text"]
+    second = chat.press(wording.READ_MORE, "Paragraph")
+    assert second["text"].startswith("Paragraph")  # a whole paragraph, never half of one
+    shown = [first["text"], second["text"]]
+    while wording.READ_MORE in [
+        b["text"] for row in chat.transcript[-1]["reply_markup"]["inline_keyboard"] for b in row
+    ]:
+        shown.append(chat.press(wording.READ_MORE, "Paragraph")["text"])
+    assert all(f"Paragraph {n}." in "\n".join(shown) for n in range(6))
+    chat.send("more", "Paragraph 5")  # typed, the same step as the button
+    chat.press(wording.START_ANSWERING, "Question 1 of 4")
+
+
+def test_the_welcome_comes_once_and_a_deep_link_later_goes_straight_in(running):
+    first, second = make_consultation(), make_consultation()
+    chat = running.chat()
+    chat.send(f"/start c_{first.slug}", first.youth_title)
+    assert wording.WELCOME in chat.texts()[0]
+    before = len(chat.transcript)
+    chat.send(f"/start c_{second.slug}", second.youth_title)
+    assert not any(wording.WELCOME in t for t in chat.texts(before))
+
+
+def test_a_closed_consultations_button_says_so_once(running):
+    from consultations import services
+    from tests.helpers import now
+
+    consultation = make_consultation()
+    chat = running.chat()
+    chat.send("/consultations", wording.PICK_ONE)
+    services.close_consultation(consultation, now=now())
+    db.session.commit()
+    chat.press(consultation.youth_title, wording.CLOSED)
+    notice = running.telegram.answered_callbacks[-1]
+    assert notice.get("text") in (None, "")  # the message says it; the notice doesn't repeat it
+    assert chat.texts().count(wording.CLOSED) == 1

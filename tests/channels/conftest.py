@@ -7,27 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
-from tests.bot.support import BotThread, bot_settings, serve_backend
+from tests.bot.conftest import backend_url, telegram  # noqa: F401
+from tests.bot.support import BotThread, bot_settings
 from tests.channels.support import Driver, RasaDriver, TelegramDriver, TerminalDriver
-from tests.fakes.telegram_server import FakeTelegramServer
 from tests.rasa.conftest import action_server, backend, switchboard  # noqa: F401
 
 CHANNELS = ["telegram", "terminal", "rasa"]
 _people = itertools.count(7000)
-
-
-@pytest.fixture
-def backend_url(app: Flask) -> Iterator[str]:
-    with serve_backend(app) as url:
-        yield url
-
-
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegramServer]:
-    with FakeTelegramServer(max_poll_wait=0.5) as server:
-        yield server
 
 
 @pytest.fixture(params=CHANNELS)
@@ -50,9 +37,9 @@ def person(  # type: ignore[no-untyped-def]
         yield driver
         driver.close()
         return
-    telegram = request.getfixturevalue("telegram")
-    bot = BotThread(bot_settings(url, telegram, tmp_path / "bot-state.sqlite3")).start()
+    fake = request.getfixturevalue("telegram")
+    bot = BotThread(bot_settings(url, fake, tmp_path / "bot-state.sqlite3")).start()
     try:
-        yield TelegramDriver(telegram, next(_people))
+        yield TelegramDriver(fake, next(_people))
     finally:
         bot.stop()
