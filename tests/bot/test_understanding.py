@@ -117,8 +117,15 @@ def test_a_consultation_by_number_or_by_words_of_its_title():
 
 @pytest.mark.parametrize(
     ("typed", "lang"),
-    [("cześć", "pl"), ("co to znaczy LSP", "pl"), ("مدد", "ur"), ("mujhe madad chahiye", "ur")]
-    + [("what does this mean please", "en"), ("ok", None), ("1", None)],
+    [
+        ("cześć", "pl"),
+        ("co to znaczy LSP", "pl"),
+        ("مدد", "ur"),
+        ("mujhe madad chahiye", "ur"),
+        ("what does this mean please", "en"),
+        ("ok", None),
+        ("1", None),
+    ],
 )
 def test_the_language_a_message_is_written_in(typed, lang):
     assert u.language_of(typed) == lang
