@@ -289,6 +289,11 @@ def typed_answer(question: api.Question, text: str, ticks: set[int]) -> str | di
     return {"value": value}
 
 
+# What an NLU's guess may do at a question: look something up, never leave or change settings.
+ASIDES = frozenset({"consultations", "help", "privacy", "define"})
+# Steps of reading a consultation: words that mean them at a question are answers instead.
+READING_STEPS = frozenset({"more", "continue", "summary"})
+
 # Commands a Rasa NLU intent stands for, when the engine's own reading found nothing.
 INTENT_COMMANDS = {
     "greet": "start",
@@ -516,6 +521,8 @@ class Conversation:
         intent: str | None,
         term: str | None,
     ) -> Result:
+        if typed is not None and typed.name in READING_STEPS and state.question is not None:
+            typed = None  # "more" or "go" at a question is an answer, not a step of reading
         if typed is not None and state.listed and state.question is None:
             # A title that happens to read like a command ("Have your say") opens it.
             found = await self.api.consultations()
@@ -540,7 +547,7 @@ class Conversation:
             if answered is not None:
                 refusal = answered.replies[0].text if answered.replies else ""
                 nlu = INTENT_COMMANDS.get(intent or "")
-                if refusal in (say.PICK_AN_OPTION, say.PICK_A_NUMBER) and nlu:
+                if refusal in (say.PICK_AN_OPTION, say.PICK_A_NUMBER) and nlu in ASIDES:
                     # Not an answer, but the NLU knows what it is ("show me what's on").
                     return await self._command(who, address, state, nlu, term or "")
                 return answered

@@ -86,6 +86,20 @@ def rasa_text(reply: Reply) -> str:
     return "\n".join([reply.text, *links_])
 
 
+# Below this the NLU's guess is not passed on: the engine says it didn't understand instead.
+INTENT_CONFIDENCE = 0.6
+
+
+def _confident_intent(message: dict[str, Any]) -> str | None:
+    """The NLU's intent when it is sure enough (a button's intent always is)."""
+    intent = message.get("intent") or {}
+    name, confidence = intent.get("name"), intent.get("confidence")
+    if not isinstance(name, str):
+        return None
+    sure = not isinstance(confidence, int | float) or confidence >= INTENT_CONFIDENCE
+    return name if sure else None
+
+
 def _entity(tracker: Tracker, name: str) -> str | None:
     value = next(tracker.get_latest_entity_values(name), None)
     return str(value) if value is not None else None
@@ -104,7 +118,7 @@ class Converse(Action):
         saved = tracker.get_slot(STATE_SLOT)
         store = MemoryStore(who, saved if isinstance(saved, dict) else None)
         message = tracker.latest_message or {}
-        intent = (message.get("intent") or {}).get("name")
+        intent = _confident_intent(message)
         text = str(message.get("text") or "")
         hint = language(tracker)
         client = connect()

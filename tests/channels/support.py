@@ -207,8 +207,11 @@ class RasaDriver:
         self.tracker = RasaTracker(action_url, channel="rest", metadata=metadata)
         self.buttons: list[dict[str, str]] = []
 
-    def _run(self, text: str, intent: str, entities: list[dict[str, Any]]) -> list[Said]:
+    def _run(
+        self, text: str, intent: str, entities: list[dict[str, Any]], confidence: float = 1.0
+    ) -> list[Said]:
         self.tracker.user(text, intent, entities)
+        self.tracker.latest_message["intent"]["confidence"] = confidence
         replies = self.tracker.run("action_converse")
         out = [
             Said(r.get("text") or "", [b["title"] for b in r.get("buttons") or []]) for r in replies

@@ -165,3 +165,10 @@ def test_a_disclosure_gets_the_support_message_straight_after_saved(app, person)
     assert "0800 1111" in joined and "999" in joined
     at = next(i for i, s in enumerate(said) if "0800 1111" in s.text)
     assert wording.SAVED in said[at - 1].text
+
+
+def test_a_word_for_reading_on_is_an_answer_at_a_written_question(app, person):
+    consultation = make_consultation()
+    _to_the_written_question(person, consultation)
+    assert "Thanks! Here's what you said" in texts(person.send("more"))
+    assert _answers()[-1].text == "more"

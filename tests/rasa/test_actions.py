@@ -252,3 +252,16 @@ def test_a_deflated_call_is_read_and_a_broken_one_refused(app, backend, action_s
     assert response.status_code == 200, response.text[:300]
     broken = httpx.post(f"{action_server.url}/webhook", content=b"not deflated", headers=headers)
     assert broken.status_code == 400 and "as JSON" in broken.json()["error"]
+
+
+def test_an_nlu_guess_never_leaves_a_question_or_changes_settings(app, backend, action_server):
+    c = make_consultation()
+    talk = RasaDriver(action_server.url)
+    talk.send("hi")
+    talk.press(c.youth_title)
+    talk.press(wording.START_ANSWERING)
+    for intent in ("stop", "forgetme", "subscribe", "goodbye"):
+        assert texts(talk._run("a banana", intent, [])) == wording.PICK_AN_OPTION, intent
+    assert talk.tracker.slots["chat"]["question"] == c.questions[0].id
+    unsure = texts(talk._run("a banana", "consultations", [], confidence=0.45))
+    assert unsure == wording.PICK_AN_OPTION
