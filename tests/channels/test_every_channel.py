@@ -172,3 +172,37 @@ def test_a_word_for_reading_on_is_an_answer_at_a_written_question(app, person):
     _to_the_written_question(person, consultation)
     assert "Thanks! Here's what you said" in texts(person.send("more"))
     assert _answers()[-1].text == "more"
+
+
+def test_the_questions_read_as_the_staff_preview_shows_them(app, person):
+    from bot import conversation
+    from consultations import queries
+    from webapp.api import consultation_payload
+
+    consultation = make_consultation()
+    with app.test_request_context():
+        payload = consultation_payload(queries.consultation_by_slug(consultation.slug))
+    previewed = [r.text for r in conversation.preview(payload)]
+    person.send("hi")
+    person.press(consultation.youth_title)
+    shown = [s.text for s in person.press(wording.START_ANSWERING)]
+    assert previewed[1] in shown  # question 1, word for word
+    shown = [s.text for s in person.send("Friday")]
+    assert previewed[2] in shown  # question 2
+    shown = [s.text for s in person.send("sport")]  # one option: ticked, the question again
+    shown = [s.text for s in person.send("done")]
+    assert previewed[3] in shown  # question 3
+
+
+def test_the_support_after_a_disclosure_comes_in_the_conversations_language(app, person):
+    consultation = make_consultation()
+    assert wording.text("PICK_ONE", "pl") in texts(person.send("cześć"))
+    person.press(consultation.youth_title)
+    person.press(wording.text("START_ANSWERING", "pl"))
+    person.send("1")
+    person.send("2, 3")
+    person.send("3")
+    said = texts(person.send("honestly i just want to kill myself"))
+    polish = wording.support_message(safeguarding=True, tension=False, lang="pl")
+    assert polish in said and "0800 1111" in said
+    assert wording.text("SAVED", "pl") in said
