@@ -258,7 +258,7 @@ def test_a_command_in_the_middle_of_a_written_answer_keeps_the_question(running)
         chat.send(command, reply)
         summary = chat.send(f"A quiet room to read, after {command}", "Here's what you said")
         assert f"A quiet room to read, after {command}" in summary["text"]
-        assert wording.PRESS_A_BUTTON not in chat.texts()
+        assert wording.PICK_AN_OPTION not in chat.texts()
         written = [a for a in _saved_answers() if a.question_id == consultation.questions[3].id]
         assert [a.text for a in written] == [f"A quiet room to read, after {command}"]
 
@@ -272,7 +272,7 @@ def test_typed_text_at_a_written_question_is_never_told_to_use_the_buttons(runni
     # ...so typed text gets the written question again, never "use the buttons".
     again = chat.send("More benches", "Question 4 of 4")
     assert wording.TYPE_ANSWER in again["text"]
-    assert wording.PRESS_A_BUTTON not in chat.texts()
+    assert wording.PICK_AN_OPTION not in chat.texts()
     chat.send("More benches in the park", "Here's what you said")
     assert _saved_answers()[-1].text == "More benches in the park"
 
