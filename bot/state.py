@@ -65,6 +65,10 @@ class ChatState:
         if not isinstance(doc, dict):
             return cls()
         names = {f.name for f in dataclasses.fields(cls)}
+        awaiting = doc.get("awaiting")
+        if isinstance(awaiting, str) and awaiting.startswith("t:") and awaiting[2:].isdigit():
+            # A file from before ChatState: the person was writing an answer to question N.
+            doc = {**doc, "question": int(awaiting[2:]), "writing": True}
         try:
             state = cls(**{k: v for k, v in doc.items() if k in names})
             state.ticks = {int(k): [int(i) for i in v] for k, v in dict(state.ticks).items()}

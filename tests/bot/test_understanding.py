@@ -136,4 +136,6 @@ def test_the_state_is_typed_and_survives_json_and_garbage():
     again = ChatState.from_json(state.to_json())
     assert again == state and again.ticks == {3: [1, 2]}
     assert ChatState.from_json({"ticks": "nonsense"}) == ChatState()
-    assert ChatState.from_json({"awaiting": "t:12", "lang": "pl"}).lang == "pl"  # old files
+    # A state file from before: still the person's language, still writing their answer.
+    old = ChatState.from_json({"awaiting": "t:12", "lang": "pl", "slug": "klub", "onboarding": 1})
+    assert (old.lang, old.slug, old.question, old.writing) == ("pl", "klub", 12, True)
