@@ -132,6 +132,9 @@ def test_polish_greeting_sets_polish_and_reads_the_scale_back_in_it(app, person)
     said = texts(person.send("cześć"))
     assert wording.text("PICK_ONE", "pl") in said
     assert wording.text("PRIVACY", "pl").split("\n")[0] in texts(person.send("prywatność"))
+    unknown = texts(person.send("qwerty blablabla"))  # not understood: said in Polish too
+    assert unknown in (wording.text("UNKNOWN", "pl"), wording.text("CHAT_UNKNOWN", "pl"))
+    assert wording.text("PICK_ONE", "pl") in texts(person.press(wording.text("SEE_OPEN", "pl")))
     person.press(consultation.youth_title)
     assert wording.text("QUESTION_HEADER", "pl").format(number=1, total=4) in texts(
         person.press(wording.text("START_ANSWERING", "pl"))
