@@ -66,6 +66,7 @@ def test_commands_in_the_middle_of_a_written_answer_are_never_saved_as_it(app, p
     _to_the_written_question(person, consultation)
     assert "Your privacy, in plain words" in texts(person.send("privacy"))
     assert "Local Strategic Partnership" in texts(person.send("what does LSP mean"))
+    assert texts(person.send("what does forum mean")).startswith("forum: ")
     assert wording.FORGET_ASK in texts(person.send("forget me"))
     assert wording.NOT_FORGOTTEN in texts(person.send("no"))
     assert all(a.text is None for a in _answers())  # none of those became the answer
