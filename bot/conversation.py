@@ -374,12 +374,12 @@ class Conversation:
             try:
                 result = await work(state)
             except BackendDown:
+                # Nothing of a turn that failed is kept: the next try starts where this one did.
                 return Result([Reply(say.BACKEND_DOWN)])
             except ApiProblem as problem:
                 return Result([Reply(self._refusal(problem))])
-            finally:
-                if not state.forgotten:
-                    self.store.put(who, state)
+        if not state.forgotten:
+            self.store.put(who, state)
         return result
 
     @staticmethod

@@ -74,7 +74,10 @@ def test_the_nlu_intent_is_a_hint_when_the_engine_reads_nothing_itself(app, back
 def test_a_back_end_going_down_gets_one_sorry_and_the_question_stays(app, backend, action_server):
     c = make_consultation()
     talk = RasaDriver(action_server.url)
-    talk.send("hi")
+    backend.down = True
+    assert texts(talk.send("hi")) == wording.BACKEND_DOWN
+    backend.down = False
+    assert wording.WELCOME in texts(talk.send("hi"))  # the turn that failed changed nothing
     talk.press(c.youth_title)
     talk.press(wording.START_ANSWERING)
     backend.down = True
