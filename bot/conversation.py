@@ -341,13 +341,19 @@ class Conversation:
     ) -> Result:
         """Something typed. ``intent`` (and ``term``) is what an NLU made of it, if any."""
         typed = understanding.command(text)
+        switched: list[str] = []
 
         def detect(state: ChatState) -> None:
             # Written in a language (not a written answer, which may be in any): talk in it.
             if typed is not None or not state.writing:
-                state.lang = understanding.language_of(text) or state.lang
+                found = understanding.language_of(text)
+                if found and found != _language(state, hint):
+                    switched.append(found)
+                state.lang = found or state.lang
 
         async def work(state: ChatState) -> Result:
+            if switched and (await self.api.me(who)).subscribed:
+                await self.api.subscribe(who, address)  # news comes in it from now on too
             return await self._understood(who, address, state, text, typed, intent, term)
 
         return await self._guard(who, hint, work, before=detect)

@@ -147,3 +147,14 @@ def test_changing_language_changes_the_language_of_the_news(running):
     subscription = db.session.scalar(select(Subscription))
     assert subscription.language == "ur" and subscription.active
     assert subscription.address == "7171"
+
+
+def test_writing_in_polish_switches_the_news_to_polish_too(running):
+    from feedback.models import Subscription
+
+    chat = running.chat(7272)
+    chat.send("/start", wording.NONE_OPEN)
+    chat.send("send me the results", wording.UPDATES_ON)
+    chat.send("pomoc", wording.text("HELP", "pl"))
+    db.session.expire_all()
+    assert db.session.scalar(select(Subscription.language)) == "pl"
