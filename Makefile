@@ -1,6 +1,7 @@
 # Two commands for a fresh machine with Python 3.11+ and make:
 #   make run    set up, migrate, load the demo and serve http://127.0.0.1:5000/
 #   make test   set up and run the whole test suite
+#   make lint   ruff, mypy and the import layers, as CI runs them before the tests
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -33,9 +34,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The gates CI runs before the tests: style, types (mypy, set up in pyproject.toml) and the
+# layers the packages keep to (import-linter's contracts, also in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff format .

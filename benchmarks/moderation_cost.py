@@ -17,13 +17,14 @@ import timeit
 from pathlib import Path
 
 from consultations.moderation import default_rules, moderate
+from youthvoice_settings import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = {
     "existing corpus": [ROOT / "tests" / "moderation_corpus.jsonl"],
     **{
         lang: [ROOT / "tests" / "data" / "moderation" / "train" / f"{lang}.jsonl"]
-        for lang in ("en", "pl", "ur")
+        for lang in LANGUAGES
     },
 }
 

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from _common import format_table, log, write_json
 
+from youthvoice_settings import LANGUAGES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
@@ -35,7 +37,7 @@ EMOJI = ("😂", "🙄", "💯", "👍", "😭", "🤷")
 
 def corpus_rows() -> list[dict]:
     rows = []
-    for language in ("en", "pl", "ur"):
+    for language in LANGUAGES:
         path = REPO_ROOT / "tests" / "data" / "themes" / f"{language}.jsonl"
         rows += [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
     return rows
@@ -117,7 +119,7 @@ def run_size(count: int, seed: int) -> dict:
         "added_mb": round((peak_kb - before_kb) / 1024, 1),
         "themes": len(result.themes),
         "themes_by_language": {
-            lang: sum(t.language == lang for t in result.themes) for lang in ("en", "pl", "ur")
+            lang: sum(t.language == lang for t in result.themes) for lang in LANGUAGES
         },
         "placed_share": round(result.placed_share, 3),
     }

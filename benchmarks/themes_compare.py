@@ -33,9 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
+from youthvoice_settings import LANGUAGES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = REPO_ROOT / "tests" / "data" / "themes"
-LANGUAGES = ("en", "pl", "ur")
 APPROACHES = ("tfidf", "e5", "use")
 # A sentence model's similarities have their own scale, so its "other" is the tenth of each
 # language's answers that fit their group worst: about as many as the engine leaves out.

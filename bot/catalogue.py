@@ -22,8 +22,8 @@ from babel.support import NullTranslations, Translations
 
 DIRECTORY = Path(__file__).with_name("translations")
 DOMAIN = "bot"
-# Constants that are not words for people: addresses and limits.
-NOT_WORDS = {"HATE_REPORTING_URL", "TELEGRAM_MIN_AGE"}
+# Constants that are not words for people: limits.
+NOT_WORDS = {"TELEGRAM_MIN_AGE"}
 
 
 @cache

@@ -16,8 +16,9 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from bot import api_root, wording
+from bot import wording
 from channel_api import payloads as p
+from youthvoice_settings import api_root
 
 DEFAULT_TIMEOUT = 10.0
 # A refused connection is tried once more: nothing was sent, so even a POST is safe to repeat,

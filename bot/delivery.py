@@ -30,6 +30,7 @@ from telegram.request import HTTPXRequest
 
 from bot.client import ApiClient, ApiProblem, BackendDown
 from channel_api.payloads import DeliveryOutcome, LeasedMessage
+from youthvoice_settings.logs import log_error
 
 log = logging.getLogger("youthvoice.delivery")
 
@@ -315,7 +316,7 @@ class Worker:
             await self.api.ack(message, outcome, **extra)
         except (BackendDown, ApiProblem) as error:
             # The lease runs out and the row comes back; the journal stops a second send.
-            log.warning("acknowledgement not recorded: %s", type(error).__name__)
+            log_error(log, "acknowledgement not recorded", error, level=logging.WARNING)
 
 
 def run_worker(settings: DeliverySettings) -> None:

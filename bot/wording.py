@@ -1,7 +1,9 @@
 """What the chat channels say, in one place, so Telegram, Rasa and the terminal chat agree.
 
 Plain words, short lines, no jargon. Functions take what varies and return text; channels
-add their own buttons. Nothing here knows about a chat library.
+add their own buttons. Nothing here knows about a chat library. The platform's own words
+(help after a disclosure, hate reporting, the outbox's messages) are the back end's, in
+``consultations.words``: the chats say them as the API and the outbox hand them over.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from babel import Locale
 from babel.dates import format_date
 
 from bot import catalogue
+from youthvoice_settings import LANGUAGE_NAMES
 
 # Telegram's terms set 16 as the minimum age in the UK; younger people use the web.
 TELEGRAM_MIN_AGE = 16
-CHILDLINE = "Childline: call 0800 1111 (free, any time) or chat at childline.org.uk"
-EMERGENCY = "If you are in danger right now, call 999."
 
 WELCOME = (
     "Hi! I'm Youth Voice. 👋\n"
@@ -109,29 +110,6 @@ PRIVACY = (
     "Full details: {privacy_url}"
 )
 
-SAFEGUARDING = (
-    "Thank you for telling us. It sounds like things might be really hard right now. "
-    "You don't have to deal with this alone.\n"
-    f"{CHILDLINE}\n{EMERGENCY}\n"
-    "A trained adult who looks after young people's safety will read what you wrote."
-)
-HATE_REPORTING_URL = "https://www.report-it.org.uk"
-HATE_REPORTING = (
-    "If you've seen or been through a hate incident, you can report it (even without "
-    f"giving your name): {HATE_REPORTING_URL}"
-)
-
-
-def support_message(*, safeguarding: bool, tension: bool, lang: str | None = None) -> str:
-    """What every channel says after an answer that needs it: help first, then reporting."""
-    parts = []
-    if safeguarding:
-        parts.append(text("SAFEGUARDING", lang))
-    if tension:
-        parts.append(text("HATE_REPORTING", lang))
-    return "\n\n".join(parts)
-
-
 QUESTION_HEADER = "Question {number} of {total}"
 SCALE_HINT = "1 = {min_label} … 5 = {max_label}"
 MULTIPLE_CHOICE_HINT = "Tap all that fit, then press {done}."
@@ -139,21 +117,6 @@ SAID_HEADER = "Thanks! Here's what you said:"
 DUE_BY = "We've promised to tell you what changed by {date}."
 DUE_LATER = "We'll tell you what changed once it's decided."
 CHANGE_UNTIL_CLOSE = "You can change an answer until it closes."
-# "You said, we did" receipts and news; officers' own words are added as they wrote them.
-RECEIPT_THANKS = "“{title}”: thank you for taking part."
-RECEIPT_ONE_OF = "You were one of {n} young people who answered."
-RECEIPT_YOU_SAID = "You said: {summary}"
-RECEIPT_WE_DID = "We did:"
-NEWS_ON = "News on “{title}”, which you answered:"
-BECAUSE = ", because {reason}"
-STATUS_PLANNED = "planned"
-STATUS_IN_PROGRESS = "in progress"
-STATUS_DONE = "done"
-STATUS_NOT_POSSIBLE = "not possible"
-RESULTS_OUT = (
-    "📣 Results are out for “{title}”. {respondents} young people took part. "
-    "See what they said: {link}"
-)
 
 
 # Counted words, by Babel's plural rules for the language (Polish has three forms).
@@ -223,10 +186,6 @@ def summary(answers: list[str | None], feedback_due: date | None) -> str:
     due = text("DUE_BY").format(date=long_date(feedback_due)) if feedback_due else text("DUE_LATER")
     lines = "\n".join(said)
     return f"{text('SAID_HEADER')}\n{lines}\n{total}\n\n{due}\n{text('CHANGE_UNTIL_CLOSE')}"
-
-
-def results_out(youth_title: str, respondents: int, link: str, lang: str | None = None) -> str:
-    return text("RESULTS_OUT", lang).format(title=youth_title, respondents=respondents, link=link)
 
 
 def chunks(text: str, limit: int = 4000) -> list[str]:
@@ -333,7 +292,8 @@ MENU_HELP = "What I can do"
 # bot/translations (see bot/catalogue.py for how translators update it). Each chat channel
 # remembers the language a person picked; whatever has no translation is said in English.
 
-LANGUAGES = {"en": "English", "pl": "Polski", "ur": "اردو"}
+# Each language by its own name, as the chat's language buttons show it.
+LANGUAGES = LANGUAGE_NAMES
 _language: ContextVar[str] = ContextVar("chat_language", default="en")
 
 

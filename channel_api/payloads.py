@@ -12,15 +12,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from youthvoice_settings import LANGUAGES as _LANGUAGES
+from youthvoice_settings import Language as _Language
+
 # Who a GET speaks for. Headers, not the query string: proxies and access logs record query
 # strings, and the id is a chat account's id.
 PARTICIPANT_CHANNEL_HEADER = "X-Participant-Channel"
 PARTICIPANT_ID_HEADER = "X-Participant-Id"
 # The API refuses participant ids longer than this.
 PARTICIPANT_ID_MAX = 128
-LANGUAGES = ("en", "pl", "ur")
-
-Language = Literal["en", "pl", "ur"]
+# The languages, defined once in youthvoice_settings (which imports nothing of ours either).
+LANGUAGES = _LANGUAGES
+Language = _Language
 QuestionKind = Literal["single_choice", "multiple_choice", "scale", "free_text"]
 ConsultationStatus = Literal["draft", "open", "closed"]
 DeliveryOutcome = Literal["sent", "retry", "blocked", "failed"]

@@ -16,7 +16,7 @@ from sqlalchemy import exists, func, select, update
 
 from consultations import audit
 from consultations.db import db
-from consultations.errors import AccessCodeRefused, AccessCodeUsed, InvalidAnswer
+from consultations.errors import AccessCodeRefused, AccessCodeUsed, InvalidEdit
 from consultations.models import Consultation
 from consultations.staff_models import AccessCode, User
 
@@ -44,7 +44,7 @@ def pretty(code: str) -> str:
 def issue_codes(actor: User, consultation: Consultation, count: int, *, now: datetime) -> list[str]:
     """Make ``count`` new codes, require them for this consultation, and return them once."""
     if not 1 <= count <= MAX_CODES_PER_SHEET:
-        raise InvalidAnswer(f"Issue between 1 and {MAX_CODES_PER_SHEET} codes at a time.")
+        raise InvalidEdit(f"Issue between 1 and {MAX_CODES_PER_SHEET} codes at a time.")
     codes: list[str] = []
     while len(codes) < count:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Mapped
 
 from consultations import audit
 from consultations.db import db
-from consultations.errors import InvalidAnswer, SignInThrottled
+from consultations.errors import InvalidEdit, SignInThrottled
 from consultations.staff_models import LoginFailure, Role, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -45,17 +46,17 @@ def normalise_email(email: str) -> str:
 
 
 def check_email(email: str) -> str:
-    """The email as it is stored, or ``InvalidAnswer``: the one rule for the form and the CLI."""
+    """The email as it is stored, or ``InvalidEdit``: the one rule for the form and the CLI."""
     email = normalise_email(email)
     if not _EMAIL.match(email) or len(email) > 254:
-        raise InvalidAnswer("Give a valid email address.")
+        raise InvalidEdit("Give a valid email address.")
     return email
 
 
 def check_password_rules(password: str) -> None:
     """Refuse passwords too short to resist guessing."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidAnswer(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
+        raise InvalidEdit(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
 
 
 def create_user(
@@ -67,10 +68,10 @@ def create_user(
         role = Role(role)
     except ValueError:
         names = ", ".join(r.value for r in Role)
-        raise InvalidAnswer(f"Choose one of the roles: {names}.") from None
+        raise InvalidEdit(f"Choose one of the roles: {names}.") from None
     check_password_rules(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise InvalidAnswer("There is already an account with that email.")
+        raise InvalidEdit("There is already an account with that email.")
     user = User(email=email, password_hash=_hasher.hash(password), role=role, created_at=now)
     db.session.add(user)
     db.session.flush()
@@ -113,7 +114,7 @@ def users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.email)))
 
 
-def _failures(column: object, key: str, since: datetime) -> int:
+def _failures(column: Mapped[str], key: str, since: datetime) -> int:
     return (
         db.session.scalar(
             select(func.count())
@@ -212,9 +213,9 @@ def change_account(
         role = Role(role)
     except ValueError:
         names = ", ".join(r.value for r in Role)
-        raise InvalidAnswer(f"Choose one of the roles: {names}.") from None
+        raise InvalidEdit(f"Choose one of the roles: {names}.") from None
     if user.id == actor.id and (role is not user.role or not active):
-        raise InvalidAnswer("You cannot change your own role or switch off your own account.")
+        raise InvalidEdit("You cannot change your own role or switch off your own account.")
     losing_admin = (
         user.role is Role.ADMIN and user.active and (role is not Role.ADMIN or not active)
     )
@@ -223,7 +224,7 @@ def change_account(
             select(func.count()).where(User.role == Role.ADMIN, User.active.is_(True))
         )
         if (admins or 0) <= 1:
-            raise InvalidAnswer("Keep at least one active admin.")
+            raise InvalidEdit("Keep at least one active admin.")
     if role is not user.role:
         audit.record(
             actor,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from consultations import audit, readability, services
 from consultations.db import db
-from consultations.errors import InvalidAnswer, NotAllowed, NotFound
+from consultations.errors import InvalidEdit, NotAllowed, NotFound
 from consultations.glossary import GlossaryEntry, check_aliases, find_terms
 from consultations.models import (
     OPTION_LABEL_MAX,
@@ -114,9 +114,9 @@ def question_for_editing(question_id: int) -> Question:
 
 def _check_schedule(draft: ConsultationDraft) -> None:
     if draft.opens_at and draft.closes_at and draft.closes_at <= draft.opens_at:
-        raise InvalidAnswer("The closing date must be after the opening date.")
+        raise InvalidEdit("The closing date must be after the opening date.")
     if not draft.audience_min_age <= draft.audience_max_age:
-        raise InvalidAnswer("The youngest age must not be above the oldest.")
+        raise InvalidEdit("The youngest age must not be above the oldest.")
 
 
 def _apply(consultation: Consultation, draft: ConsultationDraft) -> None:
@@ -155,7 +155,7 @@ def update_consultation(
         and draft.closes_at is not None
         and draft.closes_at <= now
     ):
-        raise InvalidAnswer("To stop answers now, use “Close now” instead of a past date.")
+        raise InvalidEdit("To stop answers now, use “Close now” instead of a past date.")
     _apply(consultation, draft)
     db.session.flush()
     audit.record(actor, "edited", "consultation", consultation.id, now=now)
@@ -167,7 +167,7 @@ def add_question(
 ) -> Question:
     """Append a question of any kind."""
     if not spec.prompt.strip():
-        raise InvalidAnswer("Write the question.")
+        raise InvalidEdit("Write the question.")
     question = services.add_question(consultation, spec)
     audit.record(
         actor, "question_added", "consultation", consultation.id, now=now, detail=spec.prompt
@@ -187,9 +187,9 @@ def _option_has_votes(option: Option) -> bool:
 def _clean_labels(labels: list[str]) -> list[str]:
     cleaned = [" ".join(label.split()) for label in labels if label.strip()]
     if len({c.lower() for c in cleaned}) != len(cleaned):
-        raise InvalidAnswer("Each option must be different.")
+        raise InvalidEdit("Each option must be different.")
     if any(len(c) > OPTION_LABEL_MAX for c in cleaned):
-        raise InvalidAnswer(services.OPTION_TOO_LONG)
+        raise InvalidEdit(services.OPTION_TOO_LONG)
     return cleaned
 
 
@@ -199,7 +199,7 @@ def _edit_options(question: Question, labels: list[str]) -> None:
     if labels == current:
         return
     if not 2 <= len(labels) <= MAX_OPTIONS:
-        raise InvalidAnswer(f"A choice question needs between 2 and {MAX_OPTIONS} options.")
+        raise InvalidEdit(f"A choice question needs between 2 and {MAX_OPTIONS} options.")
     voted = [o for o in question.options if _option_has_votes(o)]
     if not voted:
         question.options.clear()
@@ -230,9 +230,9 @@ def update_question(actor: User, question: Question, edit: QuestionEdit, *, now:
     """Change a question's wording and options, guarded so existing answers stay true."""
     prompt = " ".join(edit.prompt.split())
     if not prompt:
-        raise InvalidAnswer("Write the question.")
+        raise InvalidEdit("Write the question.")
     if len(prompt) > 300:
-        raise InvalidAnswer("Keep the question under 300 characters.")
+        raise InvalidEdit("Keep the question under 300 characters.")
     if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
         _edit_options(question, edit.options)
     question.prompt = prompt
@@ -335,10 +335,10 @@ def save_glossary_term(
     term = " ".join(term.split())
     explanation = " ".join(explanation.split())
     if not term or not explanation:
-        raise InvalidAnswer("Give the term and a one-sentence explanation.")
+        raise InvalidEdit("Give the term and a one-sentence explanation.")
     clash = db.session.scalar(select(GlossaryTerm).where(GlossaryTerm.term.ilike(term)))
     if clash is not None and clash.id != term_id:
-        raise InvalidAnswer(f"“{clash.term}” is already in the glossary; edit that one instead.")
+        raise InvalidEdit(f"“{clash.term}” is already in the glossary; edit that one instead.")
     kept_aliases = check_aliases(aliases)
     entry = glossary_term(term_id) if term_id is not None else GlossaryTerm()
     entry.term = term

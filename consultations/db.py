@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,7 +24,15 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """Every model's base, shared with Flask-SQLAlchemy's ``db`` (same metadata, same registry).
+
+    Models subclass this rather than ``db.Model``, whose type checkers cannot see through.
+    """
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every model maps one Table (none maps a join or a select), so services may use its
+    # columns in Core statements.
+    __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)

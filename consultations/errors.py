@@ -40,13 +40,31 @@ class AnswerProblem:
     message: str
 
 
-class InvalidAnswer(DomainError):
+class InvalidInput(DomainError):
+    """What someone sent does not fit: one of the kinds below says whose input it was.
+
+    Catch this one where any refusal of input is shown the same way.
+    """
+
     status = 422
+
+
+class InvalidAnswer(InvalidInput):
+    """A young person's answers (to a consultation's questions, or about themselves)."""
+
     title = "Some answers need another look"
 
     def __init__(self, detail: str, problems: list[AnswerProblem] | None = None) -> None:
         super().__init__(detail)
         self.problems = problems or []
+
+
+class InvalidEdit(InvalidInput):
+    """What staff or forum members wrote or chose in the console: a field, a choice, a list."""
+
+
+class InvalidRequest(InvalidInput):
+    """A caller's request: a chat channel's API call, a worker's lease, a page's parameter."""
 
 
 class AlreadyAnswered(DomainError):

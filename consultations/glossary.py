@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from consultations.errors import InvalidAnswer
+from consultations.errors import InvalidEdit
 
 # Abbreviations and other spellings of one term: a handful is plenty, and each is a short
 # phrase. Far more slows every page that mentions the term for nothing.
@@ -42,16 +42,16 @@ class GlossaryEntry:
 
 
 def check_aliases(aliases: Iterable[str]) -> list[str]:
-    """The aliases as stored (spaces tidied, blanks dropped); InvalidAnswer past the limits."""
+    """The aliases as stored (spaces tidied, blanks dropped); InvalidEdit past the limits."""
     cleaned = [" ".join(a.split()) for a in aliases if a.strip()]
     if len(cleaned) > ALIASES_MAX:
-        raise InvalidAnswer(
+        raise InvalidEdit(
             f"Give at most {ALIASES_MAX} other forms; you gave {len(cleaned)}. "
             "Keep the ones young people will meet."
         )
     too_long = next((a for a in cleaned if len(a) > ALIAS_LENGTH_MAX), None)
     if too_long is not None:
-        raise InvalidAnswer(
+        raise InvalidEdit(
             f"Keep each other form to {ALIAS_LENGTH_MAX} characters or fewer "
             f"(one is {len(too_long)}). Separate them with commas."
         )

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consultations.db import db
+from consultations.db import Base
 from consultations.errors import IllegalTransition, ReadingAgeTooHigh
 from consultations.readability import Readability, analyse
 
@@ -116,7 +116,7 @@ def takes_answers(
     return closes_at is None or now < closes_at
 
 
-class Theme(db.Model):
+class Theme(Base):
     """A priority of the community strategy that consultations belong to."""
 
     __tablename__ = "theme"
@@ -128,7 +128,7 @@ class Theme(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Consultation(db.Model):
+class Consultation(Base):
     """One question put to young people: the officers' text and its rewrite for them."""
 
     __tablename__ = "consultation"
@@ -222,7 +222,7 @@ class Consultation(db.Model):
             self.feedback_due = (self.closes_at + FEEDBACK_PROMISE).date()
 
 
-class Question(db.Model):
+class Question(Base):
     __tablename__ = "question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -244,7 +244,7 @@ class Question(db.Model):
     )
 
 
-class Option(db.Model):
+class Option(Base):
     """A choice, or one step of a 1–5 scale; ``tally`` keeps results fast at any size."""
 
     __tablename__ = "option"
@@ -261,7 +261,7 @@ class Option(db.Model):
     question: Mapped[Question] = relationship(back_populates="options")
 
 
-class Participant(db.Model):
+class Participant(Base):
     """A young person, known only by a keyed hash of their channel and id on it."""
 
     __tablename__ = "participant"
@@ -275,7 +275,7 @@ class Participant(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Participation(db.Model):
+class Participation(Base):
     """That someone took part in a consultation, kept apart from what they said."""
 
     __tablename__ = "participation"
@@ -290,7 +290,7 @@ class Participation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Answer(db.Model):
+class Answer(Base):
     """One participant's answer to one question; answering again replaces it."""
 
     __tablename__ = "answer"
@@ -315,7 +315,7 @@ class Answer(db.Model):
         return sorted(c.option_id for c in self.choices)
 
 
-class AnswerChoice(db.Model):
+class AnswerChoice(Base):
     """An option picked in an answer (several for multiple choice)."""
 
     __tablename__ = "answer_choice"
@@ -328,7 +328,7 @@ class AnswerChoice(db.Model):
     )
 
 
-class GlossaryTerm(db.Model):
+class GlossaryTerm(Base):
     """A word young people may not know, with a one-sentence explanation."""
 
     __tablename__ = "glossary_term"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from consultations import audit, services
 from consultations.db import db
-from consultations.errors import InvalidAnswer, NotFound
+from consultations.errors import InvalidEdit, NotFound
 from consultations.models import Consultation, ConsultationStatus, Question, QuestionKind
 from consultations.staff_models import User
 
@@ -48,13 +48,13 @@ def create_poll(
     question = " ".join(question.split())
     labels = [" ".join(o.split()) for o in options if o.strip()]
     if not question:
-        raise InvalidAnswer("Write the question.")
+        raise InvalidEdit("Write the question.")
     if len(question) > 120:
-        raise InvalidAnswer("Keep the question under 120 characters so it fits the screen.")
+        raise InvalidEdit("Keep the question under 120 characters so it fits the screen.")
     if not MIN_OPTIONS <= len(labels) <= MAX_OPTIONS:
-        raise InvalidAnswer(f"Give between {MIN_OPTIONS} and {MAX_OPTIONS} options.")
+        raise InvalidEdit(f"Give between {MIN_OPTIONS} and {MAX_OPTIONS} options.")
     if len({label.lower() for label in labels}) != len(labels):
-        raise InvalidAnswer("Each option must be different.")
+        raise InvalidEdit("Each option must be different.")
     code = new_join_code()
     poll = Consultation(
         slug=f"poll-{code.lower()}",

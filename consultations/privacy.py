@@ -1,16 +1,22 @@
 """A young person's rights over their data: a copy of it (subject access), and retention.
 
-Erasure is ``services.forget_participant``. Retention deletes what people wrote once it has
-been kept long enough, and leaves every count, so published results stay true.
+Erasure is ``services.forget_participant``: the database cascades it to every table that
+hangs off the participant, whichever package owns it. Retention deletes what people wrote
+once it has been kept long enough, and leaves every count, so published results stay true.
+
+The copy is made of parts. This module makes the profile and the answers; a package built
+on this one (``feedback``: the opt-in and the messages) adds its own part with
+``register_export_part``, so nothing here needs to know the packages above it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from consultations.db import db
 from consultations.models import (
@@ -26,9 +32,34 @@ from consultations.models import (
 )
 from consultations.moderation.models import AnswerModeration, SafeguardingConcern
 from consultations.staff_models import AccessCode
-from feedback.models import OutboxMessage, Subscription
 
 EXPORT_FORMAT = "youthvoice-participant-export/1"
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    """One package's part of the copy: how it reads it, and what it is for nobody known."""
+
+    read: Callable[[Participant], Any]
+    empty: Any
+
+
+_PARTS: dict[str, ExportPart] = {}
+
+
+def register_export_part(key: str, read: Callable[[Participant], Any], *, empty: Any) -> None:
+    """Add ``key`` to every participant's copy: ``read(participant)``, or ``empty`` for none.
+
+    Registering a key again replaces it, so a package imported twice (a reload) adds it once.
+    """
+    if key in ("format", "known", "profile", "consultations"):
+        raise ValueError(f"{key!r} is this module's own part of the export")
+    _PARTS[key] = ExportPart(read, empty)
+
+
+def export_parts() -> tuple[str, ...]:
+    """The keys the other packages have added, in the order they were registered."""
+    return tuple(_PARTS)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -64,8 +95,7 @@ def participant_export(participant: Participant | None) -> dict[str, Any]:
             "known": False,
             "profile": None,
             "consultations": [],
-            "updates": None,
-            "messages": [],
+            **{key: part.empty for key, part in _PARTS.items()},
         }
     rows = db.session.execute(
         select(Answer, Question, Consultation)
@@ -114,14 +144,6 @@ def participant_export(participant: Participant | None) -> dict[str, Any]:
             },
         )
         entry["answers"].append(_answer_entry(answer, question, labels))
-    subscription = db.session.scalar(
-        select(Subscription).where(Subscription.participant_id == participant.id)
-    )
-    messages = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.participant_id == participant.id)
-        .order_by(OutboxMessage.id)
-    )
     return {
         "format": EXPORT_FORMAT,
         "known": True,
@@ -132,28 +154,7 @@ def participant_export(participant: Participant | None) -> dict[str, Any]:
             "area": participant.area,
         },
         "consultations": list(by_consultation.values()),
-        "updates": (
-            {
-                "on": subscription.active,
-                "channel": subscription.channel,
-                "address": subscription.address,
-                "since": _iso(subscription.created_at),
-                "changed_at": _iso(subscription.changed_at),
-            }
-            if subscription is not None
-            else None
-        ),
-        "messages": [
-            {
-                "kind": m.kind,
-                "text": m.text,
-                "link": m.link,
-                "status": m.status.value,
-                "written_at": _iso(m.created_at),
-                "sent_at": _iso(m.sent_at),
-            }
-            for m in messages
-        ],
+        **{key: part.read(participant) for key, part in _PARTS.items()},
     }
 
 
@@ -226,11 +227,15 @@ def delete_old_free_text(*, now: datetime, months: int) -> RetentionResult:
         .values(original_text=RETAINED_NO_LONGER),
         execution_options={"synchronize_session": False},
     )
-    result = db.session.execute(
-        update(Answer)
-        .where(Answer.question_id.in_(questions), Answer.text.is_not(None))
-        .values(text=None),
-        execution_options={"synchronize_session": False},
+    # An UPDATE's result is a CursorResult, which counts the rows it changed.
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Answer)
+            .where(Answer.question_id.in_(questions), Answer.text.is_not(None))
+            .values(text=None),
+            execution_options={"synchronize_session": False},
+        ),
     )
     db.session.flush()
     return RetentionResult(closed_before=cutoff, consultations=touched, answers=result.rowcount)

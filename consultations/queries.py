@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -211,7 +211,13 @@ def _score(text: str, target: int) -> readability.Readability:
     return readability.analyse(text, target=target)
 
 
-def youth_reading(consultation: Consultation, glossary: list[GlossaryEntry]) -> dict[str, object]:
+class YouthReading(TypedDict):
+    reading_age: float
+    minutes_to_read: int
+    glossary: list[GlossaryEntry]
+
+
+def youth_reading(consultation: Consultation, glossary: list[GlossaryEntry]) -> YouthReading:
     """Reading age, minutes to read and the glossary terms of the youth text."""
     score = _score(consultation.youth_text_for_gate(), consultation.reading_age_target)
     return {

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from consultations import audit
 from consultations.csv_export import csv_text
 from consultations.db import db
-from consultations.errors import InvalidAnswer, NotFound
+from consultations.errors import InvalidEdit, InvalidRequest, NotFound
 from consultations.models import (
     Answer,
     AnswerChoice,
@@ -29,6 +29,7 @@ from consultations.models import (
 )
 from consultations.moderation import review
 from consultations.moderation.models import ModerationStatus
+from consultations.moderation.rules import Rules
 from consultations.respondent_groups import (
     NOT_GIVEN,
     UNKNOWN_WRITER,
@@ -76,7 +77,7 @@ def breakdown(
     worked out from the question's totals (``suppression.suppress``).
     """
     if dimension not in DIMENSIONS:
-        raise InvalidAnswer("Break results down by age band, area or channel.")
+        raise InvalidRequest("Break results down by age band, area or channel.")
     column = {
         "age_band": Participant.age_band,
         "area": Participant.area,
@@ -145,6 +146,7 @@ def free_text_answers(
     tag_id: int | None = None,
     untagged: bool = False,
     threshold: int = SMALL_GROUP_THRESHOLD,
+    rules: Rules | None = None,
 ) -> list[TextAnswer]:
     """The written answers as staff may read them (redacted), newest first.
 
@@ -159,7 +161,7 @@ def free_text_answers(
         .order_by(Answer.updated_at.desc(), Answer.id.desc())
     )
     answers = list(db.session.scalars(query))
-    shown = review.staff_texts(answers)
+    shown = review.staff_texts(answers, rules)
     answers = [a for a in answers if not shown[a.id].held]
     words = " ".join(search.split()).casefold()
     if words:
@@ -231,7 +233,7 @@ def tag_answer(actor: User, answer_id: int, name: str, *, now: datetime) -> Tag:
     """Put a written answer under a theme, creating the tag the first time it is used."""
     name = " ".join(name.split())
     if not name or len(name) > 60:
-        raise InvalidAnswer("Give the tag a short name (up to 60 characters).")
+        raise InvalidEdit("Give the tag a short name (up to 60 characters).")
     answer = db.session.scalar(
         select(Answer).where(Answer.id == answer_id).options(selectinload(Answer.question))
     )
@@ -253,16 +255,18 @@ def tag_answer(actor: User, answer_id: int, name: str, *, now: datetime) -> Tag:
     return tag
 
 
-def answers_by_id(question: Question, answer_ids: list[int]) -> list[TextAnswer]:
+def answers_by_id(
+    question: Question, answer_ids: list[int], rules: Rules | None = None
+) -> list[TextAnswer]:
     """The ticked answers of one question as staff read them (held ones left out)."""
     wanted = set(answer_ids)
-    return [a for a in free_text_answers(question) if a.id in wanted]
+    return [a for a in free_text_answers(question, rules=rules) if a.id in wanted]
 
 
 def tag_answers(actor: User, answer_ids: list[int], name: str, *, now: datetime) -> int:
     """Put several written answers under one theme at once; returns how many."""
     if not answer_ids:
-        raise InvalidAnswer("Tick the answers to tag first.")
+        raise InvalidEdit("Tick the answers to tag first.")
     for answer_id in sorted(set(answer_ids)):
         tag_answer(actor, answer_id, name, now=now)
     return len(set(answer_ids))
@@ -329,7 +333,9 @@ EXPORT_FIELDS = [
 ]
 
 
-def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
+def export_rows(
+    consultation: Consultation, rules: Rules | None = None
+) -> list[dict[str, str | int]]:
     """One row per stored answer, people numbered for this export only (no pseudonyms)."""
     questions = {q.id: q for q in consultation.questions}
     if not questions:
@@ -352,7 +358,7 @@ def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
     rows: list[dict[str, str | int]] = []
     labels = {o.id: o.label for q in questions.values() for o in q.options}
     # Written answers leave as staff see them: redacted, and held ones not at all.
-    shown = review.staff_texts(answers)
+    shown = review.staff_texts(answers, rules)
     for answer in sorted(
         answers, key=lambda a: (a.participant_id, questions[a.question_id].position)
     ):
@@ -382,11 +388,18 @@ def export_rows(consultation: Consultation) -> list[dict[str, str | int]]:
     return rows
 
 
-def export(actor: User, consultation: Consultation, fmt: str, *, now: datetime) -> str:
+def export(
+    actor: User,
+    consultation: Consultation,
+    fmt: str,
+    *,
+    now: datetime,
+    rules: Rules | None = None,
+) -> str:
     """The answers as CSV or JSON text; the export itself is written to the audit log."""
     if fmt not in ("csv", "json"):
         raise NotFound("Export as csv or json.")
-    rows = export_rows(consultation)
+    rows = export_rows(consultation, rules)
     audit.record(actor, "exported", "consultation", consultation.id, now=now, detail=fmt)
     if fmt == "json":
         return json.dumps(

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     Insert,
@@ -35,6 +36,8 @@ from consultations.errors import (
     AnswerProblem,
     ConsultationClosed,
     InvalidAnswer,
+    InvalidEdit,
+    InvalidRequest,
     NotFound,
 )
 from consultations.glossary import default_terms
@@ -55,6 +58,7 @@ from consultations.models import (
 )
 from consultations.moderation import review
 from consultations.moderation.models import AnswerModeration
+from consultations.moderation.rules import Rules
 from consultations.pseudonym import pseudonym
 from consultations.queries import Questionnaire, QuestionRules, questionnaire
 from consultations.themes import THEMES
@@ -83,7 +87,7 @@ def _alias(channel: str, channel_user_id: str, key: bytes) -> str:
     """The keyed hash a channel identity is stored under, once the identity is checked."""
     channel_user_id = str(channel_user_id)
     if not channel or not channel_user_id or len(channel_user_id) > CHANNEL_ID_MAX:
-        raise InvalidAnswer("A participant needs a channel and an id on it.")
+        raise InvalidRequest("A participant needs a channel and an id on it.")
     return pseudonym(key, channel, channel_user_id)
 
 
@@ -229,6 +233,7 @@ def submit_answers(
     now: datetime,
     complete: bool = False,
     access_code: str | None = None,
+    rules: Rules | None = None,
 ) -> int:
     """Save a submission as a whole; how many answers were saved (see ``submit``)."""
     return submit(
@@ -239,6 +244,7 @@ def submit_answers(
         now=now,
         complete=complete,
         access_code=access_code,
+        rules=rules,
     ).saved
 
 
@@ -263,10 +269,12 @@ def submit(
     now: datetime,
     complete: bool = False,
     access_code: str | None = None,
+    rules: Rules | None = None,
 ) -> Submitted:
     """Save a submission as a whole, replacing earlier answers to the same questions.
 
-    Every written answer is moderated in the same transaction. A consultation that needs
+    Every written answer is moderated in the same transaction, with ``rules`` (the
+    deployment's moderation rules; the shipped ones when None). A consultation that needs
     an access code takes one on the first submission only.
     """
     form = Questionnaire.of(consultation)
@@ -278,7 +286,9 @@ def submit(
         # Erased since the caller found them: run again, and they are a new participant.
         raise LostRace
     respondent = Respondent(participant.id, participant.area, is_new=False)
-    return _save(form, respondent, answers, channel=channel, now=now, access_code=access_code)
+    return _save(
+        form, respondent, answers, channel=channel, now=now, access_code=access_code, rules=rules
+    )
 
 
 def submit_as(
@@ -290,6 +300,7 @@ def submit_as(
     key: bytes,
     now: datetime,
     access_code: str | None = None,
+    rules: Rules | None = None,
 ) -> Submitted:
     """``submit`` for a chat channel, by consultation slug and the person's id on the channel.
 
@@ -299,7 +310,9 @@ def submit_as(
     form = questionnaire(slug)
     _check_submission(form, answers, now=now, complete=False)
     respondent = _claim_participant(channel, channel_user_id, key=key)
-    return _save(form, respondent, answers, channel=channel, now=now, access_code=access_code)
+    return _save(
+        form, respondent, answers, channel=channel, now=now, access_code=access_code, rules=rules
+    )
 
 
 _CONSULTATION = Consultation.__table__
@@ -460,6 +473,7 @@ def _save(
     channel: str,
     now: datetime,
     access_code: str | None,
+    rules: Rules | None,
 ) -> Submitted:
     """Write a checked submission for a locked participant: answers, choices, counts,
     participation and moderation, with one statement per table for the whole submission."""
@@ -518,6 +532,7 @@ def _save(
         area=respondent.area,
         consultation_id=form.id,
         now=now,
+        rules=rules,
     )
     _expire_loaded_answers()
     return Submitted(
@@ -546,7 +561,7 @@ def _counter_rows(table: Table, dialect: str) -> ColumnElement[bool]:
     of counters could each hold a row the other waits for; in one order they queue instead.
     Same statement count; SQLite has a single writer and needs no order.
     """
-    ids = bindparam("ids", expanding=True)
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
     if dialect != "postgresql":
         return table.c.id.in_(ids)
     locked = (
@@ -675,10 +690,10 @@ def add_question(consultation: Consultation, spec: QuestionSpec) -> Question:
         question.options = [Option(label=str(v), value=v, position=v) for v in range(1, 6)]
     elif spec.kind.has_options:
         if not 2 <= len(spec.options) <= 12:
-            raise InvalidAnswer("A choice question needs between 2 and 12 options.")
+            raise InvalidEdit("A choice question needs between 2 and 12 options.")
         labels = [label.strip() for label in spec.options]
         if any(len(label) > OPTION_LABEL_MAX for label in labels):
-            raise InvalidAnswer(OPTION_TOO_LONG)
+            raise InvalidEdit(OPTION_TOO_LONG)
         question.options = [Option(label=label, position=i) for i, label in enumerate(labels)]
     consultation.questions.append(question)
     db.session.flush()

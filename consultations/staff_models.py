@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consultations.db import db
+from consultations.db import Base
 from consultations.models import UTCDateTime, _enum, utcnow
 
 
@@ -33,7 +33,7 @@ class Role(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-class User(db.Model):
+class User(Base):
     """A member of staff (or of the youth forum) who signs in to the console."""
 
     __tablename__ = "staff_user"
@@ -67,7 +67,7 @@ class User(db.Model):
         return f"{self.id}:{self.session_epoch}"
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Base):
     """One failed sign-in, kept briefly so throttling works across processes."""
 
     __tablename__ = "login_failure"
@@ -79,7 +79,7 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Base):
     """Who did what to which object, and when."""
 
     __tablename__ = "audit_entry"
@@ -100,7 +100,7 @@ class AuditEntry(db.Model):
 Index("ix_audit_entry_object", AuditEntry.object_type, AuditEntry.object_id)
 
 
-class AccessCode(db.Model):
+class AccessCode(Base):
     """A one-time code for one consultation, stored hashed; bound to whoever used it first."""
 
     __tablename__ = "access_code"
@@ -118,7 +118,7 @@ class AccessCode(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Tag(db.Model):
+class Tag(Base):
     """A theme an officer groups free-text answers under."""
 
     __tablename__ = "tag"
@@ -131,7 +131,7 @@ class Tag(db.Model):
     name: Mapped[str] = mapped_column(String(60))
 
 
-class AnswerTag(db.Model):
+class AnswerTag(Base):
     __tablename__ = "answer_tag"
 
     answer_id: Mapped[int] = mapped_column(

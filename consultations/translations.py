@@ -16,12 +16,14 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, and_, f
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consultations import audit
-from consultations.db import db
-from consultations.errors import InvalidAnswer
+from consultations.db import Base, db
+from consultations.errors import InvalidEdit
 from consultations.models import Consultation, Question, QuestionKind, UTCDateTime, utcnow
 from consultations.staff_models import AuditEntry, User
+from youthvoice_settings import TRANSLATED_LANGUAGES
 
-LANGUAGES = ("pl", "ur")
+# The languages staff translate into (they write in English).
+LANGUAGES = TRANSLATED_LANGUAGES
 
 # The English fields' limits with a quarter more room, as Polish in particular runs longer
 # than English; all within what the column and the youth pages hold.
@@ -37,7 +39,7 @@ ENGLISH_EDITS = ("edited", "question_added", "question_deleted")
 QUESTION_EDITS = ("question_edited",)
 
 
-class ConsultationTranslation(db.Model):
+class ConsultationTranslation(Base):
     """One language's version of the words young people read."""
 
     __tablename__ = "consultation_translation"
@@ -68,17 +70,17 @@ def _words(value: object, limit: int, what: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidAnswer(f"The {what} must be text.")
+        raise InvalidEdit(f"The {what} must be text.")
     # NUL is dropped as the web forms drop it: PostgreSQL cannot store it in text.
     text = " ".join(value.replace("\x00", "").split())
     if len(text) > limit:
-        raise InvalidAnswer(f"Keep the {what} to {limit} characters or fewer.")
+        raise InvalidEdit(f"Keep the {what} to {limit} characters or fewer.")
     return text
 
 
 def _question_words(question: Question, words: object) -> dict[str, Any]:
     if not isinstance(words, dict):
-        raise InvalidAnswer("A question's words must be a set of fields.")
+        raise InvalidEdit("A question's words must be a set of fields.")
     cleaned: dict[str, Any] = {}
     prompt = _words(words.get("prompt"), PROMPT_MAX, "question")
     if prompt:
@@ -92,12 +94,12 @@ def _question_words(question: Question, words: object) -> dict[str, Any]:
     option_ids = {o.id for o in question.options}
     raw_options = words.get("options") or {}
     if not isinstance(raw_options, dict):
-        raise InvalidAnswer("A question's options must be a set of fields.")
+        raise InvalidEdit("A question's options must be a set of fields.")
     options: dict[str, str] = {}
     for key, value in raw_options.items():
         option_id = _as_id(key)
         if option_id is None or option_id not in option_ids:
-            raise InvalidAnswer("That option is not part of this question.")
+            raise InvalidEdit("That option is not part of this question.")
         label = _words(value, OPTION_MAX, "option")
         if label:
             options[str(option_id)] = label
@@ -121,22 +123,22 @@ def save_translation(
     language (never the words: they are on the page for anyone who may read them).
     """
     if language not in LANGUAGES:
-        raise InvalidAnswer(f"Translations can be in {', '.join(LANGUAGES)}.")
+        raise InvalidEdit(f"Translations can be in {', '.join(LANGUAGES)}.")
     title = " ".join((youth_title or "").replace("\x00", "").split())
     summary = (youth_summary or "").replace("\x00", "").replace("\r\n", "\n").strip()
     if not title or not summary:
-        raise InvalidAnswer("A translation needs a title and a summary.")
+        raise InvalidEdit("A translation needs a title and a summary.")
     if len(title) > TITLE_MAX:
-        raise InvalidAnswer(f"Keep the title to {TITLE_MAX} characters or fewer.")
+        raise InvalidEdit(f"Keep the title to {TITLE_MAX} characters or fewer.")
     if len(summary) > SUMMARY_MAX:
-        raise InvalidAnswer(f"Keep the text to {SUMMARY_MAX} characters or fewer.")
+        raise InvalidEdit(f"Keep the text to {SUMMARY_MAX} characters or fewer.")
     known = {q.id: q for q in consultation.questions}
     cleaned: dict[str, Any] = {}
     for qid, words in (questions or {}).items():
         question_id = _as_id(qid)
         question = known.get(question_id) if question_id is not None else None
         if question is None:
-            raise InvalidAnswer("That question is not part of this consultation.")
+            raise InvalidEdit("That question is not part of this consultation.")
         kept = _question_words(question, words)
         if any(kept.values()):
             cleaned[str(question.id)] = kept

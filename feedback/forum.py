@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from consultations import audit
 from consultations.db import db
-from consultations.errors import IllegalTransition, InvalidAnswer, NotAllowed, NotFound
+from consultations.errors import IllegalTransition, InvalidEdit, NotAllowed, NotFound
 from consultations.models import Consultation, ConsultationStatus
 from consultations.staff_models import Role, User
 from feedback.loop_models import (
@@ -85,17 +85,17 @@ def draft_recommendation(
     _require_member(actor)
     title, body, evidence = title.strip(), body.strip(), evidence.strip()
     if not title or len(title) > TITLE_MAX:
-        raise InvalidAnswer(f"Give the recommendation a title (up to {TITLE_MAX} characters).")
+        raise InvalidEdit(f"Give the recommendation a title (up to {TITLE_MAX} characters).")
     if not body or len(body) > BODY_MAX:
-        raise InvalidAnswer(f"Write the recommendation (up to {BODY_MAX} characters).")
+        raise InvalidEdit(f"Write the recommendation (up to {BODY_MAX} characters).")
     if len(evidence) > BODY_MAX:
-        raise InvalidAnswer(f"The evidence can be up to {BODY_MAX} characters.")
+        raise InvalidEdit(f"The evidence can be up to {BODY_MAX} characters.")
     allowed = {c.id for c in citable_consultations()}
     chosen = sorted(set(consultation_ids))
     if not chosen:
-        raise InvalidAnswer("Cite at least one consultation whose results back this up.")
+        raise InvalidEdit("Cite at least one consultation whose results back this up.")
     if not set(chosen) <= allowed:
-        raise InvalidAnswer("Cite only consultations that have results.")
+        raise InvalidEdit("Cite only consultations that have results.")
     rec = Recommendation(
         title=title, body=body, evidence=evidence, drafted_by_id=actor.id, created_at=now
     )
@@ -222,10 +222,10 @@ def record_lsp_response(
     try:
         answer = LspResponse(response)
     except ValueError:
-        raise InvalidAnswer("Choose accepted, partly accepted or not accepted.") from None
+        raise InvalidEdit("Choose accepted, partly accepted or not accepted.") from None
     reason = reason.strip()
     if not reason or len(reason) > BODY_MAX:
-        raise InvalidAnswer("Give the partnership's reasons (the forum needs to know why).")
+        raise InvalidEdit("Give the partnership's reasons (the forum needs to know why).")
     if not rec.cited:
         raise IllegalTransition("This recommendation cites no consultation to report back on.")
     rec.status = RecommendationStatus.RESPONDED

@@ -8,12 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consultations.db import db
+from consultations.db import Base
 from consultations.models import Consultation, UTCDateTime, _enum, utcnow
 from consultations.staff_models import User
 
 
-class Outcome(db.Model):
+class Outcome(Base):
     """The "you said" summary of one consultation; young people see it once published."""
 
     __tablename__ = "outcome"
@@ -53,7 +53,7 @@ class WeDidStatus(enum.StrEnum):
         }[self.value]
 
 
-class WeDidItem(db.Model):
+class WeDidItem(Base):
     """One thing a partner does (or cannot do) because of what young people said."""
 
     __tablename__ = "we_did_item"
@@ -80,7 +80,7 @@ class WeDidItem(db.Model):
     )
 
 
-class ProgressUpdate(db.Model):
+class ProgressUpdate(Base):
     """A dated step in a "we did" item's story: its status then, and what happened."""
 
     __tablename__ = "progress_update"
@@ -97,7 +97,7 @@ class ProgressUpdate(db.Model):
     item: Mapped[WeDidItem] = relationship(back_populates="updates")
 
 
-class PublishedQuote(db.Model):
+class PublishedQuote(Base):
     """A written answer an officer chose to show publicly, kept exactly as it was published.
 
     It goes with the answer: a young person who asks to be forgotten takes their quote too.
@@ -147,7 +147,7 @@ class LspResponse(enum.StrEnum):
         return labels.get(self.value, "Not accepted")
 
 
-class RecommendationCitation(db.Model):
+class RecommendationCitation(Base):
     """A consultation whose results a recommendation rests on."""
 
     __tablename__ = "recommendation_citation"
@@ -160,7 +160,7 @@ class RecommendationCitation(db.Model):
     )
 
 
-class Recommendation(db.Model):
+class Recommendation(Base):
     """The youth forum's advice to the Local Strategic Partnership, and the answer it got."""
 
     __tablename__ = "recommendation"
@@ -193,7 +193,7 @@ class Recommendation(db.Model):
     )
 
 
-class RecommendationVote(db.Model):
+class RecommendationVote(Base):
     """One forum member's vote on one recommendation; voting again replaces it."""
 
     __tablename__ = "recommendation_vote"

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from consultations.db import db
+from consultations.db import Base
 from consultations.models import UTCDateTime, _enum, utcnow
 
 
-class Subscription(db.Model):
+class Subscription(Base):
     """A participant's opt-in to hear back, with the address their channel delivers to.
 
     The address (for Telegram, the private chat id) is the one raw channel identifier the
@@ -43,7 +43,7 @@ class OutboxStatus(enum.StrEnum):
     DROPPED = "dropped"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Base):
     """One message to one participant, written in the transaction that caused it.
 
     Workers lease rows, send, then acknowledge. A lease that runs out (the worker died)

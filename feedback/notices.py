@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.wording import results_out
 from consultations import services, translations
 from consultations.db import db
 from consultations.models import Consultation, ConsultationStatus
+from consultations.words import results_out
 from feedback.outbox import Audience, audience, notify_participants
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 
 from consultations.db import db
-from consultations.errors import InvalidAnswer, NotFound
+from consultations.errors import InvalidRequest, NotFound
 from consultations.models import Consultation, Participant, Participation
 from feedback.models import OutboxMessage, OutboxStatus, Subscription
 from feedback.subscriptions import mark_blocked
@@ -148,9 +148,9 @@ def lease(
     a guarded UPDATE, so two workers can never hold the same row.
     """
     if not 1 <= limit <= LEASE_BATCH_MAX:
-        raise InvalidAnswer(f"limit must be between 1 and {LEASE_BATCH_MAX}.")
+        raise InvalidRequest(f"limit must be between 1 and {LEASE_BATCH_MAX}.")
     if not 5 <= lease_seconds <= 3600:
-        raise InvalidAnswer("lease_seconds must be between 5 and 3600.")
+        raise InvalidRequest("lease_seconds must be between 5 and 3600.")
     free = or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now)
     due = and_(
         OutboxMessage.status == OutboxStatus.PENDING,
@@ -232,14 +232,14 @@ def acknowledge(
     is refused so the row's state stays with its current holder.
     """
     if outcome not in Outcome.ALL:
-        raise InvalidAnswer(f"outcome must be one of {', '.join(Outcome.ALL)}.")
+        raise InvalidRequest(f"outcome must be one of {', '.join(Outcome.ALL)}.")
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         raise NotFound("No such outbox message.")
     if message.status is not OutboxStatus.PENDING:
         return message  # already settled: acknowledging twice is harmless
     if message.lease_token != lease_token:
-        raise InvalidAnswer("This lease has run out; the message belongs to another worker.")
+        raise InvalidRequest("This lease has run out; the message belongs to another worker.")
     message.leased_until = None
     message.last_error = (error or "")[:ERROR_MAX] or None
     if outcome == Outcome.SENT:

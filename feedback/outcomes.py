@@ -12,10 +12,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from bot import wording
-from consultations import audit, translations
+from consultations import audit, translations, words
 from consultations.db import db
-from consultations.errors import IllegalTransition, InvalidAnswer, NotFound
+from consultations.errors import IllegalTransition, InvalidEdit, NotFound
 from consultations.models import (
     Answer,
     Consultation,
@@ -92,9 +91,9 @@ def is_finished(consultation: Consultation, now: datetime) -> bool:
 def _clean(text: str | None, *, limit: int, what: str, required: bool = True) -> str:
     cleaned = (text or "").strip()
     if required and not cleaned:
-        raise InvalidAnswer(f"Write the {what}.")
+        raise InvalidEdit(f"Write the {what}.")
     if len(cleaned) > limit:
-        raise InvalidAnswer(f"The {what} can be up to {limit} characters.")
+        raise InvalidEdit(f"The {what} can be up to {limit} characters.")
     return cleaned
 
 
@@ -120,12 +119,12 @@ def _parse_status(status: str | WeDidStatus) -> WeDidStatus:
     try:
         return WeDidStatus(status)
     except ValueError:
-        raise InvalidAnswer("Choose planned, in progress, done or not possible.") from None
+        raise InvalidEdit("Choose planned, in progress, done or not possible.") from None
 
 
 def _check_reason(status: WeDidStatus, reason: str) -> None:
     if status is WeDidStatus.NOT_POSSIBLE and not reason:
-        raise InvalidAnswer("Say why it is not possible: young people deserve the reason.")
+        raise InvalidEdit("Say why it is not possible: young people deserve the reason.")
 
 
 def add_we_did(
@@ -188,7 +187,7 @@ def update_status(
     note = _clean(note, limit=YOU_SAID_MAX, what="note", required=False)
     changed = chosen is not item.status
     if not changed and not note:
-        raise InvalidAnswer("Choose a new status or write what has happened.")
+        raise InvalidEdit("Choose a new status or write what has happened.")
     _check_reason(chosen, note if changed else item.reason or note)
     update = ProgressUpdate(
         item_id=item.id, status=chosen, note=note, author_id=actor.id if actor else None, at=now
@@ -253,10 +252,10 @@ def publish_feedback(
 
 
 def _item_line(item: WeDidItem, language: str = "en") -> str:
-    status = wording.text(f"STATUS_{item.status.name}", language)
+    status = words.text(f"STATUS_{item.status.name}", language)
     line = f"• {item.action} ({item.partner}): {status}"
     if item.status is WeDidStatus.NOT_POSSIBLE and item.reason:
-        line += wording.text("BECAUSE", language).format(reason=item.reason)
+        line += words.text("BECAUSE", language).format(reason=item.reason)
     return line
 
 
@@ -269,11 +268,11 @@ def receipt_text(
     """
     n = consultation.respondent_count
     title = translations.translated(consultation, language).youth_title
-    head = wording.text("RECEIPT_THANKS", language).format(title=title)
+    head = words.text("RECEIPT_THANKS", language).format(title=title)
     if n > 1:
-        head += " " + wording.text("RECEIPT_ONE_OF", language).format(n=n)
-    you_said = wording.text("RECEIPT_YOU_SAID", language).format(summary=outcome.you_said)
-    we_did = wording.text("RECEIPT_WE_DID", language)
+        head += " " + words.text("RECEIPT_ONE_OF", language).format(n=n)
+    you_said = words.text("RECEIPT_YOU_SAID", language).format(summary=outcome.you_said)
+    we_did = words.text("RECEIPT_WE_DID", language)
     body = f"{head}\n\n{you_said}\n\n{we_did}\n" + "\n".join(_item_line(i, language) for i in items)
     return body if len(body) <= RECEIPT_MAX else body[: RECEIPT_MAX - 1] + "…"
 
@@ -288,7 +287,7 @@ def _notify_change(
 ) -> int:
     def render(language: str) -> str:
         title = translations.translated(consultation, language).youth_title
-        text = wording.text("NEWS_ON", language).format(title=title)
+        text = words.text("NEWS_ON", language).format(title=title)
         text += f"\n{_item_line(item, language)}"
         if update.note and item.status is not WeDidStatus.NOT_POSSIBLE:
             text += f"\n{update.note}"

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from consultations import queries
 from consultations.csv_export import csv_text
 from consultations.db import db
-from consultations.errors import InvalidAnswer, NotFound
+from consultations.errors import InvalidRequest, NotFound
 from consultations.models import (
     AGE_BANDS,
     DATE_RANGE_WORDS,
@@ -182,8 +182,8 @@ def _feedback_words(
 ) -> tuple[str, int | None]:
     due = consultation.feedback_due
     if published_at is not None:
-        on_time = due is None or published_at.date() <= due
-        late = "" if on_time else f", {(published_at.date() - due).days} days after it was due"
+        days_late = (published_at.date() - due).days if due is not None else 0
+        late = f", {days_late} days after it was due" if days_late > 0 else ""
         return f"published {in_words(published_at)}{late}", None
     if due is None:
         return "not due yet: it is promised eight weeks after closing", None
@@ -280,13 +280,13 @@ def parse_period(text: str) -> tuple[date, date]:
     try:
         start, end = date.fromisoformat(start_text.strip()), date.fromisoformat(end_text.strip())
     except ValueError:
-        raise InvalidAnswer(
+        raise InvalidRequest(
             "Give the period as FROM..TO, for example 2026-01-01..2026-03-31."
         ) from None
     if not sep or end < start:
-        raise InvalidAnswer("The period must be FROM..TO with TO on or after FROM.")
+        raise InvalidRequest("The period must be FROM..TO with TO on or after FROM.")
     if not (date_in_range(start) and date_in_range(end)):
-        raise InvalidAnswer(DATE_RANGE_WORDS)
+        raise InvalidRequest(DATE_RANGE_WORDS)
     return start, end
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from consultations.db import db
-from consultations.errors import InvalidAnswer
+from consultations.errors import InvalidRequest
 from consultations.models import Participant
 from feedback.models import OutboxMessage, OutboxStatus, Subscription
 
@@ -34,7 +35,7 @@ def subscribe(
     """
     address = str(address).strip()
     if not address or len(address) > ADDRESS_MAX:
-        raise InvalidAnswer("A delivery address of up to 128 characters is needed to opt in.")
+        raise InvalidRequest("A delivery address of up to 128 characters is needed to opt in.")
     found = subscription_of(participant)
     if found is None:
         found = Subscription(participant_id=participant.id, channel=participant.channel)
@@ -49,10 +50,14 @@ def subscribe(
 
 
 def _end(participant_id: int, *, reason: str, now: datetime) -> bool:
-    ended = db.session.execute(
-        update(Subscription)
-        .where(Subscription.participant_id == participant_id, Subscription.active.is_(True))
-        .values(active=False, address=None, ended_reason=reason, changed_at=now)
+    # An UPDATE's result is a CursorResult, which counts the rows it changed.
+    ended = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Subscription)
+            .where(Subscription.participant_id == participant_id, Subscription.active.is_(True))
+            .values(active=False, address=None, ended_reason=reason, changed_at=now)
+        ),
     ).rowcount
     # Whatever was still waiting for them will not be sent.
     db.session.execute(

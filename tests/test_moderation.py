@@ -157,7 +157,6 @@ def test_words_that_contain_a_swear_word_are_left_alone(word: str):
     "text",
     [
         "ill batter you after school",
-        "i'm gonna stab u",
         "kys",
         "you should kill yourself",
         "refugees are vermin",
@@ -169,6 +168,15 @@ def test_threats_and_hate_are_held(text: str):
     assert verdict.abusive
     assert verdict.held
     assert verdict.status == "held"
+
+
+def test_a_knife_threat_is_held_and_goes_to_the_safeguarding_lead():
+    # Whoever writes it, someone may be in danger: held from every page, and urgent.
+    verdict = moderate("i'm gonna stab u")
+    assert verdict.abusive
+    assert verdict.held
+    assert verdict.status == "urgent"
+    assert verdict.safeguarding
 
 
 def test_slurs_are_held_and_masked():

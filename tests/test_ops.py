@@ -141,7 +141,7 @@ def test_request_logs_name_the_route_never_the_chat_id_or_slug(api, request_log)
 
 
 def test_json_logs_are_one_object_per_line():
-    from webapp.ops import JsonFormatter
+    from youthvoice_settings.logs import JsonFormatter
 
     record = logging.LogRecord("youthvoice.request", logging.INFO, __file__, 1, "x", (), None)
     record.route, record.status = "/", 200

@@ -7,19 +7,20 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
+from flask.logging import default_handler
 from flask_openapi3 import OpenAPI
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from webapp.config import from_environment
+from webapp.config import flask_config
 from webapp.extensions import csrf, db, migrate
 from webapp.security import DatabaseIntConverter
+from youthvoice_settings import Settings, logs
 
-# A container installs the app as a wheel and points this at its copy of migrations/.
-MIGRATIONS = os.environ.get("YOUTHVOICE_MIGRATIONS") or str(
-    Path(__file__).resolve().parent.parent / "migrations"
-)
+# The migrations beside the code; a container installs a wheel and sets YOUTHVOICE_MIGRATIONS.
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+SETTINGS = "youthvoice.settings"
 
 
 def _engine_options(config: dict[str, Any]) -> dict[str, Any]:
@@ -53,15 +54,33 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the application; ``config`` overrides what the environment says (tests use it)."""
-    instance_path = os.path.abspath(
-        (config or {}).get("INSTANCE_PATH") or os.environ.get("YOUTHVOICE_INSTANCE", "instance")
-    )
-    # flask-openapi3's Flask: it documents the API blueprint's routes from their models.
-    app = OpenAPI(
+class YouthVoiceApp(OpenAPI):
+    """flask-openapi3's Flask (it documents the API's routes from their models), logging an
+    error that escaped every handler through the one log, without the error's message."""
+
+    def log_exception(self, exc_info: Any) -> None:
+        error = exc_info[1] if isinstance(exc_info, tuple) else exc_info
+        route = request.url_rule.rule if request.url_rule else "(no route)"
+        logs.log_error(
+            self.logger, f"unexpected error on {request.method} {route}", error, route=route
+        )
+
+
+def settings_of(app: Flask) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = app.extensions[SETTINGS]
+    return settings
+
+
+def create_app(config: dict[str, Any] | None = None, *, settings: Settings | None = None) -> Flask:
+    """Build the application from ``settings`` (the environment's when not given);
+    ``config`` then overrides Flask config keys (tests use it)."""
+    settings = settings or Settings.from_environment()
+    instance_path = os.path.abspath((config or {}).get("INSTANCE_PATH") or settings.instance)
+    app = YouthVoiceApp(
         __name__, instance_path=instance_path, instance_relative_config=True, doc_ui=False
     )
+    app.extensions[SETTINGS] = settings
     # Before any route is added: every <int:...> in a URL must fit a database integer.
     app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(
@@ -77,9 +96,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=256 * 1024,
     )
-    app.config.update(from_environment(instance_path))
+    app.config.update(flask_config(settings, Path(instance_path)))
     if config:
         app.config.update(config)
+    if not logs.configured():
+        # gunicorn, or a test: nothing set the process's log up before the app.
+        logs.configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"], service="web")
+    # Flask's own handler would print an error as multi-line text beside the one log.
+    app.logger.removeHandler(default_handler)
     app.config.setdefault("CHANNEL_TOKENS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config)
     if isinstance(app.config["PSEUDONYM_KEY"], str):
@@ -88,14 +112,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
     db.init_app(app)
-    from consultations.moderation import review
+    from webapp import moderation_rules
 
-    rules_dir = app.config.get("MODERATION_RULES_DIR") or os.path.join(instance_path, "moderation")
-    review.use_rules_from(Path(rules_dir))
+    moderation_rules.init_app(app)
     migrate.init_app(
         app,
         db,
-        directory=MIGRATIONS,
+        directory=settings.migrations or MIGRATIONS,
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,
@@ -109,13 +132,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import consultations.translations  # noqa: F401
     import feedback.loop_models
     import feedback.models  # noqa: F401
-    from webapp import api, cli, errors, i18n, ops, security, staff, youth
+    from webapp import api, cli, errors, forum, i18n, ops, security, staff, youth
     from webapp.api import spec as api_spec
     from webapp.rendering import register_filters
 
     app.register_blueprint(youth.bp)
     i18n.init_app(app)
     staff.init_app(app)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(forum.bp)
     api_spec.init_app(app)
     app.register_api(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)  # bearer-token JSON API: no cookies, so no CSRF to forge

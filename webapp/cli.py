@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import errno
-import os
+import logging
 import signal
 import smtplib
 import socket
@@ -15,20 +15,45 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from consultations import accounts, demo, privacy, readability, services
+from consultations import accounts, privacy, readability, services
 from consultations.db import in_transaction
-from consultations.errors import DomainError, InvalidAnswer
+from consultations.errors import DomainError, InvalidInput
 from consultations.glossary import default_terms
 from consultations.staff_models import Role
-from feedback import digest
+from feedback import demo, digest
 from feedback import report as lsp
 from webapp import reports
+from youthvoice_settings import LANGUAGES, Settings, logs
+from youthvoice_settings.settings import SettingsError
+
+log = logging.getLogger("youthvoice.cli")
+SETTINGS = "youthvoice.settings"
+
+
+def process_settings() -> Settings:
+    """This process's settings: read from the environment once, at the first command."""
+    meta = click.get_current_context().meta
+    if SETTINGS not in meta:
+        try:
+            meta[SETTINGS] = Settings.from_environment()
+        except SettingsError as error:
+            raise click.ClickException(str(error)) from None
+    settings: Settings = meta[SETTINGS]
+    return settings
 
 
 def _create_app() -> Flask:
     from webapp import create_app
 
-    return create_app()
+    return create_app(settings=process_settings())
+
+
+def _started(service: str, **fields: object) -> Settings:
+    """The settings of a long-running process, its log set up and its start logged."""
+    settings = process_settings()
+    logs.configure_from(settings, service=service)
+    log.info("%s starting", service, extra={"event": "start", **fields})
+    return settings
 
 
 @click.group(
@@ -105,8 +130,11 @@ def refuse_unusable_port(host: str, port: int) -> None:
 )
 def serve(host: str, port: int, rasa: Path | None) -> None:
     """Serve the site for a laptop or a youth club (use gunicorn in production)."""
+    from webapp import settings_of
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if "YOUTHVOICE_SECURE_COOKIES" not in os.environ:
+    settings = settings_of(app)
+    if not settings.is_set("secure_cookies"):
         # This server speaks plain http, where browsers drop Secure cookies (and with them
         # the form's CSRF token). Production behind HTTPS keeps the secure default.
         app.config["SESSION_COOKIE_SECURE"] = False
@@ -117,6 +145,8 @@ def serve(host: str, port: int, rasa: Path | None) -> None:
             "use HTTPS (gunicorn behind a proxy) for anything beyond a short session."
         )
     refuse_unusable_port(host, port)
+    logs.configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"], service="serve")
+    log.info("serve starting", extra={"event": "start"})
     chat = None
     if rasa is not None and not app.config.get("RASA_SOCKET_URL"):
         from webapp.local_chat import LocalChat
@@ -194,7 +224,7 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
         user = in_transaction(
             lambda: accounts.create_user(email, password, role, now=datetime.now(UTC))
         )
-    except InvalidAnswer as error:
+    except InvalidInput as error:
         raise click.ClickException(error.detail) from None
     click.echo(f"Created {user.email} ({user.role.label}).")
 
@@ -359,50 +389,43 @@ def register(app: Flask) -> None:
 @click.option("--port", default=5055, show_default=True, type=PORT)
 def actions(host: str, port: int) -> None:
     """Run the Rasa action server (YOUTHVOICE_API_URL and YOUTHVOICE_RASA_TOKEN reach the API)."""
-    import logging
-
-    from bot.actions.backend import api_token_from_env
     from bot.actions.server import run
 
-    if not api_token_from_env():
+    if not process_settings().channel_token("rasa"):
         raise click.ClickException(
             "Set YOUTHVOICE_RASA_TOKEN (or a rasa:TOKEN entry in YOUTHVOICE_CHANNEL_TOKENS)."
         )
     refuse_unusable_port(host, port)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = _started("actions")
     click.echo(f"Youth Voice actions for Rasa on http://{host}:{port}/webhook (Ctrl+C to stop)")
-    run(host=host, port=port)
+    run(settings, host=host, port=port)
 
 
 @main.command("deliver-rasa", with_appcontext=False)
 @click.option(
     "--rasa-url",
-    envvar="RASA_URL",
-    default="http://127.0.0.1:5005",
-    show_default=True,
-    help="The Rasa server's HTTP API (env RASA_URL).",
+    default=None,
+    help="The Rasa server's HTTP API (default: RASA_URL, else http://127.0.0.1:5005).",
 )
-@click.option(
-    "--rasa-token", envvar="RASA_TOKEN", default="", help="Rasa's --auth-token (env RASA_TOKEN)."
-)
+@click.option("--rasa-token", default=None, help="Rasa's --auth-token (default: RASA_TOKEN).")
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
 @click.option("--idle", default=5.0, show_default=True, help="Seconds to wait when nothing is due.")
-def deliver_rasa(rasa_url: str, rasa_token: str, once: bool, idle: float) -> None:
+def deliver_rasa(rasa_url: str | None, rasa_token: str | None, once: bool, idle: float) -> None:
     """Send news to people on Rasa channels, through Rasa's trigger_intent."""
-    import logging
-    import os
-
-    from bot.actions.backend import DEFAULT_API_URL, api_token_from_env
     from bot.actions.delivery import RasaDelivery, TokenRefused
     from bot.client import ApiProblem, BackendDown
 
-    if not api_token_from_env():
+    if not process_settings().channel_token("rasa"):
         raise click.ClickException(
             "Set YOUTHVOICE_RASA_TOKEN (or a rasa:TOKEN entry in YOUTHVOICE_CHANNEL_TOKENS)."
         )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    api_url = os.environ.get("YOUTHVOICE_API_URL", DEFAULT_API_URL)
-    worker = RasaDelivery.from_env(api_url, rasa_url, rasa_token)
+    settings = _started("deliver-rasa")
+    api_url = settings.api_url
+    worker = RasaDelivery.from_settings(
+        settings,
+        rasa_url=rasa_url or settings.rasa_url,
+        rasa_token=settings.rasa_token if rasa_token is None else rasa_token,
+    )
     try:
         if once:
             tally = worker.deliver_once()
@@ -420,6 +443,9 @@ def deliver_rasa(rasa_url: str, rasa_token: str, once: bool, idle: float) -> Non
         raise click.ClickException(
             f"The back end is not reachable at {api_url} (YOUTHVOICE_API_URL)."
         ) from None
+    except Exception as error:
+        logs.log_error(log, "deliver-rasa stopped", error)
+        raise
     finally:
         worker.close()
 
@@ -463,23 +489,12 @@ def check_text(path: Path, target: int) -> None:
     sys.exit(0 if score.passes else 1)
 
 
-def _chat_settings() -> tuple[Path, str, dict[str, str], dict[str, str]]:
-    """Instance folder, public URL, channel tokens and chat settings, from the environment."""
-    from webapp.config import chat_environment, parse_channel_tokens
-
-    instance = Path(os.environ.get("YOUTHVOICE_INSTANCE") or "instance").resolve()
-    public_url = os.environ.get("YOUTHVOICE_PUBLIC_URL", "http://127.0.0.1:5000")
-    tokens = parse_channel_tokens(os.environ.get("YOUTHVOICE_CHANNEL_TOKENS", ""))
-    return instance, public_url, tokens, chat_environment()
-
-
 @main.command("bot", with_appcontext=False)
 @click.option("--webhook-url", default=None, help="Public HTTPS URL for webhook mode.")
 @click.option(
     "--webhook-secret",
-    envvar="TELEGRAM_WEBHOOK_SECRET",
     default=None,
-    help="Secret token Telegram must send with each update (or TELEGRAM_WEBHOOK_SECRET).",
+    help="Secret token Telegram must send with each update (default: TELEGRAM_WEBHOOK_SECRET).",
 )
 @click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook mode: address.")
 @click.option("--port", default=8443, show_default=True, type=PORT, help="Webhook mode: port.")
@@ -489,20 +504,22 @@ def run_telegram_bot(
     """Run the Telegram bot (long polling, or a webhook with --webhook-url)."""
     from bot.telegram.app import BotSettings, StartupError, run_bot
 
-    instance, public_url, tokens, env = _chat_settings()
-    settings = BotSettings.from_environment(instance, public_url, tokens.get("telegram", ""))
-    settings.api_url = env["API_URL"].rstrip("/")
+    settings = _started("bot")
     try:
         run_bot(
-            settings,
+            BotSettings.from_settings(settings),
             webhook_url=webhook_url,
-            webhook_secret=webhook_secret,
+            webhook_secret=webhook_secret or settings.telegram_webhook_secret or None,
             listen=listen,
             port=port,
             announce=click.echo,
         )
     except StartupError as error:
+        log.warning("bot not started: %s", error, extra={"event": "refused"})
         raise click.ClickException(str(error)) from None
+    except Exception as error:
+        logs.log_error(log, "bot stopped", error)
+        raise
 
 
 @main.command("deliver", with_appcontext=False)
@@ -525,28 +542,33 @@ def run_delivery(
     from bot.delivery import DeliverySettings, check, run_worker
     from bot.telegram.app import StartupError
 
-    instance, _, tokens, env = _chat_settings()
+    process = _started("deliver")
     settings = DeliverySettings(
-        token=env["TELEGRAM_BOT_TOKEN"].strip(),
-        api_url=env["API_URL"].rstrip("/"),
-        channel_token=tokens.get("telegram", ""),
-        journal_path=instance / "telegram_delivery.sqlite3",
-        telegram_api_url=env["TELEGRAM_API_BASE_URL"].rstrip("/"),
+        token=process.telegram_bot_token,
+        api_url=process.api_url,
+        channel_token=process.channel_token("telegram"),
+        journal_path=process.instance.resolve() / "telegram_delivery.sqlite3",
+        telegram_api_url=process.telegram_api_base_url.rstrip("/"),
         rate=min(rate, 30.0) if rate > 0 else 29.0,
         per_chat_interval=per_chat_interval,
         batch=batch,
         lease_seconds=lease_seconds,
         idle_seconds=idle_seconds,
-        redis_url=os.environ.get("REDIS_URL", ""),
+        redis_url=process.redis_url,
     )
-    if os.environ.get("YOUTHVOICE_DELIVERY_UNCAPPED") == "1":
+    if process.delivery_uncapped:
         settings.rate = rate  # tests against a local fake server only
     try:
         asyncio.run(check(settings))
     except StartupError as error:
+        log.warning("deliver not started: %s", error, extra={"event": "refused"})
         raise click.ClickException(str(error)) from None
     click.echo(wording.DELIVERY_STARTING)
-    run_worker(settings)
+    try:
+        run_worker(settings)
+    except Exception as error:
+        logs.log_error(log, "deliver stopped", error)
+        raise
 
 
 @main.command("chat", with_appcontext=False)
@@ -555,7 +577,7 @@ def run_delivery(
 @click.option("--start", default="", help="Like a deep link: c_<slug> opens that consultation.")
 @click.option(
     "--lang",
-    type=click.Choice(["en", "pl", "ur"]),
+    type=click.Choice(LANGUAGES),
     default=None,
     help="Language to start in, as a phone set to it would (/language changes it).",
 )
@@ -567,23 +589,23 @@ def terminal_chat(channel: str, who: str, start: str, lang: str | None) -> None:
     from bot.conversation import Links
     from bot.terminal import chat
 
-    _, public_url, tokens, env = _chat_settings()
-    token = tokens.get(channel)
+    settings = process_settings()
+    token = settings.channel_tokens.get(channel)
     if not token:
         raise click.ClickException(
             f"No channel token for {channel!r}: add {channel}:TOKEN to YOUTHVOICE_CHANNEL_TOKENS."
         )
-    base = public_url.rstrip("/")
+    base = settings.public_url.rstrip("/")
     links = Links(privacy_url=f"{base}/privacy", web_url=f"{base}/")
 
     async def main() -> None:
-        api = ApiClient(env["API_URL"], token, channel=channel)
+        api = ApiClient(settings.api_url, token, channel=channel)
         try:
             await api.check()
         except BackendDown:
             await api.aclose()
             raise click.ClickException(
-                f"The back end is not reachable at {env['API_URL']} (YOUTHVOICE_API_URL)."
+                f"The back end is not reachable at {settings.api_url} (YOUTHVOICE_API_URL)."
             ) from None
         except ApiProblem as problem:
             await api.aclose()

@@ -1,4 +1,4 @@
-"""Settings from the environment, with safe defaults for the embedded (SQLite) run."""
+"""The web app's Flask config, made from the one ``Settings`` object of the process."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+
+from youthvoice_settings import Settings
 
 
 def _instance_secret(instance: Path, name: str) -> str:
@@ -19,82 +21,56 @@ def _instance_secret(instance: Path, name: str) -> str:
     return path.read_text().strip()
 
 
-def parse_channel_tokens(raw: str) -> dict[str, str]:
-    """``telegram:TOKEN,rasa:TOKEN`` → ``{"telegram": "TOKEN", "rasa": "TOKEN"}``."""
-    tokens: dict[str, str] = {}
-    for item in raw.split(","):
-        name, sep, token = item.strip().partition(":")
-        if sep and name.strip() and token.strip():
-            tokens[name.strip()] = token.strip()
-    return tokens
+def flask_config(settings: Settings, instance: Path) -> dict[str, Any]:
+    """The keys Flask, its extensions and our views read, from ``settings``.
 
-
-def from_environment(instance_path: str) -> dict[str, Any]:
-    """Build the app config from environment variables (see ``.env.example``)."""
-    env = os.environ
-    instance = Path(instance_path)
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'youthvoice.db'}"
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    A test's config dict overrides these after the fact, as before.
+    """
+    s = settings
+    database_url = s.database_url and s.sqlalchemy_url
     return {
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance, "secret_key"),
-        "PSEUDONYM_KEY": env.get("PSEUDONYM_KEY") or _instance_secret(instance, "pseudonym_key"),
-        "CHANNEL_TOKENS": parse_channel_tokens(env.get("YOUTHVOICE_CHANNEL_TOKENS", "")),
-        "PUBLIC_URL": env.get("YOUTHVOICE_PUBLIC_URL", "http://127.0.0.1:5000"),
-        "TELEGRAM_BOT_USERNAME": env.get("TELEGRAM_BOT_USERNAME", ""),
+        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{instance / 'youthvoice.db'}",
+        "SECRET_KEY": s.secret_key or _instance_secret(instance, "secret_key"),
+        "PSEUDONYM_KEY": s.pseudonym_key or _instance_secret(instance, "pseudonym_key"),
+        "CHANNEL_TOKENS": dict(s.channel_tokens),
+        "PUBLIC_URL": s.public_url,
+        "TELEGRAM_BOT_USERNAME": s.telegram_bot_username,
         # Secure cookies unless told otherwise; `youthvoice serve` turns them off for plain http.
-        "SESSION_COOKIE_SECURE": env.get("YOUTHVOICE_SECURE_COOKIES", "1") == "1",
-        "REMEMBER_COOKIE_SECURE": env.get("YOUTHVOICE_SECURE_COOKIES", "1") == "1",
-        "HSTS_SECONDS": int(env.get("YOUTHVOICE_HSTS_SECONDS", "31536000")),
-        "PROXY_HOPS": int(env.get("YOUTHVOICE_PROXY_HOPS", "0")),
-        "STAFF_IDLE_MINUTES": int(env.get("YOUTHVOICE_STAFF_IDLE_MINUTES", "30")),
+        "SESSION_COOKIE_SECURE": s.secure_cookies,
+        "REMEMBER_COOKIE_SECURE": s.secure_cookies,
+        "HSTS_SECONDS": s.hsts_seconds,
+        "PROXY_HOPS": s.proxy_hops,
+        "STAFF_IDLE_MINUTES": s.staff_idle_minutes,
         # However busy, a staff sign-in lasts at most this long (ASVS 7.3.2).
-        "STAFF_SESSION_HOURS": int(env.get("YOUTHVOICE_STAFF_SESSION_HOURS", "12")),
-        "REDIS_URL": env.get("REDIS_URL", ""),
-        "RATELIMIT_ENABLED": env.get("YOUTHVOICE_RATELIMIT_ENABLED", "1") == "1",
-        "RATELIMIT_LOGIN": env.get("YOUTHVOICE_RATELIMIT_LOGIN", "20/minute;200/hour"),
-        "RATELIMIT_ANSWERS": env.get("YOUTHVOICE_RATELIMIT_ANSWERS", "120/minute;2000/hour"),
-        "RATELIMIT_API": env.get("YOUTHVOICE_RATELIMIT_API", "3000/minute"),
-        "RATELIMIT_API_ANSWERS": env.get("YOUTHVOICE_RATELIMIT_API_ANSWERS", "30/minute"),
-        "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS", "12")),
+        "STAFF_SESSION_HOURS": s.staff_session_hours,
+        "REDIS_URL": s.redis_url,
+        "RATELIMIT_ENABLED": s.ratelimit_enabled,
+        "RATELIMIT_LOGIN": s.ratelimit_login,
+        "RATELIMIT_ANSWERS": s.ratelimit_answers,
+        "RATELIMIT_API": s.ratelimit_api,
+        "RATELIMIT_API_ANSWERS": s.ratelimit_api_answers,
+        "RETENTION_MONTHS": s.retention_months,
         # Empty until set: the privacy notice then says who, in general words of its own.
-        "CONTROLLER_NAME": env.get("YOUTHVOICE_CONTROLLER_NAME", "").strip(),
-        "PRIVACY_CONTACT": env.get("YOUTHVOICE_PRIVACY_CONTACT", "").strip(),
-        "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE", "5")),
-        "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW", "10")),
-        "SMALL_GROUP_THRESHOLD": int(env.get("YOUTHVOICE_SMALL_GROUP_THRESHOLD", "5")),
-        "TIMEZONE": env.get("YOUTHVOICE_TIMEZONE", "Europe/London"),
-        "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
-        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
-        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        "CONTROLLER_NAME": s.controller_name,
+        "PRIVACY_CONTACT": s.privacy_contact,
+        "DB_POOL_SIZE": s.db_pool_size,
+        "DB_MAX_OVERFLOW": s.db_max_overflow,
+        "SMALL_GROUP_THRESHOLD": s.small_group_threshold,
+        "TIMEZONE": s.timezone,
+        "LOG_FORMAT": s.log_format,
+        "LOG_LEVEL": s.log_level,
+        "METRICS_TOKEN": s.metrics_token,
         # Email for the daily digest and safeguarding alerts, only when SMTP_HOST is set.
-        "SMTP_HOST": env.get("SMTP_HOST", ""),
-        "SMTP_PORT": int(env.get("SMTP_PORT", "587")),
-        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
-        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
-        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "1") == "1",
-        "SMTP_FROM": env.get("SMTP_FROM", "youthvoice@localhost"),
-        "SAFEGUARDING_EMAIL": env.get("SAFEGUARDING_EMAIL", ""),
-        "DIGEST_TO": env.get("YOUTHVOICE_DIGEST_TO", ""),
+        "SMTP_HOST": s.smtp_host,
+        "SMTP_PORT": s.smtp_port,
+        "SMTP_USERNAME": s.smtp_username,
+        "SMTP_PASSWORD": s.smtp_password,
+        "SMTP_STARTTLS": s.smtp_starttls,
+        "SMTP_FROM": s.smtp_from,
+        "SAFEGUARDING_EMAIL": s.safeguarding_email,
+        "DIGEST_TO": s.digest_to,
         # Extra moderation rule files officers add (default: instance/moderation/).
-        "MODERATION_RULES_DIR": env.get("MODERATION_RULES_DIR", ""),
-        "RASA_SOCKET_URL": env.get("RASA_SOCKET_URL", ""),
-        "RASA_SOCKET_PATH": env.get("RASA_SOCKET_PATH", "/socket.io"),
-        **chat_environment(),
-    }
-
-
-def chat_environment() -> dict[str, str]:
-    """What the bot, the delivery worker and the terminal chat read (no side effects)."""
-    env = os.environ
-    public_url = env.get("YOUTHVOICE_PUBLIC_URL", "http://127.0.0.1:5000")
-    return {
-        "TELEGRAM_BOT_TOKEN": env.get("TELEGRAM_BOT_TOKEN", ""),
-        # Where the chat channels reach /api/v1; by default the public address.
-        "API_URL": env.get("YOUTHVOICE_API_URL") or public_url,
-        "TELEGRAM_API_BASE_URL": env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org",
-        "TELEGRAM_WEBHOOK_SECRET": env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+        "MODERATION_RULES_DIR": s.moderation_rules_dir,
+        "RASA_SOCKET_URL": s.rasa_socket_url,
+        "RASA_SOCKET_PATH": s.rasa_socket_path,
     }

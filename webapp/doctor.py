@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import smtplib
 import socket
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from flask import current_app
 from sqlalchemy import text
 
 from consultations.db import db
+from youthvoice_settings import Settings
 
 WEAK_TOKENS = {"", "change-me", "changeme", "secret", "token", "test"}
 MIN_TOKEN_LENGTH = 16
@@ -64,14 +64,21 @@ def _database() -> list[Check]:
     return checks
 
 
+def _settings() -> Settings:
+    from webapp import settings_of
+
+    return settings_of(current_app)
+
+
 def _secrets() -> list[Check]:
+    given = {"SECRET_KEY": _settings().secret_key, "PSEUDONYM_KEY": _settings().pseudonym_key}
     why = {
         "SECRET_KEY": "signs sessions and forms",
         "PSEUDONYM_KEY": "keys every pseudonym: a new one makes every returning person new",
     }
     checks = []
     for name in ("SECRET_KEY", "PSEUDONYM_KEY"):
-        from_env = bool(os.environ.get(name))
+        from_env = bool(given[name])
         checks.append(
             Check(
                 name,
@@ -141,7 +148,7 @@ def _public_url() -> list[Check]:
 
 
 def _telegram() -> list[Check]:
-    has_token = bool(os.environ.get("TELEGRAM_BOT_TOKEN"))
+    has_token = bool(_settings().telegram_bot_token)
     return [
         Check(
             "Telegram bot token",

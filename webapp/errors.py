@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import logging
 import math
-import traceback
 
 from flask import (
     Flask,
@@ -22,6 +21,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
 from consultations.errors import DomainError, InvalidAnswer
+from youthvoice_settings.logs import log_error
 
 log = logging.getLogger(__name__)
 
@@ -216,14 +216,8 @@ def register(app: Flask) -> None:
     def on_unexpected(error: Exception) -> Response | tuple[str, int]:
         # Never a stack trace to a young person. The log keeps where it failed, not the
         # exception's message: database errors quote the values a young person sent.
-        frames = "".join(traceback.format_tb(error.__traceback__))
-        log.error(
-            "unexpected %s on %s %s\n%s",
-            type(error).__name__,
-            request.method,
-            request.url_rule,
-            frames,
-        )
+        route = request.url_rule.rule if request.url_rule else "(no route)"
+        log_error(log, f"unexpected error on {request.method} {route}", error, route=route)
         if _wants_problem():
             return problem(500, N_("Something went wrong"), N_("Please try again in a minute."))
         return (

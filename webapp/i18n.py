@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
-    Response,
     current_app,
     has_request_context,
     redirect,
@@ -26,15 +25,17 @@ from flask_babel import Babel, get_locale, gettext, lazy_gettext, refresh
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import AnyOf
 
 from consultations import translations
 from consultations.models import AGE_BANDS, PREFER_NOT_TO_SAY, Consultation
 from webapp.security import cookie_name
+from youthvoice_settings import LANGUAGE_NAMES, RIGHT_TO_LEFT
 
-LANGUAGES = {"en": "English", "pl": "Polski", "ur": "اردو"}
-RIGHT_TO_LEFT = {"ur"}
+# Each language by its own name, as the language picker shows it.
+LANGUAGES = LANGUAGE_NAMES
 COOKIE = "lang"
 ONE_YEAR = 365 * 24 * 3600
 

@@ -72,6 +72,8 @@ class LocalChat:
         return self.folder / "models" / "youthvoice.tar.gz"
 
     def _env(self) -> dict[str, str]:
+        # A child process inherits this one's environment (PATH, HOME, LOG_FORMAT …) and, like
+        # every process, reads its own settings from it once; only what differs is added.
         return {
             **os.environ,
             "RASA_TELEMETRY_ENABLED": "false",

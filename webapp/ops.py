@@ -2,13 +2,13 @@
 
 Metrics are counted from the database when scraped, so they are the same whichever web
 process answers and include what delivery workers did. Logs name the route pattern, never
-the path or query string: a path can carry a consultation code and a query a chat id.
+the path or query string: a path can carry a consultation code and a query a chat id. Where
+the log lines go, and in which format, is ``youthvoice_settings.logs``.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import time
 from datetime import UTC, datetime
@@ -25,41 +25,6 @@ from consultations.moderation import review
 from feedback.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("youthvoice.request")
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line, for log collectors; extra fields come from ``extra=``."""
-
-    FIELDS = ("event", "method", "route", "status", "ms")
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for name in self.FIELDS:
-            if hasattr(record, name):
-                entry[name] = getattr(record, name)
-        if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry)
-
-
-def configure_logging(app: Flask) -> None:
-    """Send the app's logs to stderr once, as JSON (``LOG_FORMAT=json``) or plain text."""
-    root = logging.getLogger("youthvoice")
-    if root.handlers:
-        return
-    handler = logging.StreamHandler()
-    if app.config.get("LOG_FORMAT") == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
-    root.propagate = False
 
 
 def _start_timer() -> None:
@@ -142,12 +107,12 @@ class DatabaseCollector:
             "Outbox messages by channel and status (sent = delivered)",
             labels=["channel", "status"],
         )
-        for channel, status, count in session.execute(
+        for channel, sending, count in session.execute(
             select(OutboxMessage.channel, OutboxMessage.status, func.count()).group_by(
                 OutboxMessage.channel, OutboxMessage.status
             )
         ):
-            outbox.add_metric([channel, status.value], count)
+            outbox.add_metric([channel, sending.value], count)
         yield outbox
         oldest = GaugeMetricFamily(
             "youthvoice_outbox_oldest_pending_seconds",
@@ -206,7 +171,6 @@ def metrics() -> Response:
 
 
 def init_app(app: Flask) -> None:
-    configure_logging(app)
     app.before_request(_start_timer)
     app.after_request(_log_request)
 

@@ -80,7 +80,7 @@ def render_pdf(report: lsp.Report) -> bytes:
     from weasyprint import HTML
 
     html = render_template("reports/lsp.html", report=report, charts=_charts(report))
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
 
 
 def render(report: lsp.Report, fmt: str) -> bytes:

@@ -239,7 +239,7 @@ def _api_key() -> str:
     counts as its address: inventing tokens must not buy a fresh allowance, or a new key
     in the limiter's store, with every guess.
     """
-    from webapp.api import channel_for
+    from webapp.api.base import channel_for
 
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
@@ -306,7 +306,9 @@ class SweptMemoryStorage(MemoryStorage):
         # The private hook ``MemoryStorage`` calls on every hit: its own body, a slower timer.
         # tests/security/test_rate_limits.py notices if a new ``limits`` stops calling it.
         if not self.timer.is_alive():
-            self.timer = threading.Timer(self.SWEEP_SECONDS, self._MemoryStorage__expire_events)
+            # Name-mangled in MemoryStorage, so invisible to type checkers.
+            sweep = self._MemoryStorage__expire_events  # type: ignore[attr-defined]
+            self.timer = threading.Timer(self.SWEEP_SECONDS, sweep)
             self.timer.daemon = True  # a process that is done never waits for a sweep
             self.timer.start()
 
@@ -332,7 +334,8 @@ def _init_limiter(app: Flask) -> None:
     limiter.limit(_limit("RATELIMIT_API"), key_func=_api_key, override_defaults=False)(api.bp)
     for endpoint, (setting, key_func, methods) in ROUTE_LIMITS.items():
         view = app.view_functions[endpoint]
-        app.view_functions[endpoint] = limiter.limit(
+        # Flask-Limiter's wrapper is typed as maybe-async; the views it wraps here are not.
+        app.view_functions[endpoint] = limiter.limit(  # type: ignore[assignment]
             _limit(setting), key_func=key_func, methods=methods, override_defaults=False
         )(view)
 

@@ -1,8 +1,8 @@
 """What a channel shows a young person after a disclosure or a tension signal, and the email.
 
 The domain decides which help applies and in which languages
-(``consultations.moderation.support``); the words
-come from ``bot.wording`` so the web form, Telegram and Rasa say the same.
+(``consultations.moderation.support``) and says it (``consultations.words``), so the web
+form, Telegram and Rasa say the same.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app
 
-from bot import wording
+from consultations import words
 from consultations.moderation.notify import MailSettings, send_concern_notice
 from consultations.moderation.support import support_for as choose_support
 from consultations.services import Submitted
@@ -54,13 +54,13 @@ def support_for(
         "tension": tension,
         # Help must be understood: in the channel's language and in the one written in.
         "message": "\n\n".join(
-            wording.support_message(safeguarding=safeguarding, tension=tension, lang=lang)
+            words.support_message(safeguarding=safeguarding, tension=tension, lang=lang)
             for lang in support.languages
         ),
         "languages": list(support.languages),
         "childline": CHILDLINE_PHONE if safeguarding else None,
         "emergency": EMERGENCY_PHONE if safeguarding else None,
-        "hate_reporting": wording.HATE_REPORTING_URL if tension else None,
+        "hate_reporting": words.HATE_REPORTING_URL if tension else None,
     }
 
 

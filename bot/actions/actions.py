@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -29,6 +28,8 @@ from bot.actions.backend import connect, participant_id
 from bot.conversation import ALL_AGE_BANDS, Conversation, Links, Reply, Result
 from bot.state import MemoryStore
 from bot.wording import say
+from youthvoice_settings import Settings
+from youthvoice_settings.logs import log_error
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,12 @@ BUTTON_ENTITY = "press"
 STATE_SLOT = "chat"
 
 
-def public_url(path: str = "") -> str:
-    return os.environ.get("YOUTHVOICE_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/") + path
-
-
-def links() -> Links:
+def links(settings: Settings) -> Links:
     """Rasa channels have no "/" menu, and the web chat is for under-16s too."""
+    site = settings.public_url.rstrip("/")
     return Links(
-        privacy_url=public_url("/privacy"),
-        web_url=public_url("/"),
+        privacy_url=f"{site}/privacy",
+        web_url=f"{site}/",
         slash_commands=False,
         age_bands=tuple(ALL_AGE_BANDS),
     )
@@ -108,6 +106,10 @@ def _entity(tracker: Tracker, name: str) -> str | None:
 class Converse(Action):
     """Every message: tracker in, the shared conversation's replies out."""
 
+    def __init__(self, settings: Settings | None = None) -> None:
+        # The action server passes its settings; rasa-sdk's own tools build actions bare.
+        self.settings = settings or Settings.from_environment()
+
     def name(self) -> str:
         return "action_converse"
 
@@ -121,9 +123,9 @@ class Converse(Action):
         intent = _confident_intent(message)
         text = str(message.get("text") or "")
         hint = language(tracker)
-        client = connect()
+        client = connect(self.settings)
         try:
-            conversation = Conversation(client, store, links())
+            conversation = Conversation(client, store, links(self.settings))
             pressed = _entity(tracker, BUTTON_ENTITY)
             if intent == BUTTON_INTENT and pressed:
                 result = await conversation.button(who, tracker.sender_id, pressed, hint)
@@ -133,7 +135,7 @@ class Converse(Action):
                     who, tracker.sender_id, text, hint, intent=intent, term=term
                 )
         except Exception as error:  # never a 500 for the young person; no content in logs
-            log.error("%s failed: %s", self.name(), type(error).__name__)
+            log_error(log, f"{self.name()} failed", error, action=self.name())
             with wording.speaking(hint):
                 result = Result([Reply(say.BACKEND_DOWN)])
         finally:

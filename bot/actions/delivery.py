@@ -15,9 +15,10 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.actions.backend import CHANNEL, api_token_from_env
+from bot.actions.backend import CHANNEL
 from bot.client import ApiProblem, BackendDown, SyncApiClient
 from channel_api.payloads import DeliveryOutcome, LeasedMessage
+from youthvoice_settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,10 @@ class RasaDelivery:
         self.batch = batch
 
     @classmethod
-    def from_env(cls, api_url: str, rasa_url: str, rasa_token: str) -> RasaDelivery:
-        return cls(api_url, api_token_from_env(), rasa_url, rasa_token=rasa_token)
+    def from_settings(cls, settings: Settings, *, rasa_url: str, rasa_token: str) -> RasaDelivery:
+        return cls(
+            settings.api_url, settings.channel_token(CHANNEL), rasa_url, rasa_token=rasa_token
+        )
 
     def close(self) -> None:
         self.api.close()

@@ -19,6 +19,7 @@ with warnings.catch_warnings():
     from sanic.worker.loader import AppLoader
 
 from bot.actions.actions import ACTIONS
+from youthvoice_settings import Settings, logs
 
 log = logging.getLogger(__name__)
 DEFAULT_PORT = 5055
@@ -37,11 +38,11 @@ TRACKER_PARTS: dict[str, tuple[type, ...]] = {
 }
 
 
-def executor() -> ActionExecutor:
+def executor(settings: Settings) -> ActionExecutor:
     """An executor that knows exactly our actions (no package scanning, no reloading)."""
     actions = ActionExecutor()
     for action in ACTIONS:
-        actions.register_action(action)
+        actions.register_action(action(settings))  # type: ignore[call-arg,unused-ignore]
     return actions
 
 
@@ -101,16 +102,19 @@ async def refuse_malformed_calls(request: Request) -> response.HTTPResponse | No
     return response.json({"error": why}, status=400) if why else None
 
 
-def make_app() -> Sanic:
+def make_app(settings: Settings) -> Sanic:
     """rasa-sdk's app, with its catch-all error handler replaced.
 
     rasa-sdk's own handler answers a failure with the whole request body (the tracker, with
     everything the young person typed) and logs the request; ours says only that it failed.
     """
-    app = create_app_for_serve(executor(), cors_origins=[])
+    # Sanic serves from a worker process of its own, which starts with no log set up.
+    if not logs.configured():
+        logs.configure_from(settings, service="actions")
+    app = create_app_for_serve(executor(settings), cors_origins=[])
 
     async def quiet_error(request: Request, exception: Exception) -> response.HTTPResponse:
-        log.error("action request failed: %s", type(exception).__name__)
+        logs.log_error(log, "action request failed", exception)
         status = getattr(exception, "status_code", 500)
         status = status if isinstance(status, int) and 400 <= status < 600 else 500
         return response.json({"error": "The action could not be run."}, status=status)
@@ -121,9 +125,9 @@ def make_app() -> Sanic:
     return app
 
 
-def run(host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> None:
+def run(settings: Settings, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> None:
     """Serve ``/webhook``, ``/health`` and ``/actions`` until stopped."""
-    loader = AppLoader(factory=partial(make_app))
+    loader = AppLoader(factory=partial(make_app, settings))
     app = loader.load()
     app.prepare(host=host, port=port, workers=1, access_log=False, motd=False)
     Sanic.serve(primary=app, app_loader=loader)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +26,8 @@ from bot.client import ApiClient, ApiProblem, BackendDown
 from bot.conversation import Conversation, Links
 from bot.state import StateStore
 from bot.telegram import handlers
-
-DEFAULT_TELEGRAM_API = "https://api.telegram.org"
+from youthvoice_settings import Settings
+from youthvoice_settings.settings import DEFAULT_TELEGRAM_API
 
 
 class StartupError(Exception):
@@ -45,16 +44,15 @@ class BotSettings:
     telegram_api_url: str = DEFAULT_TELEGRAM_API
 
     @classmethod
-    def from_environment(cls, instance: Path, public_url: str, channel_token: str) -> BotSettings:
-        env = os.environ
-        base = public_url.rstrip("/")
+    def from_settings(cls, settings: Settings) -> BotSettings:
+        base = settings.public_url.rstrip("/")
         return cls(
-            token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
-            api_url=(env.get("YOUTHVOICE_API_URL") or base).rstrip("/"),
-            channel_token=channel_token,
-            state_path=instance / "telegram_state.sqlite3",
+            token=settings.telegram_bot_token,
+            api_url=settings.api_url,
+            channel_token=settings.channel_token("telegram"),
+            state_path=settings.instance.resolve() / "telegram_state.sqlite3",
             links=Links(privacy_url=f"{base}/privacy", web_url=f"{base}/"),
-            telegram_api_url=(env.get("TELEGRAM_API_BASE_URL") or DEFAULT_TELEGRAM_API).rstrip("/"),
+            telegram_api_url=settings.telegram_api_base_url.rstrip("/"),
         )
 
 

@@ -15,6 +15,7 @@ from bot import wording
 from bot.conversation import Conversation, Result, parse_command
 from bot.telegram.keyboards import for_telegram, to_markup
 from bot.wording import say
+from youthvoice_settings.logs import log_error
 
 log = logging.getLogger("youthvoice.bot")
 # Telegram's limit is 4096; anything longer than this from a person is never an answer.
@@ -22,7 +23,7 @@ INCOMING_TEXT_MAX = 4096
 
 
 def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
-    return context.application.bot_data["conversation"]  # type: ignore[no-any-return]
+    return context.application.bot_data["conversation"]
 
 
 def _ids(update: Update) -> tuple[str, str]:
@@ -132,7 +133,8 @@ async def person_presses_button(update: Update, context: ContextTypes.DEFAULT_TY
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log what kind of error it was (never ids or texts) and tell the person plainly."""
-    log.error("handler failed: %s", type(context.error).__name__)
+    if context.error is not None:
+        log_error(log, "handler failed", context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         with contextlib.suppress(TelegramError), _speaking(update, context):
             await context.bot.send_message(update.effective_chat.id, say.BACKEND_DOWN)

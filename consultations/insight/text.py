@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from consultations.insight.stopwords import stopwords_for
+from youthvoice_settings import LANGUAGES
 
 LATIN = "latin"
 ARABIC = "arabic"
@@ -19,7 +20,7 @@ OTHER_SCRIPT = "other"
 NO_LETTERS = "none"
 
 # Languages the engine has stop words for; an answer in another script is grouped on its own.
-KNOWN_LANGUAGES = ("en", "pl", "ur")
+KNOWN_LANGUAGES = LANGUAGES
 UNKNOWN_LANGUAGE = "und"
 
 # Arabic-script letters typed from Arabic or Persian keyboards, brought to the Urdu ones.

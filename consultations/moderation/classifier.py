@@ -78,7 +78,7 @@ class Classifier:
     weights: tuple[Mapping[str, float], ...]
     intercepts: tuple[float, ...]
     threshold: float
-    # Below this score (that of the least likely 1% of real disclosures in training) a
+    # Below this score (lower than any real disclosure's in training's cross-validation) a
     # rule's hit is taken for a saying that shares a disclosure's words, not a disclosure.
     veto: float = -math.inf
     languages: tuple[str, ...] = ()

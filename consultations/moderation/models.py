@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consultations.db import db
+from consultations.db import Base
 from consultations.models import Answer, UTCDateTime, _enum, utcnow
 from consultations.staff_models import User
 
@@ -39,7 +39,7 @@ def _kinds(value: str) -> tuple[str, ...]:
     return tuple(k for k in value.split(",") if k)
 
 
-class AnswerModeration(db.Model):
+class AnswerModeration(Base):
     """The moderation of one written answer; re-made whenever the answer's text changes."""
 
     __tablename__ = "answer_moderation"
@@ -87,7 +87,7 @@ class AnswerModeration(db.Model):
         return self.status is ModerationStatus.PENDING and (self.abusive or bool(self.safeguarding))
 
 
-class SafeguardingConcern(db.Model):
+class SafeguardingConcern(Base):
     """An urgent item for the safeguarding lead; it stays until someone marks it handled.
 
     It keeps its own copy of what was written, so replacing the answer, closing the
@@ -130,7 +130,7 @@ class SafeguardingConcern(db.Model):
 Index("ix_safeguarding_concern_open", SafeguardingConcern.handled_at, SafeguardingConcern.id)
 
 
-class TensionSignal(db.Model):
+class TensionSignal(Base):
     """A written answer mentioning community tension, counted by area and ISO week.
 
     Kept when the answer itself is deleted, so the counts outlive the words.

@@ -32,7 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from consultations import audit
 from consultations.db import db
-from consultations.errors import InvalidAnswer, NotAllowed, NotFound
+from consultations.errors import InvalidEdit, InvalidRequest, NotAllowed, NotFound
 from consultations.models import Answer, Consultation, Participant, Question
 from consultations.moderation.engine import moderate
 from consultations.moderation.language import detect as detect_language
@@ -63,22 +63,18 @@ DECISIONS = {
     "escalate": ModerationStatus.ESCALATED,
 }
 
-_rules_dir: Path | None = None
 
+def rules_from(folder: Path | None) -> Rules:
+    """The shipped rules with officers' extra rule files from ``folder``, when it exists.
 
-def use_rules_from(folder: Path | None) -> None:
-    """Read officers' extra rule files from ``folder`` (shipped rules only when None)."""
-    global _rules_dir
-    _rules_dir = Path(folder) if folder is not None and Path(folder).is_dir() else None
+    The edge (the web app) keeps what this returns and passes it to what moderates.
+    """
+    return _rules_for(Path(folder) if folder is not None and Path(folder).is_dir() else None)
 
 
 @cache
 def _rules_for(folder: Path | None) -> Rules:
     return load_rules(folder) if folder is not None else default_rules()
-
-
-def active_rules() -> Rules:
-    return _rules_for(_rules_dir)
 
 
 @dataclass(frozen=True)
@@ -174,8 +170,11 @@ def moderate_saved_answers(
     area: str | None,
     consultation_id: int,
     now: datetime,
+    rules: Rules | None = None,
 ) -> Found:
     """Moderate a submission's just-saved written answers; unchanged text keeps its decision.
+
+    ``rules`` are the deployment's (``rules_from``); None means the shipped ones.
 
     Runs in the submission's transaction, so an answer is never stored unmoderated and a
     safeguarding concern is committed with the words that raised it, or not at all. Plain
@@ -205,7 +204,7 @@ def moderate_saved_answers(
             if had_safeguarding or had_tension:
                 languages.append(detect_language(answer.text))
             continue
-        verdict = moderate(answer.text, rules=active_rules())
+        verdict = moderate(answer.text, rules=rules or default_rules())
         records.append(_verdict_row(answer.answer_id, verdict, now))
         if not answer.is_new:
             # The answer's old tension signals described words that are gone; its new ones count.
@@ -305,7 +304,7 @@ class StaffText:
     held: bool
 
 
-def staff_texts(answers: Sequence[Answer]) -> dict[int, StaffText]:
+def staff_texts(answers: Sequence[Answer], rules: Rules | None = None) -> dict[int, StaffText]:
     """The redacted text of each written answer, by answer id.
 
     An answer saved before moderation existed is moderated on the fly (and stays pending).
@@ -319,7 +318,7 @@ def staff_texts(answers: Sequence[Answer]) -> dict[int, StaffText]:
             found[record.answer_id] = StaffText(record.redacted_text, record.status, record.held)
     for answer in answers:
         if answer.text is not None and answer.id not in found:
-            verdict = moderate(answer.text, rules=active_rules())
+            verdict = moderate(answer.text, rules=rules or default_rules())
             found[answer.id] = StaffText(verdict.redacted, ModerationStatus.PENDING, verdict.held)
     return found
 
@@ -394,7 +393,7 @@ _HELD = or_(
 
 def _in_view(view: str) -> ColumnElement[bool]:
     if view not in QUEUE_VIEWS:
-        raise InvalidAnswer("Choose one of the queue views.")
+        raise InvalidRequest("Choose one of the queue views.")
     if view == "waiting":
         return _STATUS.in_([ModerationStatus.PENDING, ModerationStatus.ESCALATED])
     if view == "held":
@@ -472,7 +471,7 @@ def decide(
     """
     status = DECISIONS.get(decision)
     if status is None:
-        raise InvalidAnswer("Choose approve, redact, hide or escalate.")
+        raise InvalidEdit("Choose approve, redact, hide or escalate.")
     record = _record_for(answer_id)
     answer = db.session.get(Answer, answer_id)
     if record is None or answer is None or answer.text is None:
@@ -480,13 +479,13 @@ def decide(
     if status is ModerationStatus.REDACTED:
         text = (redacted_text or "").replace("\x00", "").strip()
         if not text:
-            raise InvalidAnswer("Write the text as it should be shown, or hide the answer.")
+            raise InvalidEdit("Write the text as it should be shown, or hide the answer.")
         if len(text) > REDACTION_MAX:
-            raise InvalidAnswer(f"Keep the redacted text under {REDACTION_MAX} characters.")
+            raise InvalidEdit(f"Keep the redacted text under {REDACTION_MAX} characters.")
         record.redacted_text = text
     why = (reason or "").replace("\x00", "").strip()
     if len(why) > NOTES_MAX:
-        raise InvalidAnswer(f"Keep the reason under {NOTES_MAX} characters.")
+        raise InvalidEdit(f"Keep the reason under {NOTES_MAX} characters.")
     if status is ModerationStatus.ESCALATED:
         concern = _open_concern_for(answer_id)
         if concern is None:
@@ -575,7 +574,7 @@ def approve_many(actor: User, answer_ids: Sequence[int], *, now: datetime) -> in
     """Approve several pending answers at once (held ones are never approved in bulk)."""
     chosen = bulk_approvable(answer_ids)
     if not chosen:
-        raise InvalidAnswer(
+        raise InvalidEdit(
             "Tick one or more answers waiting for a decision. Held and escalated answers "
             "need a decision of their own."
         )
@@ -651,9 +650,9 @@ def handle_concern(
         raise NotAllowed("This concern was already marked handled.")
     notes = notes.replace("\x00", "").strip()
     if not notes:
-        raise InvalidAnswer("Write what was done before marking it handled.")
+        raise InvalidEdit("Write what was done before marking it handled.")
     if len(notes) > NOTES_MAX:
-        raise InvalidAnswer(f"Keep the notes under {NOTES_MAX} characters.")
+        raise InvalidEdit(f"Keep the notes under {NOTES_MAX} characters.")
     concern.notes = notes
     concern.handled_by_id = actor.id
     concern.handled_at = now

@@ -26,12 +26,12 @@ from pathlib import Path
 from consultations.moderation.anchors import anchors
 from consultations.moderation.spelling import fold, squeeze_rule
 
+# The languages young people are invited to answer in; rule files name them by this code.
+from youthvoice_settings import DEFAULT_LANGUAGE, LANGUAGES
+
 SAFEGUARDING_KINDS = ("self_harm", "abuse", "exploitation", "danger")
 TENSION_KINDS = ("hostility_between_groups", "hate_incident", "fear_in_area")
 PERSONAL_DATA_KINDS = ("email", "phone", "postcode", "address", "name", "handle")
-# The languages young people are invited to answer in; rule files name them by this code.
-LANGUAGES = ("en", "pl", "ur")
-DEFAULT_LANGUAGE = "en"
 
 # Lists of whole words (with listed endings) matched through disguises: f*ck, sh1t, fuuuck.
 WORD_LISTS = ("profanity", "abusive.slurs")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import wording
+from consultations import words
 from consultations.db import db
 from consultations.models import Answer
 from consultations.translations import save_translation
@@ -73,8 +74,8 @@ def test_the_help_after_a_disclosure_comes_in_the_channels_language(api):
     assert sent.status_code == 200, sent.json
     message = sent.json["support"]["message"]
     # The channel's language first; the answer was written in English, so English too.
-    urdu = wording.support_message(safeguarding=True, tension=False, lang="ur")
-    english = wording.support_message(safeguarding=True, tension=False)
+    urdu = words.support_message(safeguarding=True, tension=False, lang="ur")
+    english = words.support_message(safeguarding=True, tension=False)
     assert urdu != english
     assert message == f"{urdu}\n\n{english}"
     assert sent.json["support"]["languages"] == ["ur", "en"]

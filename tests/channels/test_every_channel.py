@@ -207,6 +207,8 @@ def test_the_support_after_a_disclosure_comes_in_the_conversations_language(app,
     person.send("2, 3")
     person.send("3")
     said = texts(person.send("honestly i just want to kill myself"))
-    polish = wording.support_message(safeguarding=True, tension=False, lang="pl")
+    from consultations import words
+
+    polish = words.support_message(safeguarding=True, tension=False, lang="pl")
     assert polish in said and "0800 1111" in said
     assert wording.text("SAVED", "pl") in said

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from consultations.db import db
-from consultations.errors import IllegalTransition, InvalidAnswer, NotAllowed
+from consultations.errors import IllegalTransition, InvalidEdit, NotAllowed
 from consultations.models import Answer
 from consultations.moderation import review
 from consultations.staff_models import AuditEntry, Role
@@ -88,7 +88,7 @@ def test_each_status_change_notifies_again_once(app):
 def test_not_possible_needs_a_reason(app):
     crowd = closed_consultation(subscribed=1, stopped=0, forgotten=0, silent=0)
     officer = make_user(Role.OFFICER)
-    with pytest.raises(InvalidAnswer):
+    with pytest.raises(InvalidEdit):
         outcomes.add_we_did(
             officer,
             crowd.consultation,
@@ -100,7 +100,7 @@ def test_not_possible_needs_a_reason(app):
     item = outcomes.add_we_did(
         officer, crowd.consultation, action="Late buses", partner="Transport", now=now()
     )
-    with pytest.raises(InvalidAnswer):
+    with pytest.raises(InvalidEdit):
         outcomes.update_status(officer, item, status="not_possible", now=now())
 
 
@@ -169,7 +169,7 @@ def test_forum_vote_adoption_and_lsp_response(app):
         forum.vote(members[3], rec, in_favour=False, now=now())
     with pytest.raises(NotAllowed):
         forum.record_lsp_response(members[0], rec, response="partly", reason="x", now=now())
-    with pytest.raises(InvalidAnswer):
+    with pytest.raises(InvalidEdit):
         forum.record_lsp_response(officer, rec, response="partly", reason=" ", now=now())
     before = len(_messages())
     item = forum.record_lsp_response(
@@ -211,7 +211,7 @@ def test_quotes_keep_the_words_as_published(app):
 
 
 def test_each_person_hears_back_in_the_language_they_chat_in(app):
-    from bot import wording
+    from consultations import words
     from consultations.translations import save_translation
     from feedback import notices
     from feedback.models import Subscription
@@ -238,12 +238,12 @@ def test_each_person_hears_back_in_the_language_they_chat_in(app):
     # Polish: the officer's Polish title and the Polish frame.
     assert "Klub młodzieżowy" in results_pl and "Results are out" not in results_pl
     assert receipt_pl.startswith(
-        wording.text("RECEIPT_THANKS", "pl").format(title="Klub młodzieżowy")
+        words.text("RECEIPT_THANKS", "pl").format(title="Klub młodzieżowy")
     )
-    assert wording.text("STATUS_PLANNED", "pl") in receipt_pl
+    assert words.text("STATUS_PLANNED", "pl") in receipt_pl
     # Urdu has no officer translation: the English title inside the Urdu frame, never blank.
     assert c.youth_title in results_ur and "Results are out" not in results_ur
-    assert wording.text("RECEIPT_WE_DID", "ur") in receipt_ur
+    assert words.text("RECEIPT_WE_DID", "ur") in receipt_ur
     # What the officer wrote is passed on as written, in every language.
     for receipt in (receipt_en, receipt_pl, receipt_ur):
         assert "You want a youth club open on Fridays." in receipt

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot import wording
-from consultations import services
+from consultations import services, words
 from consultations.db import db
 from consultations.models import Answer
 from consultations.moderation import is_publishable, publishable_text
@@ -67,7 +66,7 @@ def test_a_disclosure_through_the_api_returns_the_help_message(client, channel):
     support = body["support"]
     assert support["safeguarding"] is True
     assert support["tension"] is False
-    assert support["message"] == wording.support_message(safeguarding=True, tension=False)
+    assert support["message"] == words.support_message(safeguarding=True, tension=False)
     assert "0800 1111" in support["message"] and "999" in support["message"]
     assert support["childline"] == "0800 1111" and support["emergency"] == "999"
     assert support["hate_reporting"] is None
@@ -83,17 +82,17 @@ def test_tension_gets_the_hate_reporting_link_on_both_channels(client):
     assert support == {
         "safeguarding": False,
         "tension": True,
-        "message": wording.HATE_REPORTING,
+        "message": words.HATE_REPORTING,
         "languages": ["en"],
         "childline": None,
         "emergency": None,
-        "hate_reporting": wording.HATE_REPORTING_URL,
+        "hate_reporting": words.HATE_REPORTING_URL,
     }
     assert _concerns() == []
     sent = web_submit(client, c, TENSION)
     assert sent.status_code == 303
     web = client.get(sent.location)
-    assert f'href="{wording.HATE_REPORTING_URL}"' in web.get_data(as_text=True)
+    assert f'href="{words.HATE_REPORTING_URL}"' in web.get_data(as_text=True)
     assert "0800 1111" not in text_of(web)
 
 

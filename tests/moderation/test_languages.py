@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from bot import wording
+from consultations import words
 from consultations.db import db
 from consultations.moderation import review
 from consultations.moderation.models import SafeguardingConcern, TensionSignal
@@ -29,7 +29,7 @@ def _concerns() -> list[SafeguardingConcern]:
 
 
 def _help_lines(lang: str) -> list[str]:
-    return [line for line in wording.text("SAFEGUARDING", lang).split("\n") if line.strip()]
+    return [line for line in words.text("SAFEGUARDING", lang).split("\n") if line.strip()]
 
 
 def _shown(response) -> str:  # type: ignore[no-untyped-def]
@@ -86,8 +86,8 @@ def test_a_disclosure_through_the_api_brings_help_in_the_written_language(
     support = response.json["support"]
     assert support["safeguarding"] is True
     assert support["languages"] == ["en", lang]
-    english = wording.support_message(safeguarding=True, tension=False)
-    own = wording.support_message(safeguarding=True, tension=False, lang=lang)
+    english = words.support_message(safeguarding=True, tension=False)
+    own = words.support_message(safeguarding=True, tension=False, lang=lang)
     assert own != english
     assert support["message"] == f"{english}\n\n{own}"
     assert support["childline"] == "0800 1111" and support["emergency"] == "999"
@@ -111,9 +111,7 @@ def test_a_chat_set_to_polish_gets_the_polish_help_alone(client):
     )
     support = response.json["support"]
     assert support["languages"] == ["pl"]
-    assert support["message"] == wording.support_message(
-        safeguarding=True, tension=False, lang="pl"
-    )
+    assert support["message"] == words.support_message(safeguarding=True, tension=False, lang="pl")
 
 
 @pytest.mark.parametrize(
@@ -142,7 +140,7 @@ def test_tension_in_polish_and_urdu_reaches_the_monitor_and_the_queue(
     response = api_submit(client, c, text)
     support = response.json["support"]
     assert support["tension"] is True
-    assert support["hate_reporting"] == wording.HATE_REPORTING_URL
+    assert support["hate_reporting"] == words.HATE_REPORTING_URL
     db.session.expire_all()
     [found] = db.session.scalars(select(TensionSignal)).all()
     assert found.category == signal

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
+import pytest
 from sqlalchemy import func, select
 
 from consultations import privacy, services
@@ -183,6 +184,24 @@ def test_api_export_for_a_chat_participant(api, app):
     assert api.get("/participants/export?channel=rasa&id=777").status_code == 422
     assert api.get("/participants/export?channel=telegram&id=1").get_json()["known"] is False
     assert api.inner.get("/api/v1/participants/export?channel=telegram&id=777").status_code == 401
+
+
+def test_each_package_adds_its_own_part_of_the_copy(app, monkeypatch):
+    # feedback adds what it holds (the opt-in and the messages) as soon as it is in use.
+    assert privacy.export_parts() == ("updates", "messages")
+    monkeypatch.setattr(privacy, "_PARTS", dict(privacy._PARTS))
+    privacy.register_export_part("seen_on", lambda person: [person.channel], empty=[])
+    participant = services.participant_for("telegram", "778", key=app.config["PSEUDONYM_KEY"])
+    subscriptions.subscribe(participant, address="778", now=now())
+    db.session.commit()
+    copy = privacy.participant_export(participant)
+    assert copy["seen_on"] == ["telegram"]
+    assert copy["updates"]["address"] == "778" and copy["messages"] == []
+    nobody = privacy.participant_export(None)
+    assert nobody["seen_on"] == [] and nobody["updates"] is None and nobody["messages"] == []
+    # The parts consultations makes itself cannot be replaced from above.
+    with pytest.raises(ValueError):
+        privacy.register_export_part("profile", lambda person: None, empty=None)
 
 
 def test_export_is_in_the_openapi_document(api):

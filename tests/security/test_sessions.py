@@ -12,8 +12,9 @@ from consultations.staff_models import Role
 from tests.helpers import csrf_token
 from tests.staff.support import make_user, post, sign_in, text_of
 from webapp import create_app
-from webapp.config import from_environment
+from webapp.config import flask_config
 from webapp.staff import IDLE_KEY
+from youthvoice_settings import Settings
 
 
 def test_sign_in_renews_the_session(app):
@@ -155,11 +156,11 @@ def test_the_forum_signs_out_after_30_minutes_without_activity_like_the_console(
 def test_cookie_settings_by_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("YOUTHVOICE_SECURE_COOKIES", raising=False)
     monkeypatch.delenv("YOUTHVOICE_STAFF_IDLE_MINUTES", raising=False)
-    production = from_environment(str(tmp_path))
+    production = flask_config(Settings.from_environment(), tmp_path)
     assert production["SESSION_COOKIE_SECURE"] is True
     assert production["STAFF_IDLE_MINUTES"] == 30
     monkeypatch.setenv("YOUTHVOICE_SECURE_COOKIES", "0")
-    assert from_environment(str(tmp_path))["SESSION_COOKIE_SECURE"] is False
+    assert flask_config(Settings.from_environment(), tmp_path)["SESSION_COOKIE_SECURE"] is False
 
 
 @pytest.mark.parametrize("env_value", [None, "1"])

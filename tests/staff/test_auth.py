@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from consultations import accounts, demo
+from consultations import accounts
 from consultations.db import db
 from consultations.staff_models import AuditEntry, LoginFailure, Role, User
+from feedback import demo
 from tests.helpers import now
 from tests.staff.support import PASSWORD, make_user, sign_in, text_of, token_from
 

@@ -413,7 +413,7 @@ def test_reopen_is_a_model_move_that_refuses_illegal_transitions(app):
 
 def test_glossary_aliases_are_limited_in_number_and_length_in_plain_words(client):
     from consultations import authoring
-    from consultations.errors import InvalidAnswer
+    from consultations.errors import InvalidEdit
     from consultations.glossary import ALIAS_LENGTH_MAX, ALIASES_MAX
 
     officer = make_user()
@@ -455,7 +455,7 @@ def test_glossary_aliases_are_limited_in_number_and_length_in_plain_words(client
             authoring.save_glossary_term(
                 officer, None, term="skate park", aliases=aliases, explanation="A.", now=now()
             )
-        except InvalidAnswer as error:
+        except InvalidEdit as error:
             assert "other form" in error.detail
         else:
             raise AssertionError(f"{len(aliases)} aliases were accepted")

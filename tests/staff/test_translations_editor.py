@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from consultations import translations
 from consultations.db import db
-from consultations.errors import InvalidAnswer
+from consultations.errors import InvalidEdit
 from consultations.models import Answer, AnswerChoice, Consultation
 from consultations.staff_models import AuditEntry, Role
 from consultations.translations import ConsultationTranslation
@@ -270,7 +270,7 @@ def test_the_service_refuses_what_the_form_cannot_send(app):
         {day.id: {"prompt": 7}},
     ]
     for questions in cases:
-        with pytest.raises(InvalidAnswer):
+        with pytest.raises(InvalidEdit):
             translations.save_translation(
                 consultation,
                 "pl",
@@ -279,11 +279,11 @@ def test_the_service_refuses_what_the_form_cannot_send(app):
                 questions=questions,
                 now=now(),
             )
-    with pytest.raises(InvalidAnswer):
+    with pytest.raises(InvalidEdit):
         translations.save_translation(
             consultation, "pl", youth_title="T" * 151, youth_summary="S", now=now()
         )
-    with pytest.raises(InvalidAnswer):
+    with pytest.raises(InvalidEdit):
         translations.save_translation(
             consultation, "de", youth_title="T", youth_summary="S", now=now()
         )

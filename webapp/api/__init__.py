@@ -8,112 +8,35 @@ same way, and appears in ``/api/v1/openapi.json`` by itself.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from flask import current_app, g, request
-from flask_babel import gettext
-from flask_openapi3 import APIBlueprint
-from pydantic import BaseModel
+from flask import current_app
+from flask_openapi3 import OpenAPI
 from werkzeug.wrappers import Response
 
 from channel_api import payloads as p
 from consultations import queries, services, translations
 from consultations.db import in_transaction
-from consultations.errors import InvalidAnswer
 from consultations.models import Answer, Consultation, Question
+from webapp.api import participants as _participants  # noqa: F401  (its routes are on bp)
+from webapp.api import public as _public  # noqa: F401  (its routes are on bp)
+from webapp.api.base import (
+    NO_TOKEN,
+    READ,
+    READ_ONE,
+    TOKEN,
+    WRITE,
+    _now,
+    bp,
+    participant_from,
+    problems,
+    reply,
+    speaking_for,
+)
 from webapp.api.params import SlugPath, WhoHeaders, WhoQuery
-from webapp.api.problems import N_
-from webapp.errors import problem
 from webapp.i18n import current_language
+from webapp.moderation_rules import moderation_rules
 from webapp.support import notify_new_concern, support_payload
-
-bp = APIBlueprint("api", __name__)
-
-PUBLIC_ENDPOINTS = {"api.openapi", "api.public_outcomes", "api.public_outcome", "api.public_late"}
-TOKEN = [{"channelToken": []}]
-NO_TOKEN: list[dict[str, list[str]]] = []
-
-
-def problems(*statuses: int) -> dict[int, dict[str, Any]]:
-    """Responses that are problem documents; every route may also be refused 422 and 429."""
-    return {
-        status: {
-            "description": PROBLEM_WHEN[status],
-            "content": {
-                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-            },
-        }
-        for status in sorted({*statuses, 422, 429})
-    }
-
-
-PROBLEM_WHEN = {
-    401: "No channel token, or a wrong one",
-    404: "Nothing by that name",
-    409: "The consultation is closed, or an access code was already used",
-    413: "A body over 256 KiB",
-    422: "The request does not fit this description, or the service refused it",
-    429: "Too many requests; Retry-After says when to try again",
-}
-# What token routes, reads and writes can be refused with, besides 422 and 429.
-READ = (401,)
-READ_ONE = (401, 404)
-WRITE = (401, 413)
-
-
-def reply(model: BaseModel) -> Response:
-    """A response shaped by its model; fields left unset (an absent ``support``) are left out."""
-    return current_app.response_class(
-        model.model_dump_json(exclude_unset=True), mimetype="application/json"
-    )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _digest(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
-
-
-def token_digests() -> dict[str, bytes]:
-    """Channel tokens as SHA-256 digests: the plain tokens are not kept around after start-up."""
-    cached = current_app.extensions.get("youthvoice_token_digests")
-    if cached is None:
-        cached = {name: _digest(tok) for name, tok in current_app.config["CHANNEL_TOKENS"].items()}
-        current_app.extensions["youthvoice_token_digests"] = cached
-    return cached
-
-
-def channel_for(token: str) -> str | None:
-    """The channel a bearer token belongs to, compared in constant time."""
-    given = _digest(token)
-    match = None
-    for name, digest in token_digests().items():
-        if hmac.compare_digest(given, digest):
-            match = name
-    return match
-
-
-@bp.before_request
-def authenticate() -> Response | None:
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        return None
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    channel = channel_for(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-    if channel is None:
-        response = problem(
-            401,
-            N_("Unauthorized"),
-            N_("Send a channel token as 'Authorization: Bearer <token>'."),
-        )
-        response.headers["WWW-Authenticate"] = 'Bearer realm="youthvoice"'
-        return response
-    g.channel = channel
-    return None
 
 
 def _words(c: Consultation) -> translations.Translated:
@@ -224,29 +147,6 @@ def consultation_payload(c: Consultation) -> p.Consultation:
     )
 
 
-def speaking_for(who: p.Participant) -> tuple[str, str]:
-    """The (channel, id) a request speaks for; a token may speak only for its own channel."""
-    if who.channel != g.channel:
-        raise InvalidAnswer(
-            gettext("This token can only answer for the %(channel)s channel.", channel=g.channel)
-        )
-    return who.channel, who.id
-
-
-def participant_from(header: WhoHeaders, query: WhoQuery) -> tuple[str, str]:
-    """Who a GET speaks for: the X-Participant-* headers, or ``?channel=&id=``."""
-    channel, user_id = header.channel or query.channel, header.id or query.id
-    if channel is None or user_id is None:
-        raise InvalidAnswer(
-            gettext(
-                "Say who this is for: the %(channel)s and %(id)s headers.",
-                channel=p.PARTICIPANT_CHANNEL_HEADER,
-                id=p.PARTICIPANT_ID_HEADER,
-            )
-        )
-    return speaking_for(p.Participant.model_construct(channel=channel, id=user_id))
-
-
 @bp.post(
     "/consultations/<slug>/answers",
     operation_id="submitAnswers",
@@ -278,6 +178,7 @@ def submit_answers(path: SlugPath, body: p.Submission) -> Response:
             key=key,
             now=_now(),
             access_code=body.access_code,
+            rules=moderation_rules(),
         )
     )
     notify_new_concern(outcome)
@@ -380,7 +281,6 @@ def glossary() -> Response:
 def openapi() -> Response:
     from webapp.api.spec import document
 
-    return current_app.response_class(document(current_app), mimetype="application/json")
-
-
-from webapp.api import participants, public  # noqa: E402,F401  (registers its routes on bp)
+    # create_app builds the app as flask-openapi3's OpenAPI, which knows its routes' schemas.
+    app = cast(OpenAPI, current_app)
+    return current_app.response_class(document(app), mimetype="application/json")

@@ -32,7 +32,7 @@ class _Parameters(BaseModel):
         return super().model_json_schema()
 
     @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         if args or kwargs:
             return super().model_json_schema(*args, **kwargs)
         return cls._schema()

@@ -11,7 +11,17 @@ from consultations.db import in_transaction
 from consultations.errors import NotFound
 from consultations.models import Participant
 from feedback import outbox, subscriptions
-from webapp.api import READ, TOKEN, WRITE, _now, bp, participant_from, problems, reply, speaking_for
+from webapp.api.base import (
+    READ,
+    TOKEN,
+    WRITE,
+    _now,
+    bp,
+    participant_from,
+    problems,
+    reply,
+    speaking_for,
+)
 from webapp.api.params import MessagePath, WhoHeaders, WhoQuery
 from webapp.i18n import current_language
 

@@ -7,6 +7,7 @@ picks a sentence in the reader's language and the location becomes a JSON Pointe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import request
@@ -57,7 +58,7 @@ OTHERWISE = N_("This does not fit the API description.")
 NOT_AN_OBJECT = N_("Send a JSON object, as the API description shows.")
 
 
-def sentence(error: dict[str, Any]) -> str:
+def sentence(error: Mapping[str, Any]) -> str:
     """Why one part was refused, in the reader's language."""
     kind, ctx = error["type"], error.get("ctx") or {}
     if not error["loc"] and kind in ("model_type", "dict_type", "model_attributes_type"):

@@ -17,7 +17,7 @@ from consultations import queries
 from consultations.models import Consultation
 from feedback import outcomes
 from feedback.loop_models import Outcome
-from webapp.api import NO_TOKEN, bp, problems, reply
+from webapp.api.base import NO_TOKEN, bp, problems, reply
 from webapp.api.params import SlugPath
 
 CACHE_SECONDS = 300

@@ -25,7 +25,12 @@ from webapp import reports
 from webapp.i18n import translate
 from webapp.staff import actor, guard, no_store, now
 from webapp.staff.feedback import board_link
-from webapp.staff.feedback_forms import RecommendationForm, ReportForm, ResponseForm, VoteForm
+from webapp.staff.feedback_forms import (
+    RecommendationForm,
+    RecommendationVoteForm,
+    ReportForm,
+    ResponseForm,
+)
 from webapp.staff.forms import BreakdownForm
 from webapp.staff.results import result_sections, threshold
 
@@ -126,7 +131,7 @@ def new_recommendation() -> Response | tuple[str, int]:
 def _detail(
     rec: Recommendation,
     *,
-    vote_form: VoteForm | None = None,
+    vote_form: RecommendationVoteForm | None = None,
     response_form: ResponseForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
@@ -140,7 +145,7 @@ def _detail(
             can_vote=me.role is Role.FORUM_MEMBER and rec.status is RecommendationStatus.VOTING,
             can_respond=me.role in (Role.ADMIN, Role.OFFICER)
             and rec.status is RecommendationStatus.ADOPTED,
-            vote_form=vote_form or VoteForm(formdata=None),
+            vote_form=vote_form or RecommendationVoteForm(formdata=None),
             response_form=response_form or ResponseForm(formdata=None),
             items=[
                 i for c in rec.cited for i in outcomes.items_of(c) if i.recommendation_id == rec.id
@@ -158,7 +163,7 @@ def recommendation(recommendation_id: int) -> tuple[str, int]:
 @bp.post("/recommendations/<int:recommendation_id>/vote")
 def vote(recommendation_id: int) -> Response | tuple[str, int]:
     rec = forum.recommendation(recommendation_id)
-    form = VoteForm()
+    form = RecommendationVoteForm()
     if form.validate_on_submit():
         try:
             in_transaction(

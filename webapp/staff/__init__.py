@@ -8,6 +8,7 @@ role (``permissions.ENDPOINT_ROLES``) get 403.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
@@ -28,7 +29,7 @@ def now() -> datetime:
 
 def actor() -> User:
     """The signed-in member of staff (the guard has already made sure there is one)."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     assert isinstance(user, User)
     return user
 
@@ -102,7 +103,8 @@ def guard() -> Response | None:
             end_this_session()
             if request.endpoint not in PUBLIC_ENDPOINTS:
                 back = request.full_path.rstrip("?")
-                return redirect(url_for("staff.login", **{ended: 1}, next=back), 303)
+                why: dict[str, Any] = {ended: 1}
+                return redirect(url_for("staff.login", **why, next=back), 303)
     elif "_user_id" in session:
         # Signed out elsewhere or switched off: drop what is left of the old session.
         end_this_session()
@@ -127,11 +129,12 @@ bp.after_request(no_store)
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint and Flask-Login."""
+    """Flask-Login, for the staff console and the forum (``create_app`` registers both)."""
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
-    from webapp import forum
-    from webapp.staff import (  # noqa: F401  (routes)
+    # The console's pages, each module adding its routes to ``bp``; they import ``bp`` and
+    # the guard's helpers from here, so they are imported once this module is complete.
+    from webapp.staff import (  # noqa: F401
         auth,
         editor,
         feedback,
@@ -140,6 +143,3 @@ def init_app(app: Flask) -> None:
         results,
         translations,
     )
-
-    app.register_blueprint(bp)
-    app.register_blueprint(forum.bp)

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from consultations import accounts, audit, authoring, polls
 from consultations.db import in_transaction
-from consultations.errors import InvalidAnswer, SignInThrottled
+from consultations.errors import InvalidInput, SignInThrottled
 from consultations.models import ConsultationStatus
 from consultations.moderation import review
 from consultations.staff_models import Role
@@ -104,7 +104,7 @@ def users() -> Response | tuple[str, int]:
                     actor=actor(),
                 )
             )
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             form.form_errors.append(error.detail)
         else:
             return redirect(url_for("staff.users"), 303)
@@ -128,7 +128,7 @@ def change_account(user_id: int) -> Response | tuple[str, int]:
                     actor(), user, role=form.role.data, active=bool(form.active.data), now=now()
                 )
             )
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             form.form_errors.append(error.detail)
         else:
             return redirect(url_for("staff.users"), 303)

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from bot import conversation, wording
 from consultations import authoring, queries, services
 from consultations.db import in_transaction
-from consultations.errors import DomainError, InvalidAnswer, NotAllowed, ReadingAgeTooHigh
+from consultations.errors import DomainError, InvalidInput, NotAllowed, ReadingAgeTooHigh
 from consultations.models import Consultation, ConsultationStatus, Question, QuestionKind
 from consultations.themes import THEMES
 from feedback import notices
@@ -134,7 +134,7 @@ def new_consultation() -> Response | tuple[str, int]:
             created = in_transaction(
                 lambda: authoring.create_consultation(actor(), _draft(form), now=now())
             )
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             form.form_errors.append(error.detail)
         else:
             return redirect(url_for("staff.edit_consultation", consultation_id=created.id), 303)
@@ -156,7 +156,7 @@ def edit_consultation(consultation_id: int) -> Response | tuple[str, int]:
                     actor(), consultation, _draft(form), now=now()
                 )
             )
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             form.form_errors.append(error.detail)
         else:
             return redirect(
@@ -199,7 +199,7 @@ def add_question(consultation_id: int) -> Response | tuple[str, int]:
             in_transaction(
                 lambda: authoring.add_question(actor(), consultation, _spec(form), now=now())
             )
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             form.form_errors.append(error.detail)
         else:
             return redirect(
@@ -241,7 +241,7 @@ def edit_question(question_id: int) -> Response | tuple[str, int]:
         )
         try:
             in_transaction(lambda: authoring.update_question(actor(), question, edit, now=now()))
-        except (InvalidAnswer, NotAllowed) as error:
+        except (InvalidInput, NotAllowed) as error:
             form.options.errors = [*form.options.errors, error.detail]
         else:
             return redirect(
@@ -425,7 +425,7 @@ def glossary() -> Response | tuple[str, int]:
                     now=now(),
                 )
             )
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             form.term.errors = [*form.term.errors, error.detail]
         else:
             return redirect(url_for("staff.glossary"), 303)
@@ -460,7 +460,7 @@ def edit_term(term_id: int) -> Response | tuple[str, int]:
                     now=now(),
                 )
             )
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             form.term.errors = [*form.term.errors, error.detail]
         else:
             return redirect(url_for("staff.glossary"), 303)

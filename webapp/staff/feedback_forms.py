@@ -85,7 +85,9 @@ class RecommendationForm(FlaskForm):
             raise ValidationError("Cite at least one consultation.")
 
 
-class VoteForm(FlaskForm):
+class RecommendationVoteForm(FlaskForm):
+    """A forum member's vote for or against a recommendation (a live poll's is ``VoteForm``)."""
+
     choice = RadioField(
         "Your vote",
         choices=[SelectChoice("for", "For"), SelectChoice("against", "Against")],

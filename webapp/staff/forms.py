@@ -34,7 +34,7 @@ from wtforms.validators import (
 )
 
 from consultations import accounts, translations
-from consultations.errors import InvalidAnswer
+from consultations.errors import InvalidInput
 from consultations.glossary import check_aliases
 from consultations.models import (
     DATE_RANGE_WORDS,
@@ -111,7 +111,7 @@ class UserForm(FlaskForm):
         # on what an email is, and the error sits beside the field rather than above it.
         try:
             accounts.check_email(field.data or "")
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             raise ValidationError(error.detail) from None
 
 
@@ -227,7 +227,7 @@ class GlossaryForm(FlaskForm):
     def validate_aliases(self, field: Field) -> None:
         try:
             check_aliases(split_aliases(field.data))
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             raise ValidationError(error.detail) from None
 
 

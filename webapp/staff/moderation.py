@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -36,7 +38,7 @@ def _ids(raw: str | None) -> list[int]:
     return [int(part) for part in (raw or "").split(",") if part.isdigit()][:100]
 
 
-def _place() -> dict[str, str]:
+def _place() -> dict[str, Any]:
     """Where the moderator was: the view and page, carried through every action."""
     return {k: v for k, v in request.args.items() if k in ("view", "page") and v}
 

@@ -7,8 +7,9 @@ from werkzeug.wrappers import Response
 
 from consultations import access_codes, authoring, polls, results
 from consultations.db import in_transaction
-from consultations.errors import DomainError, InvalidAnswer, ReadingAgeTooHigh
+from consultations.errors import DomainError, InvalidInput, ReadingAgeTooHigh
 from consultations.models import Consultation
+from webapp.moderation_rules import moderation_rules
 from webapp.staff import actor, bp, now
 from webapp.staff.forms import AccessCodesForm, EmptyForm, PollForm
 from webapp.staff.qr import qr_svg
@@ -51,7 +52,7 @@ def new_poll() -> Response | tuple[str, int]:
                 "This is hard to read for young people. Use shorter, everyday words, "
                 "or say here why it must run as it is."
             ]
-        except InvalidAnswer as error:
+        except InvalidInput as error:
             form.form_errors.append(error.detail)
         else:
             return redirect(url_for("staff.big_screen", poll_id=poll.id), 303)
@@ -122,14 +123,16 @@ def download(body: str, mimetype: str, filename: str) -> Response:
 @bp.get("/polls/<int:poll_id>/export.csv")
 def export_poll(poll_id: int) -> Response:
     poll = polls.poll_for_staff(poll_id)
-    body = in_transaction(lambda: results.export(actor(), poll, "csv", now=now()))
+    body = in_transaction(
+        lambda: results.export(actor(), poll, "csv", now=now(), rules=moderation_rules())
+    )
     return download(body, "text/csv", f"{poll.slug}.csv")
 
 
 @bp.route(
     "/consultations/<int:consultation_id>/codes", methods=["GET", "POST"], endpoint="access_codes"
 )
-def access_codes_page(consultation_id: int) -> Response | tuple[str, int]:
+def access_codes_page(consultation_id: int) -> str | tuple[str, int]:
     consultation = authoring.consultation_for_editing(consultation_id)
     form = AccessCodesForm()
     if form.validate_on_submit():

@@ -15,6 +15,7 @@ from consultations.models import Consultation, ConsultationStatus, QuestionKind
 from consultations.moderation import review
 from consultations.paging import page_of
 from feedback import outcomes
+from webapp.moderation_rules import moderation_rules
 from webapp.staff import actor, bp, now
 from webapp.staff.forms import (
     BreakdownForm,
@@ -104,6 +105,7 @@ def _render_answers(
             tag_id=tag_id,
             untagged=untagged,
             threshold=threshold(),
+            rules=moderation_rules(),
         ),
         request.args.get("page", 1, type=int),
     )
@@ -126,7 +128,7 @@ def _render_answers(
     )
 
 
-def _place() -> dict[str, str]:
+def _place() -> dict[str, Any]:
     """Where the officer was on the answers page: search, tag and page."""
     return {k: v for k, v in request.args.items() if k in ("q", "tag", "page") and v}
 
@@ -175,7 +177,7 @@ def tag_ticked(question_id: int) -> Response | tuple[str, int]:
     name = " ".join((form.name.data or "").split())
     if not form.confirmed.data:
         question = results.free_text_question(question_id)
-        chosen = results.answers_by_id(question, ticked)
+        chosen = results.answers_by_id(question, ticked, moderation_rules())
         return render_template(
             "staff/tag_confirm.html",
             question=question,
@@ -197,6 +199,8 @@ def export(consultation_id: int, fmt: str) -> Response:
     if fmt not in ("csv", "json"):
         raise NotFound("Export as csv or json.")
     consultation = authoring.consultation_for_editing(consultation_id)
-    body = in_transaction(lambda: results.export(actor(), consultation, fmt, now=now()))
+    body = in_transaction(
+        lambda: results.export(actor(), consultation, fmt, now=now(), rules=moderation_rules())
+    )
     mimetype = "text/csv" if fmt == "csv" else "application/json"
     return download(body, mimetype, f"{consultation.slug}-answers.{fmt}")

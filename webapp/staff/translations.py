@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from consultations import authoring, readability, translations
 from consultations.db import in_transaction
-from consultations.errors import InvalidAnswer, NotFound
+from consultations.errors import InvalidInput, NotFound
 from consultations.models import Consultation, QuestionKind
 from webapp.i18n import LANGUAGES, RIGHT_TO_LEFT
 from webapp.staff import actor, bp, now
@@ -186,7 +186,7 @@ def edit_translation(consultation_id: int, language: str) -> Response | tuple[st
                         actor=actor(),
                     )
                 )
-            except InvalidAnswer as error:
+            except InvalidInput as error:
                 form.form_errors.append(error.detail)
             else:
                 return redirect(

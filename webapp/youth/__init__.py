@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
-    Blueprint,
     current_app,
     make_response,
     redirect,
@@ -24,6 +21,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from consultations import charts, queries, services, translations
+from consultations import words as platform_words
 from consultations.db import in_transaction
 from consultations.errors import (
     AccessCodeRefused,
@@ -32,78 +30,25 @@ from consultations.errors import (
     InvalidAnswer,
     NotFound,
 )
-from consultations.models import Consultation, Participant
+from consultations.models import Consultation
 from consultations.polls import poll_by_code
 from feedback import outcomes
 from webapp.errors import too_many_requests
 from webapp.i18n import N_, RIGHT_TO_LEFT, current_language, translate
+from webapp.moderation_rules import moderation_rules
 from webapp.rendering import youth_html
 from webapp.support import notify_new_concern, support_for, support_payload
-from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
-
-bp = Blueprint("youth", __name__)
-
-WEB_CHANNEL = "web"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _web_token(create: bool) -> str | None:
-    """The random id in the signed, httpOnly session cookie that stands for this browser.
-
-    The cookie ends when the browser closes unless the young person ticked "remember me
-    on this device" (``remember_on_this_device``).
-    """
-    token = session.get("participant")
-    if token is None and create:
-        token = secrets.token_urlsafe(24)
-        session["participant"] = token
-    return token
-
-
-def remember_on_this_device(remember: bool) -> None:
-    """Keep this browser's identity after it closes (for 31 days), or only until it closes."""
-    session.permanent = remember
-
-
-def _remembered() -> bool:
-    return session.permanent and "participant" in session
-
-
-# Pages that show or change a young person's own answers: never kept by a browser or a
-# proxy, so "back" on a shared computer cannot bring them up again.
-OWN_ANSWER_PAGES = frozenset(
-    {
-        "youth.consultation",
-        "youth.answer",
-        "youth.poll",
-        "youth.vote",
-        "youth.my_data",
-        "youth.my_data_download",
-        "youth.forget_me",
-        # It may carry the help shown after a disclosure.
-        "youth.thanks",
-    }
+from webapp.youth import polls as _polls
+from webapp.youth import privacy as _privacy  # noqa: F401  (its routes are on bp)
+from webapp.youth.base import (
+    WEB_CHANNEL,
+    _now,
+    _remembered,
+    _web_participant,
+    bp,
+    remember_on_this_device,
 )
-
-
-@bp.after_request
-def no_store_own_answers(response: Response) -> Response:
-    if request.endpoint in OWN_ANSWER_PAGES:
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _web_participant(create: bool) -> Participant | None:
-    token = _web_token(create)
-    if token is None:
-        return None
-    key = current_app.config["PSEUDONYM_KEY"]
-    if create:
-        return services.participant_for(WEB_CHANNEL, token, key=key)
-    return services.find_participant(WEB_CHANNEL, token, key=key)
+from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
 
 
 @bp.get("/")
@@ -205,6 +150,7 @@ def answer(slug: str) -> Response | tuple[str, int]:
             now=_now(),
             complete=True,
             access_code=form.access_code.data if "access_code" in form else None,
+            rules=moderation_rules(),
         )
 
     try:
@@ -281,30 +227,31 @@ def _render_thanks(found: Consultation, support: dict[str, Any] | None = None) -
     )
 
 
-def _support_lines(support: dict[str, object]) -> list[dict[str, object]]:
-    """The help message in each language the domain chose, as far as the chat wording has it.
+def _support_lines(support: dict[str, Any]) -> list[dict[str, object]]:
+    """The help message in each language the domain chose, line by line.
 
-    The words belong to ``bot.wording`` (every channel says the same); its ``text`` falls
-    back to English for a key it has no translation of. Each block carries its language
+    The words are the platform's (``consultations.words``), so every channel says the same;
+    English stands in for a language without a translation. Each block carries its language
     so a right-to-left one reads right on a left-to-right page and the other way round.
     """
-    from bot import wording
-
     keys = [
         k
         for k, on in (("SAFEGUARDING", "safeguarding"), ("HATE_REPORTING", "tension"))
         if support.get(on)
     ]
-    languages = support.get("languages") or [current_language()]
+    languages: list[str] = support.get("languages") or [current_language()]
     return [
         {
             "lang": lang,
             "dir": "rtl" if lang in RIGHT_TO_LEFT else "ltr",
             "lines": [
-                line for key in keys for line in wording.text(key, lang).split("\n") if line.strip()
+                line
+                for key in keys
+                for line in platform_words.text(key, lang).split("\n")
+                if line.strip()
             ],
         }
-        for lang in languages  # type: ignore[union-attr]
+        for lang in languages
     ]
 
 
@@ -427,7 +374,3 @@ def on_stale_form(error: CSRFError) -> Response | tuple[str, int]:
             detail=gettext("This page was open for a while. Go back, reload it and try again."),
         ), 400
     return make_response(page, 400)
-
-
-from webapp.youth import polls as _polls  # noqa: E402  (routes on this blueprint)
-from webapp.youth import privacy as _privacy  # noqa: E402,F401

@@ -193,7 +193,7 @@ def consultation_form(
     ``about`` fills in the age band and area this browser's participant gave before.
     """
 
-    class ConsultationForm(base):  # type: ignore[valid-type,misc]
+    class ConsultationForm(base):
         pass
 
     for question in consultation.questions:

@@ -10,7 +10,8 @@ from consultations.db import in_transaction
 from consultations.errors import AccessCodeRefused, ConsultationClosed, InvalidAnswer
 from consultations.models import Consultation
 from webapp.i18n import translate
-from webapp.youth import WEB_CHANNEL, _now, _web_participant, bp
+from webapp.moderation_rules import moderation_rules
+from webapp.youth.base import WEB_CHANNEL, _now, _web_participant, bp
 from webapp.youth.forms import VoteForm, answers_from, consultation_form, field_name
 
 
@@ -57,6 +58,7 @@ def vote(code: str) -> Response | tuple[str, int]:
             now=_now(),
             complete=True,
             access_code=form.access_code.data if "access_code" in form else None,
+            rules=moderation_rules(),
         )
 
     try:

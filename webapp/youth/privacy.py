@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from consultations import privacy, services
 from consultations.db import in_transaction
-from webapp.youth import _web_participant, bp
+from webapp.youth.base import _web_participant, bp
 from webapp.youth.forms import ForgetMeForm
 
 

@@ -1,4 +1,8 @@
-"""Demo data: six consultations from “Sticking Together” with synthetic answers marked as demo."""
+"""Demo data: six consultations from “Sticking Together” with synthetic answers marked as demo.
+
+It sits in feedback, the top of the domain, because a demo has the whole loop: answers
+(consultations) and the “you said, we did” that followed (feedback).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from consultations.db import db
 from consultations.demo_content import DEMO_CONSULTATIONS
 from consultations.models import AGE_BANDS, Consultation, Participant, QuestionKind
 from consultations.staff_models import Role, User
+from feedback import outcomes
 
 # Wards and postcode districts of Stoke-on-Trent, so area breakdowns look real.
 DEMO_AREAS = [
@@ -111,9 +116,6 @@ def _create_closed(spec: dict[str, Any], *, now: datetime) -> Consultation:
 def _publish_demo_feedback(
     consultation: Consultation, feedback: dict[str, Any], *, now: datetime
 ) -> None:
-    # Imported here: the feedback package builds on consultations, not the other way round.
-    from feedback import outcomes
-
     published = now - timedelta(weeks=1)
     outcomes.save_you_said(None, consultation, feedback["you_said"], now=published)
     for action, partner, status, reason in feedback["we_did"]:

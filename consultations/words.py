@@ -1,0 +1,130 @@
+"""The platform's own words to young people, whatever channel carries them.
+
+Help after a disclosure, where to report a hate incident, and the messages the outbox sends
+("results are out", "you said, we did" receipts and news) are the platform's to say, so they
+live here, in the domain, with their own gettext catalogue ("domain", in
+``consultations/locale``). Every channel shows them as the back end wrote them: the web
+pages, and the chats through the API's ``support.message`` and the outbox. The chats' own
+words (buttons, questions, help) stay in ``bot.wording``.
+
+The English constants below are the message ids. Updating after a change to them:
+
+    .venv/bin/python -m consultations.words                 # writes consultations/locale/domain.pot
+    .venv/bin/pybabel update -D domain -d consultations/locale -i consultations/locale/domain.pot
+    (translate the new entries in consultations/locale/{pl,ur}/LC_MESSAGES/domain.po)
+    .venv/bin/pybabel compile -D domain -d consultations/locale
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+from babel.support import NullTranslations, Translations
+
+from consultations.moderation.rules import DEFAULT_LANGUAGE, LANGUAGES
+
+DIRECTORY = Path(__file__).with_name("locale")
+DOMAIN = "domain"
+
+# --- Support after an answer that needs it ------------------------------------------------
+CHILDLINE = "Childline: call 0800 1111 (free, any time) or chat at childline.org.uk"
+EMERGENCY = "If you are in danger right now, call 999."
+SAFEGUARDING = (
+    "Thank you for telling us. It sounds like things might be really hard right now. "
+    "You don't have to deal with this alone.\n"
+    f"{CHILDLINE}\n{EMERGENCY}\n"
+    "A trained adult who looks after young people's safety will read what you wrote."
+)
+HATE_REPORTING_URL = "https://www.report-it.org.uk"
+HATE_REPORTING = (
+    "If you've seen or been through a hate incident, you can report it (even without "
+    f"giving your name): {HATE_REPORTING_URL}"
+)
+
+# --- Messages the outbox sends ---------------------------------------------------------------
+# "You said, we did" receipts and news; officers' own words are added as they wrote them.
+RECEIPT_THANKS = "“{title}”: thank you for taking part."
+RECEIPT_ONE_OF = "You were one of {n} young people who answered."
+RECEIPT_YOU_SAID = "You said: {summary}"
+RECEIPT_WE_DID = "We did:"
+NEWS_ON = "News on “{title}”, which you answered:"
+BECAUSE = ", because {reason}"
+STATUS_PLANNED = "planned"
+STATUS_IN_PROGRESS = "in progress"
+STATUS_DONE = "done"
+STATUS_NOT_POSSIBLE = "not possible"
+RESULTS_OUT = (
+    "📣 Results are out for “{title}”. {respondents} young people took part. "
+    "See what they said: {link}"
+)
+
+# Constants here that are not words for people: an address, the catalogue's and a language's name.
+NOT_WORDS = {"HATE_REPORTING_URL", "DOMAIN", "DEFAULT_LANGUAGE"}
+
+
+def text(key: str, lang: str | None = None) -> str:
+    """The words called ``key`` (a constant's name above) in ``lang``; English if untranslated."""
+    english = globals().get(key)
+    if not isinstance(english, str) or not key.isupper() or key in NOT_WORDS:
+        raise KeyError(key)
+    code = (lang or "").replace("_", "-").split("-")[0].strip().lower()
+    if code not in LANGUAGES or code == DEFAULT_LANGUAGE:
+        return english
+    return translations(code).gettext(english)
+
+
+def support_message(*, safeguarding: bool, tension: bool, lang: str | None = None) -> str:
+    """What every channel says after an answer that needs it: help first, then reporting."""
+    parts = []
+    if safeguarding:
+        parts.append(text("SAFEGUARDING", lang))
+    if tension:
+        parts.append(text("HATE_REPORTING", lang))
+    return "\n\n".join(parts)
+
+
+def results_out(youth_title: str, respondents: int, link: str, lang: str | None = None) -> str:
+    return text("RESULTS_OUT", lang).format(title=youth_title, respondents=respondents, link=link)
+
+
+# --- The catalogue ------------------------------------------------------------------------
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalogue for ``lang``; one without entries (English) when none exists."""
+    return Translations.load(str(DIRECTORY), [lang], domain=DOMAIN)
+
+
+def messages() -> dict[str, str]:
+    """Every piece of the platform's wording by constant name, in English."""
+    return {
+        name: value
+        for name, value in globals().items()
+        if name.isupper() and isinstance(value, str) and name not in NOT_WORDS
+    }
+
+
+def template() -> Catalog:
+    catalog = Catalog(project="Youth Voice", domain=DOMAIN, charset="utf-8")
+    for name, english in messages().items():
+        # The constant's name travels as a comment so translators see where it is used.
+        catalog.add(english, locations=[("consultations/words.py", 0)], auto_comments=[name])
+    return catalog
+
+
+def main(argv: list[str]) -> int:
+    target = Path(argv[0]) if argv else DIRECTORY / f"{DOMAIN}.pot"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as out:
+        write_po(out, template(), omit_header=False, include_lineno=False, width=100)
+    print(f"wrote {len(messages())} messages to {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
