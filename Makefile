@@ -11,7 +11,9 @@ STAMP := $(VENV)/.installed
 
 # Rasa Open Source 3.6 needs Python 3.10, so it gets its own environment, kept outside the
 # project folder: a fresh clone (and every CI run) reuses it instead of installing 2.7 GB again.
-RASA_PYTHON ?= $(shell command -v python3.10 || ls $$HOME/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | tail -n 1)
+# The first python3.10 that runs: pyenv's shim is on PATH but fails where 3.10 is not the
+# selected version, so the installed interpreter itself is tried as well.
+RASA_PYTHON ?= $(shell for p in $$(command -v python3.10) $$(ls $$HOME/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | tail -n 1); do "$$p" -c "" 2>/dev/null && echo "$$p" && break; done)
 RASA_VENV ?= $(HOME)/.cache/youthvoice/rasa-3.6.21
 
 $(STAMP): pyproject.toml

@@ -1,33 +1,42 @@
-"""The conversation every chat channel has with a young person, independent of any chat library.
+"""The one conversation every chat channel has with a young person, independent of any library.
 
-A channel turns what the person did (a command, some text, a button) into a call here and
-shows the replies it gets back: Telegram as messages with inline buttons, the terminal chat
-as numbered choices. Answers are saved through the channel API before a reply says so; where
-a person is in a consultation is worked out again from the answers the back end returns.
+A channel (Telegram, the terminal chat, the Rasa action server, the staff preview) turns what
+the person did — a command, some text, a button — into a call here, and shows the replies it
+gets back: Telegram as messages with inline buttons, the terminal as numbered choices, Rasa as
+dispatcher messages. What to say is decided by the pure functions in this module over a typed
+``ChatState`` (bot/state.py) and the back end's payloads; what was typed is understood by
+``bot.understanding``. The only I/O is the channel API, reached through ``ApiClient``: answers
+are saved there before a reply says so, and where a person is in a consultation is worked out
+again from the answers it returns, so a person who comes back carries on where they left off.
 
 Button data is short text (Telegram allows 64 bytes):
-``c:SLUG`` open, ``go:SLUG`` answer from where you are, ``q:SLUG:Q`` show question Q,
-``o:SLUG:Q:O`` pick one, ``m:SLUG:Q:O`` tick or untick, ``d:SLUG:Q`` done ticking,
-``v:SLUG:Q:N`` scale value, ``s:SLUG:Q`` skip, ``sum:SLUG`` summary, ``age:BAND``,
-``area:-``, ``lang:CODE``, ``up:1`` / ``up:0``, ``fy`` / ``fn`` forget or not, ``list``, ``help``.
+``c:SLUG`` open, ``more:SLUG:PAGE`` read on, ``go:SLUG`` answer from where you are,
+``q:SLUG:Q`` show question Q, ``o:SLUG:Q:O`` pick one, ``m:SLUG:Q:O`` tick or untick,
+``d:SLUG:Q`` done ticking, ``v:SLUG:Q:N`` scale value, ``s:SLUG:Q`` skip, ``sum:SLUG`` summary,
+``age:BAND``, ``area:-``, ``lang:CODE``, ``up:1`` / ``up:0``, ``fy`` / ``fn`` forget or not,
+``list``, ``help``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import wording
+from bot import understanding, wording
 from bot.client import ApiClient, ApiProblem, BackendDown
-from bot.state import StateStore
+from bot.state import ChatState, Store
 from bot.wording import say
 from channel_api import payloads as api
 
 MESSAGE_LIMIT = 4000  # Telegram's is 4096 characters; leave room for a header
-# Telegram's terms: 16+ in the UK, so the bot offers only the older age bands.
+# A consultation's text comes a page at a time, split at paragraphs, with a "more" step.
+PAGE_LIMIT = 700
+# Telegram's terms: 16+ in the UK, so the bot offers only the older age bands; the web chat
+# (Rasa) is for younger people too.
 AGE_BANDS = [("16-17", 16, 17), ("18-21", 18, 21), ("22-25", 22, 25)]
+ALL_AGE_BANDS = [("11-13", 11, 13), ("14-15", 14, 15), *AGE_BANDS]
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 ANSWER_PREFIXES = ("o:", "m:", "d:", "v:", "s:")
 
@@ -58,33 +67,42 @@ class Result:
 
 @dataclass(frozen=True)
 class Links:
+    """Where the channel's messages point, and how its people give commands."""
+
     privacy_url: str
     web_url: str
+    # Telegram has a "/" command menu; Rasa channels (web chat, WhatsApp …) are told words.
+    slash_commands: bool = True
+    age_bands: tuple[tuple[str, int, int], ...] = tuple(AGE_BANDS)
 
 
 def is_emoji_only(text: str) -> bool:
     """True when text has no letters or digits at all (emoji, symbols, punctuation)."""
     stripped = "".join(ch for ch in text if not ch.isspace())
-    return bool(stripped) and not any(unicodedata.category(ch)[0] in "LN" for ch in stripped)
+    return bool(stripped) and not understanding.has_words(stripped)
 
 
-# --- Pure keyboard builders -------------------------------------------------------------
+# --- Pure renderers: what to say, from what is known ----------------------------------------
 
 
 def menu_buttons() -> list[list[Button]]:
     return [[Button(say.SEE_OPEN, "list")], [Button(say.HELP_BUTTON, "help")]]
 
 
-def age_buttons() -> list[list[Button]]:
+def age_buttons(bands: tuple[tuple[str, int, int], ...] = tuple(AGE_BANDS)) -> list[list[Button]]:
     rows = [
         [Button(say.AGE_RANGE.format(low=low, high=high), f"age:{band}")]
-        for band, low, high in AGE_BANDS
+        for band, low, high in bands
     ]
-    return [*rows, [Button(say.PREFER_NOT_TO_SAY, f"age:{PREFER_NOT_TO_SAY}")]]
+    return [
+        *rows,
+        [Button(say.PREFER_NOT_TO_SAY, f"age:{PREFER_NOT_TO_SAY}")],
+        [Button(say.SKIP, "age:-")],
+    ]
 
 
 def area_buttons() -> list[list[Button]]:
-    return [[Button(say.PREFER_NOT_TO_SAY, "area:-")]]
+    return [[Button(say.PREFER_NOT_TO_SAY, "area:-")], [Button(say.SKIP, "area:-")]]
 
 
 def updates_buttons() -> list[list[Button]]:
@@ -100,8 +118,11 @@ def forget_buttons() -> list[list[Button]]:
     return [[Button(say.FORGET_YES, "fy")], [Button(say.FORGET_NO, "fn")]]
 
 
-def list_buttons(consultations: list[api.ConsultationSummary], code: Any) -> list[list[Button]]:
-    return [[Button(c.youth_title, f"c:{code(c.slug)}")] for c in consultations]
+def list_reply(consultations: list[api.ConsultationSummary], code: Callable[[str], str]) -> Reply:
+    """What is open, numbered, so a number or words of a title pick one as well as a button."""
+    lines = [f"{n}. {c.youth_title}" for n, c in enumerate(consultations, 1)]
+    text = "\n".join([say.PICK_ONE, *lines, say.CHAT_PICK_HINT])
+    return Reply(text, [[Button(c.youth_title, f"c:{code(c.slug)}")] for c in consultations])
 
 
 def question_buttons(
@@ -128,17 +149,58 @@ def question_buttons(
     return [*rows, last] if last else rows
 
 
-def summary_buttons(
-    code: str, questions: list[api.Question], subscribed: bool
-) -> list[list[Button]]:
-    rows = [
-        [Button(say.CHANGE_ANSWER.format(number=n), f"q:{code}:{q.id}")]
-        for n, q in enumerate(questions, 1)
-    ]
-    if not subscribed:
-        rows.append([Button(say.GET_UPDATES, "up:1")])
-    rows.append([Button(say.SEE_OPEN, "list")])
-    return rows
+def question_text(
+    question: api.Question,
+    number: int,
+    total: int,
+    answer: api.StoredAnswer | None = None,
+    *,
+    limit: int | None = None,
+) -> str:
+    """A question as a chat message: header, prompt, how to answer, and the answer so far."""
+    text = wording.question_header(number, total, question.prompt)
+    kind = question.kind
+    if kind in ("single_choice", "multiple_choice"):
+        text += "\n" + "\n".join(f"{n}. {o.label}" for n, o in enumerate(question.options, 1))
+    if kind == "scale" and question.scale:
+        text += "\n" + wording.scale_hint(question.scale.min_label, question.scale.max_label)
+    elif kind == "multiple_choice":
+        text += "\n" + wording.multiple_choice_hint() + " " + say.CHAT_TYPE_NUMBERS
+    elif kind == "single_choice":
+        text += "\n" + say.CHAT_PICK_HINT
+    elif kind == "free_text":
+        text += "\n" + say.TYPE_ANSWER
+        if limit:
+            text += " " + say.CHAT_TYPE_ANSWER.format(limit=limit)
+    if answer is not None:
+        text += "\n" + say.YOUR_ANSWER.format(answer=describe_answer(question, answer))
+    return text
+
+
+def preview(consultation: api.Consultation) -> list[Reply]:
+    """What the chat sends for a consultation, page by page and question by question.
+
+    The staff preview shows this, so officers see exactly what young people will get.
+    """
+    code = consultation.slug
+    pages = reading_pages(consultation)
+    replies = [Reply(p) for p in pages]
+    replies[-1].buttons = [[Button(say.START_ANSWERING, f"go:{code}")]]
+    total = len(consultation.questions)
+    for n, question in enumerate(consultation.questions, 1):
+        back = consultation.questions[n - 2].id if n > 1 else None
+        text = question_text(question, n, total, limit=_written_limit(question))
+        replies.append(Reply(text, question_buttons(code, question, set(), back)))
+    return replies
+
+
+def reading_pages(consultation: api.Consultation) -> list[str]:
+    """The title, text and words explained, split at paragraphs into pages."""
+    body = f"{consultation.youth_title}\n\n{consultation.youth_text}"
+    if consultation.glossary:
+        words = "\n".join(f"• {g.term}: {g.explanation}" for g in consultation.glossary)
+        body += f"\n\n{say.WORDS_EXPLAINED}\n{words}"
+    return wording.chunks(body, PAGE_LIMIT)
 
 
 def describe_answer(question: api.Question, answer: api.StoredAnswer | None) -> str:
@@ -153,85 +215,245 @@ def describe_answer(question: api.Question, answer: api.StoredAnswer | None) -> 
     return ", ".join(labels.get(i, "?") for i in answer.option_ids)
 
 
+def summary_buttons(
+    code: str, questions: list[api.Question], subscribed: bool
+) -> list[list[Button]]:
+    rows = [
+        [Button(say.CHANGE_ANSWER.format(number=n), f"q:{code}:{q.id}")]
+        for n, q in enumerate(questions, 1)
+    ]
+    if not subscribed:
+        rows.append([Button(say.GET_UPDATES, "up:1")])
+    rows.append([Button(say.SEE_OPEN, "list")])
+    return rows
+
+
+def next_question(
+    consultation: api.Consultation,
+    answers: dict[int, api.StoredAnswer],
+    skipped: list[int],
+    *,
+    after: int | None,
+) -> api.Question | None:
+    """The next question still to answer: after ``after`` first, then from the start."""
+    questions = consultation.questions
+    todo = [q for q in questions if q.id not in answers and q.id not in skipped]
+    if after is not None:
+        position = next((q.position for q in questions if q.id == after), -1)
+        later = [q for q in todo if q.position > position]
+        if later:
+            return later[0]
+    return todo[0] if todo else None
+
+
+def _written_limit(question: api.Question) -> int:
+    return question.max_length or 500
+
+
+def check_written(question: api.Question, text: str) -> str | dict[str, Any]:
+    """A written answer ready to save, or the one sentence saying what is wrong with it."""
+    clean = text.strip()
+    limit = _written_limit(question)
+    if not clean:
+        return say.EMPTY_TEXT
+    if is_emoji_only(clean):
+        return say.EMOJI_ONLY
+    if len(clean) > limit:
+        return say.TEXT_TOO_LONG.format(limit=wording.count(limit, "character"))
+    return {"text": clean}
+
+
+def typed_answer(question: api.Question, text: str, ticks: set[int]) -> str | dict[str, Any] | int:
+    """A typed reply to a question with choices or a scale: an answer to save, an option id
+    to tick (one option of a multiple choice, as its button does), or why it isn't one."""
+    labels = [o.label for o in question.options]
+    if question.kind == "single_choice":
+        n = understanding.option(text, labels)
+        if n is None:
+            return say.PICK_AN_OPTION
+        return {"option_ids": [question.options[n - 1].id]}
+    if question.kind == "multiple_choice":
+        if understanding.is_done(text):
+            if not ticks:
+                return say.PICK_AT_LEAST_ONE
+            return {"option_ids": sorted(ticks)}
+        picked = understanding.options(text, labels)
+        if not picked:
+            return say.PICK_AN_OPTION
+        if len(picked) == 1:
+            return question.options[picked[0] - 1].id
+        return {"option_ids": [question.options[n - 1].id for n in picked]}
+    value = understanding.scale_value(text)
+    if value is None:
+        return say.PICK_A_NUMBER
+    return {"value": value}
+
+
+# What an NLU's guess may do at a question: look something up, never leave or change settings.
+ASIDES = frozenset({"consultations", "help", "privacy", "define"})
+# Steps of reading a consultation: words that mean them at a question are answers instead.
+READING_STEPS = frozenset({"more", "continue", "summary"})
+
+# Commands a Rasa NLU intent stands for, when the engine's own reading found nothing.
+INTENT_COMMANDS = {
+    "greet": "start",
+    "consultations": "consultations",
+    "help": "help",
+    "privacy": "privacy",
+    "define": "define",
+    "subscribe": "updates",
+    "stop": "stop",
+    "forgetme": "forgetme",
+    "goodbye": "goodbye",
+    "start_answering": "continue",
+}
+
+
 # --- The conversation ---------------------------------------------------------------------
 
 
 class Conversation:
-    """One channel's conversation logic; ``who`` is the person's id on that channel."""
+    """One channel's conversation; ``who`` is the person's id on that channel."""
 
-    def __init__(self, api: ApiClient, store: StateStore, links: Links) -> None:
+    def __init__(self, api: ApiClient, store: Store, links: Links) -> None:
         self.api, self.store, self.links = api, store, links
 
     # Entry points: each turns back-end trouble into one plain sentence.
-
-    # ``hint`` is the language the chat app says the person uses (Telegram's language_code):
-    # the first guess until they pick one with /language.
+    # ``hint`` is the language the chat app says the person uses (Telegram's language_code,
+    # the web chat page's language): the first guess until they pick or write in one.
 
     async def command(
         self, who: str, address: str, name: str, arg: str = "", hint: str | None = None
     ) -> Result:
-        work = self._command(who, address, name.lower(), arg.strip())
-        return await self._guard(who, hint, work)
+        return await self._guard(
+            who, hint, lambda state: self._command(who, address, state, name.lower(), arg.strip())
+        )
 
-    async def text(self, who: str, address: str, text: str, hint: str | None = None) -> Result:
-        return await self._guard(who, hint, self._text(who, address, text))
+    async def text(
+        self,
+        who: str,
+        address: str,
+        text: str,
+        hint: str | None = None,
+        *,
+        intent: str | None = None,
+        term: str | None = None,
+    ) -> Result:
+        """Something typed. ``intent`` (and ``term``) is what an NLU made of it, if any."""
+        typed = understanding.command(text)
+        switched: list[str] = []
+
+        def detect(state: ChatState) -> None:
+            # Written in a language (not a written answer, which may be in any): talk in it.
+            if typed is not None or not state.writing:
+                found = understanding.language_of(text)
+                if found and found != _language(state, hint):
+                    switched.append(found)
+                state.lang = found or state.lang
+
+        async def work(state: ChatState) -> Result:
+            if switched and (await self.api.me(who)).subscribed:
+                await self.api.subscribe(who, address)  # news comes in it from now on too
+            return await self._understood(who, address, state, text, typed, intent, term)
+
+        return await self._guard(who, hint, work, before=detect)
 
     async def button(self, who: str, address: str, data: str, hint: str | None = None) -> Result:
-        return await self._guard(who, hint, self._button(who, address, data))
+        return await self._guard(who, hint, lambda state: self._button(who, address, state, data))
 
     def language(self, who: str, hint: str | None = None) -> str:
         """The language to talk to this person in: theirs if picked, else the app's guess."""
-        picked = wording.language_code(self.store.get(who).get("lang"))
-        return picked or wording.language_code(hint) or "en"
+        return _language(self.store.get(who), hint)
 
-    async def _guard(self, who: str, hint: str | None, work: Any) -> Result:
-        with wording.speaking(self.language(who, hint)):
-            return await self._answer_plainly(work)
-
-    async def _answer_plainly(self, work: Any) -> Result:
-        try:
-            return await work
-        except BackendDown:
-            return Result([Reply(say.BACKEND_DOWN)])
-        except ApiProblem as problem:
-            if problem.status == 404:
-                return Result([Reply(say.NOT_FOUND)])
-            if problem.status == 409:
-                return Result([Reply(say.CLOSED)])
-            if problem.status == 401:
+    async def _guard(
+        self,
+        who: str,
+        hint: str | None,
+        work: Callable[[ChatState], Awaitable[Result]],
+        *,
+        before: Callable[[ChatState], None] | None = None,
+    ) -> Result:
+        state = self.store.get(who)
+        if before is not None:
+            before(state)
+        with wording.speaking(_language(state, hint)):
+            try:
+                result = await work(state)
+            except BackendDown:
+                # Nothing of a turn that failed is kept: the next try starts where this one did.
                 return Result([Reply(say.BACKEND_DOWN)])
-            return Result([Reply(problem.detail or say.BACKEND_DOWN)])
+            except ApiProblem as problem:
+                return Result([Reply(self._refusal(problem))])
+        if not state.forgotten:
+            self.store.put(who, state)
+        return result
+
+    @staticmethod
+    def _refusal(problem: ApiProblem) -> str:
+        if problem.status == 404:
+            return say.NOT_FOUND
+        if problem.status == 409:
+            return say.CLOSED
+        if problem.status in (401, 403):
+            return say.BACKEND_DOWN
+        return problem.detail or say.BACKEND_DOWN
+
+    def _words(self, slash: str, chat: str) -> str:
+        """The wording for this channel: with "/" commands (Telegram) or typed words."""
+        return say.__getattr__(slash if self.links.slash_commands else chat)
 
     # Commands
 
-    async def _command(self, who: str, address: str, name: str, arg: str) -> Result:
-        # /start goes somewhere else, so the next text no longer answers what was asked.
-        # Every other command (a look at the list, the language, a typo) leaves the question
-        # where it was, and the next text still answers it.
+    async def _command(
+        self, who: str, address: str, state: ChatState, name: str, arg: str
+    ) -> Result:
+        # Only /start (and opening, answering, leaving) moves on from the question being asked;
+        # every other command leaves it where it was, and the next text still answers it.
         if name == "start":
-            return await self._start(who, arg)
+            return await self._start(who, state, arg)
         if name == "consultations":
-            return await self._list()
+            return await self._list(state)
         if name == "define":
-            return await self._define(arg)
+            return await self._define(state, arg)
         if name == "stop":
             await self.api.unsubscribe(who)
-            return Result([Reply(say.STOPPED)])
+            replies = [Reply(say.STOPPED)]
+            if state.question is not None:
+                replies.insert(0, Reply(say.FORM_STOPPED))
+                self._leave(state)
+            return Result(replies)
+        if name == "leave":
+            self._leave(state)
+            return Result([Reply(say.FORM_STOPPED, menu_buttons()[:1])])
         if name == "forgetme":
+            state.offer = "forget"
             return Result([Reply(say.FORGET_ASK, forget_buttons())])
         if name == "help":
-            return Result([Reply(say.HELP, menu_buttons()[:1])])
+            return Result([Reply(self._words("HELP", "CHAT_HELP"), menu_buttons()[:1])])
         if name == "privacy":
             return Result([Reply(self._privacy())])
+        if name == "updates":
+            return await self._updates(who, address, state, True)
+        if name == "goodbye":
+            return Result([Reply(say.GOODBYE)])
+        if name == "more" and state.slug:
+            return await self._open(state, state.slug, page=state.page)
+        if name == "continue" and state.slug:
+            return await self._continue(who, state, state.slug)
+        if name == "summary" and state.slug:
+            return await self._summary(who, state, state.slug)
         if name == "language":
             chosen = wording.language_code(arg)
             if chosen:
-                return await self._set_language(who, address, chosen)
+                return await self._set_language(who, address, state, chosen)
             return Result([Reply(say.LANGUAGE_PICK, language_buttons())])
-        return Result([Reply(say.UNKNOWN, menu_buttons())])
+        return Result([Reply(self._words("UNKNOWN", "CHAT_UNKNOWN"), menu_buttons())])
 
-    async def _set_language(self, who: str, address: str, lang: str) -> Result:
-        self._update(who, lang=lang)
+    def _leave(self, state: ChatState) -> None:
+        state.question, state.writing = None, False
+
+    async def _set_language(self, who: str, address: str, state: ChatState, lang: str) -> Result:
+        state.lang = lang
         with wording.speaking(lang):
             if (await self.api.me(who)).subscribed:
                 # Subscribing again records the new language: news comes in it from now on.
@@ -239,123 +461,218 @@ class Conversation:
             return Result([Reply(say.LANGUAGE_SET, menu_buttons())], retire_buttons=True)
 
     def _privacy(self) -> str:
+        if not self.links.slash_commands:
+            return say.CHAT_PRIVACY.format(privacy_url=self.links.privacy_url)
         return say.PRIVACY.format(web_url=self.links.web_url, privacy_url=self.links.privacy_url)
 
-    async def _start(self, who: str, arg: str) -> Result:
-        hello = Reply(
-            f"{say.WELCOME}\n\n" + say.WHO_SEES_WHAT.format(privacy_url=self.links.privacy_url)
-        )
+    async def _start(self, who: str, state: ChatState, arg: str) -> Result:
+        replies: list[Reply] = []
+        if not state.welcomed:
+            state.welcomed = True
+            who_sees = say.WHO_SEES_WHAT.format(privacy_url=self.links.privacy_url)
+            replies.append(Reply(f"{say.WELCOME}\n\n{who_sees}"))
         if arg.startswith("c_") and len(arg) > 2:
-            opened = await self._open(who, arg[2:])
-            return Result([hello, *opened.replies])
-        self._update(who, awaiting=None, onboarding=True)
-        return Result([hello, Reply(say.ASK_AGE_BAND, age_buttons())])
+            opened = await self._open(state, arg[2:])
+            return Result([*replies, *opened.replies])
+        back = await self._where_they_were(who, state)
+        if back is not None:
+            return Result([*replies, back])
+        return Result([*replies, *(await self._list(state)).replies])
 
-    async def _list(self) -> Result:
+    async def _where_they_were(self, who: str, state: ChatState) -> Reply | None:
+        """Coming back mid-consultation: offer to carry on with it."""
+        if not state.slug:
+            return None
+        try:
+            consultation = await self.api.consultation(state.slug)
+        except ApiProblem:
+            return None
+        answers = await self._answers(state.slug, who)
+        following = next_question(
+            consultation, answers, state.skipped.get(state.slug, []), after=None
+        )
+        if not consultation.accepting_answers or not answers or following is None:
+            return None
+        code = self.store.code_for(state.slug)
+        text = say.WELCOME_BACK.format(title=consultation.youth_title)
+        buttons = [[Button(say.CARRY_ON, f"go:{code}")], [Button(say.SEE_OPEN, "list")]]
+        return Reply(text, buttons)
+
+    async def _list(self, state: ChatState) -> Result:
         found = await self.api.consultations()
+        state.listed = [c.slug for c in found]
         if not found:
             return Result([Reply(say.NONE_OPEN)])
-        return Result([Reply(say.PICK_ONE, list_buttons(found, self.store.code_for))])
+        return Result([list_reply(found, self.store.code_for)])
 
-    async def _define(self, word: str) -> Result:
-        word = " ".join(word.split())
+    async def _define(self, state: ChatState, word: str) -> Result:
+        word = " ".join(word.split()).strip(" ?!.\"'“”؟")
         if not word:
-            return Result([Reply(say.DEFINE_USAGE)])
-        wanted = word.casefold()
-        for entry in await self.api.glossary():
-            names = [entry.term, *entry.aliases]
-            if any(n.casefold() == wanted for n in names):
-                return Result([Reply(f"{entry.term}: {entry.explanation}")])
+            return Result([Reply(self._words("DEFINE_USAGE", "DEFINE_USAGE_CHAT"))])
+        entries = [(e.term, e.aliases, e.explanation) for e in await self.api.glossary()]
+        found = _look_up(word, entries)
+        if found:
+            return Result([Reply(found)])
         return Result([Reply(say.DEFINE_UNKNOWN.format(word=word[:50]))])
 
     # Text
 
-    async def _text(self, who: str, address: str, text: str) -> Result:
-        state = self.store.get(who)
-        awaiting = state.get("awaiting")
-        if awaiting == "area":
-            return await self._save_area(who, text)
-        if isinstance(awaiting, str) and awaiting.startswith("t:") and state.get("slug"):
-            return await self._save_text(who, state["slug"], int(awaiting[2:]), text)
-        if state.get("slug"):
-            consultation = await self.api.consultation(state["slug"])
-            if consultation.accepting_answers:
-                answers = await self._answers(state["slug"], who)
-                following = self._next(consultation, answers, state, after=None)
-                if following is not None and following.kind == "free_text":
-                    # A written question has no buttons: ask it again, and the next text
-                    # answers it.
-                    return Result(self._ask(who, consultation, following, answers))
-                if following is not None:
-                    # Mid-consultation and the question in front of them wants a button.
-                    return Result([Reply(say.PRESS_A_BUTTON)])
-        return Result([Reply(say.UNKNOWN, menu_buttons())])
+    async def _understood(
+        self,
+        who: str,
+        address: str,
+        state: ChatState,
+        text: str,
+        typed: understanding.Command | None,
+        intent: str | None,
+        term: str | None,
+    ) -> Result:
+        if typed is not None and typed.name in READING_STEPS and state.question is not None:
+            typed = None  # "more" or "go" at a question is an answer, not a step of reading
+        if typed is not None and state.listed and state.question is None:
+            # A title that happens to read like a command ("Have your say") opens it.
+            found = await self.api.consultations()
+            titles = [understanding.fold(c.youth_title) for c in found]
+            if understanding.fold(text) in titles:
+                return await self._open(state, found[titles.index(understanding.fold(text))].slug)
+        if typed is not None:
+            return await self._command(who, address, state, typed.name, typed.arg)
+        if state.offer is not None:
+            said = understanding.yes_or_no(text, wording.current_language())
+            if said is not None:
+                return await self._offer_answered(who, address, state, said)
+        if state.profile == "age" and understanding.is_skip(text):
+            state.profile = "area"
+            return Result([Reply(say.ASK_AREA, area_buttons())], retire_buttons=True)
+        if state.profile == "area" and not state.writing:
+            if understanding.is_skip(text):
+                return await self._profile_finished(who, state)
+            return await self._save_area(who, state, text)
+        if state.slug and state.question is not None:
+            answered = await self._typed_answer(who, state, text)
+            if answered is not None:
+                refusal = answered.replies[0].text if answered.replies else ""
+                nlu = INTENT_COMMANDS.get(intent or "")
+                if refusal in (say.PICK_AN_OPTION, say.PICK_A_NUMBER) and nlu in ASIDES:
+                    # Not an answer, but the NLU knows what it is ("show me what's on").
+                    return await self._command(who, address, state, nlu, term or "")
+                return answered
+        if state.listed and state.question is None:
+            found = await self.api.consultations()
+            picked = understanding.title(text, [c.youth_title for c in found])
+            if picked is not None:
+                return await self._open(state, found[picked - 1].slug)
+        if state.slug and state.question is None and state.page and not intent:
+            # Typing while reading: the questions are what can be typed into.
+            return await self._continue(who, state, state.slug)
+        if state.offer is not None:
+            return Result([Reply(say.SAY_YES_OR_NO)])
+        nlu = INTENT_COMMANDS.get(intent or "")
+        if nlu:
+            arg = term or (understanding.defined_word(text) if nlu == "define" else "")
+            return await self._command(who, address, state, nlu, arg)
+        return Result([Reply(self._words("UNKNOWN", "CHAT_UNKNOWN"), menu_buttons())])
 
-    async def _save_area(self, who: str, text: str) -> Result:
+    async def _typed_answer(self, who: str, state: ChatState, text: str) -> Result | None:
+        """A typed reply to the question being asked; None when no question is being asked."""
+        assert state.slug is not None and state.question is not None
+        consultation = await self.api.consultation(state.slug)
+        question = consultation.question(state.question)
+        if not consultation.accepting_answers:
+            self._leave(state)
+            return Result([Reply(say.CLOSED, menu_buttons()[:1])])
+        if question is None:
+            self._leave(state)
+            return None
+        if understanding.is_skip(text):
+            if question.required:
+                return Result([Reply(say.REQUIRED)])
+            return await self._skip(who, state, consultation, question, None)
+        if question.kind == "free_text":
+            if not state.writing:
+                answers = await self._answers(state.slug, who)
+                return Result(self._ask(state, consultation, question, answers))
+            checked: str | dict[str, Any] | int = check_written(question, text)
+        else:
+            checked = typed_answer(question, text, set(state.ticks.get(question.id, [])))
+        if isinstance(checked, str):
+            return Result([Reply(checked)])
+        if isinstance(checked, int):
+            ticked = await self._tick(who, state, consultation, question, checked)
+            for reply in ticked.replies:
+                reply.replace = False  # typed: nothing pressed to redraw
+            return ticked
+        return await self._save(who, state, consultation, question, checked)
+
+    async def _offer_answered(self, who: str, address: str, state: ChatState, yes: bool) -> Result:
+        offer, state.offer = state.offer, None
+        if offer == "forget":
+            return await self._forget(who, state, yes)
+        return await self._updates(who, address, state, yes)
+
+    async def _forget(self, who: str, state: ChatState, yes: bool) -> Result:
+        state.offer = None
+        if not yes:
+            return Result([Reply(say.NOT_FORGOTTEN)], retire_buttons=True)
+        await self.api.forget(who)
+        self.store.forget(who)
+        state.forgotten = True
+        return Result([Reply(self._words("FORGOTTEN", "CHAT_FORGOTTEN"))], retire_buttons=True)
+
+    async def _save_area(self, who: str, state: ChatState, text: str) -> Result:
         area = " ".join(text.split())
         if not area or is_emoji_only(area):
             return Result([Reply(say.ASK_AREA, area_buttons())])
-        await self.api.profile(who, area=area)
-        self._update(who, awaiting=None)
-        return Result([Reply(say.ASK_UPDATES, updates_buttons())])
+        await self.api.profile(who, area=area[:60])
+        return await self._profile_finished(who, state)
 
-    async def _save_text(self, who: str, slug: str, qid: int, text: str) -> Result:
-        consultation = await self.api.consultation(slug)
-        question = consultation.question(qid)
-        if question is None or not consultation.accepting_answers:
-            self._update(who, awaiting=None)
-            return await self._stale(who, slug, consultation)
-        clean = text.strip()
-        limit = question.max_length or 500
-        if not clean:
-            return Result([Reply(say.EMPTY_TEXT)])
-        if is_emoji_only(clean):
-            return Result([Reply(say.EMOJI_ONLY)])
-        if len(clean) > limit:
-            return Result([Reply(say.TEXT_TOO_LONG.format(limit=limit))])
-        return await self._save(who, consultation, question, {"text": clean})
+    async def _profile_finished(self, who: str, state: ChatState) -> Result:
+        state.profile, state.profile_done = None, True
+        if (await self.api.me(who)).subscribed:
+            return Result([Reply(say.SAVED)], retire_buttons=True)
+        state.offer = "updates"
+        ask = self._words("ASK_UPDATES", "CHAT_ASK_UPDATES")
+        return Result([Reply(ask, updates_buttons())], retire_buttons=True)
 
     # Buttons
 
-    async def _button(self, who: str, address: str, data: str) -> Result:
-        state = self.store.get(who)
+    async def _button(self, who: str, address: str, state: ChatState, data: str) -> Result:
         if data in ("list", "help"):
-            return await self._command(
-                who, address, "consultations" if data == "list" else "help", ""
-            )
+            name = "consultations" if data == "list" else "help"
+            return await self._command(who, address, state, name, "")
         if data in ("fy", "fn"):
-            if data == "fn":
-                return Result([Reply(say.NOT_FORGOTTEN)], retire_buttons=True)
-            await self.api.forget(who)
-            self.store.forget(who)
-            return Result([Reply(say.FORGOTTEN)], retire_buttons=True)
+            return await self._forget(who, state, data == "fy")
         kind, _, rest = data.partition(":")
         if kind == "lang":
             chosen = wording.language_code(rest)
             if chosen is None:
                 return Result([Reply(say.STALE_BUTTON)])
-            return await self._set_language(who, address, chosen)
+            return await self._set_language(who, address, state, chosen)
         if kind == "age":
-            await self.api.profile(who, age_band=rest)
-            self._update(who, awaiting="area")
+            if rest != "-":
+                await self.api.profile(who, age_band=rest)
+            state.profile = "area"
             return Result([Reply(say.ASK_AREA, area_buttons())], retire_buttons=True)
         if kind == "area":
-            self._update(who, awaiting=None)
             await self.api.profile(who, area=PREFER_NOT_TO_SAY)
-            return Result([Reply(say.ASK_UPDATES, updates_buttons())], retire_buttons=True)
+            return await self._profile_finished(who, state)
         if kind == "up":
-            return await self._updates(who, address, rest == "1", state)
+            state.offer = None
+            return await self._updates(who, address, state, rest == "1")
         parts = rest.split(":")
         slug = self.store.slug_for(parts[0]) if parts and parts[0] else None
         if slug is None:
             return Result([Reply(say.NOT_FOUND)], notice=say.STALE_BUTTON)
         if kind == "c":
-            return await self._open(who, slug)
+            return await self._open(state, slug)
+        if kind == "more":
+            page = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+            return await self._open(state, slug, page=page)
         if kind == "go":
-            return await self._continue(who, slug)
+            return await self._continue(who, state, slug)
         if kind == "sum":
-            return await self._summary(who, slug)
-        if data in state.get("recent", []) and kind in ("o", "v", "d", "s"):
+            return await self._summary(who, state, slug)
+        if data in state.recent and kind in ("o", "v", "d", "s"):
             return Result(notice=say.ALREADY_SAVED)  # a double tap: saved once already
         try:
             qid = int(parts[1])
@@ -365,155 +682,140 @@ class Conversation:
         consultation = await self.api.consultation(slug)
         question = consultation.question(qid)
         if question is None or not consultation.accepting_answers:
-            return await self._stale(who, slug, consultation)
+            return await self._stale(who, state, slug, consultation)
         if kind == "q":
             answers = await self._answers(slug, who)
-            return Result(self._ask(who, consultation, question, answers))
+            return Result(self._ask(state, consultation, question, answers))
         if kind == "o" and value is not None:
-            return await self._save(who, consultation, question, {"option_ids": [value]}, data)
+            answer = {"option_ids": [value]}
+            return await self._save(who, state, consultation, question, answer, data)
         if kind == "v" and value is not None:
-            return await self._save(who, consultation, question, {"value": value}, data)
+            return await self._save(who, state, consultation, question, {"value": value}, data)
         if kind == "m" and value is not None:
-            return await self._tick(who, consultation, question, value)
+            return await self._tick(who, state, consultation, question, value)
         if kind == "d":
-            ticks = sorted(self._ticks(who, qid))
+            ticks = sorted(state.ticks.get(qid, []))
             if not ticks:
                 if question.required:
                     return Result([Reply(say.REQUIRED)])
-                return await self._skip(who, consultation, question, data)
-            return await self._save(who, consultation, question, {"option_ids": ticks}, data)
+                return await self._skip(who, state, consultation, question, data)
+            answer = {"option_ids": ticks}
+            return await self._save(who, state, consultation, question, answer, data)
         if kind == "s":
             if question.required:
                 return Result([Reply(say.REQUIRED)])
-            return await self._skip(who, consultation, question, data)
+            return await self._skip(who, state, consultation, question, data)
         return Result([Reply(say.STALE_BUTTON)])
 
-    async def _updates(self, who: str, address: str, wants: bool, state: dict[str, Any]) -> Result:
+    async def _updates(self, who: str, address: str, state: ChatState, wants: bool) -> Result:
+        state.offer = None
         if wants:
             await self.api.subscribe(who, address)
-            text = say.UPDATES_ON
+            text = self._words("UPDATES_ON", "CHAT_UPDATES_ON")
         else:
             text = say.UPDATES_OFF
-        replies = [Reply(text)]
-        if state.get("onboarding"):
-            self._update(who, onboarding=False)
-            replies.extend((await self._list()).replies)
-        return Result(replies, retire_buttons=True)
+        return Result([Reply(text)], retire_buttons=True)
 
     # Reading and answering
 
-    async def _open(self, who: str, slug: str) -> Result:
+    async def _open(self, state: ChatState, slug: str, *, page: int = 0) -> Result:
         consultation = await self.api.consultation(slug)
         if not consultation.accepting_answers:
-            return Result([Reply(say.CLOSED, menu_buttons()[:1])])
+            return Result([Reply(say.CLOSED, menu_buttons()[:1])], retire_buttons=True)
         code = self.store.code_for(slug)
-        self._update(who, slug=slug, awaiting=None)
-        body = f"{consultation.youth_title}\n\n{consultation.youth_text}"
-        if consultation.glossary:
-            words = "\n".join(f"• {g.term}: {g.explanation}" for g in consultation.glossary)
-            body += f"\n\n{say.WORDS_EXPLAINED}\n{words}"
-        pieces = wording.chunks(body, MESSAGE_LIMIT)
-        replies = [Reply(p) for p in pieces]
-        buttons = [[Button(say.START_ANSWERING, f"go:{code}")]]
-        if consultation.original.url:
+        state.slug, state.question, state.writing = slug, None, False
+        state.offer, state.profile = None, None
+        pages = reading_pages(consultation)
+        page = min(max(page, 0), len(pages) - 1)
+        state.page = page + 1
+        buttons: list[list[Button]] = []
+        if page + 1 < len(pages):
+            buttons.append([Button(say.READ_MORE, f"more:{code}:{page + 1}")])
+        if consultation.requires_access_code:
+            link = f"{self.links.web_url.rstrip('/')}/c/{slug}"
+            reply = Reply(f"{pages[page]}\n\n" + say.ACCESS_CODE_ON_WEB.format(link=link))
+            reply.buttons = buttons
+            return Result([reply])
+        buttons.append([Button(say.START_ANSWERING, f"go:{code}")])
+        if page + 1 >= len(pages) and consultation.original.url:
             buttons.append([Button(say.READ_ORIGINAL, url=consultation.original.url)])
-        replies[-1].buttons = buttons
-        return Result(replies)
+        return Result([Reply(pages[page], buttons)], retire_buttons=page > 0)
 
-    async def _continue(self, who: str, slug: str) -> Result:
+    async def _continue(self, who: str, state: ChatState, slug: str) -> Result:
         consultation = await self.api.consultation(slug)
         if not consultation.accepting_answers:
-            return Result([Reply(say.CLOSED, menu_buttons()[:1])])
-        self._update(who, slug=slug)
+            return Result([Reply(say.CLOSED, menu_buttons()[:1])], retire_buttons=True)
+        if consultation.requires_access_code:
+            link = f"{self.links.web_url.rstrip('/')}/c/{slug}"
+            return Result([Reply(say.ACCESS_CODE_ON_WEB.format(link=link))])
+        state.slug, state.offer, state.profile = slug, None, None
         answers = await self._answers(slug, who)
-        state = self.store.get(who)
-        question = self._next(consultation, answers, state, after=None)
+        skipped = state.skipped.get(slug, [])
+        question = next_question(consultation, answers, skipped, after=None)
         if question is None:
-            return await self._summary(who, slug, consultation, answers)
-        return Result(self._ask(who, consultation, question, answers))
+            return await self._summary(who, state, slug, consultation, answers)
+        return Result(self._ask(state, consultation, question, answers))
 
     async def _answers(self, slug: str, who: str) -> dict[int, api.StoredAnswer]:
         return {a.question_id: a for a in await self.api.answers(slug, who)}
 
-    def _next(
-        self,
-        consultation: api.Consultation,
-        answers: dict[int, api.StoredAnswer],
-        state: dict[str, Any],
-        *,
-        after: int | None,
-    ) -> api.Question | None:
-        """The next question still to answer: after ``after`` first, then from the start."""
-        skipped = set(state.get("skipped", {}).get(consultation.slug, []))
-        questions = consultation.questions
-        todo = [q for q in questions if q.id not in answers and q.id not in skipped]
-        if after is not None:
-            position = next((q.position for q in questions if q.id == after), -1)
-            later = [q for q in todo if q.position > position]
-            if later:
-                return later[0]
-        return todo[0] if todo else None
-
     def _ask(
         self,
-        who: str,
+        state: ChatState,
         consultation: api.Consultation,
         question: api.Question,
         answers: dict[int, api.StoredAnswer],
     ) -> list[Reply]:
         questions = consultation.questions
         index = next(i for i, q in enumerate(questions) if q.id == question.id)
-        text = wording.question_header(index + 1, len(questions), question.prompt)
         kind = question.kind
+        limit = _written_limit(question) if not self.links.slash_commands else None
+        text = question_text(
+            question, index + 1, len(questions), answers.get(question.id), limit=limit
+        )
         ticks: set[int] = set()
-        if kind == "scale" and question.scale:
-            scale = question.scale
-            text += "\n" + wording.scale_hint(scale.min_label, scale.max_label)
-        elif kind == "multiple_choice":
-            text += "\n" + wording.multiple_choice_hint()
+        if kind == "multiple_choice":
             saved = answers.get(question.id)
             ticks = set(saved.option_ids) if saved else set()
-            self._set_ticks(who, question.id, ticks)
-        elif kind == "free_text":
-            text += "\n" + say.TYPE_ANSWER
-        if question.id in answers:
-            text += "\n" + say.YOUR_ANSWER.format(
-                answer=describe_answer(question, answers[question.id])
-            )
-        state = self.store.get(who)
-        state["slug"] = consultation.slug
-        state["awaiting"] = f"t:{question.id}" if kind == "free_text" else None
+            state.ticks[question.id] = sorted(ticks)
+        state.slug, state.question = consultation.slug, question.id
+        state.writing = kind == "free_text"
         # Showing a question again (Back, Change) makes its buttons live again.
-        state["recent"] = [
-            d for d in state.get("recent", []) if d.split(":")[2:3] != [str(question.id)]
-        ]
-        self.store.put(who, state)
+        state.recent = [d for d in state.recent if d.split(":")[2:3] != [str(question.id)]]
         back = questions[index - 1].id if index > 0 else None
         code = self.store.code_for(consultation.slug)
         return [Reply(text, question_buttons(code, question, ticks, back))]
 
     async def _tick(
-        self, who: str, consultation: api.Consultation, question: api.Question, option_id: int
+        self,
+        who: str,
+        state: ChatState,
+        consultation: api.Consultation,
+        question: api.Question,
+        option_id: int,
     ) -> Result:
         if option_id not in {o.id for o in question.options}:
-            return await self._stale(who, consultation.slug, consultation)
-        ticks = self._ticks(who, question.id) ^ {option_id}
-        self._set_ticks(who, question.id, ticks)
+            return await self._stale(who, state, consultation.slug, consultation)
+        ticks = set(state.ticks.get(question.id, [])) ^ {option_id}
         answers = await self._answers(consultation.slug, who)
-        redrawn = self._ask(who, consultation, question, answers)[0]
+        redrawn = self._ask(state, consultation, question, answers)[0]
         # Show the ticks as they are now, not as saved: _ask reset them from the back end.
-        self._set_ticks(who, question.id, ticks)
+        state.ticks[question.id] = sorted(ticks)
         code = self.store.code_for(consultation.slug)
         questions = consultation.questions
         index = next(i for i, q in enumerate(questions) if q.id == question.id)
         back = questions[index - 1].id if index > 0 else None
         redrawn.buttons = question_buttons(code, question, ticks, back)
+        labels = [o.label for o in question.options if o.id in ticks]
+        if labels:
+            redrawn.text += "\n" + say.PICKED_SO_FAR.format(picked=", ".join(labels))
         redrawn.replace = True
         return Result([redrawn])
 
     async def _save(
         self,
         who: str,
+        state: ChatState,
         consultation: api.Consultation,
         question: api.Question,
         answer: dict[str, Any],
@@ -521,92 +823,122 @@ class Conversation:
     ) -> Result:
         slug = consultation.slug
         before = await self._answers(slug, who)
-        saved = await self.api.submit(slug, who, [api.AnswerIn(question_id=question.id, **answer)])
+        try:
+            saved = await self.api.submit(
+                slug, who, [api.AnswerIn(question_id=question.id, **answer)]
+            )
+        except BackendDown:
+            # Not saved, so not acknowledged; the question stays where it was.
+            return Result([Reply(f"{say.BACKEND_DOWN}\n{say.ANSWERS_SAFE}")])
+        except ApiProblem as refused:
+            if refused.status in (404, 409):
+                self._leave(state)
+            raise
         # Saved: only now may the person be told so.
-        state = self.store.get(who)
-        skipped = state.setdefault("skipped", {}).get(slug, [])
-        state["skipped"][slug] = [q for q in skipped if q != question.id]
-        state["recent"] = ([data] if data else []) + [
-            d for d in state.get("recent", [])[:4] if d != data
-        ]
-        state["awaiting"] = None
-        state.get("ticks", {}).pop(str(question.id), None)
-        self.store.put(who, state)
+        skipped = state.skipped.get(slug, [])
+        state.skipped[slug] = [q for q in skipped if q != question.id]
+        state.recent = ([data] if data else []) + [d for d in state.recent[:4] if d != data]
+        state.writing = False
+        state.ticks.pop(question.id, None)
         ack = say.CHANGED if question.id in before else say.SAVED
         after = await self._answers(slug, who)
-        result = await self._after(who, consultation, question, after)
+        result = await self._after(who, state, consultation, question, after)
         # Help comes straight after the acknowledgement, before anything else is asked.
         helping = [Reply(saved.support.message)] if saved.support else []
         return Result([Reply(ack), *helping, *result.replies], notice=ack, retire_buttons=True)
 
     async def _skip(
-        self, who: str, consultation: api.Consultation, question: api.Question, data: str
+        self,
+        who: str,
+        state: ChatState,
+        consultation: api.Consultation,
+        question: api.Question,
+        data: str | None,
     ) -> Result:
         slug = consultation.slug
-        state = self.store.get(who)
-        skipped = state.setdefault("skipped", {}).setdefault(slug, [])
+        skipped = state.skipped.setdefault(slug, [])
         if question.id not in skipped:
             skipped.append(question.id)
-        state["recent"] = [data, *state.get("recent", [])[:4]]
-        state["awaiting"] = None
-        self.store.put(who, state)
+        if data:
+            state.recent = [data, *state.recent[:4]]
+        state.writing = False
         answers = await self._answers(slug, who)
-        result = await self._after(who, consultation, question, answers)
+        result = await self._after(who, state, consultation, question, answers)
         return Result([Reply(say.SKIPPED), *result.replies], retire_buttons=True)
 
     async def _after(
         self,
         who: str,
+        state: ChatState,
         consultation: api.Consultation,
         question: api.Question,
         answers: dict[int, api.StoredAnswer],
     ) -> Result:
-        state = self.store.get(who)
-        following = self._next(consultation, answers, state, after=question.id)
+        skipped = state.skipped.get(consultation.slug, [])
+        following = next_question(consultation, answers, skipped, after=question.id)
         if following is None:
-            return await self._summary(who, consultation.slug, consultation, answers)
-        return Result(self._ask(who, consultation, following, answers))
+            return await self._summary(who, state, consultation.slug, consultation, answers)
+        return Result(self._ask(state, consultation, following, answers))
 
     async def _summary(
         self,
         who: str,
+        state: ChatState,
         slug: str,
         consultation: api.Consultation | None = None,
         answers: dict[int, api.StoredAnswer] | None = None,
     ) -> Result:
         consultation = consultation or await self.api.consultation(slug)
         answers = answers if answers is not None else await self._answers(slug, who)
-        self._update(who, awaiting=None)
-        lines = [(q.prompt, describe_answer(q, answers.get(q.id))) for q in consultation.questions]
+        self._leave(state)
+        said = [
+            describe_answer(q, answers[q.id]) if q.id in answers else None
+            for q in consultation.questions
+        ]
         me = await self.api.me(who)
         code = self.store.code_for(slug)
-        buttons = summary_buttons(code, consultation.questions, me.subscribed)
-        return Result([Reply(wording.summary(lines, consultation.feedback_due), buttons)])
+        buttons = summary_buttons(
+            code, consultation.questions, me.subscribed or not state.profile_done
+        )
+        replies = [Reply(wording.summary(said, consultation.feedback_due), buttons)]
+        if not state.profile_done:
+            # Answers first; the optional questions about them come after, and can be skipped.
+            state.profile = "age"
+            ask = f"{say.PROFILE_INTRO}\n{say.ASK_AGE_BAND}"
+            replies.append(Reply(ask, age_buttons(self.links.age_bands)))
+        elif not me.subscribed:
+            state.offer = "updates"
+        return Result(replies)
 
-    async def _stale(self, who: str, slug: str, consultation: api.Consultation) -> Result:
+    async def _stale(
+        self, who: str, state: ChatState, slug: str, consultation: api.Consultation
+    ) -> Result:
         if not consultation.accepting_answers:
-            return Result([Reply(say.CLOSED)], notice=say.CLOSED, retire_buttons=True)
-        now = await self._continue(who, slug)
+            return Result([Reply(say.CLOSED)], retire_buttons=True)
+        now = await self._continue(who, state, slug)
         return Result(
             [Reply(say.STALE_BUTTON), *now.replies],
             notice=say.STALE_BUTTON,
             retire_buttons=True,
         )
 
-    # State helpers
 
-    def _update(self, who: str, **changes: Any) -> None:
-        state = self.store.get(who)
-        state.update(changes)
-        self.store.put(who, state)
+def _language(state: ChatState, hint: str | None) -> str:
+    return wording.language_code(state.lang) or wording.language_code(hint) or "en"
 
-    def _ticks(self, who: str, qid: int) -> set[int]:
-        return set(self.store.get(who).get("ticks", {}).get(str(qid), []))
 
-    def _set_ticks(self, who: str, qid: int, ticks: set[int]) -> None:
-        state = self.store.get(who)
-        state.setdefault("ticks", {})[str(qid)] = sorted(ticks)
-        self.store.put(who, state)
+def _look_up(word: str, entries: list[tuple[str, list[str], str]]) -> str | None:
+    """A glossary explanation for a word: its term or an alias, a plural, or its initials."""
+    wanted = understanding.fold(word)
+    for term, aliases, explanation in entries:
+        for name in (term, *aliases):
+            folded = understanding.fold(name)
+            initials = "".join(part[0] for part in folded.split() if part)
+            if wanted in (folded, folded + "s", folded + "es") or (
+                len(initials) > 1 and wanted == initials
+            ):
+                return f"{term}: {explanation}"
+    return None
 
 
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)

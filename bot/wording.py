@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
+from babel import Locale
 from babel.dates import format_date
 
 from bot import catalogue
@@ -31,8 +32,11 @@ WHO_SEES_WHAT = (
 )
 ASK_AGE_BAND = "How old are you? (You can skip this.)"
 ASK_AREA = (
-    "Which area do you live in? Type your ward or the first part of your postcode, "
-    "like ST4. (You can skip this.)"
+    "Which area do you live in? Type your area or the first part of your postcode, "
+    "like ST4 or Hanley. (You can skip this.)"
+)
+PROFILE_INTRO = (
+    "Two more questions, both optional. They help the council see who took part, never who you are."
 )
 ASK_UPDATES = (
     "Do you want a message when results are out and when something changes because of "
@@ -59,10 +63,9 @@ SAVED = "Saved ✅"
 CHANGED = "Changed ✅"
 REQUIRED = "This one needs an answer."
 SKIPPED = "Skipped."
-TEXT_TOO_LONG = "That's a bit long. Please keep it under {limit} characters and send it again."
+TEXT_TOO_LONG = "That's a bit long. Please keep it under {limit} and send it again."
 EMPTY_TEXT = "I didn't get any words there. Type your answer, or press Skip."
 EMOJI_ONLY = "Emojis are great, but I need some words too. Type your answer, or press Skip."
-PRESS_A_BUTTON = "Please use the buttons under the question to answer."
 STALE_BUTTON = "That button is out of date. Here's where you are now:"
 BACKEND_DOWN = "Sorry, something went wrong on our side. Please try again in a minute."
 PRIVATE_ONLY = "I only chat one to one. Message me directly to have your say."
@@ -116,6 +119,44 @@ DUE_LATER = "We'll tell you what changed once it's decided."
 CHANGE_UNTIL_CLOSE = "You can change an answer until it closes."
 
 
+# Counted words, by Babel's plural rules for the language (Polish has three forms).
+COUNTED: dict[str, dict[str, dict[str, str]]] = {
+    "character": {
+        "en": {"one": "{n} character", "other": "{n} characters"},
+        "pl": {"one": "{n} znak", "few": "{n} znaki", "many": "{n} znaków", "other": "{n} znaku"},
+        "ur": {"one": "{n} حرف", "other": "{n} حروف"},
+    },
+    "question": {
+        "en": {"one": "{n} question", "other": "{n} questions"},
+        "pl": {
+            "one": "{n} pytanie",
+            "few": "{n} pytania",
+            "many": "{n} pytań",
+            "other": "{n} pytania",
+        },
+        "ur": {"one": "{n} سوال", "other": "{n} سوالات"},
+    },
+    "young person": {
+        "en": {"one": "{n} young person", "other": "{n} young people"},
+        "pl": {
+            "one": "{n} młoda osoba",
+            "few": "{n} młode osoby",
+            "many": "{n} młodych osób",
+            "other": "{n} młodej osoby",
+        },
+        "ur": {"one": "{n} نوجوان", "other": "{n} نوجوان"},
+    },
+}
+
+
+def count(n: int, noun: str, lang: str | None = None) -> str:
+    """``n`` and the noun in the form the language needs: "1 question", "5 pytań"."""
+    code = language_code(lang) or _language.get()
+    forms = COUNTED[noun].get(code) or COUNTED[noun]["en"]
+    form = Locale.parse(code).plural_form(n)
+    return (forms.get(form) or forms["other"]).format(n=n)
+
+
 def question_header(number: int, total: int, prompt: str) -> str:
     return text("QUESTION_HEADER").format(number=number, total=total) + f"\n{prompt}"
 
@@ -128,11 +169,23 @@ def multiple_choice_hint() -> str:
     return text("MULTIPLE_CHOICE_HINT").format(done=text("DONE"))
 
 
-def summary(lines: list[tuple[str, str]], feedback_due: date | None) -> str:
-    """What the young person said, and when they will hear what changed."""
-    said = "\n".join(f"• {prompt}\n  {answer}" for prompt, answer in lines)
+# An answer longer than this reads back cut short: the summary is a reminder, not a copy.
+SUMMARY_ANSWER_MAX = 60
+
+
+def summary(answers: list[str | None], feedback_due: date | None) -> str:
+    """What the young person said, one short line per question, and when they hear back."""
+    said = []
+    for n, answer in enumerate(answers, 1):
+        shown = text("NO_ANSWER") if answer is None else answer
+        if len(shown) > SUMMARY_ANSWER_MAX:
+            shown = shown[: SUMMARY_ANSWER_MAX - 1].rstrip() + "…"
+        said.append(f"{n}. {shown}")
+    answered = sum(a is not None for a in answers)
+    total = text("SHORT_SUMMARY").format(answered=answered, total=count(len(answers), "question"))
     due = text("DUE_BY").format(date=long_date(feedback_due)) if feedback_due else text("DUE_LATER")
-    return f"{text('SAID_HEADER')}\n{said}\n\n{due}\n{text('CHANGE_UNTIL_CLOSE')}"
+    lines = "\n".join(said)
+    return f"{text('SAID_HEADER')}\n{lines}\n{total}\n\n{due}\n{text('CHANGE_UNTIL_CLOSE')}"
 
 
 def chunks(text: str, limit: int = 4000) -> list[str]:
@@ -165,19 +218,15 @@ def chunks(text: str, limit: int = 4000) -> list[str]:
 CHAT_PICK_HINT = "Tap one, or type its number."
 CHAT_TYPE_NUMBERS = "Or type the numbers, like 1, 3."
 CHAT_TYPE_ANSWER = "Type your answer (up to {limit} characters)."
-CHAT_STOP_HINT = "You can type stop to leave the questions at any time."
 PICK_AN_OPTION = "Please pick one of the options: tap a button or type its number."
 PICK_A_NUMBER = "Please send a number from 1 to 5."
 PICK_AT_LEAST_ONE = "Please pick at least one, then press Done."
 PICKED_SO_FAR = "Picked so far: {picked}"
 FORM_STOPPED = "OK, I've stopped asking. The answers you sent are saved."
 ANSWERS_SAFE = "Don't worry: every answer I said was saved is safe."
-NOTHING_PICKED = "First pick something to have your say on."
 ACCESS_CODE_ON_WEB = (
     "This one needs the code you were given. Please answer it on the website: {link}"
 )
-GLOSSARY_HEADER = "Words you might not know:"
-ABOUT = "“{title}” · about {minutes} min to read"
 DEFINE_USAGE_CHAT = "Ask me about a word, like: what does consultation mean?"
 CHAT_HELP = (
     "Here's what I can do. Tap a button or type:\n"
@@ -201,8 +250,6 @@ CHAT_UPDATES_ON = "Done: I'll message you here when there's news. Type stop to t
 WEB_CHAT_OFF = "Chat isn't switched on here yet. You can still have your say on the website form."
 CHAT_UNKNOWN = "Sorry, I didn't get that."
 GOODBYE = "Bye for now! Come back any time to have your say. 👋"
-HAVE_YOUR_SAY = "Have your say"
-PRIVACY_BUTTON = "Your privacy"
 CHAT_ASK_UPDATES = (
     "Do you want a message here when results are out and when something changes because of "
     "what you said? You can type stop any time."
@@ -219,6 +266,11 @@ YOUR_ANSWER = "Your answer now: {answer}"
 WORDS_EXPLAINED = "Words explained:"
 NO_ANSWER = "(skipped)"
 CHOOSE_NUMBER = "Type a number to choose, or type your answer."
+READ_MORE = "Read more"
+WELCOME_BACK = "Welcome back! You were answering “{title}”."
+CARRY_ON = "Carry on"
+SAY_YES_OR_NO = "Please say yes or no."
+SHORT_SUMMARY = "You answered {answered} of {total}."
 BOT_STARTING = "Youth Voice bot is running (Ctrl+C to stop)."
 DELIVERY_STARTING = "Youth Voice delivery is running (Ctrl+C to stop)."
 

@@ -403,34 +403,3 @@ def readability_report(
         )
     empty = readability.word_count(readability.plain_text(text)) == 0
     return ReadabilityReport(score=score, sentences=marked, empty=empty)
-
-
-@dataclass
-class ChatMessage:
-    """One message as a chat channel sends it: plain text and its buttons."""
-
-    text: str
-    buttons: list[str] = field(default_factory=list)
-
-
-def chat_preview(consultation: Consultation) -> list[ChatMessage]:
-    """What the bot will send: the title and summary, then one message per question."""
-    summary = readability.plain_text(consultation.youth_summary).strip()
-    messages = [ChatMessage(f"{consultation.youth_title}\n\n{summary}".strip())]
-    total = len(consultation.questions)
-    for n, question in enumerate(consultation.questions, start=1):
-        text = f"Question {n} of {total}: {question.prompt}"
-        if question.kind is QuestionKind.SCALE:
-            ends = f"1 = {question.scale_min_label}, 5 = {question.scale_max_label}"
-            messages.append(ChatMessage(f"{text}\n({ends})", [str(v) for v in range(1, 6)]))
-        elif question.kind is QuestionKind.FREE_TEXT:
-            messages.append(
-                ChatMessage(f"{text}\n(Type your answer, up to {question.max_length} characters.)")
-            )
-        else:
-            buttons = [o.label for o in question.options]
-            if question.kind is QuestionKind.MULTIPLE_CHOICE:
-                text += "\n(Pick all that apply, then Done.)"
-                buttons.append("Done")
-            messages.append(ChatMessage(text, buttons))
-    return messages

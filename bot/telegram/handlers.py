@@ -97,7 +97,8 @@ async def person_sends_text(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if len(text) > INCOMING_TEXT_MAX:
         result = Result([])
         with _speaking(update, context):
-            await message.reply_text(say.TEXT_TOO_LONG.format(limit=INCOMING_TEXT_MAX))
+            limit = wording.count(INCOMING_TEXT_MAX, "character")
+            await message.reply_text(say.TEXT_TOO_LONG.format(limit=limit))
     else:
         result = await _conversation(context).text(who, address, text, hint=_hint(update))
     await _show(update, context, result)

@@ -19,14 +19,10 @@ def test_from_start_to_the_summary(running):
     consultation = make_consultation(slug="youth-club")
     chat = running.chat()
 
-    welcome = chat.send("/start", wording.ASK_AGE_BAND)
+    # Welcome, then straight to what can be read and answered: no questions about them first.
+    listing = chat.send("/start", wording.PICK_ONE)
     assert wording.WELCOME in chat.texts()[0]
     assert "http://testserver/privacy" in chat.texts()[0]
-    assert welcome["reply_markup"]["inline_keyboard"][-1][0]["text"] == wording.PREFER_NOT_TO_SAY
-
-    chat.press("18 to 21", wording.ASK_AREA)
-    chat.send("ST4", wording.ASK_UPDATES)
-    listing = chat.press(wording.NO, wording.PICK_ONE)
     assert listing["reply_markup"]["inline_keyboard"][0][0]["text"] == consultation.youth_title
 
     chat.press(consultation.youth_title, consultation.youth_title)
@@ -52,12 +48,19 @@ def test_from_start_to_the_summary(running):
     chat.press("4", "Question 4 of 4")
     summary = chat.send("More skate parks please", "Thanks! Here's what you said")
 
-    assert "Friday" in summary["text"] and "Music, Gaming" in summary["text"]
-    assert "4 / 5" in summary["text"] and "More skate parks please" in summary["text"]
+    assert "1. Friday\n2. Music, Gaming\n3. 4 / 5\n4. More skate parks please" in summary["text"]
+    assert "Which day is best?" not in summary["text"]  # short: the answers, not the questions
     assert "We've promised to tell you what changed by" in summary["text"]
     answers = _saved_answers()
     assert len(answers) == 4
     assert answers[3].text == "More skate parks please"
+    # Only now the optional questions about them, each skippable, in words without jargon.
+    profile = running.telegram.wait_for_message(chat.chat_id, wording.ASK_AGE_BAND)
+    assert wording.PROFILE_INTRO in profile["text"]
+    chat.press("18 to 21", wording.ASK_AREA)
+    assert "like ST4 or Hanley" in wording.ASK_AREA and "ward" not in wording.ASK_AREA
+    chat.send("ST4", wording.ASK_UPDATES)
+    chat.press(wording.NO, wording.UPDATES_OFF)
     participant = db.session.scalar(select(Participant))
     assert participant.age_band == "18-21" and participant.area == "ST4"
     # Every button press got its callback query answered.
@@ -138,10 +141,8 @@ def test_stale_buttons_and_double_taps(running):
 
 def test_opting_in_then_stop(running):
     chat = running.chat()
-    chat.send("/start", wording.ASK_AGE_BAND)
-    chat.press(wording.PREFER_NOT_TO_SAY, wording.ASK_AREA)
-    chat.press(wording.PREFER_NOT_TO_SAY, wording.ASK_UPDATES)
-    chat.press(wording.YES, wording.UPDATES_ON)
+    chat.send("/start", wording.NONE_OPEN)
+    chat.send("send me updates", wording.UPDATES_ON)
     subscription = _subscription()
     assert subscription.active and subscription.address == str(chat.chat_id)
     chat.send("/stop", wording.STOPPED)
@@ -176,7 +177,7 @@ def test_groups_get_one_line_and_nothing_else(running):
 def test_bad_input_gets_one_plain_line_and_nothing_is_lost(running):
     consultation = make_consultation()
     chat = running.chat()
-    chat.send("hello?", wording.UNKNOWN)
+    chat.send("bananas?", wording.UNKNOWN)
     assert chat.transcript[-1]["reply_markup"]["inline_keyboard"][0][0]["text"] == (
         wording.SEE_OPEN
     )
@@ -190,13 +191,13 @@ def test_bad_input_gets_one_plain_line_and_nothing_is_lost(running):
 
     chat.send(f"/start c_{consultation.slug}", consultation.youth_title)
     chat.press(wording.START_ANSWERING, "Question 1 of 4")
-    chat.send("Friday", wording.PRESS_A_BUTTON)  # text where a button was expected
+    chat.send("a banana", wording.PICK_AN_OPTION)  # typed, but none of the options
     chat.press("Friday", "Question 2 of 4")
     chat.press("Sport", None)
     chat.press(wording.DONE, "Question 3 of 4")
     chat.press("3", "Question 4 of 4")
     chat.send("🎉🎉🔥", wording.EMOJI_ONLY)
-    chat.send("x" * 201, wording.TEXT_TOO_LONG.format(limit=200))
+    chat.send("x" * 201, wording.TEXT_TOO_LONG.format(limit="200 characters"))
     chat.send("y" * 5000, "That's a bit long")
     assert len(_saved_answers()) == 3  # none of those became an answer
     chat.send("A quiet room 🙂", "Here's what you said")
@@ -257,7 +258,7 @@ def test_a_command_in_the_middle_of_a_written_answer_keeps_the_question(running)
         chat.send(command, reply)
         summary = chat.send(f"A quiet room to read, after {command}", "Here's what you said")
         assert f"A quiet room to read, after {command}" in summary["text"]
-        assert wording.PRESS_A_BUTTON not in chat.texts()
+        assert wording.PICK_AN_OPTION not in chat.texts()
         written = [a for a in _saved_answers() if a.question_id == consultation.questions[3].id]
         assert [a.text for a in written] == [f"A quiet room to read, after {command}"]
 
@@ -271,6 +272,54 @@ def test_typed_text_at_a_written_question_is_never_told_to_use_the_buttons(runni
     # ...so typed text gets the written question again, never "use the buttons".
     again = chat.send("More benches", "Question 4 of 4")
     assert wording.TYPE_ANSWER in again["text"]
-    assert wording.PRESS_A_BUTTON not in chat.texts()
+    assert wording.PICK_AN_OPTION not in chat.texts()
     chat.send("More benches in the park", "Here's what you said")
     assert _saved_answers()[-1].text == "More benches in the park"
+
+
+def test_a_long_text_comes_a_page_at_a_time_split_at_paragraphs(running):
+    paragraphs = [
+        f"Paragraph {n}. " + "We want to hear from you about this. " * 8 for n in range(6)
+    ]
+    consultation = make_consultation(youth_summary="\n\n".join(paragraphs))
+    chat = running.chat()
+    first = chat.send(f"/start c_{consultation.slug}", consultation.youth_title)
+    labels = [b["text"] for row in first["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels[:2] == [wording.READ_MORE, wording.START_ANSWERING]
+    assert len(first["text"]) <= 700 and first["text"].rstrip().endswith(".")
+    assert "Paragraph 5" not in first["text"]
+    second = chat.press(wording.READ_MORE, "Paragraph")
+    assert second["text"].startswith("Paragraph")  # a whole paragraph, never half of one
+    shown = [first["text"], second["text"]]
+    while wording.READ_MORE in [
+        b["text"] for row in chat.transcript[-1]["reply_markup"]["inline_keyboard"] for b in row
+    ]:
+        shown.append(chat.press(wording.READ_MORE, "Paragraph")["text"])
+    assert all(f"Paragraph {n}." in "\n".join(shown) for n in range(6))
+    chat.send("more", "Paragraph 5")  # typed, the same step as the button
+    chat.press(wording.START_ANSWERING, "Question 1 of 4")
+
+
+def test_the_welcome_comes_once_and_a_deep_link_later_goes_straight_in(running):
+    first, second = make_consultation(), make_consultation()
+    chat = running.chat()
+    chat.send(f"/start c_{first.slug}", first.youth_title)
+    assert wording.WELCOME in chat.texts()[0]
+    before = len(chat.transcript)
+    chat.send(f"/start c_{second.slug}", second.youth_title)
+    assert not any(wording.WELCOME in t for t in chat.texts(before))
+
+
+def test_a_closed_consultations_button_says_so_once(running):
+    from consultations import services
+    from tests.helpers import now
+
+    consultation = make_consultation()
+    chat = running.chat()
+    chat.send("/consultations", wording.PICK_ONE)
+    services.close_consultation(consultation, now=now())
+    db.session.commit()
+    chat.press(consultation.youth_title, wording.CLOSED)
+    notice = running.telegram.answered_callbacks[-1]
+    assert notice.get("text") in (None, "")  # the message says it; the notice doesn't repeat it
+    assert chat.texts().count(wording.CLOSED) == 1

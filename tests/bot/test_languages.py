@@ -86,7 +86,7 @@ def test_a_phone_set_to_polish_gets_polish_and_can_switch_to_urdu(running):
     running.telegram.user_languages[5151] = "pl"
     chat = running.chat(5151)
 
-    chat.send("/start", wording.text("ASK_AGE_BAND", "pl"))
+    chat.send("/start", wording.text("NONE_OPEN", "pl"))
     assert chat.texts()[0].startswith(wording.text("WELCOME", "pl"))
     picker = chat.send("/language", wording.text("LANGUAGE_PICK", "pl"))
     labels = [b["text"] for row in picker["reply_markup"]["inline_keyboard"] for b in row]
@@ -138,10 +138,8 @@ def test_changing_language_changes_the_language_of_the_news(running):
     from feedback.models import Subscription
 
     chat = running.chat(7171)
-    chat.send("/start", wording.ASK_AGE_BAND)
-    chat.press(wording.PREFER_NOT_TO_SAY, wording.ASK_AREA)
-    chat.press(wording.PREFER_NOT_TO_SAY, wording.ASK_UPDATES)
-    chat.press(wording.YES, wording.UPDATES_ON)
+    chat.send("/start", wording.NONE_OPEN)
+    chat.send("send me the results", wording.UPDATES_ON)
     db.session.expire_all()
     assert db.session.scalar(select(Subscription.language)) is None  # English
 
@@ -150,3 +148,14 @@ def test_changing_language_changes_the_language_of_the_news(running):
     subscription = db.session.scalar(select(Subscription))
     assert subscription.language == "ur" and subscription.active
     assert subscription.address == "7171"
+
+
+def test_writing_in_polish_switches_the_news_to_polish_too(running):
+    from feedback.models import Subscription
+
+    chat = running.chat(7272)
+    chat.send("/start", wording.NONE_OPEN)
+    chat.send("send me the results", wording.UPDATES_ON)
+    chat.send("pomoc", wording.text("HELP", "pl"))
+    db.session.expire_all()
+    assert db.session.scalar(select(Subscription.language)) == "pl"

@@ -118,7 +118,7 @@ def test_the_terminal_chat_runs_the_same_conversation_from_stdin(backend_url, tm
     typed = "\n".join(
         [
             "1",  # Answer the questions
-            "hello",  # text where a choice was expected
+            "a banana",  # text that is none of the choices
             "2",  # Friday
             "2",  # tick Music
             "5",  # Done
@@ -140,7 +140,7 @@ def test_the_terminal_chat_runs_the_same_conversation_from_stdin(backend_url, tm
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert consultation.youth_title in out and "[1] " + wording.START_ANSWERING in out
-    assert "[2] Friday" in out and wording.PRESS_A_BUTTON in out
+    assert "[2] Friday" in out and wording.PICK_AN_OPTION in out
     assert "[2] ✅ Music" in out and wording.EMOJI_ONLY in out
     assert "Here's what you said" in out and "More buses at night" in out
     assert wording.STOPPED in out

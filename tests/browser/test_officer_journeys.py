@@ -182,3 +182,21 @@ def test_the_add_question_form_shows_only_the_fields_of_the_kind_chosen_by_keybo
     assert form.get_by_label("Longest answer in characters").is_visible()
     assert not low.is_visible() and not options.is_visible()
     assert axe_violations(page) == []
+
+
+def test_the_chat_preview_reads_right_to_left_in_urdu(app, live_server, page, tmp_path):
+    from bot import wording
+
+    officer = make_user(Role.OFFICER)
+    draft = make_consultation(open_it=False)
+    sign_in_page(page, live_server, officer, f"/staff/consultations/{draft.id}/preview?lang=ur")
+    chat = page.locator(".chat-log")
+    assert chat.get_attribute("dir") == "rtl" and chat.get_attribute("lang") == "ur"
+    header = wording.text("QUESTION_HEADER", "ur").format(number=1, total=4)
+    assert header in chat.inner_text()
+    assert wording.text("START_ANSWERING", "ur") in chat.inner_text()
+    # An English prompt in an Urdu message keeps its question mark at its end.
+    prompt = chat.locator("span", has_text="Which day is best?")
+    assert prompt.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    page.screenshot(path=str(tmp_path / "chat-preview-ur.png"), full_page=True)
+    assert axe_violations(page) == []

@@ -1,11 +1,9 @@
-"""Real Rasa 3.6 action-server calls, and a conversation that plays Rasa's part around them.
+"""Real Rasa 3.6 action-server calls, and a tracker that plays Rasa's part around them.
 
 ``action_call`` builds the JSON body Rasa Open Source 3.6 posts to ``/webhook``
 (``next_action``, ``sender_id``, ``tracker`` as ``current_state(EventVerbosity.ALL)``,
 ``domain`` as ``Domain.as_dict()``, ``version``). ``Conversation`` keeps slots and events the
-way Rasa's tracker does and drives the form like Rasa's ``FormAction``: extract the
-``answer`` slot from the message, run ``validate_consultation_form`` with the candidate
-appended, then ask again (``action_ask_answer``) or finish (``action_save_answers``).
+way Rasa's tracker does, so the ``chat`` slot an action sets comes back with the next call.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ from ruamel.yaml import YAML
 
 RASA_DIR = Path(__file__).resolve().parents[2] / "bot" / "rasa"
 RASA_VERSION = "3.6.21"
-FORM = "consultation_form"
 
 
 def load_domain() -> dict[str, Any]:
@@ -191,62 +188,3 @@ class Conversation:
             )
             for c in conditions
         )
-
-    def press(self, payload: str) -> None:
-        text, intent, entities = button_message(payload)
-        if self.active_loop:
-            self.form_turn(text, intent, entities)
-        else:
-            self.user(text, intent, entities)
-
-    # --- the form, as Rasa's FormAction runs it --------------------------------------
-    def start_form(self) -> list[dict[str, Any]]:
-        self.user("/start_answering", "start_answering")
-        self.active_loop = {"name": FORM}
-        self.slots["requested_slot"] = "answer"
-        self.events.append({"event": "active_loop", "timestamp": _now(), "name": FORM})
-        return self.run("action_ask_answer")
-
-    def form_turn(
-        self,
-        text: str,
-        intent: str = "choose",
-        entities: list[dict[str, Any]] = (),  # type: ignore[assignment]
-    ) -> list[dict[str, Any]]:
-        """A message while the form is active: validate it, then ask again or finish."""
-        assert self.active_loop, "the form is not active"
-        self.user(text, intent, entities)
-        answer = next((e["value"] for e in entities if e["entity"] == "answer"), text)
-        candidate = {"event": "slot", "timestamp": _now(), "name": "answer", "value": answer}
-        before = len(self.replies)
-        self.run("validate_consultation_form", [candidate])
-        if self.slots["answer"] is None:
-            self.run("action_ask_answer")
-        else:
-            self.active_loop = {}
-            self.slots["requested_slot"] = None
-            self.events.append({"event": "active_loop", "timestamp": _now(), "name": None})
-            self.run("action_save_answers")
-        return self.replies[before:]
-
-    def type(self, text: str) -> list[dict[str, Any]]:
-        """Typed text while answering (the NLU's intent does not matter to the form)."""
-        return self.form_turn(text, "consultations", [])
-
-    def tap(self, title: str) -> list[dict[str, Any]]:
-        """Press the button with this title on the latest message that has buttons."""
-        for reply in reversed(self.replies):
-            for b in reply.get("buttons") or []:
-                if b["title"] == title:
-                    before = len(self.replies)
-                    self.press(b["payload"])
-                    return self.replies[before:]
-        raise AssertionError(f"no button {title!r}")
-
-
-def texts(replies: list[dict[str, Any]]) -> list[str]:
-    return [r.get("text") or "" for r in replies]
-
-
-def joined(replies: list[dict[str, Any]]) -> str:
-    return "\n".join(texts(replies))

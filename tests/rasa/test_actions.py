@@ -1,4 +1,9 @@
-"""Every custom action through ``youthvoice actions``' ``/webhook``, with the real back end."""
+"""The Rasa action server: ``action_converse`` through ``youthvoice actions``' ``/webhook``.
+
+The conversation itself is the shared engine's (tests/channels runs the same scripts through
+every channel); here is what is Rasa's own: the state riding in the ``chat`` slot, the NLU's
+intent as a hint, the page's language from socket.io metadata, and the webhook's refusals.
+"""
 
 from __future__ import annotations
 
@@ -15,231 +20,124 @@ from consultations.db import db
 from consultations.models import Participant
 from feedback import subscriptions
 from feedback.models import Subscription
+from tests.channels.support import RasaDriver, texts
 from tests.helpers import make_consultation
-from tests.rasa.support import Conversation, joined, texts
+from tests.rasa.support import Conversation
 
 
-def _me(app: Flask, talk: Conversation) -> Participant | None:
+def _me(app: Flask, talk: RasaDriver) -> Participant | None:
     db.session.rollback()  # see what the back end committed in its own threads
+    tracker = talk.tracker
     return services.find_participant(
-        "rasa", f"{talk.channel}:{talk.sender_id}", key=app.config["PSEUDONYM_KEY"]
+        "rasa", f"{tracker.channel}:{tracker.sender_id}", key=app.config["PSEUDONYM_KEY"]
     )
 
 
-def _open(talk: Conversation, title: str) -> list[dict]:
-    talk.user("hi", "greet")
-    listing = talk.run("action_list_consultations")
-    assert wording.PICK_ONE in joined(listing)
-    talk.tap(title)
-    return talk.run("action_show_consultation")
-
-
-def test_a_whole_consultation_by_form_is_saved_and_summed_up(app, backend, action_server):
-    c = make_consultation(youth_summary="The LSP wants to hear from you. Tell us what you think.")
-    talk = Conversation(action_server.url)
-
-    shown = _open(talk, c.youth_title)
-    assert "The LSP wants to hear from you" in joined(shown)
-    assert "Local Strategic Partnership" in joined(shown)  # the glossary comes with it
-    assert f"/c/{c.slug}#original" in joined(shown)
-
-    first = talk.start_form()
-    assert texts(first)[0].startswith("Question 1 of 4\nWhich day is best?")
-    assert [b["title"] for b in first[0]["buttons"]] == ["Monday", "Friday", "Saturday"]
-    assert first[0]["buttons"][1]["payload"] == '/choose{"answer":"2"}'
-
-    replies = talk.tap("Friday")
-    assert texts(replies)[0] == wording.SAVED
-    assert texts(replies)[1].startswith("Question 2 of 4")
-    talk.tap("Sport")
-    picked = talk.tap("Gaming")
-    assert wording.PICKED_SO_FAR.format(picked="Sport, Gaming") in joined(picked)
-    assert "✅ Gaming" in [b["title"] for b in picked[-1]["buttons"]]
-    replies = talk.tap(wording.DONE)
-    assert texts(replies)[0] == wording.SAVED
-    assert "1 = Not at all … 5 = A lot" in texts(replies)[1]
-    talk.tap("4")
-    end = talk.type("A skate park near the bus station 🛹")
-
-    summary = joined(end)
-    assert "Which day is best?\n  Friday" in summary
-    assert "Sport, Gaming" in summary and "4 out of 5" in summary
-    assert "A skate park near the bus station 🛹" in summary
-    assert "We've promised to tell you what changed by" in summary
-    assert end[-1]["text"] == wording.CHAT_ASK_UPDATES
-    assert [b["payload"] for b in end[-1]["buttons"]] == ["/subscribe", "/deny"]
-    assert talk.slots["answer"] is None and talk.slots["question_index"] == 0
-
-    saved = queries.answers_of(c, _me(app, talk))
-    single, multi, scale, free = c.questions
-    assert [(a.question_id, a.scale_value, a.text) for a in saved] == [
-        (single.id, None, None),
-        (multi.id, None, None),
-        (scale.id, 4, None),
-        (free.id, None, "A skate park near the bus station 🛹"),
-    ]
-    assert saved[0].option_ids == [single.options[1].id]
-    assert saved[1].option_ids == sorted([multi.options[0].id, multi.options[2].id])
-    # Nothing the young person typed, and not who they are, is in the server's log.
-    log = action_server.logged()
-    assert "skate park" not in log and talk.sender_id not in log
-
-
-def test_answers_that_do_not_fit_are_asked_again_in_plain_words(app, backend, action_server):
+def test_the_state_rides_in_the_chat_slot_from_message_to_message(app, backend, action_server):
     c = make_consultation()
-    talk = Conversation(action_server.url)
-    _open(talk, c.youth_title)
-    talk.start_form()
-
-    for typed, said in [
-        ("banana", wording.PICK_AN_OPTION),
-        ("7", wording.PICK_AN_OPTION),
-        ("skip", wording.REQUIRED),  # the first question must be answered
-    ]:
-        replies = talk.type(typed)
-        assert texts(replies)[0] == said
-        assert texts(replies)[1].startswith("Question 1 of 4")  # the same question again
-    assert queries.answers_of(c, _me(app, talk)) == []
-
-    assert texts(talk.type("sat"))[0] == wording.SAVED  # an option's words work too
-    # The NLU may well read "1, 4" as picking consultation 1; while answering it is an answer.
-    replies = talk.form_turn(
-        "1, 4", "pick_consultation", [{"entity": "consultation", "value": "1"}]
+    talk = RasaDriver(action_server.url)
+    talk.send("hi")
+    assert talk.tracker.slots["chat"]["welcomed"] is True
+    talk.press(c.youth_title)
+    first = talk.press(wording.START_ANSWERING)
+    assert first[0].buttons[:3] == ["Monday", "Friday", "Saturday"]
+    payload = talk.buttons[1]["payload"]
+    assert (
+        payload
+        == f'/choose{{"press":"o:{c.slug}:{c.questions[0].id}:{c.questions[0].options[1].id}"}}'
     )
-    assert texts(replies)[0] == wording.SAVED
-    assert talk.slots["consultation"] == c.slug
-    for typed, said in [("11", wording.PICK_A_NUMBER), ("loads", wording.PICK_A_NUMBER)]:
-        assert texts(talk.type(typed))[0] == said
-    assert texts(talk.type("5"))[0] == wording.SAVED
-    assert texts(talk.type("😀🔥"))[0] == wording.EMOJI_ONLY
-    assert texts(talk.type("y" * 201))[0] == wording.TEXT_TOO_LONG.format(limit=200)
-    end = talk.tap(wording.SKIP)
-    assert texts(end)[0] == wording.SKIPPED
-    assert "Thanks! Here's what you said" in joined(end)
-
-    saved = queries.answers_of(c, _me(app, talk))
-    assert [a.question_id for a in saved] == [q.id for q in c.questions[:3]]
-    assert saved[1].option_ids == sorted(o.id for o in c.questions[1].options[::3])
+    state = talk.tracker.slots["chat"]
+    assert state["slug"] == c.slug and state["question"] == c.questions[0].id
+    talk.press("Friday")
+    assert talk.tracker.slots["chat"]["question"] == c.questions[1].id
+    # A link is written out, as not every Rasa channel shows link buttons.
+    other = RasaDriver(action_server.url)
+    other.send("hi")
+    opened = texts(other.send(c.youth_title))
+    assert f"{wording.READ_ORIGINAL}: http://testserver/c/{c.slug}#original" in opened
 
 
-def test_stop_leaves_the_questions_and_keeps_what_was_saved(app, backend, action_server):
+def test_the_nlu_intent_is_a_hint_when_the_engine_reads_nothing_itself(app, backend, action_server):
     c = make_consultation()
-    talk = Conversation(action_server.url)
-    _open(talk, c.youth_title)
-    talk.start_form()
-    talk.tap("Monday")
-    replies = talk.type("stop")
-    assert texts(replies) == [wording.FORM_STOPPED]
-    assert talk.active_loop == {}
-    assert len(queries.answers_of(c, _me(app, talk))) == 1
-
-    # A button from an earlier message is not an answer to a written question either.
-    again = Conversation(action_server.url)
-    _open(again, c.youth_title)
-    again.start_form()
-    for title in ("Monday", wording.SKIP, wording.SKIP):
-        again.tap(title)
-    payload = f'/pick_consultation{{"consultation":"{c.slug}"}}'
-    replies = again.form_turn(payload, "pick_consultation", [])
-    assert texts(replies) == [wording.FORM_STOPPED]
-    assert [a.text for a in queries.answers_of(c, _me(app, again))] == [None]
+    talk = RasaDriver(action_server.url)
+    talk.send("hi")
+    talk.press(c.youth_title)
+    talk.press(wording.START_ANSWERING)
+    # Not an option, but the NLU says it asks for the list: the list, not "pick an option".
+    listed = texts(talk._run("got anything else for me", "consultations", []))
+    assert wording.PICK_ONE in listed
+    term = [{"entity": "term", "value": "LSP"}]
+    explained = texts(talk._run("lsp??? wat", "define", term))
+    assert explained.startswith("Local Strategic Partnership:")
 
 
-def test_a_saved_answer_survives_the_back_end_going_down(app, backend, action_server):
+def test_a_back_end_going_down_gets_one_sorry_and_the_question_stays(app, backend, action_server):
     c = make_consultation()
-    talk = Conversation(action_server.url)
-    _open(talk, c.youth_title)
-    talk.start_form()
-    assert texts(talk.tap("Monday"))[0] == wording.SAVED
-
-    talk.tap("Music")
+    talk = RasaDriver(action_server.url)
     backend.down = True
-    replies = talk.tap(wording.DONE)
-    assert texts(replies)[0] == f"{wording.BACKEND_DOWN}\n{wording.ANSWERS_SAFE}"
-    assert talk.slots["question_index"] == 1  # not acknowledged, so not moved on
-
+    assert texts(talk.send("hi")) == wording.BACKEND_DOWN
     backend.down = False
-    assert [a.question_id for a in queries.answers_of(c, _me(app, talk))] == [c.questions[0].id]
-    replies = talk.tap(wording.DONE)  # the pick is still there: send it again
-    assert texts(replies)[0] == wording.SAVED
-    assert texts(replies)[1].startswith("Question 3 of 4")
-    saved = queries.answers_of(c, _me(app, talk))
-    assert saved[1].option_ids == [c.questions[1].options[1].id]
+    assert wording.WELCOME in texts(talk.send("hi"))  # the turn that failed changed nothing
+    talk.press(c.youth_title)
+    talk.press(wording.START_ANSWERING)
+    backend.down = True
+    said = talk.press("Monday")
+    assert texts(said) == wording.BACKEND_DOWN  # one sentence, said once
+    backend.down = False
+    assert queries.answers_of(c, _me(app, talk)) == []
+    said = talk.press("Monday")
+    assert texts(said).startswith(wording.SAVED) and "Question 2 of 4" in texts(said)
 
 
 def test_an_unreachable_back_end_gets_a_plain_sorry_never_a_500(unreachable_action_server):
-    talk = Conversation(unreachable_action_server.url)
-    talk.user("hi", "greet")
-    assert texts(talk.run("action_list_consultations")) == [wording.BACKEND_DOWN]
-    talk.slots["consultation"] = "youth-club"
-    talk.active_loop = {"name": "consultation_form"}
-    replies = talk.type("Monday")
-    assert texts(replies)[0] == f"{wording.BACKEND_DOWN}\n{wording.ANSWERS_SAFE}"
-    assert talk.slots["answer"] is None
-    assert texts(talk.run("action_subscribe")) == [wording.BACKEND_DOWN]
+    talk = RasaDriver(unreachable_action_server.url)
+    assert texts(talk.send("hi")) == wording.BACKEND_DOWN
+    assert texts(talk.send("send me updates")) == wording.BACKEND_DOWN
 
 
 def test_subscribe_stop_and_forget_me(app, backend, action_server):
     c = make_consultation()
-    talk = Conversation(action_server.url, channel="rest")
-    _open(talk, c.youth_title)
-    talk.start_form()
-    talk.tap("Saturday")
+    talk = RasaDriver(action_server.url)
+    talk.send("hi")
+    talk.press(c.youth_title)
+    talk.press(wording.START_ANSWERING)
+    talk.press("Saturday")
 
-    assert texts(talk.run("action_subscribe")) == [wording.CHAT_UPDATES_ON]
-    me = _me(app, talk)
-    assert me is not None and subscriptions.is_subscribed(me)
+    assert texts(talk.send("send me updates")) == wording.CHAT_UPDATES_ON
+    assert subscriptions.is_subscribed(_me(app, talk))
     # Deliveries go back to this Rasa conversation.
-    assert db.session.scalar(select(Subscription.address)) == talk.sender_id
+    assert db.session.scalar(select(Subscription.address)) == talk.tracker.sender_id
 
-    assert texts(talk.run("action_unsubscribe")) == [wording.STOPPED]
+    assert texts(talk.send("stop")).endswith(wording.STOPPED)
     assert not subscriptions.is_subscribed(_me(app, talk))
 
-    talk.user("forget me", "forgetme")
-    talk.latest_action = "utter_forget_ask"
-    talk.user("yes", "affirm")
-    assert texts(talk.run("action_forget_me")) == [wording.CHAT_FORGOTTEN]
+    assert wording.FORGET_ASK in texts(talk.send("forget me"))
+    assert texts(talk.press(wording.FORGET_YES)) == wording.CHAT_FORGOTTEN
     assert _me(app, talk) is None
-    assert talk.slots["consultation"] is None
+    assert talk.tracker.slots["chat"] is None  # nothing of them left in the tracker's slot
 
 
-def test_define_privacy_and_picking_by_number(app, backend, action_server):
-    make_consultation(youth_summary="The LSP wants to hear from you. Tell us what you think.")
+def test_picking_by_number_and_nothing_else(app, backend, action_server):
+    make_consultation()
     second = make_consultation()
-    talk = Conversation(action_server.url)
-
-    talk.user("wat does LSP mean", "define", [{"entity": "term", "value": "LSP"}])
-    assert joined(talk.run("action_define_term")).startswith("Local Strategic Partnership:")
-    talk.user("what does local strategic partnership mean??", "define")
-    assert "Local Strategic Partnership" in joined(talk.run("action_define_term"))
-    talk.user("what does flibbertigibbet mean", "define")
-    assert texts(talk.run("action_define_term")) == [
-        wording.DEFINE_UNKNOWN.format(word="flibbertigibbet")
-    ]
-
-    privacy = joined(talk.run("action_privacy"))
-    assert "We never ask your name" in privacy and "http://testserver/privacy" in privacy
-
-    talk.run("action_list_consultations")
-    talk.user("2", "pick_consultation", [{"entity": "consultation", "value": "2"}])
-    assert second.youth_title in joined(talk.run("action_show_consultation"))
-    assert talk.slots["consultation"] == second.slug
-
-    for value in ("9", "../participants/me?channel=rasa&id=1", "no-such-thing"):
-        talk.user(value, "pick_consultation", [{"entity": "consultation", "value": value}])
-        assert texts(talk.run("action_show_consultation")) == [wording.NOT_FOUND]
+    talk = RasaDriver(action_server.url)
+    talk.send("hi")
+    assert second.youth_title in texts(talk.send("2"))
+    talk.send("hi")
+    for value in ("9", "../participants/me?channel=rasa&id=1"):
+        assert second.youth_title not in texts(talk.send(value))
 
 
 def test_a_closed_consultation_says_so_instead_of_asking(app, backend, action_server):
     c = make_consultation()
-    talk = Conversation(action_server.url)
-    _open(talk, c.youth_title)
-    talk.start_form()
+    talk = RasaDriver(action_server.url)
+    talk.send("hi")
+    talk.press(c.youth_title)
+    talk.press(wording.START_ANSWERING)
     c.closes_at = c.opens_at  # it closes while they are answering
     db.session.commit()
-    replies = talk.tap("Monday")
-    assert wording.CLOSED in texts(replies)
-    assert talk.active_loop == {}
+    assert texts(talk.press("Monday")) == wording.CLOSED
+    assert texts(talk.send("friday")).startswith(wording.CLOSED)
 
 
 def test_an_unknown_action_gets_rasa_sdks_404_shape(action_server):
@@ -256,7 +154,7 @@ def test_a_broken_request_never_echoes_what_was_sent(action_server):
     secret = "my phone number is 07700 900123"
     response = httpx.post(
         f"{action_server.url}/webhook",
-        json={"next_action": "action_privacy", "sender_id": "x", "text": secret},
+        json={"next_action": "action_converse", "sender_id": "x", "text": secret},
         timeout=10,
     )
     assert response.status_code == 400
@@ -264,18 +162,8 @@ def test_a_broken_request_never_echoes_what_was_sent(action_server):
         "error": "The action call needs a tracker: the conversation so far, as Rasa sends it."
     }
     assert "07700" not in response.text and "07700" not in action_server.logged()
-    assert [a["name"] for a in httpx.get(f"{action_server.url}/actions").json()] == [
-        "action_list_consultations",
-        "action_show_consultation",
-        "action_ask_answer",
-        "validate_consultation_form",
-        "action_save_answers",
-        "action_define_term",
-        "action_subscribe",
-        "action_unsubscribe",
-        "action_forget_me",
-        "action_privacy",
-    ]
+    actions = httpx.get(f"{action_server.url}/actions").json()
+    assert [a["name"] for a in actions] == ["action_converse"]
 
 
 def test_the_web_chat_in_polish_gets_polish_words_and_the_polish_consultation(
@@ -298,32 +186,25 @@ def test_the_web_chat_in_polish_gets_polish_words_and_the_polish_consultation(
     )
     db.session.commit()
     # The page's language comes with every message (socket.io metadata, kept on the user event).
-    talk = Conversation(action_server.url, metadata={"language": "pl"})
-
-    talk.user("hi", "greet")
-    listing = talk.run("action_list_consultations")
-    assert wording.text("PICK_ONE", "pl") in joined(listing)
-    talk.tap("Nowy klub")
-    shown = joined(talk.run("action_show_consultation"))
-    assert "Rada chce otworzyć nowy klub." in shown
-
-    first = talk.start_form()
+    talk = RasaDriver(action_server.url, language="pl")
+    assert wording.text("PICK_ONE", "pl") in texts(talk.send("/greet"))
+    assert "Rada chce otworzyć nowy klub." in texts(talk.press("Nowy klub"))
+    first = talk.press(wording.text("START_ANSWERING", "pl"))
     header = wording.text("QUESTION_HEADER", "pl").format(number=1, total=4)
-    assert texts(first)[0].startswith(f"{header}\nKtóry dzień?")
-    replies = talk.tap("Piątek")
-    assert texts(replies)[0] == wording.text("SAVED", "pl")
+    assert first[0].text.startswith(f"{header}\nKtóry dzień?")
+    said = talk.press("Piątek")
+    assert said[0].text == wording.text("SAVED", "pl")
     # The same question as in English: the answer is on the question's id.
     saved = queries.answers_of(c, _me(app, talk))
     assert [(a.question_id, a.option_ids) for a in saved] == [(day.id, [day.options[1].id])]
 
     # Anything the channel does not say the language of is English.
-    english = Conversation(action_server.url)
-    english.user("hi", "greet")
-    assert wording.PICK_ONE in joined(english.run("action_list_consultations"))
+    english = RasaDriver(action_server.url)
+    assert wording.PICK_ONE in texts(english.send("/greet"))
 
 
 def _call(**changes: object) -> dict[str, object]:
-    body = Conversation("http://unused").action_call("action_privacy")
+    body = Conversation("http://unused").action_call("action_converse")
     return {**body, **changes}
 
 
@@ -374,3 +255,16 @@ def test_a_deflated_call_is_read_and_a_broken_one_refused(app, backend, action_s
     assert response.status_code == 200, response.text[:300]
     broken = httpx.post(f"{action_server.url}/webhook", content=b"not deflated", headers=headers)
     assert broken.status_code == 400 and "as JSON" in broken.json()["error"]
+
+
+def test_an_nlu_guess_never_leaves_a_question_or_changes_settings(app, backend, action_server):
+    c = make_consultation()
+    talk = RasaDriver(action_server.url)
+    talk.send("hi")
+    talk.press(c.youth_title)
+    talk.press(wording.START_ANSWERING)
+    for intent in ("stop", "forgetme", "subscribe", "goodbye"):
+        assert texts(talk._run("a banana", intent, [])) == wording.PICK_AN_OPTION, intent
+    assert talk.tracker.slots["chat"]["question"] == c.questions[0].id
+    unsure = texts(talk._run("a banana", "consultations", [], confidence=0.45))
+    assert unsure == wording.PICK_AN_OPTION

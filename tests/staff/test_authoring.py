@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import select
 
+from bot import wording
 from consultations import services
 from consultations.db import db
 from consultations.errors import IllegalTransition
@@ -316,13 +317,39 @@ def test_preview_shows_the_web_form_and_the_chat_messages(client):
     page = client.get(f"/staff/consultations/{c.id}/preview")
     text = text_of(page)
     assert "On the web" in text and "In chat" in text
-    assert "Question 1 of 4: Which day is best?" in text
-    assert "(Pick all that apply, then Done.)" in text
-    assert "1 = Not at all, 5 = A lot" in text
+    assert "Question 1 of 4 Which day is best?" in text
+    assert wording.multiple_choice_hint() in text
+    assert "1 = Not at all … 5 = A lot" in text
     html = page.get_data(as_text=True)
     assert 'class="chat-button">Friday<' in html
+    assert f'class="chat-button">{wording.START_ANSWERING}<' in html
     assert "answers cannot be sent from here" in text
     assert "<script>" not in html
+
+
+def test_the_chat_preview_is_what_the_chat_engine_sends_in_the_language_asked(client):
+    from bot.conversation import question_text
+
+    sign_in(client, make_user())
+    c = make_consultation(open_it=False)
+    polish = text_of(client.get(f"/staff/consultations/{c.id}/preview?lang=pl"))
+    assert wording.text("QUESTION_HEADER", "pl").format(number=1, total=4) in polish
+    assert wording.text("START_ANSWERING", "pl") in polish
+    # The same text the channels send for the question, word for word.
+    from channel_api import payloads as p
+
+    question = p.Question(
+        id=1,
+        position=0,
+        kind="scale",
+        prompt="How much do you want it?",
+        required=False,
+        max_length=None,
+        options=[],
+        scale=p.Scale(min=1, max=5, min_label="Not at all", max_label="A lot"),
+    )
+    english = text_of(client.get(f"/staff/consultations/{c.id}/preview"))
+    assert " ".join(question_text(question, 3, 4).split()) in english
 
 
 def test_glossary_terms_are_added_and_edited_and_duplicates_refused(client):

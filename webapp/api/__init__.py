@@ -114,7 +114,14 @@ def list_consultations() -> Response:
     responses={200: p.Consultation, **problems(*READ_ONE)},
 )
 def show_consultation(path: SlugPath) -> Response:
-    c = queries.consultation_by_slug(path.slug)
+    return _in_their_language(reply(consultation_payload(queries.consultation_by_slug(path.slug))))
+
+
+def consultation_payload(c: Consultation) -> p.Consultation:
+    """A consultation as the chat channels get it, in the request's language.
+
+    The staff preview renders the chat from this too, so it shows what the channels will.
+    """
     words = _words(c)
     # The glossary explains words of the English text; a translation is written without them.
     glossary = (
@@ -122,7 +129,7 @@ def show_consultation(path: SlugPath) -> Response:
         if words.youth_summary
         else queries.youth_reading(c, queries.glossary_entries())["glossary"]
     )
-    shown = p.Consultation(
+    return p.Consultation(
         **_summary_fields(c, words),
         status=c.status.value,
         accepting_answers=c.accepting_answers(_now()),
@@ -138,7 +145,6 @@ def show_consultation(path: SlugPath) -> Response:
         glossary=[p.GlossaryTerm(term=t.term, explanation=t.explanation) for t in glossary],
         questions=[_question(q, words) for q in c.questions],
     )
-    return _in_their_language(reply(shown))
 
 
 @bp.post(

@@ -9,12 +9,14 @@ from flask_babel import force_locale
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from bot import conversation, wording
 from consultations import authoring, queries, services
 from consultations.db import in_transaction
 from consultations.errors import DomainError, InvalidInput, NotAllowed, ReadingAgeTooHigh
 from consultations.models import Consultation, ConsultationStatus, Question, QuestionKind
 from consultations.themes import THEMES
 from feedback import notices
+from webapp.api import consultation_payload
 from webapp.i18n import LANGUAGES, RIGHT_TO_LEFT
 from webapp.links import consultation_link
 from webapp.rendering import youth_html
@@ -292,6 +294,16 @@ def delete_question(question_id: int) -> Response | tuple[str, int]:
     )
 
 
+def _chat_preview(consultation: Consultation, language: str) -> list[dict[str, object]]:
+    """What the chat channels will send, from the same engine and in the preview's language."""
+    payload = consultation_payload(consultation)
+    with wording.speaking(language):
+        replies = conversation.preview(payload)
+    return [
+        {"text": r.text, "buttons": [b.label for row in r.buttons for b in row]} for r in replies
+    ]
+
+
 @bp.get("/consultations/<int:consultation_id>/preview")
 def preview(consultation_id: int) -> str:
     consultation = authoring.consultation_for_editing(consultation_id)
@@ -311,7 +323,7 @@ def preview(consultation_id: int) -> str:
             field_name=field_name,
             youth_text=youth_html(consultation.youth_summary, reading["glossary"], glossary),
             reading=reading,
-            chat=authoring.chat_preview(consultation),
+            chat=_chat_preview(consultation, language),
             bot=current_app.config.get("TELEGRAM_BOT_USERNAME") or "",
             preview_lang=language,
             preview_dir="rtl" if language in RIGHT_TO_LEFT else "ltr",
