@@ -148,7 +148,8 @@ def test_the_forum_signs_out_after_30_minutes_without_activity_like_the_console(
     _idle_for(client, 31)
     response = client.get("/forum/tracker")
     assert response.status_code == 303
-    assert response.location.startswith("/staff/login?idle=1&next=/forum/tracker")
+    # Back to the forum's own sign-in page, saying why, and to the page they were on after.
+    assert response.location.startswith("/forum/sign-in?idle=1&next=/forum/tracker")
     g.pop("_login_user", None)
     assert client.get("/forum/").status_code == 302
 
