@@ -329,6 +329,31 @@ def known_areas() -> list[str]:
     )
 
 
+def in_their_language(render: Callable[[str], str]) -> ColumnElement[str]:
+    """Per subscriber, in one statement: ``render(lang)`` for their language, else English."""
+    language = func.coalesce(Subscription.language, "en")
+    return case(
+        *((language == lang, literal(render(lang))) for lang in LANGUAGES if lang != "en"),
+        else_=literal(render("en")),
+    )
+
+
+def link_and_button(link: Links) -> tuple[ColumnElement[str], ColumnElement[str | None]]:
+    """What an invitation or reminder opens, per subscriber: on Telegram, when the bot is
+    known, its deep link and a button in their language that starts the consultation in the
+    chat; everywhere else the web page and no button."""
+    if not link.telegram:
+        return literal(link.web), literal(None, String)
+    on_telegram = Subscription.channel == "telegram"
+    return (
+        case((on_telegram, literal(link.telegram)), else_=literal(link.web)),
+        case(
+            (on_telegram, in_their_language(lambda lang: wording.text("INVITATION_BUTTON", lang))),
+            else_=literal(None, String),
+        ),
+    )
+
+
 def queue_invitation(
     invitation: Invitation,
     *,
@@ -355,28 +380,16 @@ def queue_invitation(
     texts: dict[str, str] = json.loads(invitation.texts)
     audience = Audience.of(invitation)
     link = links(consultation)
-    language = func.coalesce(Subscription.language, "en")
     is_chat = Subscription.channel.in_(CHAT_CHANNELS)
-
-    def by_language(render: Callable[[str], str]) -> ColumnElement[str]:
-        return case(
-            *((language == lang, literal(render(lang))) for lang in LANGUAGES if lang != "en"),
-            else_=literal(render("en")),
-        )
 
     def words(lang: str, *, chat: bool) -> str:
         return invitation_text(consultation, texts.get(lang) or texts["en"], lang, chat=chat)
 
     text = case(
-        (is_chat, by_language(lambda lang: words(lang, chat=True))),
-        else_=by_language(lambda lang: words(lang, chat=False)),
+        (is_chat, in_their_language(lambda lang: words(lang, chat=True))),
+        else_=in_their_language(lambda lang: words(lang, chat=False)),
     )
-    on_telegram = Subscription.channel == "telegram"
-    target = case((on_telegram, literal(link.telegram)), else_=literal(link.web))
-    button = case(
-        (on_telegram, by_language(lambda lang: wording.text("INVITATION_BUTTON", lang))),
-        else_=literal(None, String),
-    )
+    target, button = link_and_button(link)
     chosen = (
         select(
             _idempotency_key(consultation),
@@ -385,8 +398,8 @@ def queue_invitation(
             literal(KIND),
             literal(consultation.id),
             text,
-            target if link.telegram else literal(link.web),
-            button if link.telegram else literal(None, String),
+            target,
+            button,
             literal(invitation.id),
             literal(OutboxStatus.PENDING, OutboxMessage.status.type),
             literal(0),

@@ -39,7 +39,7 @@ from consultations.models import (
     Participation,
     Question,
 )
-from feedback.invitations import CHAT_CHANNELS, LANGUAGES, Links
+from feedback.invitations import CHAT_CHANNELS, Links, in_their_language, link_and_button
 from feedback.models import OutboxMessage, OutboxStatus, Subscription
 from feedback.quiet_time import DEFAULT_PER_WEEK, recently_capped
 
@@ -144,7 +144,6 @@ def queue_reminders(
         Participant.id.not_in(recently_capped(now, per_week)),
         *(() if include_not_started else (started,)),
     )
-    language = func.coalesce(Subscription.language, "en")
     closes = consultation.closes_at or now
 
     def words(lang: str, key: str, *, chat: bool) -> str:
@@ -156,14 +155,7 @@ def queue_reminders(
         return f"{line}\n{stop}"
 
     def by_language(key: str, *, chat: bool) -> ColumnElement[str]:
-        return case(
-            *(
-                (language == lang, literal(words(lang, key, chat=chat)))
-                for lang in LANGUAGES
-                if lang != "en"
-            ),
-            else_=literal(words("en", key, chat=chat)),
-        )
+        return in_their_language(lambda lang: words(lang, key, chat=chat))
 
     is_chat = Subscription.channel.in_(CHAT_CHANNELS)
     text = case(
@@ -173,15 +165,7 @@ def queue_reminders(
         else_=by_language("REMINDER_NOT_STARTED", chat=False),
     )
     link = links(consultation)
-    on_telegram = Subscription.channel == "telegram"
-    target = case((on_telegram, literal(link.telegram)), else_=literal(link.web))
-    button = case(
-        *(
-            (and_(on_telegram, language == lang), literal(wording.text("INVITATION_BUTTON", lang)))
-            for lang in LANGUAGES
-        ),
-        else_=literal(None, String),
-    )
+    target, button = link_and_button(link)
     rows = (
         select(
             _key(consultation),
@@ -190,8 +174,8 @@ def queue_reminders(
             literal(KIND),
             literal(consultation.id),
             text,
-            target if link.telegram else literal(link.web),
-            button if link.telegram else literal(None, String),
+            target,
+            button,
             literal(OutboxStatus.PENDING, OutboxMessage.status.type),
             literal(0),
             literal(now, OutboxMessage.available_at.type),
