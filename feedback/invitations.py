@@ -446,6 +446,21 @@ def queue_invitation(
     return written
 
 
+def queue_scheduled(
+    invitation_id: int,
+    *,
+    now: datetime,
+    links: Callable[[Consultation], Links],
+    per_week: int = DEFAULT_PER_WEEK,
+) -> int:
+    """Queue one scheduled invitation by id (0 if it has gone meanwhile), in its own
+    transaction, so one that fails never holds up the others due at the same time."""
+    found = db.session.get(Invitation, invitation_id)
+    if found is None:
+        return 0
+    return queue_invitation(found, now=now, links=links, per_week=per_week)
+
+
 def due_invitations(now: datetime) -> list[Invitation]:
     """Invitations whose time has come and that have not been queued."""
     return list(

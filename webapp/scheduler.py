@@ -48,20 +48,15 @@ def send_due_invitations(now: datetime) -> str:
     per_week = int(current_app.config.get("INVITES_PER_WEEK", 2))
     queued = 0
     for invitation in in_transaction(lambda: invitations.due_invitations(now)):
-        invitation_id = invitation.id
-
-        def queue_one(invitation_id: int = invitation_id) -> int:
-            from consultations.db import db
-            from feedback.models import Invitation
-
-            found = db.session.get(Invitation, invitation_id)
-            if found is None:
-                return 0
-            return invitations.queue_invitation(
-                found, now=now, links=invitation_links, per_week=per_week
+        queued += in_transaction(
+            partial(
+                invitations.queue_scheduled,
+                invitation.id,
+                now=now,
+                links=invitation_links,
+                per_week=per_week,
             )
-
-        queued += in_transaction(queue_one)
+        )
     return f"queued {queued} invitations"
 
 
