@@ -109,7 +109,6 @@ def results_out(youth_title: str, respondents: int, link: str, lang: str | None 
 # --- The catalogue ------------------------------------------------------------------------
 
 
-@cache
 def long_date(day: date, lang: str | None = None) -> str:
     """A date as people write it in that language, e.g. 3 March 2027 / 3 marca 2027."""
     code = (lang or "").replace("_", "-").split("-")[0].strip().lower()
@@ -118,6 +117,7 @@ def long_date(day: date, lang: str | None = None) -> str:
     return format_date(day, format="long", locale="en_GB" if code == "en" else code)
 
 
+@cache
 def translations(lang: str) -> NullTranslations:
     """The compiled catalogue for ``lang``; one without entries (English) when none exists."""
     return Translations.load(str(DIRECTORY), [lang], domain=DOMAIN)
