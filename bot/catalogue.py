@@ -13,50 +13,51 @@ compiled translations. Updating after a change to the English words:
 from __future__ import annotations
 
 import sys
-from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
+
+from youthvoice_settings.catalogues import WordCatalogue
 
 DIRECTORY = Path(__file__).with_name("translations")
 DOMAIN = "bot"
-# Constants that are not words for people: limits.
-NOT_WORDS = {"TELEGRAM_MIN_AGE"}
 
 
-@cache
+def _names() -> dict[str, Any]:
+    from bot import wording
+
+    return vars(wording)
+
+
+# TELEGRAM_MIN_AGE is a limit, not words for people.
+CATALOGUE = WordCatalogue(
+    directory=DIRECTORY,
+    domain=DOMAIN,
+    project="Youth Voice chat",
+    source="bot/wording.py",
+    names=_names,
+    not_words=frozenset({"TELEGRAM_MIN_AGE"}),
+)
+
+
 def translations(lang: str) -> NullTranslations:
     """The compiled catalogue for ``lang``; one without entries (English) when none exists."""
-    return Translations.load(str(DIRECTORY), [lang], domain=DOMAIN)
+    return CATALOGUE.translations(lang)
 
 
 def messages() -> dict[str, str]:
     """Every piece of chat wording by constant name: the English text translators start from."""
-    from bot import wording
-
-    return {
-        name: value
-        for name, value in vars(wording).items()
-        if name.isupper() and isinstance(value, str) and name not in NOT_WORDS
-    }
+    return CATALOGUE.messages()
 
 
 def template() -> Catalog:
-    catalog = Catalog(project="Youth Voice chat", domain=DOMAIN, charset="utf-8")
-    for name, english in messages().items():
-        # The constant's name travels as a comment so translators see where it is used.
-        catalog.add(english, locations=[("bot/wording.py", 0)], auto_comments=[name])
-    return catalog
+    return CATALOGUE.template()
 
 
 def main(argv: list[str]) -> int:
-    target = Path(argv[0]) if argv else DIRECTORY / f"{DOMAIN}.pot"
-    with target.open("wb") as out:
-        write_po(out, template(), omit_header=False, include_lineno=False, width=100)
-    print(f"wrote {len(messages())} messages to {target}")
-    return 0
+    return CATALOGUE.write_template(Path(argv[0]) if argv else None)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,9 @@ from contextvars import ContextVar
 from datetime import date
 
 from babel import Locale
-from babel.dates import format_date
 
 from bot import catalogue
-from youthvoice_settings import LANGUAGE_NAMES
+from youthvoice_settings import LANGUAGE_NAMES, catalogues
 
 # Telegram's terms set 16 as the minimum age in the UK; younger people use the web.
 TELEGRAM_MIN_AGE = 16
@@ -330,9 +329,8 @@ def text(key: str, lang: str | None = None) -> str:
 
 def long_date(day: date, lang: str | None = None) -> str:
     """A date as people write it in that language, e.g. 3 March 2027 / 3 marca 2027."""
-    code = language_code(lang) or _language.get()
-    # British English: "1 March 2027", not "March 1, 2027".
-    return format_date(day, format="long", locale="en_GB" if code == "en" else code)
+    # Without a language given, the one the conversation is in.
+    return catalogues.long_date(day, language_code(lang) or _language.get())
 
 
 class _Say:

@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
 from consultations.moderation.rules import DEFAULT_LANGUAGE, LANGUAGES
+from youthvoice_settings import catalogues
 
 DIRECTORY = Path(__file__).with_name("locale")
 DOMAIN = "domain"
@@ -111,42 +109,40 @@ def results_out(youth_title: str, respondents: int, link: str, lang: str | None 
 
 def long_date(day: date, lang: str | None = None) -> str:
     """A date as people write it in that language, e.g. 3 March 2027 / 3 marca 2027."""
-    code = (lang or "").replace("_", "-").split("-")[0].strip().lower()
-    code = code if code in LANGUAGES else DEFAULT_LANGUAGE
-    # British English: "1 March 2027", not "March 1, 2027".
-    return format_date(day, format="long", locale="en_GB" if code == "en" else code)
+    return catalogues.long_date(day, lang)
 
 
-@cache
+def _names() -> dict[str, object]:
+    # This module's own names: globals() read here, not where the catalogue calls it.
+    return globals()
+
+
+CATALOGUE = catalogues.WordCatalogue(
+    directory=DIRECTORY,
+    domain=DOMAIN,
+    project="Youth Voice",
+    source="consultations/words.py",
+    names=_names,
+    not_words=frozenset(NOT_WORDS),
+)
+
+
 def translations(lang: str) -> NullTranslations:
     """The compiled catalogue for ``lang``; one without entries (English) when none exists."""
-    return Translations.load(str(DIRECTORY), [lang], domain=DOMAIN)
+    return CATALOGUE.translations(lang)
 
 
 def messages() -> dict[str, str]:
     """Every piece of the platform's wording by constant name, in English."""
-    return {
-        name: value
-        for name, value in globals().items()
-        if name.isupper() and isinstance(value, str) and name not in NOT_WORDS
-    }
+    return CATALOGUE.messages()
 
 
 def template() -> Catalog:
-    catalog = Catalog(project="Youth Voice", domain=DOMAIN, charset="utf-8")
-    for name, english in messages().items():
-        # The constant's name travels as a comment so translators see where it is used.
-        catalog.add(english, locations=[("consultations/words.py", 0)], auto_comments=[name])
-    return catalog
+    return CATALOGUE.template()
 
 
 def main(argv: list[str]) -> int:
-    target = Path(argv[0]) if argv else DIRECTORY / f"{DOMAIN}.pot"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as out:
-        write_po(out, template(), omit_header=False, include_lineno=False, width=100)
-    print(f"wrote {len(messages())} messages to {target}")
-    return 0
+    return CATALOGUE.write_template(Path(argv[0]) if argv else None)
 
 
 if __name__ == "__main__":
