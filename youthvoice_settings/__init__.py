@@ -1,4 +1,4 @@
-"""What every Youth Voice process starts with: its settings, its languages and its log.
+"""What every Youth Voice process starts with: its settings, languages, log and word catalogues.
 
 It imports nothing of ours, so the domain, the web app, the API's payloads and the chat
 channels can all stand on it.
