@@ -229,6 +229,49 @@ def tag_counts(question: Question) -> list[tuple[Tag, int]]:
     return sorted(((t, counted[t.id]) for t in tags), key=lambda pair: (-pair[1], pair[0].name))
 
 
+@dataclass(frozen=True)
+class ThemeCount:
+    """An accepted theme (a tag) and how many people's written answers carry it."""
+
+    tag_id: int
+    name: str
+    people: int
+
+
+@dataclass(frozen=True)
+class ThemeCounts:
+    """A consultation's themes that may be named, biggest first, and how many may not."""
+
+    shown: list[ThemeCount]
+    hidden: int
+
+
+def theme_counts(consultation: Consultation, *, threshold: int) -> ThemeCounts:
+    """The accepted themes with how many people wrote each, small ones hidden.
+
+    A theme is a group like any other, so the same rule hides a small one (and another
+    with it where one alone would stand out). Themes overlap (one answer can carry two),
+    so their people are never added up.
+    """
+    rows = db.session.execute(
+        select(Tag.id, Tag.name, Answer.participant_id)
+        .join(AnswerTag, AnswerTag.tag_id == Tag.id)
+        .join(Answer, Answer.id == AnswerTag.answer_id)
+        .where(Tag.consultation_id == consultation.id)
+    )
+    people: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for tag_id, name, participant_id in rows:
+        people[(tag_id, name)].add(participant_id)
+    sizes = dict(
+        sorted(((key, len(p)) for key, p in people.items()), key=lambda kv: (-kv[1], kv[0][1]))
+    )
+    hiding = suppress(sizes, threshold)
+    return ThemeCounts(
+        shown=[ThemeCount(tag_id, name, sizes[(tag_id, name)]) for tag_id, name in hiding.shown],
+        hidden=len(hiding.hidden),
+    )
+
+
 def tag_answer(actor: User, answer_id: int, name: str, *, now: datetime) -> Tag:
     """Put a written answer under a theme, creating the tag the first time it is used."""
     name = " ".join(name.split())

@@ -167,6 +167,18 @@ def translation_for(consultation: Consultation, language: str) -> ConsultationTr
     )
 
 
+def languages_of(consultation: Consultation) -> list[str]:
+    """The languages this consultation has been translated into, in the platform's order."""
+    stored = set(
+        db.session.scalars(
+            select(ConsultationTranslation.language).where(
+                ConsultationTranslation.consultation_id == consultation.id
+            )
+        )
+    )
+    return [code for code in LANGUAGES if code in stored]
+
+
 def delete_translation(
     consultation: Consultation, language: str, *, now: datetime, actor: User | None = None
 ) -> bool:

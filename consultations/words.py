@@ -26,6 +26,7 @@ from babel.support import NullTranslations
 
 from consultations.moderation.rules import DEFAULT_LANGUAGE, LANGUAGES
 from youthvoice_settings import catalogues
+from youthvoice_settings.catalogues import Plural
 
 DIRECTORY = Path(__file__).with_name("locale")
 DOMAIN = "domain"
@@ -75,6 +76,30 @@ REMINDER_NOT_STARTED = (
     "⏳ Last chance: “{title}” closes on {date}. There's still time to have your say."
 )
 
+# "You said" drafts: officers start from these and edit before anything is published. Short
+# sentences in everyday words, so the draft passes the reading-age gate; officers' words
+# (questions, options, themes) and young people's quotes are put in as they stand.
+DRAFT_NO_ANSWERS = "No one has answered yet."
+DRAFT_TOO_FEW = "Only a few young people answered, so we do not give any numbers."
+DRAFT_TOOK_PART = Plural("{n} young person took part.", "{n} young people took part.")
+DRAFT_ASKED = "We asked: {question}"
+DRAFT_TOP = "The top answer was “{option}”, picked by {share}."
+DRAFT_TIE = "“{first}” and “{second}” came top, each picked by {share}."
+DRAFT_NEXT = "Next came “{option}”, picked by {share}."
+DRAFT_SCALE_AVERAGE = "On a scale from {low} to {high}, the average was {mean}."
+DRAFT_SCALE_ENDS = "{low} means “{low_label}” and {high} means “{high_label}”."
+DRAFT_SCALE_HIGH = "The score was {upper} or {top} for {share}."
+DRAFT_THEME = Plural(
+    "{n} young person wrote about “{theme}”.", "{n} young people wrote about “{theme}”."
+)
+DRAFT_QUOTE = "One of you wrote: “{quote}”"
+# How many of them, as people say it: "9 in 10", "about half".
+SHARE_ALL = "everyone"
+SHARE_NEARLY_ALL = "nearly everyone"
+SHARE_HALF = "about half"
+SHARE_TENTHS = "{n} in 10"
+SHARE_UNDER_A_TENTH = "fewer than 1 in 10"
+
 # Constants here that are not words for people: an address, the catalogue's and a language's name.
 NOT_WORDS = {"HATE_REPORTING_URL", "DOMAIN", "DEFAULT_LANGUAGE"}
 
@@ -88,6 +113,17 @@ def text(key: str, lang: str | None = None) -> str:
     if code not in LANGUAGES or code == DEFAULT_LANGUAGE:
         return english
     return translations(code).gettext(english)
+
+
+def count_text(key: str, n: int, lang: str | None = None) -> str:
+    """The form of the words called ``key`` (a ``Plural`` above) that goes with ``n``."""
+    words = globals().get(key)
+    if not isinstance(words, Plural) or not key.isupper():
+        raise KeyError(key)
+    code = (lang or "").replace("_", "-").split("-")[0].strip().lower()
+    if code not in LANGUAGES or code == DEFAULT_LANGUAGE:
+        return words.singular if n == 1 else words.plural
+    return CATALOGUE.ngettext(code, words, n)
 
 
 def support_message(*, safeguarding: bool, tension: bool, lang: str | None = None) -> str:
@@ -135,6 +171,11 @@ def translations(lang: str) -> NullTranslations:
 def messages() -> dict[str, str]:
     """Every piece of the platform's wording by constant name, in English."""
     return CATALOGUE.messages()
+
+
+def plurals() -> dict[str, Plural]:
+    """The wording that follows a number, by constant name, in English."""
+    return CATALOGUE.plurals()
 
 
 def template() -> Catalog:

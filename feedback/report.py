@@ -24,15 +24,13 @@ from consultations.models import (
     AGE_BANDS,
     DATE_RANGE_WORDS,
     PREFER_NOT_TO_SAY,
-    Answer,
     Consultation,
     ConsultationStatus,
     Participant,
     Participation,
     date_in_range,
 )
-from consultations.results import NOT_GIVEN, SMALL_GROUP_THRESHOLD
-from consultations.staff_models import AnswerTag, Tag
+from consultations.results import NOT_GIVEN, SMALL_GROUP_THRESHOLD, theme_counts
 from consultations.suppression import hidden_note, suppress
 from feedback.forum import tally
 from feedback.loop_models import (
@@ -194,30 +192,15 @@ def _feedback_words(
 
 
 def _themes(consultation: Consultation, threshold: int) -> tuple[list[ThemeLine], str]:
-    """Officers' tags on the written answers, by how many people's answers carry each.
-
-    A theme is a group like any other: a small one is hidden with the same rule.
-    """
-    rows = db.session.execute(
-        select(Tag.name, Answer.participant_id)
-        .join(AnswerTag, AnswerTag.tag_id == Tag.id)
-        .join(Answer, Answer.id == AnswerTag.answer_id)
-        .where(Tag.consultation_id == consultation.id)
-    )
-    people: dict[str, set[int]] = {}
-    for name, participant_id in rows:
-        people.setdefault(name, set()).add(participant_id)
-    sizes = dict(sorted(((n, len(p)) for n, p in people.items()), key=lambda kv: (-kv[1], kv[0])))
-    hiding = suppress(sizes, threshold)
-    shown = [ThemeLine(name, sizes[name]) for name in hiding.shown]
+    """Officers' tags on the written answers, by how many people's answers carry each."""
+    counted = theme_counts(consultation, threshold=threshold)
     note = ""
-    if hiding.hidden:
-        # Themes overlap (one answer can carry two), so their people are not added up.
-        n = len(hiding.hidden)
+    if counted.hidden:
+        n = counted.hidden
         note = (
             f"{n} smaller theme{'' if n == 1 else 's'} not shown so that nobody can be picked out."
         )
-    return shown, note
+    return [ThemeLine(t.name, t.people) for t in counted.shown], note
 
 
 def key_findings(report: Report) -> list[str]:

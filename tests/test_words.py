@@ -48,10 +48,20 @@ def test_an_unknown_key_is_a_mistake_not_silence():
 
 def test_every_message_is_translated_with_its_placeholders_and_lines():
     english = set(words.messages().values())
+    plurals = {tuple(p) for p in words.plurals().values()}
     for lang in ("pl", "ur"):
         entries = {m.id: m for m in _po(lang) if m.id}
         # The catalogue is up to date with the code: nothing missing, nothing extra.
-        assert set(entries) == english, lang
+        assert set(entries) == english | plurals, lang
+        for plural in plurals:
+            forms = entries[plural].string
+            # Polish says 1, 2–4 and 5 or more differently; Urdu 1 and the rest.
+            assert len(forms) == {"pl": 3, "ur": 2}[lang], (lang, plural)
+            for form in forms:
+                assert form.strip() and "fuzzy" not in entries[plural].flags, (lang, plural)
+                assert sorted(PLACEHOLDER.findall(form)) == sorted(
+                    PLACEHOLDER.findall(plural[1])
+                ), (lang, plural)
         for source in english:
             entry = entries[source]
             assert entry.string.strip(), (lang, source)
@@ -62,14 +72,19 @@ def test_every_message_is_translated_with_its_placeholders_and_lines():
             assert entry.string.count("\n") == source.count("\n"), (lang, source)
 
 
+def _key(value: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
+    # A plural entry's id and forms come back as lists.
+    return value if isinstance(value, str) else tuple(value)
+
+
 def test_the_committed_compiled_catalogues_match_their_sources():
     for lang in ("pl", "ur"):
         expected = BytesIO()
         write_mo(expected, _po(lang))
         expected.seek(0)
         with (words.DIRECTORY / lang / "LC_MESSAGES" / "domain.mo").open("rb") as mo:
-            committed = {m.id: m.string for m in read_mo(mo) if m.id}
-        compiled = {m.id: m.string for m in read_mo(expected) if m.id}
+            committed = {_key(m.id): _key(m.string) for m in read_mo(mo) if m.id}
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(expected) if m.id}
         assert committed == compiled, (
             f"run pybabel compile -D domain -d consultations/locale ({lang})"
         )
@@ -80,6 +95,21 @@ def test_the_template_lists_every_message_for_translators(tmp_path):
     assert words.main([str(target)]) == 0
     with target.open("rb") as pot:
         ids = {m.id for m in read_po(pot) if m.id}
-    assert ids == set(words.messages().values())
+    assert ids == set(words.messages().values()) | {tuple(p) for p in words.plurals().values()}
     assert words.HATE_REPORTING_URL not in ids
     assert "domain" not in ids
+
+
+def test_words_that_follow_a_number_take_each_language_s_form():
+    assert words.count_text("DRAFT_TOOK_PART", 1, "en") == "{n} young person took part."
+    assert words.count_text("DRAFT_TOOK_PART", 22, "en") == "{n} young people took part."
+    polish = [words.count_text("DRAFT_TOOK_PART", n, "pl").format(n=n) for n in (1, 3, 5, 22)]
+    assert polish == [
+        "1 młoda osoba wzięła udział.",
+        "3 młode osoby wzięły udział.",
+        "5 młodych osób wzięło udział.",
+        "22 młode osoby wzięły udział.",
+    ]
+    assert words.count_text("DRAFT_TOOK_PART", 7, "ur").startswith("{n} نوجوانوں")
+    with pytest.raises(KeyError):
+        words.count_text("DRAFT_ASKED", 2, "pl")  # not words that follow a number

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
@@ -27,6 +28,16 @@ def long_date(day: date, lang: str | None) -> str:
     code = code if code in LANGUAGES else DEFAULT_LANGUAGE
     # British English: "1 March 2027", not "March 1, 2027".
     return format_date(day, format="long", locale="en_GB" if code == "en" else code)
+
+
+class Plural(NamedTuple):
+    """Words whose form follows a number: the English singular and plural are the message id.
+
+    Polish has three forms and Urdu two, so a number's words are never pieced together.
+    """
+
+    singular: str
+    plural: str
 
 
 @dataclass
@@ -57,11 +68,25 @@ class WordCatalogue:
             if name.isupper() and isinstance(value, str) and name not in self.not_words
         }
 
+    def plurals(self) -> dict[str, Plural]:
+        """Every piece of wording that follows a number, by constant name, in English."""
+        return {
+            name: value
+            for name, value in self.names().items()
+            if name.isupper() and isinstance(value, Plural) and name not in self.not_words
+        }
+
+    def ngettext(self, lang: str, words: Plural, n: int) -> str:
+        """The form of ``words`` that goes with ``n`` in ``lang`` (English when untranslated)."""
+        return self.translations(lang).ngettext(words.singular, words.plural, n)
+
     def template(self) -> Catalog:
         catalog = Catalog(project=self.project, domain=self.domain, charset="utf-8")
         for name, english in self.messages().items():
             # The constant's name travels as a comment so translators see where it is used.
             catalog.add(english, locations=[(self.source, 0)], auto_comments=[name])
+        for name, plural in self.plurals().items():
+            catalog.add(tuple(plural), locations=[(self.source, 0)], auto_comments=[name])
         return catalog
 
     def write_template(self, target: Path | None = None) -> int:
@@ -70,5 +95,5 @@ class WordCatalogue:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("wb") as out:
             write_po(out, self.template(), omit_header=False, include_lineno=False, width=100)
-        print(f"wrote {len(self.messages())} messages to {target}")
+        print(f"wrote {len(self.messages()) + len(self.plurals())} messages to {target}")
         return 0
