@@ -10,13 +10,23 @@ from consultations import authoring, queries
 from consultations.db import in_transaction
 from consultations.errors import DomainError
 from consultations.models import Consultation
-from feedback import outbox, outcomes, reach
+from feedback import outbox, outcomes, reach, you_said_draft
+from feedback.you_said_draft import YouSaidDraft
 from webapp import reports
 from webapp.staff import actor, bp, now
-from webapp.staff.feedback_forms import QuoteForm, ReportForm, StatusForm, WeDidForm, YouSaidForm
+from webapp.staff.feedback_forms import (
+    QuoteForm,
+    ReportForm,
+    StatusForm,
+    WeDidForm,
+    YouSaidDraftForm,
+    YouSaidForm,
+)
 from webapp.staff.forms import EmptyForm
 from webapp.staff.polls import public_url
+from webapp.staff.results import threshold
 from webapp.youth import board_sections
+from youthvoice_settings import LANGUAGE_NAMES, RIGHT_TO_LEFT
 
 
 def board_link(consultation: Consultation) -> str:
@@ -29,6 +39,8 @@ def _feedback_page(
     *,
     you_said_form: YouSaidForm | None = None,
     we_did_form: WeDidForm | None = None,
+    drafts: list[YouSaidDraft] | None = None,
+    draft_beside: bool = False,
     error: str = "",
     status: int = 200,
 ) -> tuple[str, int]:
@@ -55,6 +67,10 @@ def _feedback_page(
             you_said_report=_you_said_report(consultation, typed),
             we_did_form=we_did_form or WeDidForm(formdata=None),
             button=EmptyForm(formdata=None),
+            drafts=drafts or [],
+            draft_beside=draft_beside,
+            language_names=LANGUAGE_NAMES,
+            right_to_left=RIGHT_TO_LEFT,
             error=error,
         ),
         status,
@@ -102,6 +118,46 @@ def feedback(consultation_id: int) -> Response | tuple[str, int]:
         else:
             return redirect(url_for("staff.feedback", consultation_id=consultation.id), 303)
     return _feedback_page(consultation, you_said_form=form, status=422)
+
+
+@bp.post("/consultations/<int:consultation_id>/feedback/draft")
+def draft_you_said(consultation_id: int) -> tuple[str, int]:
+    """A draft from the results, put in the box, or beside it when the officer has written.
+
+    Nothing is saved or sent: what is saved is what the officer saves afterwards.
+    """
+    consultation = authoring.consultation_for_editing(consultation_id)
+    form = YouSaidDraftForm()
+    typed = form.you_said.data or ""
+    if not form.validate_on_submit():
+        # Whatever was typed stays in the box.
+        return _feedback_page(
+            consultation,
+            you_said_form=YouSaidForm(formdata=None, you_said=typed),
+            error="Please try again.",
+            status=400,
+        )
+    try:
+        drafts = in_transaction(
+            lambda: you_said_draft.write_drafts(
+                actor(), consultation, threshold=threshold(), now=now()
+            )
+        )
+    except DomainError as refused:
+        return _feedback_page(
+            consultation,
+            you_said_form=YouSaidForm(formdata=None, you_said=typed),
+            error=refused.detail,
+            status=refused.status,
+        )
+    beside = bool(typed.strip()) and not form.replace.data
+    text = typed if beside else drafts[0].text
+    return _feedback_page(
+        consultation,
+        you_said_form=YouSaidForm(formdata=None, you_said=text),
+        drafts=drafts,
+        draft_beside=beside,
+    )
 
 
 @bp.post("/consultations/<int:consultation_id>/we-did")

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     Field,
     RadioField,
@@ -30,6 +31,13 @@ class YouSaidForm(FlaskForm):
         "You said: what young people told us, in plain words",
         validators=[DataRequired("Write what young people said."), Length(max=YOU_SAID_MAX)],
     )
+
+
+class YouSaidDraftForm(FlaskForm):
+    """Asking for a draft: what is in the box now, kept unless the officer says to replace it."""
+
+    you_said = TextAreaField(validators=[Length(max=YOU_SAID_MAX)])
+    replace = BooleanField()
 
 
 class WeDidForm(FlaskForm):
