@@ -130,13 +130,10 @@ def draft_you_said(consultation_id: int) -> tuple[str, int]:
     form = YouSaidDraftForm()
     typed = form.you_said.data or ""
     if not form.validate_on_submit():
-        # Whatever was typed stays in the box.
-        return _feedback_page(
-            consultation,
-            you_said_form=YouSaidForm(formdata=None, you_said=typed),
-            error="Please try again.",
-            status=400,
-        )
+        # Whatever was typed stays in the box, with why nothing was drafted beside it.
+        kept = YouSaidForm(formdata=None, you_said=typed)
+        kept.you_said.errors = list(form.you_said.errors) or ["Please try again."]
+        return _feedback_page(consultation, you_said_form=kept, status=422)
     try:
         drafts = in_transaction(
             lambda: you_said_draft.write_drafts(

@@ -74,6 +74,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.export": WRITERS,
     # "You said, we did", quotes and the partnership report: officers.
     "staff.feedback": WRITERS,
+    "staff.draft_you_said": WRITERS,
     "staff.add_we_did": WRITERS,
     "staff.publish_feedback": WRITERS,
     "staff.feedback_preview": WRITERS,
