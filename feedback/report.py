@@ -195,7 +195,10 @@ def _themes(consultation: Consultation, threshold: int) -> tuple[list[ThemeLine]
     """Officers' tags on the written answers, by how many people's answers carry each."""
     counted = theme_counts(consultation, threshold=threshold)
     note = ""
-    if counted.hidden:
+    if counted.hidden and not counted.shown:
+        # How many themes a handful of people wrote about is itself about them.
+        note = "No theme is shown, so that nobody can be picked out."
+    elif counted.hidden:
         n = counted.hidden
         note = (
             f"{n} smaller theme{'' if n == 1 else 's'} not shown so that nobody can be picked out."

@@ -17,7 +17,7 @@ from wtforms import SelectChoice
 from consultations import authoring, charts
 from consultations.db import in_transaction
 from consultations.errors import DomainError
-from consultations.results import DIMENSIONS, trend
+from consultations.results import DIMENSIONS, theme_counts, trend
 from consultations.staff_models import Role
 from feedback import forum, outcomes
 from feedback.loop_models import Recommendation, RecommendationStatus
@@ -79,7 +79,8 @@ def home() -> str:
 def results(consultation_id: int) -> str:
     """The staff results page's counts and breakdowns, in the reader's language.
 
-    Never the written answers: those are for officers.
+    Never the written answers: those are for officers. The themes officers accepted are
+    shown with how many people wrote each, small ones hidden as any small group is.
     """
     consultation = authoring.consultation_for_editing(consultation_id)
     if consultation.status.value == "draft":
@@ -97,6 +98,7 @@ def results(consultation_id: int) -> str:
         days=days,
         day_chart=charts.day_chart(days, title=gettext("Answers per day"), chart_id="trend"),
         threshold=threshold(),
+        themes=theme_counts(consultation, threshold=threshold()),
     )
 
 
