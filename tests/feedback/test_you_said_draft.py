@@ -124,6 +124,10 @@ def test_only_a_few_people_gives_no_figures_and_names_no_theme(app):
         draft = you_said_draft.draft(c, lang, threshold=THRESHOLD)
         assert draft.text == words
         assert [s.ref for s in draft.sentences] == ["people"]
+    # The report names no theme either, and does not say how many it hid.
+    section = report._section(c, now().date(), THRESHOLD)
+    assert section.themes == []
+    assert section.themes_note == "No theme is shown, so that nobody can be picked out."
 
 
 def test_no_answers_yet_no_themes_no_quotes(app):
