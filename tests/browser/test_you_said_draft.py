@@ -60,3 +60,21 @@ def test_an_officer_drafts_edits_and_publishes_you_said(app, live_server, page):
     assert outcome is not None and outcome.is_published
     # A browser sends a text box's line ends as CRLF.
     assert outcome.you_said.replace("\r\n", "\n") == edited.strip()
+
+
+def test_a_forum_member_reads_the_themes_on_a_phone_in_urdu(app, live_server, page):
+    from playwright.sync_api import expect
+
+    spoken = spoken_consultation()
+    member = make_user(Role.FORUM_MEMBER)
+    page.set_extra_http_headers({"Accept-Language": "ur"})
+    sign_in_page(
+        page, live_server, member, f"/forum/consultations/{spoken.consultation.id}/results"
+    )
+    themes = page.locator("#themes")
+    expect(themes.get_by_role("row")).to_have_count(3)  # the heading row and two themes
+    expect(themes.get_by_role("row", name="Cheaper buses 12")).to_be_visible()
+    expect(themes.get_by_role("row", name="Safe lighting 7")).to_be_visible()
+    expect(page.get_by_text("2 چھوٹے موضوعات نہیں دکھائے گئے")).to_be_visible()
+    assert "Skate park" not in page.content()
+    assert axe_violations(page) == []
