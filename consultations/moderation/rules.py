@@ -502,14 +502,17 @@ def _language_rules(
         category, _, kind = base.partition(".")
         if listed_in == language and category in DETECTION_CATEGORIES and base not in WORD_LISTS:
             detection += _patterns(category, kind, lists[name])
-    exceptions = EXCEPTIONS if language == DEFAULT_LANGUAGE else f"{EXCEPTIONS}.{language}"
+    # Every language's sayings are blanked before each language's rules read the answer:
+    # young people mix languages, so a Roman Urdu "grooming pe play kiya" meets the English
+    # rule for "grooming", and only the Urdu list knows the saying.
+    exceptions = _merged(lists, EXCEPTIONS)
     textspeak = _textspeak(collected.textspeak.get(language, {}))
     found = PatternSet.of(detection)
     phrases = {word for key in textspeak for word in key.split()}
     return LanguageRules(
         language=language,
         detection=found,
-        exceptions=PatternSet.of(_patterns(EXCEPTIONS, "", lists.get(exceptions, []))),
+        exceptions=PatternSet.of(_patterns(EXCEPTIONS, "", exceptions)),
         textspeak=textspeak,
         textspeak_pattern=_textspeak_pattern(textspeak),
         cues=found.keys | phrases,

@@ -31,6 +31,7 @@ from consultations.moderation.classifier import (
     rounded,
 )
 from consultations.moderation.classifier import features as model_features
+from consultations.moderation.engine import moderate
 from consultations.moderation.rules import LANGUAGES, SAFEGUARDING_KINDS, Rules, default_rules
 from consultations.moderation.spelling import plain
 
@@ -39,11 +40,14 @@ TRAINING = ROOT / "tests" / "data" / "moderation" / "train"
 TARGET = Path(__file__).with_name(MODEL_FILE)
 LABELS = (DISCLOSURE, *SAFEGUARDING_KINDS)
 # The classifier stands beside the rules, which find most disclosures; it adds the ones
-# no rule lists. Its threshold is the lowest at which, in cross-validation, it raises a
-# false alarm on at most this share of the hard non-disclosures (everyday answers that
-# share a disclosure's words) in every language: set any lower, it flags plain answers
-# ("my phone died") by the dozen and buries the real concerns in the queue.
-FALSE_ALARM_BUDGET = 0.05
+# no rule lists. A missed disclosure costs far more than a false alarm, so its threshold
+# is the lowest at which, in cross-validation, the rules and the classifier together raise
+# a false alarm on at most this share of the hard non-disclosures (everyday answers that
+# share a disclosure's words) in every language: the platform's own target. The rules'
+# false alarms count against the same budget, so every saying the exceptions lists take
+# off the rules is spent on hearing more disclosures the rules cannot read. Set any lower,
+# it flags plain answers ("my phone died") by the dozen and buries the real concerns.
+FALSE_ALARM_BUDGET = 0.10
 # A rule's hit is doubted only below the score of this share of real disclosures (the
 # least likely-looking ones) in cross-validation, in every language. None: a rule's hit is
 # doubted only when it reads less like a disclosure than every real one did. Any higher
@@ -157,23 +161,41 @@ def cross_validated_scores(texts: Sequence[str], examples: Sequence[Example]) ->
     return scores
 
 
-def threshold_for(scores: Sequence[float], examples: Sequence[Example], budget: float) -> float:
-    """The lowest threshold at which no language's hard negatives exceed ``budget`` false alarms."""
+def threshold_for(
+    scores: Sequence[float],
+    examples: Sequence[Example],
+    budget: float,
+    by_rules: Sequence[bool] | None = None,
+) -> float:
+    """The lowest threshold at which no language's hard negatives exceed ``budget`` false alarms.
+
+    ``by_rules`` says which answers the rules flag whatever the classifier scores; those
+    false alarms are spent first, and the classifier gets what is left.
+    """
+    flagged = by_rules if by_rules is not None else [False] * len(examples)
     chosen = -math.inf
     for language in LANGUAGES:
-        hard = sorted(
-            (
-                s
-                for s, e in zip(scores, examples, strict=True)
-                if e.hard_negative and e.language == language
-            ),
-            reverse=True,
-        )
-        if hard:
-            allowed = math.floor(budget * len(hard))
+        hard = [
+            (s, ruled)
+            for s, e, ruled in zip(scores, examples, flagged, strict=True)
+            if e.hard_negative and e.language == language
+        ]
+        if not hard:
+            continue
+        allowed = math.floor(budget * len(hard)) - sum(ruled for _, ruled in hard)
+        left = sorted((s for s, ruled in hard if not ruled), reverse=True)
+        if allowed < 0:
+            # The rules alone are over the budget: the classifier may add none.
+            allowed = 0
+        if allowed < len(left):
             # Just above the first hard negative past the budget.
-            chosen = max(chosen, hard[allowed] + 1e-6)
+            chosen = max(chosen, left[allowed] + 1e-6)
     return chosen
+
+
+def flagged_by_rules(examples: Sequence[Example], rules: Rules) -> list[bool]:
+    """Which answers the rules alone flag as a disclosure."""
+    return [bool(moderate(e.text, rules=rules, classifier=False).safeguarding) for e in examples]
 
 
 def veto_for(scores: Sequence[float], examples: Sequence[Example], share: float) -> float:
@@ -189,14 +211,21 @@ def veto_for(scores: Sequence[float], examples: Sequence[Example], share: float)
 
 
 def figures(
-    scores: Sequence[float], examples: Sequence[Example], threshold: float
+    scores: Sequence[float],
+    examples: Sequence[Example],
+    threshold: float,
+    by_rules: Sequence[bool] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Recall, precision and false alarms on hard negatives, per language."""
+    """Recall, precision and false alarms on hard negatives, per language.
+
+    With ``by_rules``, of the rules and the classifier together, as the platform runs them.
+    """
+    flagged = by_rules if by_rules is not None else [False] * len(examples)
     found: dict[str, dict[str, float]] = {}
     for language in LANGUAGES:
         rows = [
-            (s >= threshold, e)
-            for s, e in zip(scores, examples, strict=True)
+            (s >= threshold or ruled, e)
+            for s, e, ruled in zip(scores, examples, flagged, strict=True)
             if e.language == language
         ]
         tp = sum(f and bool(e.kinds) for f, e in rows)
@@ -220,16 +249,21 @@ def build(
     table = _language_table(examples)
     texts = _prepared(examples, rules)
     scores = cross_validated_scores(texts, examples)
-    threshold = threshold_for(scores, examples, FALSE_ALARM_BUDGET)
+    by_rules = flagged_by_rules(examples, rules)
+    threshold = threshold_for(scores, examples, FALSE_ALARM_BUDGET, by_rules)
     veto = veto_for(scores, examples, VETO_SHARE)
     cross_validation = figures(scores, examples, threshold)
+    combined = figures(scores, examples, threshold, by_rules)
     if report:
         print(
             f"{len(examples)} training answers, {FOLDS}-fold cross-validation, "
             f"threshold {threshold:.3f}, veto below {veto:.3f}"
         )
-        for language, found in cross_validation.items():
-            print(f"  {language}: " + "  ".join(f"{k} {v:.3f}" for k, v in found.items()))
+        for name, figured in (("classifier", cross_validation), ("with rules", combined)):
+            for language, found in figured.items():
+                print(
+                    f"  {name} {language}: " + "  ".join(f"{k} {v:.3f}" for k, v in found.items())
+                )
     vectoriser, models = _fit(texts, examples)
     idf = vectoriser.idf_
     vocabulary = {
@@ -241,8 +275,10 @@ def build(
         "labels": list(LABELS),
         "threshold": round(threshold, 5),
         "veto": round(veto, 5),
-        # The classifier alone, each answer scored by a model that never saw it.
+        # The classifier alone, each answer scored by a model that never saw it; and with
+        # the rules beside it (an answer either flags is flagged), as the platform runs.
         "cross_validation": cross_validation,
+        "cross_validation_with_rules": combined,
         "intercepts": rounded([m.intercept_[0] for m in models]),
         "vocabulary": vocabulary,
         "language": table,

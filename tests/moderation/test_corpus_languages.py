@@ -24,15 +24,16 @@ LANGUAGES = ("en", "pl", "ur")
 # What the platform aims for on the held-out part, in every language.
 TARGET_RECALL = 0.95
 TARGET_FALSE_ALARMS = 0.10
-# What it reaches today (README, "Safeguarding and moderation"): short of the recall target
-# in every language. These floors stop a change that hears fewer children, or raises more
-# false alarms, from passing unnoticed; raise them as detection improves, never lower them
-# to let a change through.
+# What it reaches today (README, "Safeguarding and moderation"): English meets both
+# targets; Polish and Urdu are just short of the recall target and Urdu over the false-alarm
+# one. These floors, just under today's figures, stop a change that hears fewer children,
+# or raises more false alarms, from passing unnoticed; raise them as detection improves,
+# never lower them to let a change through.
 FLOORS = {
     # language: (recall at least, false alarms on hard negatives at most)
-    "en": (0.94, 0.14),
-    "pl": (0.94, 0.14),
-    "ur": (0.91, 0.18),
+    "en": (0.95, 0.09),
+    "pl": (0.94, 0.10),
+    "ur": (0.94, 0.17),
 }
 
 
@@ -170,14 +171,19 @@ def test_the_training_part_figures(report_lines: list[str]):
     for language in LANGUAGES:
         report_lines.append(f" {language}")
         report_lines += score(rows("train", language), _rules).lines("rules")
-        cv = json.loads((Path(model.__file__).with_name(model.MODEL_FILE)).read_text("utf-8"))[
-            "cross_validation"
-        ][language]
-        report_lines.append(
-            f"  classifier  recall {cv['recall']:.3f}  precision {cv['precision']:.3f}  "
-            f"false alarms on hard negatives {cv['false_alarms_hard_negatives']:.3f} "
-            "(5-fold cross-validation)"
+        shipped_file = json.loads(
+            Path(model.__file__).with_name(model.MODEL_FILE).read_text("utf-8")
         )
+        for name, key in (
+            ("classifier", "cross_validation"),
+            ("combined", "cross_validation_with_rules"),
+        ):
+            cv = shipped_file[key][language]
+            report_lines.append(
+                f"  {name:<11} recall {cv['recall']:.3f}  precision {cv['precision']:.3f}  "
+                f"false alarms on hard negatives {cv['false_alarms_hard_negatives']:.3f} "
+                "(5-fold cross-validation)"
+            )
         report_lines.append("  other concerns")
         report_lines += other_figures(rows("train", language))
 

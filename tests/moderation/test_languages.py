@@ -178,9 +178,10 @@ def test_abuse_personal_data_and_swearing_in_polish_and_urdu_are_moderated(
 
 
 def test_a_rule_hit_that_reads_like_everyday_talk_is_held_with_its_reason_not_urgent(client):
-    # "follows me" is how a stalking disclosure starts; the dog makes it everyday talk.
+    # "got locked in" is how a disclosure of being shut in starts; the escape room makes it
+    # everyday talk.
     c = make_consultation()
-    text = "my dog follows me everywhere lol so cute"
+    text = "the escape room was so scary, we got locked in for an hour"
     response = api_submit(client, c, text)
     assert "support" not in response.json
     assert _concerns() == []
