@@ -15,31 +15,39 @@ BANDS = ("14-15", "16-17", "18-21")
 
 def training(theme: str, language: str = "en") -> list[str]:
     """Answers of the corpus's training part ("dev") about one subject, never the held-out."""
-    return [
-        r["text"] for r in corpus("dev") if r["theme"] == theme and r["language"] == language
-    ]
+    return [r["text"] for r in corpus("dev") if r["theme"] == theme and r["language"] == language]
 
 
 def free_text_consultation() -> Consultation:
     return make_consultation(
-        questions=[services.QuestionSpec(QuestionKind.FREE_TEXT, "What would help?", max_length=2500)]
+        questions=[
+            services.QuestionSpec(QuestionKind.FREE_TEXT, "What would help?", max_length=2500)
+        ]
     )
 
 
-def answer(consultation: Consultation, uid: str, text: str, *, band: str = "16-17", area: str = "ST4") -> int:
+def answer(
+    consultation: Consultation, uid: str, text: str, *, band: str = "16-17", area: str = "ST4"
+) -> int:
     """One young person's written answer; returns the answer's id."""
     person = services.participant_for("telegram", uid, key=KEY)
     services.update_profile(person, age_band=band, area=area)
     question = consultation.questions[0]
     services.submit_answers(
-        consultation, person, [services.AnswerInput(question.id, text=text)], channel="telegram", now=now()
+        consultation,
+        person,
+        [services.AnswerInput(question.id, text=text)],
+        channel="telegram",
+        now=now(),
     )
     db.session.commit()
     from consultations.models import Answer
     from sqlalchemy import select
 
     return db.session.scalar(
-        select(Answer.id).where(Answer.participant_id == person.id, Answer.question_id == question.id)
+        select(Answer.id).where(
+            Answer.participant_id == person.id, Answer.question_id == question.id
+        )
     )
 
 
