@@ -490,9 +490,9 @@ def _analyse(
 
     # Suggestions nobody touched and nothing was found for this time are let go.
     in_use = {p.theme_id for p in placements.values() if p.theme_id is not None}
-    for theme in list(themes.values()):
-        if not theme.kept_by_rerun and theme.id not in in_use:
-            db.session.delete(theme)
+    for stored in list(themes.values()):
+        if not stored.kept_by_rerun and stored.id not in in_use:
+            db.session.delete(stored)
     db.session.flush()
 
     remaining = db.session.scalars(

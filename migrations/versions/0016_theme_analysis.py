@@ -50,7 +50,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['analysis_id'], ['theme_analysis.id'], name=op.f('fk_found_theme_analysis_id_theme_analysis'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tag_id'], ['tag.id'], name=op.f('fk_found_theme_tag_id_tag'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_found_theme')),
-    sa.UniqueConstraint('analysis_id', 'key', name=op.f('uq_found_theme_analysis_id'))
+    sa.UniqueConstraint('analysis_id', 'key', name=op.f('uq_found_theme_analysis_id_key'))
     )
     with op.batch_alter_table('found_theme', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_found_theme_analysis_id'), ['analysis_id'], unique=False)

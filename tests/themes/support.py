@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from consultations import services
 from consultations.db import db
-from consultations.models import Consultation, QuestionKind
+from consultations.models import Answer, Consultation, QuestionKind
 from tests.helpers import make_consultation, now
 from tests.insight.support import corpus
 
@@ -41,9 +43,6 @@ def answer(
         now=now(),
     )
     db.session.commit()
-    from consultations.models import Answer
-    from sqlalchemy import select
-
     return db.session.scalar(
         select(Answer.id).where(
             Answer.participant_id == person.id, Answer.question_id == question.id

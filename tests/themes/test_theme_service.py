@@ -46,7 +46,7 @@ def _two_subjects():  # type: ignore[no-untyped-def]
 
 def test_themes_are_found_stored_and_shown_with_counts_quotes_and_groups(app):
     officer = make_user(Role.OFFICER)
-    c, question, ids = _two_subjects()
+    _, question, _ = _two_subjects()
     readable = len(results.free_text_answers(question, threshold=THRESHOLD))
     outcome = _find(officer, question.id)
     assert outcome == theme_analysis.RunOutcome(False, readable)
@@ -73,7 +73,7 @@ def test_themes_are_found_stored_and_shown_with_counts_quotes_and_groups(app):
 
 def test_officers_rename_merge_accept_and_the_tags_count_the_answers(app):
     officer = make_user(Role.OFFICER)
-    c, question, _ = _two_subjects()
+    _, question, _ = _two_subjects()
     _find(officer, question.id)
     first, second = _view(question).themes[:2]
     with pytest.raises(InvalidEdit, match="1 to 60 characters"):
@@ -103,7 +103,7 @@ def test_officers_rename_merge_accept_and_the_tags_count_the_answers(app):
 
 def test_moving_an_answer_moves_its_tag_and_a_rerun_keeps_it_and_the_accepted_themes(app):
     officer = make_user(Role.OFFICER)
-    c, question, ids = _two_subjects()
+    c, question, _ = _two_subjects()
     _find(officer, question.id)
     view = _view(question)
     kept = view.themes[0]
@@ -130,7 +130,7 @@ def test_moving_an_answer_moves_its_tag_and_a_rerun_keeps_it_and_the_accepted_th
 
 def test_a_discarded_theme_stays_away_and_its_answers_are_other(app):
     officer = make_user(Role.OFFICER)
-    c, question, _ = _two_subjects()
+    _, question, _ = _two_subjects()
     _find(officer, question.id)
     before = _view(question)
     gone = before.themes[0]
@@ -196,7 +196,7 @@ def test_one_huge_answer_and_answers_in_an_unexpected_script_are_read_not_lost(a
 
 def test_a_stale_form_about_a_theme_that_is_gone_is_refused_in_words(app):
     officer = make_user(Role.OFFICER)
-    c, question, _ = _two_subjects()
+    _, question, _ = _two_subjects()
     _find(officer, question.id)
     with pytest.raises(NotFound, match="no longer there"):
         theme_analysis.merge_themes(officer, question.id, [999_998, 999_999], now=now())
@@ -211,7 +211,7 @@ def test_a_stale_form_about_a_theme_that_is_gone_is_refused_in_words(app):
 @pytest.mark.parametrize("first_time", [True, False], ids=["first", "again"])
 def test_two_requests_at_once_run_one_analysis_and_the_second_reuses_it(app, first_time):
     officer = make_user(Role.OFFICER)
-    c, question, _ = _two_subjects()
+    _, question, _ = _two_subjects()
     question_id, officer_id = question.id, officer.id
     if not first_time:
         _find(officer, question_id)
@@ -253,7 +253,7 @@ def test_two_requests_at_once_run_one_analysis_and_the_second_reuses_it(app, fir
 
 def test_a_second_request_that_waits_too_long_is_told_to_come_back(app):
     officer = make_user(Role.OFFICER)
-    c, question, _ = _two_subjects()
+    _, question, _ = _two_subjects()
     assert theme_analysis._claim(question.id, officer, now())
     with pytest.raises(theme_analysis.AnalysisBusy, match="in a minute"):
         theme_analysis.find_question_themes(
