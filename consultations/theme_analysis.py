@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from consultations import audit, results
@@ -39,7 +39,8 @@ from consultations.insight import (
 )
 from consultations.insight.text import UNKNOWN_LANGUAGE, guess_language
 from consultations.models import Answer, Participant, Question
-from consultations.moderation.models import ModerationStatus
+from consultations.moderation import review
+from consultations.moderation.models import AnswerModeration, ModerationStatus
 from consultations.moderation.rules import Rules
 from consultations.respondent_groups import NOT_GIVEN, group_name
 from consultations.staff_models import (
@@ -410,6 +411,42 @@ def _vectors(texts: dict[int, str], max_chars: int) -> None:
         else:
             row.digest, row.vector = digests[aid], blob
     db.session.flush()
+
+
+def keep_vectors(*, rules: Rules | None = None, limit: int = 200) -> int:
+    """Make the vectors of new answers to questions that have themes, ahead of a re-run.
+
+    Run by the scheduler, so an officer finding themes again waits only for the grouping,
+    not for every new answer to be read. Answers moderation holds are left alone.
+    """
+    answers = list(
+        db.session.scalars(
+            select(Answer)
+            .join(ThemeAnalysis, ThemeAnalysis.question_id == Answer.question_id)
+            .outerjoin(AnswerVector, AnswerVector.answer_id == Answer.id)
+            .outerjoin(AnswerModeration, AnswerModeration.answer_id == Answer.id)
+            .where(
+                Answer.text.is_not(None),
+                AnswerVector.answer_id.is_(None),
+                # Not held (AnswerModeration.held), so a held answer is not picked every time.
+                or_(
+                    AnswerModeration.answer_id.is_(None),
+                    AnswerModeration.status.in_(QUOTABLE),
+                    and_(
+                        AnswerModeration.status == ModerationStatus.PENDING,
+                        AnswerModeration.abusive.is_(False),
+                        AnswerModeration.safeguarding == "",
+                    ),
+                ),
+            )
+            .order_by(Answer.id)
+            .limit(limit)
+        )
+    )
+    shown = review.staff_texts(answers, rules)
+    texts = {a.id: shown[a.id].text for a in answers if not shown[a.id].held}
+    _vectors(texts, ThemeOptions().max_chars)
+    return len(texts)
 
 
 def _analyse(

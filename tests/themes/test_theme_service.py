@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from consultations import results, theme_analysis
 from consultations.db import db
 from consultations.errors import InvalidEdit, NotFound
+from consultations.insight import sentences
 from consultations.staff_models import (
     AnalysisState,
     AnswerTag,
@@ -25,6 +26,7 @@ from consultations.staff_models import (
 from tests.helpers import now
 from tests.staff.support import make_user
 from tests.themes.support import answer_many, free_text_consultation, training
+from webapp import scheduler
 
 THRESHOLD = 5
 
@@ -264,3 +266,30 @@ def test_a_second_request_that_waits_too_long_is_told_to_come_back(app):
             wait_seconds=0.4,
             sleep=lambda s: None,
         )
+
+
+def test_the_scheduler_reads_new_answers_ahead_so_a_rerun_makes_no_vectors(app, monkeypatch):
+    officer = make_user(Role.OFFICER)
+    c, question, _ = _two_subjects()
+    _find(officer, question.id)
+    new_ids = answer_many(c, training("transport")[14:20], prefix="new")
+    held = answer_many(c, ["my dad hits me, call me on 07123 456789"], prefix="held")
+    assert scheduler.tick(app, now())["answer_vectors"] == "read 6 new answers"
+    stored = set(db.session.scalars(select(AnswerVector.answer_id)))
+    assert set(new_ids) <= stored and not set(held) & stored
+
+    made: list[int] = []
+    real = sentences.sentence_vectors
+
+    def counting(texts, max_chars):  # type: ignore[no-untyped-def]
+        # A text whose vector is not at hand has to be read by the model again.
+        cut = [sentences._key(sentences._cut(t, max_chars)) for t in texts]
+        made.extend(1 for key in cut if key not in sentences._cache)
+        return real(texts, max_chars)
+
+    sentences._cache.clear()  # a fresh process: nothing but the database to read from
+    monkeypatch.setattr(sentences, "sentence_vectors", counting)
+    monkeypatch.setattr("consultations.insight.themes.sentence_vectors", counting)
+    _find(officer, question.id)
+    assert made == []
+    assert _view(question).new_answers == 0
