@@ -187,11 +187,14 @@ def run_service(count: int, engine: str, seed: int, repeat: int = 20) -> dict:
 
     from consultations import accounts, services, theme_analysis
     from consultations.db import db
+    from consultations.insight import sentences
     from consultations.models import QuestionKind
     from consultations.staff_models import FoundTheme, Role
     from webapp.moderation_rules import moderation_rules
 
     figures: dict = {"engine": engine, "answers": count, "new": PLACE_COUNT}
+    # Each engine's run starts as a fresh process would: no vector at hand but the stored.
+    sentences._cache.clear()
     with bench_settings(engine) as settings:
         init_db(settings)
         with app_context(settings) as app:
