@@ -503,6 +503,7 @@ def _analyse(
         found_row[theme.id] = row
     db.session.flush()
 
+    to_tag: list[tuple[int, int]] = []
     for aid in todo:
         placement = placements.get(aid)
         if placement is None:
@@ -522,7 +523,8 @@ def _analyse(
             (r for r in found_row.values() if r is not None and r.id == placement.theme_id), None
         )
         if target_theme is not None and target_theme.tag_id is not None:
-            _tag(aid, target_theme.tag_id)
+            to_tag.append((aid, target_theme.tag_id))
+    _tag_all(to_tag)
     db.session.flush()
 
     # Suggestions nobody touched and nothing was found for this time are let go.
@@ -612,6 +614,22 @@ def _members(theme_id: int) -> list[ThemePlacement]:
 def _tag(answer_id: int, tag_id: int) -> None:
     if db.session.get(AnswerTag, (answer_id, tag_id)) is None:
         db.session.add(AnswerTag(answer_id=answer_id, tag_id=tag_id))
+
+
+def _tag_all(pairs: list[tuple[int, int]]) -> None:
+    """Tag many answers at once: one query for the links already there, not one each."""
+    if not pairs:
+        return
+    there = {
+        (int(aid), int(tid))
+        for aid, tid in db.session.execute(
+            select(AnswerTag.answer_id, AnswerTag.tag_id).where(
+                AnswerTag.answer_id.in_({aid for aid, _ in pairs})
+            )
+        )
+    }
+    for pair in sorted(set(pairs) - there):
+        db.session.add(AnswerTag(answer_id=pair[0], tag_id=pair[1]))
 
 
 def _untag(answer_ids: Iterable[int], tag_id: int) -> None:
@@ -822,8 +840,8 @@ def accept_themes(
                 tag = Tag(consultation_id=question.consultation_id, name=name)
                 db.session.add(tag)
                 db.session.flush()
-        for placement in _members(theme.id):
-            _tag(placement.answer_id, tag.id)
+        _tag_all([(p.answer_id, tag.id) for p in _members(theme.id)])
+        db.session.flush()
         theme.tag_id, theme.status = tag.id, ThemeStatus.ACCEPTED
         audit.record(actor, "theme accepted", "found_theme", theme.id, now=now, detail=tag.name)
         tags.append(tag)
