@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, delete, or_, select, update
@@ -152,10 +153,16 @@ def analysis_view(
     if analysis is None:
         return AnalysisView(None, (), (), 0, 0, None, {})
     shown = {a.id: a for a in answers}
+    # Plain rows, not ORM objects: the page reads every placement of the question.
     placements = {
         p.answer_id: p
-        for p in db.session.scalars(
-            select(ThemePlacement).where(ThemePlacement.analysis_id == analysis.id)
+        for p in db.session.execute(
+            select(
+                ThemePlacement.answer_id,
+                ThemePlacement.theme_id,
+                ThemePlacement.confidence,
+                ThemePlacement.language,
+            ).where(ThemePlacement.analysis_id == analysis.id)
         )
         if p.answer_id in shown
     }
@@ -165,7 +172,7 @@ def analysis_view(
         )
     )
     groups = _groups_of(list(shown))
-    members: dict[int, list[ThemePlacement]] = {t.id: [] for t in themes}
+    members: dict[int, list[Any]] = {t.id: [] for t in themes}
     for placement in placements.values():
         if placement.theme_id in members:
             members[placement.theme_id].append(placement)
