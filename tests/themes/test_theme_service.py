@@ -293,3 +293,22 @@ def test_the_scheduler_reads_new_answers_ahead_so_a_rerun_makes_no_vectors(app, 
     _find(officer, question.id)
     assert made == []
     assert _view(question).new_answers == 0
+
+
+def test_accepted_themes_reach_the_partnership_report_as_tags(app):
+    from feedback import report
+
+    officer = make_user(Role.OFFICER)
+    c, question, _ = _two_subjects()
+    _find(officer, question.id)
+    view = _view(question)
+    big = [t for t in view.themes if t.people >= THRESHOLD]
+    assert big
+    theme_analysis.accept_themes(officer, question.id, [t.id for t in big], now=now())
+    db.session.commit()
+    lines, _note = report._themes(c, THRESHOLD)
+    shown = {line.name: line.people for line in lines}
+    accepted = {t.name[:60]: t.people for t in big}
+    assert set(shown) <= set(accepted)
+    biggest = max(accepted, key=lambda name: accepted[name])
+    assert shown[biggest] == accepted[biggest]
