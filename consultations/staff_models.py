@@ -1,4 +1,4 @@
-"""Staff accounts, sign-in failures, the audit log, access codes and free-text tags."""
+"""Staff accounts, sign-in failures, the audit log, access codes, free-text tags and themes."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -140,3 +142,114 @@ class AnswerTag(Base):
     tag_id: Mapped[int] = mapped_column(
         ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class AnalysisState(enum.StrEnum):
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class ThemeStatus(enum.StrEnum):
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    DISCARDED = "discarded"
+
+
+class ThemeAnalysis(Base):
+    """The themes found among one question's written answers, and what officers made of them.
+
+    One per question (the unique key is the guard against two analyses at once): running it
+    again updates this row and keeps the officers' edits.
+    """
+
+    __tablename__ = "theme_analysis"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[AnalysisState] = mapped_column(_enum(AnalysisState))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), index=True
+    )
+    runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    why_no_themes: Mapped[str | None] = mapped_column(String(30))
+    # Each run's ThemeModel.to_json, by run number, for the runs whose themes are kept:
+    # new answers are placed into kept themes with the model they were found by.
+    model_json: Mapped[str] = mapped_column(Text, default="{}")
+
+    by: Mapped[User | None] = relationship()
+
+
+class FoundTheme(Base):
+    """One theme of an analysis: the engine's suggestion and the officer's decision on it."""
+
+    __tablename__ = "found_theme"
+    __table_args__ = (UniqueConstraint("analysis_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_analysis.id", ondelete="CASCADE"), index=True
+    )
+    # The engine's theme id (or a made one for merged and split themes), so a re-run can
+    # tell a theme it found before.
+    key: Mapped[str] = mapped_column(String(40))
+    run: Mapped[int] = mapped_column(Integer)
+    # The engine's theme ids whose profiles new answers are placed by (JSON list).
+    profile_ids: Mapped[str] = mapped_column(Text, default="[]")
+    language: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(200))
+    officer_label: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[ThemeStatus] = mapped_column(_enum(ThemeStatus))
+    # Merged or split by an officer: kept by a re-run as it is.
+    edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    tag_id: Mapped[int | None] = mapped_column(ForeignKey("tag.id", ondelete="SET NULL"))
+
+    @property
+    def name(self) -> str:
+        return self.officer_label or self.label
+
+    @property
+    def kept_by_rerun(self) -> bool:
+        """What an officer decided on, which a re-run must not undo."""
+        return self.status is not ThemeStatus.SUGGESTED or self.edited or bool(self.officer_label)
+
+
+class ThemePlacement(Base):
+    """Where one answer went in its question's analysis: a theme, or "other" (no theme)."""
+
+    __tablename__ = "theme_placement"
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_analysis.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("found_theme.id", ondelete="SET NULL"), index=True
+    )
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    language: Mapped[str] = mapped_column(String(10))
+    # Put there by an officer: a re-run leaves it where it is.
+    moved: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class AnswerVector(Base):
+    """An answer's sentence vector, kept so a re-run only reads the answers that are new.
+
+    ``digest`` is of the text the vector was made from (as staff read it, redacted), so an
+    answer whose text changed gets a new one. 384 float16 numbers, 768 bytes.
+    """
+
+    __tablename__ = "answer_vector"
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(32))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

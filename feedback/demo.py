@@ -6,9 +6,11 @@ It sits in feedback, the top of the domain, because a demo has the whole loop: a
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -74,12 +76,107 @@ def load_demo(*, now: datetime, key: bytes, participants: int = 80, seed: int = 
             if rng.random() < 0.6:
                 answered = now - timedelta(weeks=spec["closed_weeks_ago"] + 2)
                 saved += _answer_randomly(consultation, person, rng, now=answered)
+    saved += _written_answers(_create(WRITTEN_DEMO, now=now), rng, key=key, now=now)
     for consultation, spec in closed:
         services.close_consultation(
             consultation, now=now - timedelta(weeks=spec["closed_weeks_ago"])
         )
         if spec.get("feedback"):
             _publish_demo_feedback(consultation, spec["feedback"], now=now)
+    return saved
+
+
+# Written answers to try themes on: the training part of the themes corpus (the held-out
+# part is never used outside its test), in English, Polish and Urdu as young people type.
+WRITTEN_ANSWERS = Path(__file__).with_name("demo_written_answers.json")
+
+WRITTEN_DEMO: dict[str, Any] = {
+    "slug": "one-thing-that-would-make-life-better",
+    "theme": "young_people",
+    "title": "What young people want changed where they live",
+    "original_text": (
+        "The partnership will gather young people's priorities for their neighbourhoods "
+        "to inform the next strategy."
+    ),
+    "source_document": "Sticking Together: Community Cohesion Strategy for Stoke-on-Trent",
+    "source_organisation": "Stoke-on-Trent City Council",
+    "youth_title": "One thing that would make life better",
+    "youth_summary": (
+        "Tell us one thing that would make life better for young people where you live. "
+        "It can be big or small. We read every answer."
+    ),
+    "audience_min_age": 11,
+    "audience_max_age": 25,
+    "questions": [
+        {
+            "kind": "free_text",
+            "prompt": "What is one thing that would make life better for you here?",
+            "max_length": 500,
+        },
+        {
+            "kind": "scale",
+            "prompt": "How good is it to be young here?",
+            "scale_min_label": "Not good at all",
+            "scale_max_label": "Very good",
+        },
+    ],
+    "translations": {
+        "pl": {
+            "youth_title": "Jedna rzecz, która poprawiłaby życie",
+            "youth_summary": (
+                "Napisz jedną rzecz, która poprawiłaby życie młodych ludzi tam, gdzie "
+                "mieszkasz. Może być duża albo mała. Czytamy każdą odpowiedź."
+            ),
+            "questions": [
+                {"prompt": "Co jedno poprawiłoby tu twoje życie?"},
+                {
+                    "prompt": "Jak dobrze jest być tu młodym?",
+                    "scale_min_label": "Wcale nie dobrze",
+                    "scale_max_label": "Bardzo dobrze",
+                },
+            ],
+        },
+        "ur": {
+            "youth_title": "ایک چیز جو زندگی بہتر بنا دے",
+            "youth_summary": (
+                "ہمیں ایک چیز بتائیں جو آپ کے علاقے میں نوجوانوں کی زندگی بہتر بنا دے۔ "
+                "یہ بڑی ہو یا چھوٹی۔ ہم ہر جواب پڑھتے ہیں۔"
+            ),
+            "questions": [
+                {"prompt": "کون سی ایک چیز یہاں آپ کی زندگی بہتر بنا دے گی؟"},
+                {
+                    "prompt": "یہاں نوجوان ہونا کتنا اچھا ہے؟",
+                    "scale_min_label": "بالکل اچھا نہیں",
+                    "scale_max_label": "بہت اچھا",
+                },
+            ],
+        },
+    },
+}
+
+
+def _written_answers(
+    consultation: Consultation, rng: random.Random, *, key: bytes, now: datetime
+) -> int:
+    """A few hundred written answers, one per demo young person, for officers to theme."""
+    question, scale = consultation.questions
+    saved = 0
+    rows = json.loads(WRITTEN_ANSWERS.read_text("utf-8"))
+    for n, row in enumerate(rows):
+        person = services.participant_for("demo", f"demo-written-{n}", key=key, is_demo=True)
+        services.update_profile(
+            person, age_band=rng.choice(list(AGE_BANDS)), area=rng.choice(DEMO_AREAS)
+        )
+        saved += services.submit_answers(
+            consultation,
+            person,
+            [
+                services.AnswerInput(question.id, text=row["text"][: question.max_length or 500]),
+                services.AnswerInput(scale.id, value=rng.choice([1, 2, 2, 3, 3, 4, 5])),
+            ],
+            channel="demo",
+            now=now - timedelta(hours=rng.randrange(1, 70)),
+        )
     return saved
 
 

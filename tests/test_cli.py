@@ -49,14 +49,14 @@ def test_check_text_says_plainly_when_the_file_is_missing(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_demo_loads_six_open_and_two_closed_consultations_with_answers_once(app):
+def test_demo_loads_seven_open_and_two_closed_consultations_with_answers_once(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     again = runner.invoke(args=["demo"])
     assert "already loaded" in again.output
     every_demo = list(db.session.scalars(select(Consultation).where(Consultation.is_demo)))
-    assert len(every_demo) == 8
+    assert len(every_demo) == 9
     demos = [c for c in every_demo if c.status is ConsultationStatus.OPEN]
     assert {c.theme.key for c in demos} == {
         "tensions",
@@ -69,7 +69,7 @@ def test_demo_loads_six_open_and_two_closed_consultations_with_answers_once(app)
     assert all(
         c.status is ConsultationStatus.OPEN and c.reading_age_override is None for c in demos
     )
-    assert len(queries.open_consultations(now())) == 6
+    assert len(queries.open_consultations(now())) == 7
     answers = db.session.scalar(select(func.count(Answer.id)))
     assert answers >= 300
     assert db.session.scalar(select(func.count(Participant.id)).where(~Participant.is_demo)) == 0
@@ -83,6 +83,14 @@ def test_demo_loads_six_open_and_two_closed_consultations_with_answers_once(app)
     assert entries["a-place-to-meet-after-school"].published
     assert len(entries["a-place-to-meet-after-school"].items) == 3
     assert entries["your-say-on-local-parks"].overdue
+    # One with a few hundred written answers in three languages, for officers to theme.
+    written = next(c for c in demos if c.slug == "one-thing-that-would-make-life-better")
+    texts = list(
+        db.session.scalars(select(Answer.text).where(Answer.question_id == written.questions[0].id))
+    )
+    assert len(texts) >= 500
+    assert any("autobus" in t.lower() for t in texts)  # Polish
+    assert any("\u0600" <= ch <= "\u06ff" for t in texts for ch in t)  # Urdu script
 
 
 def test_the_demo_shows_a_consultation_in_polish_and_urdu(app):

@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from consultations import privacy, queries
+from consultations import privacy, queries, theme_analysis
 from consultations.db import in_transaction
 from feedback import digest, invitations, notices, reminders, schedule
 from webapp.links import consultation_link, invitation_links
+from webapp.moderation_rules import moderation_rules
 
 log = logging.getLogger("youthvoice.scheduler")
 
@@ -121,6 +122,12 @@ def keep_retention(now: datetime) -> str:
     return f"deleted {result.answers} written answers"
 
 
+def keep_answer_vectors(now: datetime) -> str:
+    """Read new written answers to questions with themes, so finding them again is quick."""
+    made = in_transaction(lambda: theme_analysis.keep_vectors(rules=moderation_rules()))
+    return f"read {made} new answers"
+
+
 def plan(app: Flask) -> dict[str, tuple[schedule.When, Callable[[datetime], str]]]:
     zone = ZoneInfo(app.config.get("TIMEZONE", "Europe/London"))
     minute = schedule.Every(timedelta(minutes=1))
@@ -130,6 +137,7 @@ def plan(app: Flask) -> dict[str, tuple[schedule.When, Callable[[datetime], str]
         "reminders": (schedule.Every(timedelta(minutes=15)), send_reminders),
         "digest": (schedule.DailyAt(time(8, 0), zone), mail_digest),
         "retention": (schedule.DailyAt(time(3, 0), zone), keep_retention),
+        "answer_vectors": (minute, keep_answer_vectors),
     }
 
 

@@ -39,13 +39,35 @@ def _loaded() -> Any:
     return _model
 
 
+def _cut(text: str, max_chars: int) -> str:
+    # NUL would end the text early in the C engine; it carries no meaning anyway.
+    return text[:max_chars].replace("\x00", " ")
+
+
+def _key(cut: str) -> bytes:
+    return hashlib.blake2b(cut.encode("utf-8", "replace"), digest_size=16).digest()
+
+
+def digest(text: str, max_chars: int) -> str:
+    """What a vector is kept under: a digest of the part of ``text`` it is made of."""
+    return _key(_cut(text, max_chars)).hex()
+
+
+def remember(texts: Sequence[str], vectors: np.ndarray, max_chars: int) -> None:
+    """Vectors kept elsewhere (the database) put back, so they are not made again."""
+    with _lock:
+        for text, vector in zip(texts, vectors, strict=True):
+            _cache[_key(_cut(text, max_chars))] = np.asarray(vector, dtype=np.float32)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
 def sentence_vectors(texts: Sequence[str], max_chars: int) -> np.ndarray:
     """Unit-length vectors (len(texts) × 384) of the first ``max_chars`` of each text."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    # NUL would end the text early in the C engine; it carries no meaning anyway.
-    cut = [t[:max_chars].replace("\x00", " ") for t in texts]
-    keys = [hashlib.blake2b(t.encode("utf-8", "replace"), digest_size=16).digest() for t in cut]
+    cut = [_cut(t, max_chars) for t in texts]
+    keys = [_key(t) for t in cut]
     out = np.zeros((len(cut), DIMENSIONS), dtype=np.float32)
     # One model, not thread-safe in C: requests that ask at once take turns.
     with _lock:

@@ -133,7 +133,7 @@ def test_youthvoice_scheduler_once_says_what_it_did(app):
     assert "close: closed 1" in result.output
     again = app.test_cli_runner().invoke(args=["scheduler", "--once"])
     assert again.exit_code == 0 and "Nothing due." in again.output
-    assert db.session.scalar(select(func.count(ScheduledJob.name))) == 5
+    assert db.session.scalar(select(func.count(ScheduledJob.name))) == 6
 
 
 def test_daily_jobs_run_at_their_local_time():

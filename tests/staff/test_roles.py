@@ -66,6 +66,7 @@ def _fixtures() -> dict[str, int]:
         "term_id": 1,
         "answer_id": answer_id,
         "tag_id": 1,
+        "theme_id": 1,
         "concern_id": concern_id,
         "fmt": "csv",
         "user_id": creator.id,

@@ -150,5 +150,6 @@ def init_app(app: Flask) -> None:
         moderation,
         polls,
         results,
+        themes,
         translations,
     )

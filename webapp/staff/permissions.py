@@ -71,6 +71,15 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.tag_answer": WRITERS,
     "staff.untag_answer": WRITERS,
     "staff.tag_ticked": WRITERS,
+    # Themes found among written answers, and what officers make of them.
+    "staff.find_themes": WRITERS,
+    "staff.rename_theme": WRITERS,
+    "staff.merge_themes": WRITERS,
+    "staff.accept_themes": WRITERS,
+    "staff.split_theme": WRITERS,
+    "staff.discard_theme": WRITERS,
+    "staff.restore_theme": WRITERS,
+    "staff.move_to_theme": WRITERS,
     "staff.export": WRITERS,
     # "You said, we did", quotes and the partnership report: officers.
     "staff.feedback": WRITERS,

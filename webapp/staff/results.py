@@ -8,7 +8,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from consultations import authoring, charts, queries, results
+from consultations import authoring, charts, queries, results, theme_analysis
 from consultations.db import in_transaction
 from consultations.errors import DomainError, NotFound
 from consultations.models import Consultation, ConsultationStatus, QuestionKind
@@ -90,14 +90,26 @@ def _free_text_filters(question_id: int) -> tuple[FreeTextFilterForm, int | None
 
 @bp.get("/questions/<int:question_id>/answers")
 def free_text(question_id: int) -> str:
-    return _render_answers(question_id)
+    return render_answers(question_id)
 
 
-def _render_answers(
-    question_id: int, *, bulk_errors: list[str] | None = None, bulk_form: BulkTagForm | None = None
+def render_answers(
+    question_id: int,
+    *,
+    bulk_errors: list[str] | None = None,
+    bulk_form: BulkTagForm | None = None,
+    theme_error: str | None = None,
+    theme_input: dict[str, Any] | None = None,
 ) -> str:
+    """The written answers of a question with their themes and tags.
+
+    ``theme_error`` is a refused theme action's words; ``theme_input`` what was typed or
+    ticked for it, shown again.
+    """
     question = results.free_text_question(question_id)
     form, tag_id, untagged = _free_text_filters(question_id)
+    every = results.free_text_answers(question, threshold=threshold(), rules=moderation_rules())
+    filtered = form.q.data or tag_id is not None or untagged
     answers = page_of(
         results.free_text_answers(
             question,
@@ -106,7 +118,9 @@ def _render_answers(
             untagged=untagged,
             threshold=threshold(),
             rules=moderation_rules(),
-        ),
+        )
+        if filtered
+        else every,
         request.args.get("page", 1, type=int),
     )
     return render_template(
@@ -125,6 +139,9 @@ def _render_answers(
         held=review.held_count(question.id),
         threshold=threshold(),
         place=_place(),
+        themes=theme_analysis.analysis_view(question, every, threshold=threshold()),
+        theme_error=theme_error,
+        theme_input=theme_input or {},
     )
 
 
@@ -172,7 +189,7 @@ def tag_ticked(question_id: int) -> Response | tuple[str, int]:
     form = BulkTagForm()
     if not form.validate_on_submit():
         problems = [e for errors in form.errors.values() for e in errors]
-        return _render_answers(question_id, bulk_errors=problems, bulk_form=form), 422
+        return render_answers(question_id, bulk_errors=problems, bulk_form=form), 422
     ticked = sorted(set(form.answer_ids.data or []))
     name = " ".join((form.name.data or "").split())
     if not form.confirmed.data:
@@ -189,7 +206,7 @@ def tag_ticked(question_id: int) -> Response | tuple[str, int]:
     try:
         done = in_transaction(lambda: results.tag_answers(actor(), ticked, name, now=now()))
     except DomainError as error:
-        return _render_answers(question_id, bulk_errors=[error.detail], bulk_form=form), 422
+        return render_answers(question_id, bulk_errors=[error.detail], bulk_form=form), 422
     target = url_for("staff.free_text", question_id=question_id, **_place(), tagged=done)
     return redirect(f"{target}#bulk", 303)
 
