@@ -450,6 +450,13 @@ def _when(text: str | None) -> datetime | None:
 @click.option("--age-band", "age_bands", multiple=True, help="Only this age band (repeatable).")
 @click.option("--language", "languages", multiple=True, help="Only en, pl or ur (repeatable).")
 @click.option("--channel", "channels", multiple=True, help="Only telegram, rasa or web.")
+@click.option(
+    "--topic",
+    "topics",
+    multiple=True,
+    help="Only people following this topic, a theme key (repeatable); "
+    "people who chose no topic follow every topic.",
+)
 @click.option("--at", "at", default=None, help="When to send it (default: now).")
 @click.option("--dry-run", is_flag=True, help="Say who it would reach; queue nothing.")
 @with_appcontext
@@ -462,6 +469,7 @@ def invite_command(
     age_bands: tuple[str, ...],
     languages: tuple[str, ...],
     channels: tuple[str, ...],
+    topics: tuple[str, ...],
     at: str | None,
     dry_run: bool,
 ) -> None:
@@ -476,11 +484,23 @@ def invite_command(
     now = datetime.now(UTC)
     per_week = int(current_app.config.get("INVITES_PER_WEEK", 2))
     send_at = _when(at)
+    chosen_topics = invitations.parse_list(topics)
+    if chosen_topics:
+        known = invitations.topic_keys()
+        unknown = [t for t in chosen_topics if t not in known]
+        if unknown:
+            raise click.BadParameter(
+                f"“{unknown[0]}” is not a topic: use {', '.join(known)}.", param_hint="--topic"
+            )
 
     def make() -> tuple[invitations.Count, int | None, datetime | None]:
         consultation = queries.consultation_by_slug(slug)
         audience = invitations.audience_from(
-            areas=areas, age_bands=age_bands, languages=languages, channels=channels
+            areas=areas,
+            age_bands=age_bands,
+            languages=languages,
+            channels=channels,
+            topics=chosen_topics,
         )
         count = invitations.count_audience(consultation, audience, now=now, per_week=per_week)
         invitation = invitations.create_invitation(

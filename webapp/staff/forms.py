@@ -511,6 +511,10 @@ class InviteForm(FlaskForm):
             SelectChoice("web", "Browser notifications"),
         ],
     )
+    topics = SelectMultipleField(
+        "Topics (none chosen: every topic; people who chose no topic hear about every one)",
+        choices=[],
+    )
     send_at = DateTimeLocalField(
         "Send at (empty: now)", [Optional(), in_date_range], format=LOCAL_FORMATS
     )
