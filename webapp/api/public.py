@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from channel_api import payloads as p
 from consultations import areas, queries
-from consultations.models import Consultation
+from consultations.models import PREFER_NOT_TO_SAY, Consultation
 from feedback import outcomes, subscriptions
 from feedback.loop_models import Outcome
 from webapp.api.base import NO_TOKEN, bp, problems, reply
@@ -149,7 +149,7 @@ LISTS = "No token needed, cacheable for five minutes: what a channel offers as b
 )
 def list_areas() -> Response:
     offered = [p.AreaChoice(key=c.key, name=c.name, kind=c.kind) for c in areas.choices()]
-    return _cached(p.AreaList(areas=offered))
+    return _cached(p.AreaList(areas=offered, prefer_not_to_say=PREFER_NOT_TO_SAY))
 
 
 @bp.get(
