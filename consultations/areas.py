@@ -15,13 +15,16 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from consultations import audit
 from consultations.db import db
 from consultations.errors import InvalidEdit, NotFound
 from consultations.models import PREFER_NOT_TO_SAY, Area, AreaKind, Participant
+from consultations.staff_models import User
 from consultations.stoke_areas import POSTCODE_DISTRICTS, WARDS
 
 WITHHELD_NAME = "Prefer not to say"
@@ -164,7 +167,14 @@ def _check_unclaimed(spellings: Iterable[str], *, own_key: str | None) -> None:
             )
 
 
-def add_area(name: str, kind: str, *, aliases: Iterable[str] = ()) -> Area:
+def add_area(
+    name: str,
+    kind: str,
+    *,
+    aliases: Iterable[str] = (),
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> Area:
     """Add an entry to the list; its key is made from its name and never changes."""
     cleaned = _clean_name(name)
     if kind not in (AreaKind.WARD.value, AreaKind.POSTCODE_DISTRICT.value):
@@ -179,10 +189,23 @@ def add_area(name: str, kind: str, *, aliases: Iterable[str] = ()) -> Area:
     area = Area(key=key, name=cleaned, kind=AreaKind(kind), aliases=json.dumps(kept))
     db.session.add(area)
     db.session.flush()
+    _audit(actor, "added_area", area, now)
     return area
 
 
-def rename_area(key: str, name: str, *, aliases: Iterable[str] | None = None) -> Area:
+def _audit(actor: User | None, action: str, area: Area, now: datetime | None) -> None:
+    if now is not None:
+        audit.record(actor, action, "area", area.id, now=now, detail=area.name)
+
+
+def rename_area(
+    key: str,
+    name: str,
+    *,
+    aliases: Iterable[str] | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> Area:
     """Change the name people read (and its other names); the key and everyone's choice stay."""
     area = by_key(key)
     if area.kind is AreaKind.WITHHELD:
@@ -193,16 +216,20 @@ def rename_area(key: str, name: str, *, aliases: Iterable[str] | None = None) ->
     area.name = cleaned
     area.aliases = json.dumps(kept)
     db.session.flush()
+    _audit(actor, "renamed_area", area, now)
     return area
 
 
-def retire_area(key: str, *, retired: bool = True) -> Area:
+def retire_area(
+    key: str, *, retired: bool = True, actor: User | None = None, now: datetime | None = None
+) -> Area:
     """Stop offering an entry (or offer it again). People who chose it keep it."""
     area = by_key(key)
     if area.kind is AreaKind.WITHHELD:
         raise InvalidEdit("“Prefer not to say” is always offered and cannot be retired.")
     area.retired = retired
     db.session.flush()
+    _audit(actor, "retired_area" if retired else "offered_area_again", area, now)
     return area
 
 

@@ -579,6 +579,41 @@ def scheduler_command(once: bool, every: float) -> None:
     scheduler.run_forever(app, clock=lambda: datetime.now(UTC), stopping=stopping, every=every)
 
 
+@click.command("areas")
+@click.option("--add", "add", default=None, help="Add an area with this name.")
+@click.option(
+    "--kind",
+    type=click.Choice(["ward", "postcode_district"]),
+    default="ward",
+    show_default=True,
+    help="What the added area is.",
+)
+@click.option("--alias", "aliases", multiple=True, help="Another name for the added area.")
+@click.option("--retire", "retire", default=None, help="Stop offering the area with this key.")
+@with_appcontext
+def areas_command(add: str | None, kind: str, aliases: tuple[str, ...], retire: str | None) -> None:
+    """List the council's areas, or add or retire one (people who chose it keep it)."""
+    from consultations import areas
+
+    now = datetime.now(UTC)
+    try:
+        if add:
+            made = in_transaction(lambda: areas.add_area(add, kind, aliases=aliases, now=now))
+            click.echo(f"Added {made.name} ({made.key}).")
+        if retire:
+            gone = in_transaction(lambda: areas.retire_area(retire, now=now))
+            click.echo(f"Retired {gone.name}: no longer offered; people who chose it keep it.")
+    except DomainError as refused:
+        raise click.ClickException(refused.detail) from None
+    for area in areas.all_areas(with_retired=True):
+        also = areas.aliases_of(area)
+        click.echo(
+            f"{area.key:<40} {area.name}"
+            + (f" (also {', '.join(also)})" if also else "")
+            + (" [retired]" if area.retired else "")
+        )
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
     for command in (
@@ -594,6 +629,7 @@ def register(app: Flask) -> None:
         deliver_web,
         invite_command,
         scheduler_command,
+        areas_command,
     ):
         app.cli.add_command(command)
 

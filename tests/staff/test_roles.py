@@ -70,6 +70,7 @@ def _fixtures() -> dict[str, int]:
         "fmt": "csv",
         "user_id": creator.id,
         "language": "pl",
+        "area_key": "st1",
     }
 
 
