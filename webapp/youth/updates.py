@@ -37,7 +37,6 @@ PRIVATE_PAGE_HEADERS = {
 
 # The domain's refusals, marked here so the web catalogues carry them (``translate``).
 DOMAIN_WORDS = (
-    N_("Turn on messages first, then choose the topics to hear about."),
     N_("This browser's notification service is not one we can send to."),
     N_("This browser sent notification keys we cannot use."),
     N_("Browser notifications are for people who answered on the web."),
