@@ -184,6 +184,19 @@ class ApiClient:
         change = p.ProfileChange(participant=self._who(user_id), age_band=age_band, area=area)
         return await self._call(p.ParticipantSettings, "POST", "/participants/profile", body=change)
 
+    async def areas(self) -> p.AreaList:
+        """The areas to offer as buttons (keys to send back with ``profile``)."""
+        return await self._call(p.AreaList, "GET", "/areas")
+
+    async def topics(self) -> list[p.TopicChoice]:
+        """The topics to offer as buttons (keys to send back with ``follow_topics``)."""
+        return (await self._call(p.TopicList, "GET", "/topics")).topics
+
+    async def follow_topics(self, user_id: str, topics: list[str]) -> p.ParticipantSettings:
+        """Hear about these topics only; an empty list means every topic. Needs an opt-in."""
+        change = p.TopicsChange(participant=self._who(user_id), topics=list(topics))
+        return await self._call(p.ParticipantSettings, "POST", "/participants/topics", body=change)
+
     async def subscribe(self, user_id: str, address: str) -> p.ParticipantSettings:
         request = p.SubscriptionRequest(participant=self._who(user_id), address=str(address))
         return await self._call(p.ParticipantSettings, "POST", "/subscriptions", body=request)

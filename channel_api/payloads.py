@@ -89,8 +89,24 @@ class ProfileChange(Request):
     )
     area: Annotated[
         str | None,
-        Field(description="A ward or the first part of a postcode, or prefer_not_to_say"),
+        Field(
+            description=(
+                "An area's key from GET /areas (or its name, another name such as a town, or a "
+                "postcode, which are matched to one entry), or prefer_not_to_say; empty clears it"
+            )
+        ),
     ] = None
+
+
+class TopicsChange(Request):
+    participant: Participant
+    topics: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=40)]],
+        Field(
+            max_length=50,
+            description="Topic keys from GET /topics; an empty list means every topic",
+        ),
+    ]
 
 
 class SubscriptionRequest(Request):
@@ -267,8 +283,37 @@ class Glossary(Reply):
 class ParticipantSettings(Reply):
     known: Annotated[bool, Field(description="False when nothing is held about them")]
     age_band: str | None
-    area: str | None
+    area: Annotated[str | None, Field(description="An area's key from GET /areas")]
+    area_name: str | None = None
     subscribed: bool
+    topics: Annotated[
+        list[str], Field(description="Topic keys followed; empty: every topic, or not opted in")
+    ] = Field(default_factory=list)
+
+
+class AreaChoice(Reply):
+    key: str
+    name: str
+    kind: Literal["ward", "postcode_district"]
+
+
+class AreaList(Reply):
+    areas: Annotated[
+        list[AreaChoice], Field(description="Areas offered now: districts, then wards A to Z")
+    ]
+    prefer_not_to_say: Annotated[
+        str, Field(description="The key to send for “prefer not to say”, always accepted")
+    ] = "prefer_not_to_say"
+
+
+class TopicChoice(Reply):
+    key: str
+    name: str
+    description: str
+
+
+class TopicList(Reply):
+    topics: Annotated[list[TopicChoice], Field(description="In the strategy's order")]
 
 
 class Forgotten(Reply):
@@ -332,6 +377,9 @@ class ExportedProfile(Reply):
     first_seen_at: str | None
     age_band: str | None
     area: str | None
+    topics: Annotated[
+        list[str], Field(description="Themes they asked to hear about (empty: every theme)")
+    ] = Field(default_factory=list)
 
 
 class ExportedUpdates(Reply):

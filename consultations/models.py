@@ -128,6 +128,31 @@ class Theme(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AreaKind(enum.StrEnum):
+    WARD = "ward"
+    POSTCODE_DISTRICT = "postcode_district"
+    # The one entry that is not a place: "prefer not to say", so a participant's area is
+    # always a reference to this table or nothing at all.
+    WITHHELD = "withheld"
+
+
+class Area(Base):
+    """A ward or postcode district from the list the council keeps (``consultations.areas``).
+
+    Areas are retired, never deleted: people who chose one keep it, and old counts stay.
+    """
+
+    __tablename__ = "area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[AreaKind] = mapped_column(_enum(AreaKind))
+    # JSON list of other names that mean this area ("Hanley" for ST1).
+    aliases: Mapped[str] = mapped_column(Text, default="[]")
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Consultation(Base):
     """One question put to young people: the officers' text and its rewrite for them."""
 
@@ -277,9 +302,23 @@ class Participant(Base):
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
     channel: Mapped[str] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(20))
-    area: Mapped[str | None] = mapped_column(String(60))
+    # The key of an entry in the council's list (or "prefer_not_to_say"), never free text.
+    area: Mapped[str | None] = mapped_column(ForeignKey("area.key"))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FollowedTopic(Base):
+    """A strategy theme a participant who opted in to messages wants to hear about."""
+
+    __tablename__ = "followed_topic"
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Participation(Base):

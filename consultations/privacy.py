@@ -18,17 +18,20 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
 
+from consultations import areas
 from consultations.db import db
 from consultations.models import (
     AGE_BANDS,
     Answer,
     Consultation,
     ConsultationStatus,
+    FollowedTopic,
     Option,
     Participant,
     Participation,
     Question,
     QuestionKind,
+    Theme,
 )
 from consultations.moderation.models import AnswerModeration, SafeguardingConcern
 from consultations.staff_models import AccessCode
@@ -151,11 +154,24 @@ def participant_export(participant: Participant | None) -> dict[str, Any]:
             "channel": participant.channel,
             "first_seen_at": _iso(participant.created_at),
             "age_band": AGE_BANDS.get(participant.age_band or "", None),
-            "area": participant.area,
+            "area": areas.names().get(participant.area) if participant.area else None,
+            "topics": followed_topic_names(participant),
         },
         "consultations": list(by_consultation.values()),
         **{key: part.read(participant) for key, part in _PARTS.items()},
     }
+
+
+def followed_topic_names(participant: Participant) -> list[str]:
+    """The themes they asked to hear about, in the strategy's order."""
+    return list(
+        db.session.scalars(
+            select(Theme.name)
+            .join(FollowedTopic, FollowedTopic.theme_id == Theme.id)
+            .where(FollowedTopic.participant_id == participant.id)
+            .order_by(Theme.position, Theme.id)
+        )
+    )
 
 
 def months_before(moment: datetime, months: int) -> datetime:

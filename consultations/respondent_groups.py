@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from consultations import areas
 from consultations.db import db
 from consultations.models import AGE_BANDS, PREFER_NOT_TO_SAY, Participant, Participation
 from consultations.suppression import suppress
@@ -49,11 +50,13 @@ class ShownGroups:
     """Per consultation, the age bands and areas big enough to name."""
 
     shown: dict[int, dict[str, frozenset[str]]]
+    # Area keys and the names they are counted and shown by.
+    area_names: dict[str, str] = field(default_factory=dict)
 
     def about(self, consultation_id: int, age_band: str | None, area: str | None) -> AboutWriter:
         groups = self.shown.get(consultation_id, {})
         band = group_name("age_band", age_band)
-        place = group_name("area", area)
+        place = group_name("area", self.area_names.get(area or "", area))
         return AboutWriter(
             age_band=band if band in groups.get("age_band", ()) else WITHHELD,
             area=place if place in groups.get("area", ()) else WITHHELD,
@@ -65,6 +68,7 @@ def shown_groups(consultation_ids: Iterable[int], threshold: int) -> ShownGroups
     ids = sorted(set(consultation_ids))
     if not ids:
         return ShownGroups({})
+    named = areas.names()
     sizes: dict[int, dict[str, Counter[str]]] = defaultdict(
         lambda: {"age_band": Counter(), "area": Counter()}
     )
@@ -75,7 +79,7 @@ def shown_groups(consultation_ids: Iterable[int], threshold: int) -> ShownGroups
     )
     for consultation_id, band, area in rows:
         sizes[consultation_id]["age_band"][group_name("age_band", band)] += 1
-        sizes[consultation_id]["area"][group_name("area", area)] += 1
+        sizes[consultation_id]["area"][group_name("area", named.get(area or "", area))] += 1
     shown = {
         cid: {
             dimension: frozenset(
@@ -88,4 +92,4 @@ def shown_groups(consultation_ids: Iterable[int], threshold: int) -> ShownGroups
         }
         for cid, dims in sizes.items()
     }
-    return ShownGroups(shown)
+    return ShownGroups(shown, named)

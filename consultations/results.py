@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from consultations import audit
+from consultations import areas, audit
 from consultations.csv_export import csv_text
 from consultations.db import db
 from consultations.errors import InvalidEdit, InvalidRequest, NotFound
@@ -80,7 +80,7 @@ def breakdown(
         raise InvalidRequest("Break results down by age band, area or channel.")
     column = {
         "age_band": Participant.age_band,
-        "area": Participant.area,
+        "area": areas.name_column(),
         "channel": Answer.channel,
     }[dimension]
     rows = db.session.execute(
@@ -392,7 +392,7 @@ def export_rows(
         )
     )
     people = db.session.execute(
-        select(Participant.id, Participant.age_band, Participant.area).where(
+        select(Participant.id, Participant.age_band, areas.name_column()).where(
             Participant.id.in_({a.participant_id for a in answers})
         )
     )

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from consultations import access_codes
+from consultations import access_codes, areas
 from consultations.db import LostRace, db
 from consultations.errors import (
     AnswerProblem,
@@ -118,9 +118,15 @@ def update_profile(participant: Participant, *, age_band: str | None, area: str 
         participant.age_band = age_band
     if area is not None:
         area = " ".join(without_nul(area).split())
-        if len(area) > AREA_MAX:
-            raise InvalidAnswer("Give just your ward or the first part of your postcode.")
-        participant.area = area or None
+        if not area:
+            participant.area = None
+        else:
+            # Typed words become one entry of the council's list, so "ST1" and "Hanley"
+            # are never counted apart; words that name no entry are refused, never kept.
+            key = areas.resolve(area[:AREA_MAX])
+            if key is None or len(area) > AREA_MAX:
+                raise InvalidAnswer(areas.unknown_area_words())
+            participant.area = key
     db.session.flush()
 
 
@@ -713,7 +719,9 @@ def theme_by_key(key: str) -> Theme:
 
 
 def seed_reference_data() -> None:
-    """Themes from the strategy's six priorities and the shipped glossary; safe to run twice."""
+    """Themes from the strategy's six priorities, the city's areas (when the council has no
+    list yet) and the shipped glossary; safe to run twice."""
+    areas.seed_stoke_on_trent()
     have = set(db.session.scalars(select(Theme.key)))
     for position, (key, name, description) in enumerate(THEMES):
         if key not in have:

@@ -15,21 +15,23 @@ from typing import Any
 
 from sqlalchemy import select
 
-from consultations import accounts, services, translations
+from consultations import accounts, areas, services, translations
 from consultations.db import db
 from consultations.demo_content import DEMO_CONSULTATIONS
 from consultations.models import AGE_BANDS, Consultation, Participant, QuestionKind
 from consultations.staff_models import Role, User
 from feedback import outcomes
 
-# Wards and postcode districts of Stoke-on-Trent, so area breakdowns look real.
+# Wards and postcode districts from the city's list (``consultations.stoke_areas``), as
+# people type them, so area breakdowns look real: "Hanley" and "ST1" count as one place.
 DEMO_AREAS = [
-    "Hanley Park",
+    "Hanley Park and Shelton",
     "Burslem Central",
-    "Fenton West",
+    "Fenton West and Mount Pleasant",
     "Meir North",
     "Tunstall",
     "Longton",
+    "Hanley",
     "ST1",
     "ST3",
     "ST4",
@@ -61,6 +63,7 @@ def load_demo(*, now: datetime, key: bytes, participants: int = 80, seed: int = 
     whose feedback is late, so the public board and the tracker have something to show.
     """
     rng = random.Random(seed)  # noqa: S311 - synthetic demo answers, not secrets
+    areas.seed_stoke_on_trent()
     consultations = [_create(spec, now=now) for spec in DEMO_CONSULTATIONS]
     closed = [(_create_closed(spec, now=now), spec) for spec in CLOSED_DEMOS]
     saved = 0

@@ -25,20 +25,24 @@ from sqlalchemy import (
     insert,
     literal,
     not_,
+    or_,
     select,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from consultations import audit, translations
+from consultations import areas, audit, translations
 from consultations import words as wording
 from consultations.db import db
 from consultations.errors import IllegalTransition, InvalidEdit, NotFound
 from consultations.models import (
     AGE_BANDS,
+    PREFER_NOT_TO_SAY,
     Consultation,
     ConsultationStatus,
+    FollowedTopic,
     Participant,
     Participation,
+    Theme,
 )
 from consultations.readability import analyse
 from consultations.staff_models import User
@@ -67,6 +71,10 @@ class Audience:
     age_bands: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    # Theme keys. Someone who follows no topic counts as following every topic: choosing
+    # topics is optional and came after opting in, so an empty choice means "tell me
+    # anything", never "tell me nothing".
+    topics: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, invitation: Invitation) -> Audience:
@@ -75,10 +83,27 @@ class Audience:
             tuple(json.loads(invitation.age_bands)),
             tuple(json.loads(invitation.languages)),
             tuple(json.loads(invitation.channels)),
+            tuple(json.loads(invitation.topics or "[]")),
         )
 
     def checked(self) -> Audience:
-        """The same choices, or ``InvalidEdit`` saying which one is not a choice."""
+        """The same choices, or ``InvalidEdit`` saying which one is not a choice.
+
+        Areas may be given by key, name or alias ("Hanley"); they come back as keys.
+        """
+        area_keys = []
+        for value in (a for a in self.areas if a.strip()):
+            key = areas.resolve(value)
+            if key is None or key == PREFER_NOT_TO_SAY:
+                raise InvalidEdit(
+                    f"“{value}” is not an area on the list: use one like "
+                    f"{', '.join(areas.examples())}."
+                )
+            area_keys.append(key)
+        known_topics = topic_keys()
+        for value in self.topics:
+            if value not in known_topics:
+                raise InvalidEdit(f"“{value}” is not a topic: use {', '.join(known_topics)}.")
         for value in self.age_bands:
             if value not in AGE_BANDS:
                 raise InvalidEdit(f"“{value}” is not an age band: use {', '.join(AGE_BANDS)}.")
@@ -89,23 +114,27 @@ class Audience:
             if value not in CHANNELS:
                 raise InvalidEdit(f"“{value}” is not a channel: use {', '.join(CHANNELS)}.")
         return Audience(
-            tuple(sorted({a.strip() for a in self.areas if a.strip()})),
+            tuple(sorted(set(area_keys))),
             tuple(sorted(set(self.age_bands))),
             tuple(sorted(set(self.languages))),
             tuple(sorted(set(self.channels))),
+            tuple(sorted(set(self.topics))),
         )
 
     def words(self) -> str:
         """ "young people in Hanley aged 14 to 15", for the officer's confirmation."""
         parts = []
         if self.areas:
-            parts.append("in " + ", ".join(self.areas))
+            named = areas.names()
+            parts.append("in " + ", ".join(named.get(a, a) for a in self.areas))
         if self.age_bands:
             parts.append("aged " + ", ".join(AGE_BANDS[b] for b in self.age_bands))
         if self.languages:
             parts.append("reading " + ", ".join(self.languages))
         if self.channels:
             parts.append("on " + ", ".join(self.channels))
+        if self.topics:
+            parts.append("following " + ", ".join(self.topics))
         return " ".join(parts) or "everyone"
 
 
@@ -150,6 +179,13 @@ def _chosen(consultation: Consultation, audience: Audience) -> ColumnElement[boo
         conditions.append(language.in_(audience.languages))
     if audience.channels:
         conditions.append(Subscription.channel.in_(audience.channels))
+    if audience.topics:
+        follows_any = exists().where(FollowedTopic.participant_id == Participant.id)
+        follows_chosen = exists().where(
+            FollowedTopic.participant_id == Participant.id,
+            FollowedTopic.theme_id.in_(select(Theme.id).where(Theme.key.in_(audience.topics))),
+        )
+        conditions.append(or_(not_(follows_any), follows_chosen))
     return and_(*conditions)
 
 
@@ -305,6 +341,7 @@ def create_invitation(
         age_bands=json.dumps(list(chosen.age_bands)),
         languages=json.dumps(list(chosen.languages)),
         channels=json.dumps(list(chosen.channels)),
+        topics=json.dumps(list(chosen.topics)),
         send_at=checked.send_at,
         status=InvitationStatus.SCHEDULED,
         audience=checked.count.total,
@@ -316,17 +353,24 @@ def create_invitation(
     return invitation
 
 
-def known_areas() -> list[str]:
-    """Areas people who asked for messages have given, for the officer's choice."""
-    return list(
-        db.session.scalars(
-            select(Participant.area)
-            .join(Subscription, Subscription.participant_id == Participant.id)
-            .where(Subscription.active.is_(True), Participant.area.is_not(None))
-            .distinct()
-            .order_by(Participant.area)
-        )
-    )
+def known_areas() -> list[tuple[str, str]]:
+    """The council's areas, (key, name), for the officer's choice; retired ones too, since
+    people who chose one before it was retired keep it."""
+    return [
+        (a.key, a.name + (" (retired)" if a.retired else ""))
+        for a in areas.all_areas(with_retired=True)
+    ]
+
+
+def topic_keys() -> list[str]:
+    """The strategy's themes, in the strategy's order: the topics people can follow."""
+    return list(db.session.scalars(select(Theme.key).order_by(Theme.position, Theme.id)))
+
+
+def known_topics() -> list[tuple[str, str]]:
+    """(key, name) of every topic, for the officer's choice."""
+    rows = db.session.execute(select(Theme.key, Theme.name).order_by(Theme.position, Theme.id))
+    return [(key, name) for key, name in rows]
 
 
 def in_their_language(render: Callable[[str], str]) -> ColumnElement[str]:
@@ -496,7 +540,12 @@ def audience_from(
     age_bands: Sequence[str] = (),
     languages: Sequence[str] = (),
     channels: Sequence[str] = (),
+    topics: Sequence[str] = (),
 ) -> Audience:
     return Audience(
-        parse_list(areas), parse_list(age_bands), parse_list(languages), parse_list(channels)
+        parse_list(areas),
+        parse_list(age_bands),
+        parse_list(languages),
+        parse_list(channels),
+        parse_list(topics),
     ).checked()

@@ -141,6 +141,8 @@ class Invitation(Base):
     age_bands: Mapped[str] = mapped_column(Text, default="[]")
     languages: Mapped[str] = mapped_column(Text, default="[]")
     channels: Mapped[str] = mapped_column(Text, default="[]")
+    # Theme keys; someone who follows no topic hears about every topic.
+    topics: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     send_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[InvitationStatus] = mapped_column(
         _enum(InvitationStatus), default=InvitationStatus.SCHEDULED

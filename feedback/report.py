@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from consultations import queries
+from consultations import areas, queries
 from consultations.csv_export import csv_text
 from consultations.db import db
 from consultations.errors import InvalidRequest, NotFound
@@ -337,20 +337,20 @@ def _participation(ids: list[int], threshold: int) -> tuple[int, list[Split]]:
             _split("channel", {}, threshold),
         ]
     rows = db.session.execute(
-        select(Participant.id, Participant.age_band, Participant.area, Participation.channel)
+        select(Participant.id, Participant.age_band, areas.name_column(), Participation.channel)
         .join(Participation, Participation.participant_id == Participant.id)
         .where(Participation.consultation_id.in_(ids))
         .order_by(Participation.id)
     ).all()
     bands = {pid: band for pid, band, _, _ in rows}
-    areas = {pid: area for pid, _, area, _ in rows}
+    places = {pid: area for pid, _, area, _ in rows}
     # A person counts once, on the channel they first used.
     channels: dict[int, str | None] = {}
     for pid, _, _, channel in rows:
         channels.setdefault(pid, channel)
     return len(bands), [
         _split("age_band", dict(bands), threshold),
-        _split("area", dict(areas), threshold),
+        _split("area", dict(places), threshold),
         _split("channel", channels, threshold),
     ]
 

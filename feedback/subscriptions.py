@@ -1,15 +1,19 @@
-"""Opting in and out of messages. Off by default; stopping takes effect at once."""
+"""Opting in and out of messages, and the topics to hear about. Off by default; stopping
+takes effect at once and deletes what only messages needed: the address, the browser's
+push keys, the language messages were written in, and the topics followed. The age band
+and area stay, because they are part of how their answers are counted, not of messages.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, insert, select, update
 
 from consultations.db import db
 from consultations.errors import InvalidRequest
-from consultations.models import Participant
+from consultations.models import FollowedTopic, Participant, Theme
 from feedback.models import OutboxMessage, OutboxStatus, Subscription
 
 ADDRESS_MAX = 128
@@ -66,9 +70,17 @@ def _end(participant_id: int, *, reason: str, now: datetime) -> bool:
         db.session.execute(
             update(Subscription)
             .where(Subscription.participant_id == participant_id, Subscription.active.is_(True))
-            .values(active=False, address=None, push_keys=None, ended_reason=reason, changed_at=now)
+            .values(
+                active=False,
+                address=None,
+                push_keys=None,
+                language=None,
+                ended_reason=reason,
+                changed_at=now,
+            )
         ),
     ).rowcount
+    db.session.execute(delete(FollowedTopic).where(FollowedTopic.participant_id == participant_id))
     # Whatever was still waiting for them will not be sent.
     db.session.execute(
         update(OutboxMessage)
@@ -89,3 +101,53 @@ def unsubscribe(participant: Participant, *, now: datetime) -> bool:
 def mark_blocked(participant_id: int, *, now: datetime) -> None:
     """The channel says the person blocked us: stop trying, forget the address."""
     _end(participant_id, reason="blocked", now=now)
+
+
+def topic_choices() -> list[Theme]:
+    """Every topic that can be followed: the strategy's themes, in its order."""
+    return list(db.session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
+
+
+def followed_topics(participant: Participant) -> list[str]:
+    """The keys of the topics they follow, in the strategy's order (none: every topic)."""
+    return list(
+        db.session.scalars(
+            select(Theme.key)
+            .join(FollowedTopic, FollowedTopic.theme_id == Theme.id)
+            .where(FollowedTopic.participant_id == participant.id)
+            .order_by(Theme.position, Theme.id)
+        )
+    )
+
+
+def unknown_topic_words(keys: list[str]) -> str:
+    return f"Pick topics from the list: {', '.join(keys)}."
+
+
+def follow_topics(participant: Participant, topics: list[str]) -> list[str]:
+    """Hear about these topics only (an empty list: every topic); replaces the last choice.
+
+    Only for someone who opted in: topics are kept for messages and for nothing else.
+    """
+    themes = {t.key: t.id for t in topic_choices()}
+    wanted = sorted({str(t).strip() for t in topics if str(t).strip()})
+    unknown = [t for t in wanted if t not in themes]
+    if unknown:
+        raise InvalidRequest(unknown_topic_words(list(themes)))
+    db.session.execute(delete(FollowedTopic).where(FollowedTopic.participant_id == participant.id))
+    # Locked, so a stop at the same moment either comes first (and this is refused) or
+    # waits for this and then deletes what it wrote: topics never outlive the opt-in.
+    active = db.session.scalar(
+        select(Subscription.active)
+        .where(Subscription.participant_id == participant.id)
+        .with_for_update()
+    )
+    if not active:
+        raise InvalidRequest("Turn on messages first, then choose the topics to hear about.")
+    if wanted:
+        db.session.execute(
+            insert(FollowedTopic),
+            [{"participant_id": participant.id, "theme_id": themes[t]} for t in wanted],
+        )
+    db.session.flush()
+    return followed_topics(participant)

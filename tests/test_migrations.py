@@ -8,7 +8,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from consultations.db import db
 from consultations.models import Theme
@@ -59,4 +60,55 @@ def test_init_db_migrates_and_seeds_the_six_priorities(empty_database, tmp_path)
             "young_people",
         ]
         db.session.remove()
+        db.engine.dispose()
+
+
+def test_free_text_areas_move_to_the_list_and_the_rest_are_cleared(empty_database, tmp_path):
+    app = create_app(app_config(tmp_path, empty_database))
+    with app.app_context():
+        upgrade(revision="0014_scheduler")
+        given = {
+            "a": "Hanley",
+            "b": " st1 ",
+            "c": "ST6",
+            "d": "st4 7qb",
+            "e": "meir  north",
+            "f": "prefer_not_to_say",
+            "g": "somewhere near the shops",
+            "h": None,
+        }
+        with db.engine.begin() as conn:
+            for name, area in given.items():
+                conn.execute(
+                    text(
+                        "INSERT INTO participant (pseudonym, channel, area, is_demo, created_at) "
+                        "VALUES (:p, 'web', :a, false, CURRENT_TIMESTAMP)"
+                    ),
+                    {"p": name, "a": area},
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            moved = dict(conn.execute(text("SELECT pseudonym, area FROM participant")).all())
+            # The list is there for the reference to point to, with its one non-place.
+            kinds = dict(conn.execute(text("SELECT key, kind FROM area")).all())
+        assert moved == {
+            "a": "st1",
+            "b": "st1",
+            "c": "st6",
+            "d": "st4",
+            "e": "meir-north",
+            "f": "prefer_not_to_say",
+            "g": None,
+            "h": None,
+        }
+        assert kinds["prefer_not_to_say"] == "withheld" and kinds["st1"] == "postcode_district"
+        assert kinds["etruria-and-hanley"] == "ward"
+        # A participant's area is a reference now: a value off the list is refused.
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text("UPDATE participant SET area = 'narnia' WHERE pseudonym = 'a'"))
+        downgrade(revision="0014_scheduler")
+        with db.engine.connect() as conn:
+            back = dict(conn.execute(text("SELECT pseudonym, area FROM participant")).all())
+        assert back["a"] == "ST1" and back["f"] == "prefer_not_to_say" and back["g"] is None
+        downgrade(revision="base")
         db.engine.dispose()

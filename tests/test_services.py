@@ -207,8 +207,10 @@ def test_participants_are_stored_under_a_keyed_hash_only(app):
 
 def test_profile_accepts_prefer_not_to_say_and_refuses_unknown_bands(app):
     person = _person()
-    services.update_profile(person, age_band="prefer_not_to_say", area=" Hanley   Park ")
-    assert (person.age_band, person.area) == ("prefer_not_to_say", "Hanley Park")
+    services.update_profile(person, age_band="prefer_not_to_say", area=" hanley park AND shelton ")
+    assert (person.age_band, person.area) == ("prefer_not_to_say", "hanley-park-and-shelton")
+    services.update_profile(person, age_band=None, area="Prefer not to say")
+    assert person.area == "prefer_not_to_say"
     with pytest.raises(InvalidAnswer):
         services.update_profile(person, age_band="9-10", area=None)
 

@@ -76,7 +76,7 @@ def test_a_valid_submission_is_saved_and_thanks_says_when_feedback_is_due(client
     assert f"{c.feedback_due.day} {c.feedback_due:%B %Y}" in thanks
     assert db.session.scalar(select(func.count(Answer.id))) == 4
     person = db.session.scalar(select(Participant))
-    assert (person.channel, person.age_band, person.area) == ("web", "14-15", "ST4")
+    assert (person.channel, person.age_band, person.area) == ("web", "14-15", "st4")
 
 
 def test_coming_back_shows_earlier_answers_and_answering_again_replaces_them(client):

@@ -450,6 +450,13 @@ def _when(text: str | None) -> datetime | None:
 @click.option("--age-band", "age_bands", multiple=True, help="Only this age band (repeatable).")
 @click.option("--language", "languages", multiple=True, help="Only en, pl or ur (repeatable).")
 @click.option("--channel", "channels", multiple=True, help="Only telegram, rasa or web.")
+@click.option(
+    "--topic",
+    "topics",
+    multiple=True,
+    help="Only people following this topic, a theme key (repeatable); "
+    "people who chose no topic follow every topic.",
+)
 @click.option("--at", "at", default=None, help="When to send it (default: now).")
 @click.option("--dry-run", is_flag=True, help="Say who it would reach; queue nothing.")
 @with_appcontext
@@ -462,6 +469,7 @@ def invite_command(
     age_bands: tuple[str, ...],
     languages: tuple[str, ...],
     channels: tuple[str, ...],
+    topics: tuple[str, ...],
     at: str | None,
     dry_run: bool,
 ) -> None:
@@ -476,11 +484,23 @@ def invite_command(
     now = datetime.now(UTC)
     per_week = int(current_app.config.get("INVITES_PER_WEEK", 2))
     send_at = _when(at)
+    chosen_topics = invitations.parse_list(topics)
+    if chosen_topics:
+        known = invitations.topic_keys()
+        unknown = [t for t in chosen_topics if t not in known]
+        if unknown:
+            raise click.BadParameter(
+                f"“{unknown[0]}” is not a topic: use {', '.join(known)}.", param_hint="--topic"
+            )
 
     def make() -> tuple[invitations.Count, int | None, datetime | None]:
         consultation = queries.consultation_by_slug(slug)
         audience = invitations.audience_from(
-            areas=areas, age_bands=age_bands, languages=languages, channels=channels
+            areas=areas,
+            age_bands=age_bands,
+            languages=languages,
+            channels=channels,
+            topics=chosen_topics,
         )
         count = invitations.count_audience(consultation, audience, now=now, per_week=per_week)
         invitation = invitations.create_invitation(
@@ -559,6 +579,41 @@ def scheduler_command(once: bool, every: float) -> None:
     scheduler.run_forever(app, clock=lambda: datetime.now(UTC), stopping=stopping, every=every)
 
 
+@click.command("areas")
+@click.option("--add", "add", default=None, help="Add an area with this name.")
+@click.option(
+    "--kind",
+    type=click.Choice(["ward", "postcode_district"]),
+    default="ward",
+    show_default=True,
+    help="What the added area is.",
+)
+@click.option("--alias", "aliases", multiple=True, help="Another name for the added area.")
+@click.option("--retire", "retire", default=None, help="Stop offering the area with this key.")
+@with_appcontext
+def areas_command(add: str | None, kind: str, aliases: tuple[str, ...], retire: str | None) -> None:
+    """List the council's areas, or add or retire one (people who chose it keep it)."""
+    from consultations import areas
+
+    now = datetime.now(UTC)
+    try:
+        if add:
+            made = in_transaction(lambda: areas.add_area(add, kind, aliases=aliases, now=now))
+            click.echo(f"Added {made.name} ({made.key}).")
+        if retire:
+            gone = in_transaction(lambda: areas.retire_area(retire, now=now))
+            click.echo(f"Retired {gone.name}: no longer offered; people who chose it keep it.")
+    except DomainError as refused:
+        raise click.ClickException(refused.detail) from None
+    for area in areas.all_areas(with_retired=True):
+        also = areas.aliases_of(area)
+        click.echo(
+            f"{area.key:<40} {area.name}"
+            + (f" (also {', '.join(also)})" if also else "")
+            + (" [retired]" if area.retired else "")
+        )
+
+
 def register(app: Flask) -> None:
     """Commands that need the app: ``youthvoice`` and ``flask --app webapp`` both see them."""
     for command in (
@@ -574,6 +629,7 @@ def register(app: Flask) -> None:
         deliver_web,
         invite_command,
         scheduler_command,
+        areas_command,
     ):
         app.cli.add_command(command)
 

@@ -92,7 +92,7 @@ SHOWN_ELSEWHERE: tuple[str, ...] = (
     N_("Write your answer as text."),
     N_("Write something, or skip this question."),
     N_("Pick one of the age bands, or “prefer not to say”."),
-    N_("Give just your ward or the first part of your postcode."),
+    N_("Turn on messages first, then choose the topics to hear about."),
     # consultations.models and staff_models: a consultation's status, a console role
     N_("Open"),
     N_("Closed"),

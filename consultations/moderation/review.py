@@ -30,7 +30,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from consultations import audit
+from consultations import areas, audit
 from consultations.db import db
 from consultations.errors import InvalidEdit, InvalidRequest, NotAllowed, NotFound
 from consultations.models import Answer, Consultation, Participant, Question
@@ -622,7 +622,10 @@ def concerns(*, handled: bool = False, limit: int = 200) -> list[ConcernView]:
     """Open concerns oldest first (the longest waiting at the top), or handled newest first."""
     query = (
         select(
-            SafeguardingConcern, Consultation.youth_title, Participant.age_band, Participant.area
+            SafeguardingConcern,
+            Consultation.youth_title,
+            Participant.age_band,
+            areas.name_column(),
         )
         .outerjoin(Consultation, Consultation.id == SafeguardingConcern.consultation_id)
         .outerjoin(Participant, Participant.id == SafeguardingConcern.participant_id)
@@ -720,8 +723,10 @@ def tension_report(*, threshold: int = 5, weeks: int = 12, now: datetime) -> Ten
     )
     counted: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    # Signals keep the area's key (older ones what was typed): counted by its list name.
+    named = areas.names()
     for week, area, category in rows:
-        clean = " ".join((area or "").split())
+        clean = " ".join(named.get(area or "", area or "").split())
         key = clean.casefold() or NOT_GIVEN.casefold()
         spellings[key][clean or NOT_GIVEN] += 1
         counted[(week, key)][category] += 1

@@ -1,7 +1,7 @@
 """Themes found among a question's written answers, what officers made of them, answer vectors
 
 Revision ID: 0016_theme_analysis
-Revises: 0014_scheduler
+Revises: 0015_areas_topics
 Create Date: 2026-12-03 14:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0016_theme_analysis'
-down_revision = '0014_scheduler'
+down_revision = '0015_areas_topics'
 branch_labels = None
 depends_on = None
 

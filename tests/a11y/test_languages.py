@@ -391,7 +391,10 @@ def test_the_age_band_select_is_translated_but_posts_the_stored_values(app):
     consultation = make_consultation()
     client = _client(app, "pl")
     html = _html(client.get(f"/c/{consultation.slug}"))
-    options = dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', html))
+    # The age band's select, not the area's list of suggestions.
+    age_select = html.split('name="age_band"', 1)[1].split("</select>", 1)[0]
+    options = dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', age_select))
+    options.update(re.findall(r'<option value="(en|pl|ur)"[^>]*>([^<]*)</option>', html))
     assert options[""] == "Wybierz…"
     assert options["11-13"] == "11–13 lat" and options["22-25"] == "22–25 lat"
     assert options["prefer_not_to_say"] == "Wolę nie mówić"

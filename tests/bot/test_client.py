@@ -181,3 +181,29 @@ def test_the_client_reads_exactly_what_the_served_document_promises(client):
             assert refusal == {
                 "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
             }
+
+
+def test_a_chat_offers_areas_and_topics_as_buttons_and_sets_them(app, backend_url):
+    async def talk() -> tuple[object, ...]:
+        async with _client(backend_url) as api:
+            offered = await api.areas()
+            topics = await api.topics()
+            profile = await api.profile("5550009", area=offered.areas[0].key)
+            with pytest.raises(ApiProblem) as early:
+                await api.follow_topics("5550009", [topics[0].key])
+            await api.subscribe("5550009", "5550009")
+            chosen = await api.follow_topics("5550009", [topics[0].key])
+            with pytest.raises(ApiProblem) as unknown:
+                await api.follow_topics("5550009", ["parks"])
+            stopped = await api.unsubscribe("5550009")
+            return offered, topics, profile, early.value, chosen, unknown.value, stopped
+
+    offered, topics, profile, early, chosen, unknown, stopped = asyncio.run(talk())
+    assert isinstance(offered, p.AreaList) and offered.prefer_not_to_say == "prefer_not_to_say"
+    assert offered.areas[0].name == "ST1"
+    assert [t.key for t in topics][:1] == ["tensions"]  # type: ignore[attr-defined]
+    assert isinstance(profile, p.ParticipantSettings) and profile.area_name == "ST1"
+    assert early.status == 422 and "Turn on messages first" in early.detail  # type: ignore[attr-defined]
+    assert chosen.topics == ["tensions"]  # type: ignore[attr-defined]
+    assert unknown.status == 422  # type: ignore[attr-defined]
+    assert stopped.topics == [] and not stopped.subscribed  # type: ignore[attr-defined]

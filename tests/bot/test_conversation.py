@@ -62,7 +62,7 @@ def test_from_start_to_the_summary(running):
     chat.send("ST4", wording.ASK_UPDATES)
     chat.press(wording.NO, wording.UPDATES_OFF)
     participant = db.session.scalar(select(Participant))
-    assert participant.age_band == "18-21" and participant.area == "ST4"
+    assert participant.age_band == "18-21" and participant.area == "st4"
     # Every button press got its callback query answered.
     presses = running.telegram.calls_to("answerCallbackQuery")
     assert len({p["callback_query_id"] for p in presses}) == len(presses) == chat.presses

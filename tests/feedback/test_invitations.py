@@ -55,7 +55,7 @@ def town(app):  # type: ignore[no-untyped-def]
     }
     stopped = _person("stopped", area="Hanley")
     subscriptions.unsubscribe(stopped, now=now())
-    services.participant_for("telegram", "never_opted_in", key=KEY).area = "Hanley"
+    services.participant_for("telegram", "never_opted_in", key=KEY).area = "st1"
     db.session.commit()
     return people
 
@@ -164,7 +164,8 @@ def test_each_invitation_is_in_the_persons_language_says_how_to_stop_and_opens_i
             "reading age",
         ),
         ("open", {"send_at": "past"}, "that one has passed"),
-        ("open", {"audience": Audience(areas=("Nowhere",))}, "Nobody matches this audience"),
+        ("open", {"audience": Audience(areas=("Nowhere",))}, "is not an area on the list"),
+        ("open", {"audience": Audience(age_bands=("22-25",))}, "Nobody matches this audience"),
         ("open", {"audience": Audience(age_bands=("99",))}, "is not an age band"),
     ],
 )
@@ -236,12 +237,13 @@ def test_the_staff_page_shows_the_audience_before_sending_and_keeps_what_was_typ
     assert sign_in(client, make_user(Role.YOUTH_WORKER)).status_code == 303
     path = f"/staff/consultations/{consultation.id}/invite"
     form = text_of(client.get(path))
-    assert "Check who it reaches" in form and "Hanley" in form and "Burslem" in form
-    data = {"text_en": EASY, "areas": "Hanley"}
+    assert "Check who it reaches" in form and "ST1" in form and "Meir North" in form
+    data = {"text_en": EASY, "areas": "st1"}
     check = post(client, path, data, page=path)
     shown = text_of(check)
     assert check.status_code == 200
-    assert "3 young people will get it (in Hanley)" in shown
+    # Typed as "Hanley", kept as the list's ST1: one place, one count.
+    assert "3 young people will get it (in ST1)" in shown
     assert "2 on Telegram" in shown and "1 by browser notification" in shown
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
 
@@ -251,7 +253,7 @@ def test_the_staff_page_shows_the_audience_before_sending_and_keeps_what_was_typ
     assert "Queued 3 invitations." in text_of(client.get(path))
 
     hard = "Stakeholder engagement facilitates the operationalisation of multi-agency frameworks."
-    refused = post(client, path, {"text_en": hard, "areas": "Burslem"}, page=path)
+    refused = post(client, path, {"text_en": hard, "areas": "st6"}, page=path)
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     assert "reading age" in page and hard in page
@@ -302,3 +304,55 @@ def test_each_invitation_counts_who_it_reached_and_hides_small_numbers_below_off
     assert sign_in(worker, make_user(Role.YOUTH_WORKER)).status_code == 303
     shown = text_of(worker.get(path))
     assert "fewer than 5" in shown
+
+
+def test_invitations_by_topic_reach_followers_and_those_who_chose_no_topic(app, client):
+    """Following no topic means hearing about every topic, so nobody who opted in before
+    topics existed is silently cut off; following others leaves you out."""
+    from consultations.staff_models import Role
+    from tests.staff.support import make_user, post, sign_in, text_of
+
+    people = {name: _person(name, area="ST4") for name in ("tensions", "culture", "both", "none")}
+    subscriptions.follow_topics(people["tensions"], ["tensions"])
+    subscriptions.follow_topics(people["culture"], ["culture"])
+    subscriptions.follow_topics(people["both"], ["culture", "tensions"])
+    consultation = make_consultation()
+    db.session.commit()
+
+    runner = app.test_cli_runner()
+    args = ["invite", consultation.slug, "--text", EASY]
+    dry = runner.invoke(args=[*args, "--topic", "tensions", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Audience: 3 young people (3 on Telegram)." in dry.output
+    either = runner.invoke(args=[*args, "--topic", "tensions,culture", "--dry-run"])
+    assert "Audience: 4 young people" in either.output
+    unknown = runner.invoke(args=[*args, "--topic", "parks"])
+    assert unknown.exit_code == 2
+    assert "“parks” is not a topic: use tensions, disadvantage, communication" in unknown.output
+    assert db.session.scalar(select(func.count(Invitation.id))) == 0
+
+    # The staff form offers the same choice and counts it before anything is sent.
+    assert sign_in(client, make_user(Role.OFFICER)).status_code == 303
+    path = f"/staff/consultations/{consultation.id}/invite"
+    assert "Tackling tensions" in text_of(client.get(path))
+    check = post(client, path, {"text_en": EASY, "topics": "culture"}, page=path)
+    assert check.status_code == 200
+    assert "3 young people will get it (following culture)" in text_of(check)
+    sent = post(client, path, {"text_en": EASY, "topics": "culture", "confirmed": "yes"}, page=path)
+    assert sent.status_code == 303
+    invited = set(db.session.scalars(select(OutboxMessage.participant_id)))
+    assert invited == {people[n].id for n in ("culture", "both", "none")}
+    assert db.session.scalar(select(Invitation.topics)) == '["culture"]'
+
+
+def test_stopping_forgets_the_topics_so_a_topic_invitation_counts_them_as_gone(app):
+    person = _person("leaver", area="Hanley")
+    subscriptions.follow_topics(person, ["tensions"])
+    consultation = make_consultation()
+    db.session.commit()
+    tensions = Audience(topics=("tensions",))
+    assert invitations.count_audience(consultation, tensions, now=now(), per_week=2).total == 1
+    subscriptions.unsubscribe(person, now=now())
+    db.session.commit()
+    assert subscriptions.followed_topics(person) == []
+    assert invitations.count_audience(consultation, tensions, now=now(), per_week=2).total == 0

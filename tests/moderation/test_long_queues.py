@@ -182,7 +182,7 @@ def test_age_band_and_area_show_only_for_groups_big_enough_to_name(client):
     for path in ("/staff/moderation", f"/staff/questions/{c.questions[-1].id}/answers"):
         html = page(client, path)
         place = html.split(f'id="answer-{crowd[0].id}"')[1].split("</li>")[0]
-        assert "Age band: 14 to 15" in text_of_html(place) and "Area: Fenton" in text_of_html(place)
+        assert "Age band: 14 to 15" in text_of_html(place) and "Area: ST4" in text_of_html(place)
         lone = text_of_html(html.split(f'id="answer-{alone.id}"')[1].split("</li>")[0])
         assert "Age band: —" in lone and "Area: —" in lone, path
         # The two small groups are hidden together, so neither can be worked out.

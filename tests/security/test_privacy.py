@@ -177,6 +177,7 @@ def test_api_export_for_a_chat_participant(api, app):
         "first_seen_at": data["profile"]["first_seen_at"],
         "age_band": "16 to 17",
         "area": None,
+        "topics": [],
     }
     assert data["consultations"][0]["answers"][0]["value"] == 4
     assert data["updates"]["on"] is True and data["updates"]["address"] == "777"

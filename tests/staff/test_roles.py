@@ -71,6 +71,7 @@ def _fixtures() -> dict[str, int]:
         "fmt": "csv",
         "user_id": creator.id,
         "language": "pl",
+        "area_key": "st1",
     }
 
 

@@ -21,7 +21,14 @@ from webapp.errors import problem
 
 bp = APIBlueprint("api", __name__)
 
-PUBLIC_ENDPOINTS = {"api.openapi", "api.public_outcomes", "api.public_outcome", "api.public_late"}
+PUBLIC_ENDPOINTS = {
+    "api.openapi",
+    "api.public_outcomes",
+    "api.public_outcome",
+    "api.public_late",
+    "api.list_areas",
+    "api.list_topics",
+}
 TOKEN: list[dict[str, list[str]]] = [{"channelToken": []}]
 NO_TOKEN: list[dict[str, list[str]]] = []
 

@@ -6,9 +6,9 @@ from flask import current_app, g
 from werkzeug.wrappers import Response
 
 from channel_api import payloads as p
-from consultations import privacy, services
+from consultations import areas, privacy, services
 from consultations.db import in_transaction
-from consultations.errors import NotFound
+from consultations.errors import InvalidRequest, NotFound
 from consultations.models import Participant
 from feedback import outbox, subscriptions
 from webapp.api.base import (
@@ -36,11 +36,14 @@ def _participant(who: p.Participant | tuple[str, str], *, create: bool) -> Parti
 
 
 def _settings(participant: Participant | None) -> p.ParticipantSettings:
+    area = participant.area if participant else None
     return p.ParticipantSettings(
         known=participant is not None,
         age_band=participant.age_band if participant else None,
-        area=participant.area if participant else None,
+        area=area,
+        area_name=areas.names().get(area) if area else None,
         subscribed=bool(participant and subscriptions.is_subscribed(participant)),
+        topics=subscriptions.followed_topics(participant) if participant else [],
     )
 
 
@@ -75,6 +78,10 @@ def export_participant(header: WhoHeaders, query: WhoQuery) -> Response:
     "/participants/profile",
     operation_id="updateProfile",
     summary="Set the optional age band and area (each may be 'prefer_not_to_say')",
+    description=(
+        "An area that names no entry of GET /areas is refused (422) with a sentence that "
+        "names a few entries to pick from; nothing is changed."
+    ),
     security=TOKEN,
     responses={200: p.ParticipantSettings, **problems(*WRITE)},
 )
@@ -120,6 +127,29 @@ def unsubscribe(body: p.ForParticipant) -> Response:
         participant = _participant(body.participant, create=False)
         if participant is not None:
             subscriptions.unsubscribe(participant, now=_now())
+        return _settings(participant)
+
+    return reply(in_transaction(save))
+
+
+@bp.post(
+    "/participants/topics",
+    operation_id="followTopics",
+    summary="Choose the topics to hear about (an empty list: every topic); needs an opt-in",
+    description=(
+        "Replaces the last choice. Refused (422) for an unknown topic key, naming the known "
+        "ones, and for someone who has not opted in to messages. Stopping messages deletes "
+        "the choice."
+    ),
+    security=TOKEN,
+    responses={200: p.ParticipantSettings, **problems(*WRITE)},
+)
+def follow_topics(body: p.TopicsChange) -> Response:
+    def save() -> p.ParticipantSettings:
+        participant = _participant(body.participant, create=False)
+        if participant is None:
+            raise InvalidRequest("Turn on messages first, then choose the topics to hear about.")
+        subscriptions.follow_topics(participant, list(body.topics))
         return _settings(participant)
 
     return reply(in_transaction(save))

@@ -13,9 +13,9 @@ from pydantic import BaseModel
 from werkzeug.wrappers import Response
 
 from channel_api import payloads as p
-from consultations import queries
-from consultations.models import Consultation
-from feedback import outcomes
+from consultations import areas, queries
+from consultations.models import PREFER_NOT_TO_SAY, Consultation
+from feedback import outcomes, subscriptions
 from feedback.loop_models import Outcome
 from webapp.api.base import NO_TOKEN, bp, problems, reply
 from webapp.api.params import SlugPath
@@ -134,3 +134,35 @@ def public_late() -> Response:
             ]
         )
     )
+
+
+LISTS = "No token needed, cacheable for five minutes: what a channel offers as buttons."
+
+
+@bp.get(
+    "/areas",
+    operation_id="listAreas",
+    summary="The council's areas a participant can choose from (wards and postcode districts)",
+    description=LISTS + " Retired areas are not offered; people who chose one keep it.",
+    security=NO_TOKEN,
+    responses={200: p.AreaList, **problems()},
+)
+def list_areas() -> Response:
+    offered = [p.AreaChoice(key=c.key, name=c.name, kind=c.kind) for c in areas.choices()]
+    return _cached(p.AreaList(areas=offered, prefer_not_to_say=PREFER_NOT_TO_SAY))
+
+
+@bp.get(
+    "/topics",
+    operation_id="listTopics",
+    summary="The topics a participant can follow: the strategy's themes",
+    description=LISTS,
+    security=NO_TOKEN,
+    responses={200: p.TopicList, **problems()},
+)
+def list_topics() -> Response:
+    found = [
+        p.TopicChoice(key=t.key, name=t.name, description=t.description)
+        for t in subscriptions.topic_choices()
+    ]
+    return _cached(p.TopicList(topics=found))

@@ -143,6 +143,7 @@ def init_app(app: Flask) -> None:
     # The console's pages, each module adding its routes to ``bp``; they import ``bp`` and
     # the guard's helpers from here, so they are imported once this module is complete.
     from webapp.staff import (  # noqa: F401
+        areas,
         auth,
         editor,
         feedback,

@@ -238,6 +238,24 @@ def split_aliases(raw: str | None) -> list[str]:
     return [a.strip() for a in (raw or "").split(",") if a.strip()]
 
 
+class AreaForm(FlaskForm):
+    """One entry of the council's list of areas."""
+
+    name = StringField(
+        "Name young people read", validators=[DataRequired("Give the area a name."), Length(max=80)]
+    )
+    kind = RadioField(
+        "Kind",
+        choices=[
+            SelectChoice("ward", "Electoral ward"),
+            SelectChoice("postcode_district", "Postcode district (like ST4)"),
+        ],
+        default="ward",
+    )
+    aliases = StringField("Other names that mean this area, separated by commas (like a town)")
+    retired = BooleanField("Retired: no longer offered (people who chose it keep it)")
+
+
 class PollForm(FlaskForm):
     kind = RadioField(
         "What people answer",
@@ -510,6 +528,10 @@ class InviteForm(FlaskForm):
             SelectChoice("rasa", "Chat assistant"),
             SelectChoice("web", "Browser notifications"),
         ],
+    )
+    topics = SelectMultipleField(
+        "Topics (none chosen: every topic; people who chose no topic hear about every one)",
+        choices=[],
     )
     send_at = DateTimeLocalField(
         "Send at (empty: now)", [Optional(), in_date_range], format=LOCAL_FORMATS

@@ -26,7 +26,8 @@ def _per_week() -> int:
 
 def _form(consultation: Consultation, form: InviteForm | None = None) -> InviteForm:
     form = form or InviteForm(formdata=None)
-    form.areas.choices = [SelectChoice(a, a) for a in invitations.known_areas()]
+    form.areas.choices = [SelectChoice(key, name) for key, name in invitations.known_areas()]
+    form.topics.choices = [SelectChoice(key, name) for key, name in invitations.known_topics()]
     return form
 
 
@@ -36,6 +37,7 @@ def _audience(form: InviteForm) -> invitations.Audience:
         age_bands=form.age_bands.data or (),
         languages=form.languages.data or (),
         channels=form.channels.data or (),
+        topics=form.topics.data or (),
     )
 
 

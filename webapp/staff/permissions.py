@@ -47,6 +47,9 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.close": WRITERS,
     "staff.reopen": WRITERS,
     "staff.glossary": WRITERS,
+    # The council's list of areas young people pick from.
+    "staff.areas_page": WRITERS,
+    "staff.edit_area": WRITERS,
     "staff.edit_term": WRITERS,
     # Translations of the youth text: whoever may write the English.
     "staff.translations_page": WRITERS,

@@ -139,7 +139,7 @@ def answer(slug: str) -> Response | tuple[str, int]:
         services.update_profile(
             participant,
             age_band=form.age_band.data or None,
-            area=form.area.data if form.area.raw_data else None,
+            area=form.area_key if form.area.raw_data else None,
         )
         return services.submit(
             found,

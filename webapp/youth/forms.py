@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import has_request_context, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,11 +21,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from consultations import areas
 from consultations.models import (
     AGE_BANDS,
+    PREFER_NOT_TO_SAY,
     Answer,
     Consultation,
     Participant,
@@ -77,6 +79,33 @@ class AboutYouForm(FlaskForm):
             Length(max=60, message=lazy_gettext("Keep it short: just your ward or ST4.")),
         ],
     )
+    # The list entry the typed area names, once validated: "" clears it.
+    area_key = ""
+
+    def validate_area(self, field: Field) -> None:
+        """What was typed must name one entry of the council's list; the text stays typed."""
+        typed = (field.data or "").strip()
+        if not typed or len(typed) > 60:  # too long has its own error already
+            self.area_key = ""
+            return
+        if areas.normalise(typed) == areas.normalise(gettext("Prefer not to say")):
+            key: str | None = PREFER_NOT_TO_SAY
+        else:
+            key = areas.resolve(typed)
+        if key is None:
+            raise ValidationError(
+                gettext(
+                    "We don’t know that area. Pick your ward or the first part of your "
+                    "postcode from the list, like %(examples)s, or “prefer not to say”.",
+                    examples=", ".join(areas.examples()),
+                )
+            )
+        self.area_key = key
+
+    def area_suggestions(self) -> list[str]:
+        """The list's live entries, offered as the area is typed (a retired one is not)."""
+        return [choice.name for choice in areas.choices()]
+
     # The Children's Code asks for a grown-up's say-so under 13. Nothing here is stored:
     # the answer only decides whether the form needs the confirmation below.
     under_13 = RadioField(
@@ -213,7 +242,8 @@ def consultation_form(
         data["remember"] = True
     if about is not None and base is AboutYouForm:
         data["age_band"] = about.age_band or ""
-        data["area"] = about.area or ""
+        # Shown by its list name; a retired area is kept and shown, just not offered.
+        data["area"] = areas.names().get(about.area, "") if about.area else ""
     by_question = {q.id: q for q in consultation.questions}
     for answer in previous or []:
         question = by_question[answer.question_id]

@@ -46,6 +46,8 @@ def my_data() -> str:
         data=privacy.participant_export(participant),
         hear=hear_back(participant),
         stopped=session.pop("notifications_stopped", False),
+        topics_saved=session.pop("topics_saved", False),
+        topics_refused=session.pop("topics_refused", None),
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from consultations import services
@@ -43,15 +43,35 @@ DOMAIN_WORDS = (
 )
 
 
+# The strategy's themes in young people's words; a theme added later shows by its name.
+TOPIC_WORDS = {
+    "tensions": lazy_gettext("Getting on with each other"),
+    "disadvantage": lazy_gettext("Fair chances for everyone"),
+    "communication": lazy_gettext("Clear news from the council"),
+    "culture": lazy_gettext("Belonging and each other's cultures"),
+    "engagement": lazy_gettext("Having a say in local decisions"),
+    "young_people": lazy_gettext("The youth forum and things made for young people"),
+}
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    """(key, words) of every topic, in the strategy's order."""
+    return [(t.key, str(TOPIC_WORDS.get(t.key, t.name))) for t in subscriptions.topic_choices()]
 
 
 def hear_back(participant: Any) -> dict[str, Any]:
     """What the "how to hear back" box needs: which ways are on, and the push key."""
     found = subscriptions.subscription_of(participant) if participant is not None else None
+    on = bool(found and found.active)
     return {
         "known": participant is not None,
+        "subscribed": on,
+        "topics": subscriptions.followed_topics(participant) if on else [],
+        "topic_choices": topic_choices() if on else [],
         "push_on": bool(found and found.active and found.push_keys),
         "other_channel_on": bool(found and found.active and not found.push_keys),
         "has_link": receipts.has_receipt_link(participant),
@@ -167,6 +187,30 @@ def turn_on_notifications() -> Response:
         return problem(404, "Not Found", translate(missing.detail))
     response = current_app.response_class('{"on": true}', status=201, mimetype="application/json")
     return response
+
+
+@bp.post("/topics")
+def choose_topics() -> Response:
+    """Hear only about the ticked topics (none ticked: every topic), at once."""
+    form = ForgetMeForm()
+    if form.validate_on_submit():
+        wanted = request.form.getlist("topics")
+
+        def save() -> None:
+            participant = _web_participant(create=False)
+            if participant is None:
+                raise NotFound(
+                    N_("Answer a consultation first, then you can turn on notifications.")
+                )
+            subscriptions.follow_topics(participant, wanted)
+
+        try:
+            in_transaction(save)
+        except (InvalidInput, NotFound) as refused:
+            session["topics_refused"] = refused.detail
+        else:
+            session["topics_saved"] = True
+    return redirect(url_for("youth.my_data") + "#topics", 303)
 
 
 @bp.post("/notifications/stop")
