@@ -17,6 +17,9 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from bot import wording
+
+# The errors are the conversation's to handle, so they are defined beside its requests.
+from bot.requests import ApiProblem, BackendDown
 from channel_api import payloads as p
 from youthvoice_settings import api_root
 
@@ -27,31 +30,6 @@ CONNECT_RETRIES = 1
 
 Model = TypeVar("Model", bound=BaseModel)
 T = TypeVar("T")
-
-
-class BackendDown(Exception):
-    """The back end could not be reached, failed on its side (5xx), or answered nonsense."""
-
-
-class ApiProblem(Exception):
-    """The back end refused a request with an RFC 9457 problem document."""
-
-    def __init__(self, status: int, problem: p.Problem) -> None:
-        super().__init__(problem.detail)
-        self.status = status
-        self.problem = problem
-
-    @property
-    def title(self) -> str:
-        return self.problem.title
-
-    @property
-    def detail(self) -> str:
-        return self.problem.detail
-
-    @property
-    def errors(self) -> list[p.FieldProblem]:
-        return self.problem.errors or []
 
 
 def read_reply(response: httpx.Response, model: type[Model]) -> Model:
