@@ -19,6 +19,11 @@ def _po(lang: str):  # type: ignore[no-untyped-def]
         return read_po(po)
 
 
+def _key(text: object) -> object:
+    # A counted message's id and forms come back from a .mo as lists.
+    return tuple(text) if isinstance(text, list | tuple) else text
+
+
 def test_help_keeps_its_numbers_and_address_in_every_language():
     for lang in ("en", "pl", "ur"):
         support = words.support_message(safeguarding=True, tension=True, lang=lang)
@@ -54,12 +59,20 @@ def test_every_message_is_translated_with_its_placeholders_and_lines():
         assert set(entries) == english, lang
         for source in english:
             entry = entries[source]
-            assert entry.string.strip(), (lang, source)
             assert "fuzzy" not in entry.flags, (lang, source)
-            assert sorted(PLACEHOLDER.findall(entry.string)) == sorted(
-                PLACEHOLDER.findall(source)
-            ), (lang, source)
-            assert entry.string.count("\n") == source.count("\n"), (lang, source)
+            # A counted message has a form per plural category: the first is the one for 1.
+            forms = entry.string if isinstance(source, tuple) else (entry.string,)
+            sources = source if isinstance(source, tuple) else (source,)
+            assert len(forms) == (_po(lang).num_plurals if isinstance(source, tuple) else 1)
+            for n, form in enumerate(forms):
+                like = sources[min(n, len(sources) - 1)]
+                assert form.strip(), (lang, source, n)
+                assert sorted(PLACEHOLDER.findall(form)) == sorted(PLACEHOLDER.findall(like)), (
+                    lang,
+                    source,
+                    n,
+                )
+                assert form.count("\n") == like.count("\n"), (lang, source, n)
 
 
 def test_the_committed_compiled_catalogues_match_their_sources():
@@ -68,8 +81,8 @@ def test_the_committed_compiled_catalogues_match_their_sources():
         write_mo(expected, _po(lang))
         expected.seek(0)
         with (words.DIRECTORY / lang / "LC_MESSAGES" / "domain.mo").open("rb") as mo:
-            committed = {m.id: m.string for m in read_mo(mo) if m.id}
-        compiled = {m.id: m.string for m in read_mo(expected) if m.id}
+            committed = {_key(m.id): _key(m.string) for m in read_mo(mo) if m.id}
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(expected) if m.id}
         assert committed == compiled, (
             f"run pybabel compile -D domain -d consultations/locale ({lang})"
         )
@@ -83,3 +96,34 @@ def test_the_template_lists_every_message_for_translators(tmp_path):
     assert ids == set(words.messages().values())
     assert words.HATE_REPORTING_URL not in ids
     assert "domain" not in ids
+
+
+def test_counts_read_right_at_one_and_take_polish_three_forms():
+    assert words.counted("RECEIPT_ONE_OF", 1) == "You were the only young person who answered."
+    assert words.counted("RECEIPT_ONE_OF", 2) == "You were one of 2 young people who answered."
+    assert "1 young person took part" in words.results_out("Parks", 1, "http://x/r")
+    assert "22 young people took part" in words.results_out("Parks", 22, "http://x/r")
+    polish = {n: words.results_out("Parki", n, "http://x/r", "pl") for n in (1, 2, 5, 22)}
+    assert "1 młoda osoba" in polish[1]
+    assert "2 młode osoby" in polish[2]
+    assert "5 młodych osób" in polish[5]
+    assert "22 młode osoby" in polish[22]  # 22 takes the form of 2, not of 5
+    assert all("Parki" in text and "http://x/r" in text for text in polish.values())
+    receipts = {n: words.counted("RECEIPT_ONE_OF", n, "pl") for n in (1, 2, 5, 22)}
+    assert receipts[1] == "Odpowiedziała tylko jedna młoda osoba: ty."
+    assert receipts[2] == "Odpowiedziały 2 młode osoby, w tym ty."
+    assert receipts[5] == "Odpowiedziało 5 młodych osób, w tym ty."
+    assert receipts[22] == "Odpowiedziały 22 młode osoby, w tym ty."
+
+
+def test_urdu_counts_have_their_own_form_for_one():
+    one, many = (words.results_out("Parks", n, "http://x/r", "ur") for n in (1, 22))
+    assert "1 نوجوان نے" in one and "22 نوجوانوں نے" in many
+    assert words.counted("RECEIPT_ONE_OF", 1, "ur") != words.counted("RECEIPT_ONE_OF", 2, "ur")
+
+
+def test_words_with_a_number_cannot_be_asked_for_without_one():
+    with pytest.raises(TypeError):
+        words.text("RESULTS_OUT", "pl")
+    with pytest.raises(TypeError):
+        words.counted("RECEIPT_THANKS", 3, "pl")

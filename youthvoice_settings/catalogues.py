@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
@@ -27,6 +28,21 @@ def long_date(day: date, lang: str | None) -> str:
     code = code if code in LANGUAGES else DEFAULT_LANGUAGE
     # British English: "1 March 2027", not "March 1, 2027".
     return format_date(day, format="long", locale="en_GB" if code == "en" else code)
+
+
+class Counted(NamedTuple):
+    """Words around a number, in English's two forms: ``one`` for 1, ``other`` for the rest.
+
+    In the catalogue it is one plural entry, so each language has as many forms as its rules
+    need (Polish three: 1, 2-4 and 22-24, 5 and more), chosen by the number with ``ngettext``.
+    """
+
+    one: str
+    other: str
+
+
+# What a catalogue holds: plain words, or words around a number.
+Message = str | Counted
 
 
 @dataclass
@@ -49,13 +65,17 @@ class WordCatalogue:
             self._loaded[lang] = Translations.load(str(self.directory), [lang], domain=self.domain)
         return self._loaded[lang]
 
-    def messages(self) -> dict[str, str]:
+    def messages(self) -> dict[str, Message]:
         """Every piece of wording by constant name, in English."""
         return {
             name: value
             for name, value in self.names().items()
-            if name.isupper() and isinstance(value, str) and name not in self.not_words
+            if name.isupper() and isinstance(value, str | Counted) and name not in self.not_words
         }
+
+    def counted(self, words: Counted, n: int, lang: str) -> str:
+        """The form of ``words`` that ``n`` takes in ``lang`` (English's when untranslated)."""
+        return self.translations(lang).ngettext(words.one, words.other, n)
 
     def template(self) -> Catalog:
         catalog = Catalog(project=self.project, domain=self.domain, charset="utf-8")
