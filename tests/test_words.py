@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from io import BytesIO
 
 import pytest
-from babel.messages.mofile import read_mo, write_mo
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from consultations import words
-
-PLACEHOLDER = re.compile(r"\{\w+\}")
+from tests.helpers import compiled_messages, translated_like_the_source
 
 
 def _po(lang: str):  # type: ignore[no-untyped-def]
     with (words.DIRECTORY / lang / "LC_MESSAGES" / "domain.po").open("rb") as po:
         return read_po(po)
-
-
-def _key(text: object) -> object:
-    # A counted message's id and forms come back from a .mo as lists.
-    return tuple(text) if isinstance(text, list | tuple) else text
 
 
 def test_help_keeps_its_numbers_and_address_in_every_language():
@@ -54,25 +47,12 @@ def test_an_unknown_key_is_a_mistake_not_silence():
 def test_every_message_is_translated_with_its_placeholders_and_lines():
     english = set(words.messages().values())
     for lang in ("pl", "ur"):
-        entries = {m.id: m for m in _po(lang) if m.id}
+        catalog = _po(lang)
+        entries = {m.id: m for m in catalog if m.id}
         # The catalogue is up to date with the code: nothing missing, nothing extra.
         assert set(entries) == english, lang
         for source in english:
-            entry = entries[source]
-            assert "fuzzy" not in entry.flags, (lang, source)
-            # A counted message has a form per plural category: the first is the one for 1.
-            forms = entry.string if isinstance(source, tuple) else (entry.string,)
-            sources = source if isinstance(source, tuple) else (source,)
-            assert len(forms) == (_po(lang).num_plurals if isinstance(source, tuple) else 1)
-            for n, form in enumerate(forms):
-                like = sources[min(n, len(sources) - 1)]
-                assert form.strip(), (lang, source, n)
-                assert sorted(PLACEHOLDER.findall(form)) == sorted(PLACEHOLDER.findall(like)), (
-                    lang,
-                    source,
-                    n,
-                )
-                assert form.count("\n") == like.count("\n"), (lang, source, n)
+            translated_like_the_source(catalog, source)
 
 
 def test_the_committed_compiled_catalogues_match_their_sources():
@@ -81,8 +61,8 @@ def test_the_committed_compiled_catalogues_match_their_sources():
         write_mo(expected, _po(lang))
         expected.seek(0)
         with (words.DIRECTORY / lang / "LC_MESSAGES" / "domain.mo").open("rb") as mo:
-            committed = {_key(m.id): _key(m.string) for m in read_mo(mo) if m.id}
-        compiled = {_key(m.id): _key(m.string) for m in read_mo(expected) if m.id}
+            committed = compiled_messages(mo)
+        compiled = compiled_messages(expected)
         assert committed == compiled, (
             f"run pybabel compile -D domain -d consultations/locale ({lang})"
         )
