@@ -5,8 +5,9 @@ the person did — a command, some text, a button — into a call here, and show
 gets back: Telegram as messages with inline buttons, the terminal as numbered choices, Rasa as
 dispatcher messages. What to say is decided by the pure functions in this module over a typed
 ``ChatState`` (bot/state.py) and the back end's payloads; what was typed is understood by
-``bot.understanding``. The only I/O is the channel API, reached through ``ApiClient``: answers
-are saved there before a reply says so, and where a person is in a consultation is worked out
+``bot.understanding``. Nothing here does I/O: a turn yields requests (``bot.requests``) for
+the back end and the channel's store, and ``bot.engine_runner`` answers them. Answers are
+saved there before a reply says so, and where a person is in a consultation is worked out
 again from the answers it returns, so a person who comes back carries on where they left off.
 
 Button data is short text (Telegram allows 64 bytes):
