@@ -19,7 +19,7 @@ from typing import Any
 from babel.messages.catalog import Catalog
 from babel.support import NullTranslations
 
-from youthvoice_settings.catalogues import WordCatalogue
+from youthvoice_settings.catalogues import Message, WordCatalogue
 
 DIRECTORY = Path(__file__).with_name("translations")
 DOMAIN = "bot"
@@ -47,7 +47,7 @@ def translations(lang: str) -> NullTranslations:
     return CATALOGUE.translations(lang)
 
 
-def messages() -> dict[str, str]:
+def messages() -> dict[str, Message]:
     """Every piece of chat wording by constant name: the English text translators start from."""
     return CATALOGUE.messages()
 

@@ -9,14 +9,17 @@ drift apart unnoticed. Async, for Telegram, the Rasa action server and the deliv
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from bot import wording
+
+# The errors are the conversation's to handle, so they are defined beside its requests.
+from bot.requests import ApiProblem, BackendDown
 from channel_api import payloads as p
 from youthvoice_settings import api_root
 
@@ -27,31 +30,7 @@ CONNECT_RETRIES = 1
 
 Model = TypeVar("Model", bound=BaseModel)
 T = TypeVar("T")
-
-
-class BackendDown(Exception):
-    """The back end could not be reached, failed on its side (5xx), or answered nonsense."""
-
-
-class ApiProblem(Exception):
-    """The back end refused a request with an RFC 9457 problem document."""
-
-    def __init__(self, status: int, problem: p.Problem) -> None:
-        super().__init__(problem.detail)
-        self.status = status
-        self.problem = problem
-
-    @property
-    def title(self) -> str:
-        return self.problem.title
-
-    @property
-    def detail(self) -> str:
-        return self.problem.detail
-
-    @property
-    def errors(self) -> list[p.FieldProblem]:
-        return self.problem.errors or []
+P = ParamSpec("P")
 
 
 def read_reply(response: httpx.Response, model: type[Model]) -> Model:
@@ -233,6 +212,18 @@ class ApiClient:
         return (await self._call(p.Acknowledged, "POST", path, body=report)).status
 
 
+def _blocking(
+    method: Callable[Concatenate[ApiClient, P], Coroutine[Any, Any, T]],
+) -> Callable[Concatenate[SyncApiClient, P], T]:
+    """``ApiClient``'s method as a blocking one, with the same parameters."""
+
+    def call(self: SyncApiClient, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self._run(method(self._api, *args, **kwargs))
+
+    call.__name__, call.__doc__ = method.__name__, method.__doc__
+    return call
+
+
 class SyncApiClient:
     """``ApiClient`` for a process without an event loop: each call runs on a private loop."""
 
@@ -247,18 +238,6 @@ class SyncApiClient:
         self._run(self._api.aclose())
         self._loop.close()
 
-    def check(self) -> None:
-        self._run(self._api.check())
-
-    def lease(self, *, limit: int = 100, lease_seconds: int = 60) -> list[p.LeasedMessage]:
-        return self._run(self._api.lease(limit=limit, lease_seconds=lease_seconds))
-
-    def ack(
-        self,
-        message: p.LeasedMessage,
-        outcome: p.DeliveryOutcome,
-        *,
-        retry_after: float = 0,
-        error: str | None = None,
-    ) -> p.MessageStatus:
-        return self._run(self._api.ack(message, outcome, retry_after=retry_after, error=error))
+    check = _blocking(ApiClient.check)
+    lease = _blocking(ApiClient.lease)
+    ack = _blocking(ApiClient.ack)

@@ -5,8 +5,9 @@ the person did — a command, some text, a button — into a call here, and show
 gets back: Telegram as messages with inline buttons, the terminal as numbered choices, Rasa as
 dispatcher messages. What to say is decided by the pure functions in this module over a typed
 ``ChatState`` (bot/state.py) and the back end's payloads; what was typed is understood by
-``bot.understanding``. The only I/O is the channel API, reached through ``ApiClient``: answers
-are saved there before a reply says so, and where a person is in a consultation is worked out
+``bot.understanding``. Nothing here does I/O: a turn yields requests (``bot.requests``) for
+the back end and the channel's store, and ``bot.engine_runner`` answers them. Answers are
+saved there before a reply says so, and where a person is in a consultation is worked out
 again from the answers it returns, so a person who comes back carries on where they left off.
 
 Button data is short text (Telegram allows 64 bytes):
@@ -20,13 +21,29 @@ Button data is short text (Telegram allows 64 bytes):
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot import understanding, wording
-from bot.client import ApiClient, ApiProblem, BackendDown
-from bot.state import ChatState, Store
+from bot.requests import (
+    Answers,
+    ApiProblem,
+    BackendDown,
+    CodeFor,
+    Consultations,
+    Forget,
+    GetConsultation,
+    Glossary,
+    Me,
+    Profile,
+    SlugFor,
+    Steps,
+    Submit,
+    Subscribe,
+    Unsubscribe,
+)
+from bot.state import ChatState
 from bot.wording import say
 from channel_api import payloads as api
 
@@ -312,81 +329,95 @@ INTENT_COMMANDS = {
 # --- The conversation ---------------------------------------------------------------------
 
 
-class Conversation:
-    """One channel's conversation; ``who`` is the person's id on that channel."""
+class Dialogue:
+    """What a channel's conversation says and saves, without doing any I/O itself.
 
-    def __init__(self, api: ApiClient, store: Store, links: Links) -> None:
-        self.api, self.store, self.links = api, store, links
+    Each entry point takes the person's ``ChatState`` (changed in place) and returns a turn:
+    a generator of ``bot.requests`` whose value, once every request is answered, is the
+    ``Result`` to show. ``who`` is the person's id on the channel, ``address`` where news
+    goes; ``bot.engine_runner.Conversation`` runs turns against the back end.
+    """
+
+    def __init__(self, links: Links) -> None:
+        self.links = links
 
     # Entry points: each turns back-end trouble into one plain sentence.
     # ``hint`` is the language the chat app says the person uses (Telegram's language_code,
     # the web chat page's language): the first guess until they pick or write in one.
 
-    async def command(
-        self, who: str, address: str, name: str, arg: str = "", hint: str | None = None
-    ) -> Result:
-        return await self._guard(
-            who, hint, lambda state: self._command(who, address, state, name.lower(), arg.strip())
-        )
-
-    async def text(
+    def command(
         self,
         who: str,
         address: str,
+        state: ChatState,
+        name: str,
+        arg: str = "",
+        hint: str | None = None,
+    ) -> Steps[Result]:
+        return (
+            yield from self._guard(
+                state, hint, lambda: self._command(who, address, state, name.lower(), arg.strip())
+            )
+        )
+
+    def text(
+        self,
+        who: str,
+        address: str,
+        state: ChatState,
         text: str,
         hint: str | None = None,
         *,
         intent: str | None = None,
         term: str | None = None,
-    ) -> Result:
+    ) -> Steps[Result]:
         """Something typed. ``intent`` (and ``term``) is what an NLU made of it, if any."""
         typed = understanding.command(text)
         switched: list[str] = []
 
-        def detect(state: ChatState) -> None:
+        def detect() -> None:
             # Written in a language (not a written answer, which may be in any): talk in it.
             if typed is not None or not state.writing:
                 found = understanding.language_of(text)
-                if found and found != _language(state, hint):
+                if found and found != chat_language(state, hint):
                     switched.append(found)
                 state.lang = found or state.lang
 
-        async def work(state: ChatState) -> Result:
-            if switched and (await self.api.me(who)).subscribed:
-                await self.api.subscribe(who, address)  # news comes in it from now on too
-            return await self._understood(who, address, state, text, typed, intent, term)
+        def work() -> Steps[Result]:
+            if switched and (yield from Me(who)).subscribed:
+                yield from Subscribe(who, address)  # news comes in it from now on too
+            return (yield from self._understood(who, address, state, text, typed, intent, term))
 
-        return await self._guard(who, hint, work, before=detect)
+        return (yield from self._guard(state, hint, work, before=detect))
 
-    async def button(self, who: str, address: str, data: str, hint: str | None = None) -> Result:
-        return await self._guard(who, hint, lambda state: self._button(who, address, state, data))
+    def button(
+        self, who: str, address: str, state: ChatState, data: str, hint: str | None = None
+    ) -> Steps[Result]:
+        return (
+            yield from self._guard(state, hint, lambda: self._button(who, address, state, data))
+        )
 
-    def language(self, who: str, hint: str | None = None) -> str:
-        """The language to talk to this person in: theirs if picked, else the app's guess."""
-        return _language(self.store.get(who), hint)
-
-    async def _guard(
+    def _guard(
         self,
-        who: str,
+        state: ChatState,
         hint: str | None,
-        work: Callable[[ChatState], Awaitable[Result]],
+        work: Callable[[], Steps[Result]],
         *,
-        before: Callable[[ChatState], None] | None = None,
-    ) -> Result:
-        state = self.store.get(who)
+        before: Callable[[], None] | None = None,
+    ) -> Steps[Result]:
+        # Nothing of a turn that failed is kept: the next try starts where this one did.
+        kept = state.to_json()
         if before is not None:
-            before(state)
-        with wording.speaking(_language(state, hint)):
+            before()
+        with wording.speaking(chat_language(state, hint)):
             try:
-                result = await work(state)
+                return (yield from work())
             except BackendDown:
-                # Nothing of a turn that failed is kept: the next try starts where this one did.
-                return Result([Reply(say.BACKEND_DOWN)])
+                failed = Result([Reply(say.BACKEND_DOWN)])
             except ApiProblem as problem:
-                return Result([Reply(self._refusal(problem))])
-        if not state.forgotten:
-            self.store.put(who, state)
-        return result
+                failed = Result([Reply(self._refusal(problem))])
+        vars(state).update(vars(ChatState.from_json(kept)))
+        return failed
 
     @staticmethod
     def _refusal(problem: ApiProblem) -> str:
@@ -404,19 +435,19 @@ class Conversation:
 
     # Commands
 
-    async def _command(
+    def _command(
         self, who: str, address: str, state: ChatState, name: str, arg: str
-    ) -> Result:
+    ) -> Steps[Result]:
         # Only /start (and opening, answering, leaving) moves on from the question being asked;
         # every other command leaves it where it was, and the next text still answers it.
         if name == "start":
-            return await self._start(who, state, arg)
+            return (yield from self._start(who, state, arg))
         if name == "consultations":
-            return await self._list(state)
+            return (yield from self._list(state))
         if name == "define":
-            return await self._define(state, arg)
+            return (yield from self._define(state, arg))
         if name == "stop":
-            await self.api.unsubscribe(who)
+            yield from Unsubscribe(who)
             replies = [Reply(say.STOPPED)]
             if state.question is not None:
                 replies.insert(0, Reply(say.FORM_STOPPED))
@@ -433,31 +464,31 @@ class Conversation:
         if name == "privacy":
             return Result([Reply(self._privacy())])
         if name == "updates":
-            return await self._updates(who, address, state, True)
+            return (yield from self._updates(who, address, state, True))
         if name == "goodbye":
             return Result([Reply(say.GOODBYE)])
         if name == "more" and state.slug:
-            return await self._open(state, state.slug, page=state.page)
+            return (yield from self._open(state, state.slug, page=state.page))
         if name == "continue" and state.slug:
-            return await self._continue(who, state, state.slug)
+            return (yield from self._continue(who, state, state.slug))
         if name == "summary" and state.slug:
-            return await self._summary(who, state, state.slug)
+            return (yield from self._summary(who, state, state.slug))
         if name == "language":
             chosen = wording.language_code(arg)
             if chosen:
-                return await self._set_language(who, address, state, chosen)
+                return (yield from self._set_language(who, address, state, chosen))
             return Result([Reply(say.LANGUAGE_PICK, language_buttons())])
         return Result([Reply(self._words("UNKNOWN", "CHAT_UNKNOWN"), menu_buttons())])
 
     def _leave(self, state: ChatState) -> None:
         state.question, state.writing = None, False
 
-    async def _set_language(self, who: str, address: str, state: ChatState, lang: str) -> Result:
+    def _set_language(self, who: str, address: str, state: ChatState, lang: str) -> Steps[Result]:
         state.lang = lang
         with wording.speaking(lang):
-            if (await self.api.me(who)).subscribed:
+            if (yield from Me(who)).subscribed:
                 # Subscribing again records the new language: news comes in it from now on.
-                await self.api.subscribe(who, address)
+                yield from Subscribe(who, address)
             return Result([Reply(say.LANGUAGE_SET, menu_buttons())], retire_buttons=True)
 
     def _privacy(self) -> str:
@@ -465,51 +496,55 @@ class Conversation:
             return say.CHAT_PRIVACY.format(privacy_url=self.links.privacy_url)
         return say.PRIVACY.format(web_url=self.links.web_url, privacy_url=self.links.privacy_url)
 
-    async def _start(self, who: str, state: ChatState, arg: str) -> Result:
+    def _start(self, who: str, state: ChatState, arg: str) -> Steps[Result]:
         replies: list[Reply] = []
         if not state.welcomed:
             state.welcomed = True
             who_sees = say.WHO_SEES_WHAT.format(privacy_url=self.links.privacy_url)
             replies.append(Reply(f"{say.WELCOME}\n\n{who_sees}"))
         if arg.startswith("c_") and len(arg) > 2:
-            opened = await self._open(state, arg[2:])
+            opened = yield from self._open(state, arg[2:])
             return Result([*replies, *opened.replies])
-        back = await self._where_they_were(who, state)
+        back = yield from self._where_they_were(who, state)
         if back is not None:
             return Result([*replies, back])
-        return Result([*replies, *(await self._list(state)).replies])
+        return Result([*replies, *(yield from self._list(state)).replies])
 
-    async def _where_they_were(self, who: str, state: ChatState) -> Reply | None:
+    def _where_they_were(self, who: str, state: ChatState) -> Steps[Reply | None]:
         """Coming back mid-consultation: offer to carry on with it."""
         if not state.slug:
             return None
         try:
-            consultation = await self.api.consultation(state.slug)
+            consultation = yield from GetConsultation(state.slug)
         except ApiProblem:
             return None
-        answers = await self._answers(state.slug, who)
+        answers = yield from self._answers(state.slug, who)
         following = next_question(
             consultation, answers, state.skipped.get(state.slug, []), after=None
         )
         if not consultation.accepting_answers or not answers or following is None:
             return None
-        code = self.store.code_for(state.slug)
+        code = yield from CodeFor(state.slug)
         text = say.WELCOME_BACK.format(title=consultation.youth_title)
         buttons = [[Button(say.CARRY_ON, f"go:{code}")], [Button(say.SEE_OPEN, "list")]]
         return Reply(text, buttons)
 
-    async def _list(self, state: ChatState) -> Result:
-        found = await self.api.consultations()
+    def _list(self, state: ChatState) -> Steps[Result]:
+        found = yield from Consultations()
         state.listed = [c.slug for c in found]
         if not found:
             return Result([Reply(say.NONE_OPEN)])
-        return Result([list_reply(found, self.store.code_for)])
+        codes = {}
+        for c in found:
+            codes[c.slug] = yield from CodeFor(c.slug)
+        return Result([list_reply(found, codes.__getitem__)])
 
-    async def _define(self, state: ChatState, word: str) -> Result:
+    def _define(self, state: ChatState, word: str) -> Steps[Result]:
         word = " ".join(word.split()).strip(" ?!.\"'“”؟")
         if not word:
             return Result([Reply(self._words("DEFINE_USAGE", "DEFINE_USAGE_CHAT"))])
-        entries = [(e.term, e.aliases, e.explanation) for e in await self.api.glossary()]
+        glossary = yield from Glossary()
+        entries = [(e.term, e.aliases, e.explanation) for e in glossary]
         found = _look_up(word, entries)
         if found:
             return Result([Reply(found)])
@@ -517,7 +552,7 @@ class Conversation:
 
     # Text
 
-    async def _understood(
+    def _understood(
         self,
         who: str,
         address: str,
@@ -526,57 +561,59 @@ class Conversation:
         typed: understanding.Command | None,
         intent: str | None,
         term: str | None,
-    ) -> Result:
+    ) -> Steps[Result]:
         if typed is not None and typed.name in READING_STEPS and state.question is not None:
             typed = None  # "more" or "go" at a question is an answer, not a step of reading
         if typed is not None and state.listed and state.question is None:
             # A title that happens to read like a command ("Have your say") opens it.
-            found = await self.api.consultations()
+            found = yield from Consultations()
             titles = [understanding.fold(c.youth_title) for c in found]
             if understanding.fold(text) in titles:
-                return await self._open(state, found[titles.index(understanding.fold(text))].slug)
+                return (
+                    yield from self._open(state, found[titles.index(understanding.fold(text))].slug)
+                )
         if typed is not None:
-            return await self._command(who, address, state, typed.name, typed.arg)
+            return (yield from self._command(who, address, state, typed.name, typed.arg))
         if state.offer is not None:
             said = understanding.yes_or_no(text, wording.current_language())
             if said is not None:
-                return await self._offer_answered(who, address, state, said)
+                return (yield from self._offer_answered(who, address, state, said))
         if state.profile == "age" and understanding.is_skip(text):
             state.profile = "area"
             return Result([Reply(say.ASK_AREA, area_buttons())], retire_buttons=True)
         if state.profile == "area" and not state.writing:
             if understanding.is_skip(text):
-                return await self._profile_finished(who, state)
-            return await self._save_area(who, state, text)
+                return (yield from self._profile_finished(who, state))
+            return (yield from self._save_area(who, state, text))
         if state.slug and state.question is not None:
-            answered = await self._typed_answer(who, state, text)
+            answered = yield from self._typed_answer(who, state, text)
             if answered is not None:
                 refusal = answered.replies[0].text if answered.replies else ""
                 nlu = INTENT_COMMANDS.get(intent or "")
                 if refusal in (say.PICK_AN_OPTION, say.PICK_A_NUMBER) and nlu in ASIDES:
                     # Not an answer, but the NLU knows what it is ("show me what's on").
-                    return await self._command(who, address, state, nlu, term or "")
+                    return (yield from self._command(who, address, state, nlu, term or ""))
                 return answered
         if state.listed and state.question is None:
-            found = await self.api.consultations()
+            found = yield from Consultations()
             picked = understanding.title(text, [c.youth_title for c in found])
             if picked is not None:
-                return await self._open(state, found[picked - 1].slug)
+                return (yield from self._open(state, found[picked - 1].slug))
         if state.slug and state.question is None and state.page and not intent:
             # Typing while reading: the questions are what can be typed into.
-            return await self._continue(who, state, state.slug)
+            return (yield from self._continue(who, state, state.slug))
         if state.offer is not None:
             return Result([Reply(say.SAY_YES_OR_NO)])
         nlu = INTENT_COMMANDS.get(intent or "")
         if nlu:
             arg = term or (understanding.defined_word(text) if nlu == "define" else "")
-            return await self._command(who, address, state, nlu, arg)
+            return (yield from self._command(who, address, state, nlu, arg))
         return Result([Reply(self._words("UNKNOWN", "CHAT_UNKNOWN"), menu_buttons())])
 
-    async def _typed_answer(self, who: str, state: ChatState, text: str) -> Result | None:
+    def _typed_answer(self, who: str, state: ChatState, text: str) -> Steps[Result | None]:
         """A typed reply to the question being asked; None when no question is being asked."""
         assert state.slug is not None and state.question is not None
-        consultation = await self.api.consultation(state.slug)
+        consultation = yield from GetConsultation(state.slug)
         question = consultation.question(state.question)
         if not consultation.accepting_answers:
             self._leave(state)
@@ -587,48 +624,47 @@ class Conversation:
         if understanding.is_skip(text):
             if question.required:
                 return Result([Reply(say.REQUIRED)])
-            return await self._skip(who, state, consultation, question, None)
+            return (yield from self._skip(who, state, consultation, question, None))
         if question.kind == "free_text":
             if not state.writing:
-                answers = await self._answers(state.slug, who)
-                return Result(self._ask(state, consultation, question, answers))
+                answers = yield from self._answers(state.slug, who)
+                return Result((yield from self._ask(state, consultation, question, answers)))
             checked: str | dict[str, Any] | int = check_written(question, text)
         else:
             checked = typed_answer(question, text, set(state.ticks.get(question.id, [])))
         if isinstance(checked, str):
             return Result([Reply(checked)])
         if isinstance(checked, int):
-            ticked = await self._tick(who, state, consultation, question, checked)
+            ticked = yield from self._tick(who, state, consultation, question, checked)
             for reply in ticked.replies:
                 reply.replace = False  # typed: nothing pressed to redraw
             return ticked
-        return await self._save(who, state, consultation, question, checked)
+        return (yield from self._save(who, state, consultation, question, checked))
 
-    async def _offer_answered(self, who: str, address: str, state: ChatState, yes: bool) -> Result:
+    def _offer_answered(self, who: str, address: str, state: ChatState, yes: bool) -> Steps[Result]:
         offer, state.offer = state.offer, None
         if offer == "forget":
-            return await self._forget(who, state, yes)
-        return await self._updates(who, address, state, yes)
+            return (yield from self._forget(who, state, yes))
+        return (yield from self._updates(who, address, state, yes))
 
-    async def _forget(self, who: str, state: ChatState, yes: bool) -> Result:
+    def _forget(self, who: str, state: ChatState, yes: bool) -> Steps[Result]:
         state.offer = None
         if not yes:
             return Result([Reply(say.NOT_FORGOTTEN)], retire_buttons=True)
-        await self.api.forget(who)
-        self.store.forget(who)
-        state.forgotten = True
+        yield from Forget(who)
+        state.forgotten = True  # whoever keeps the state deletes it too
         return Result([Reply(self._words("FORGOTTEN", "CHAT_FORGOTTEN"))], retire_buttons=True)
 
-    async def _save_area(self, who: str, state: ChatState, text: str) -> Result:
+    def _save_area(self, who: str, state: ChatState, text: str) -> Steps[Result]:
         area = " ".join(text.split())
         if not area or is_emoji_only(area):
             return Result([Reply(say.ASK_AREA, area_buttons())])
-        await self.api.profile(who, area=area[:60])
-        return await self._profile_finished(who, state)
+        yield from Profile(who, area=area[:60])
+        return (yield from self._profile_finished(who, state))
 
-    async def _profile_finished(self, who: str, state: ChatState) -> Result:
+    def _profile_finished(self, who: str, state: ChatState) -> Steps[Result]:
         state.profile, state.profile_done = None, True
-        if (await self.api.me(who)).subscribed:
+        if (yield from Me(who)).subscribed:
             return Result([Reply(say.SAVED)], retire_buttons=True)
         state.offer = "updates"
         ask = self._words("ASK_UPDATES", "CHAT_ASK_UPDATES")
@@ -636,42 +672,42 @@ class Conversation:
 
     # Buttons
 
-    async def _button(self, who: str, address: str, state: ChatState, data: str) -> Result:
+    def _button(self, who: str, address: str, state: ChatState, data: str) -> Steps[Result]:
         if data in ("list", "help"):
             name = "consultations" if data == "list" else "help"
-            return await self._command(who, address, state, name, "")
+            return (yield from self._command(who, address, state, name, ""))
         if data in ("fy", "fn"):
-            return await self._forget(who, state, data == "fy")
+            return (yield from self._forget(who, state, data == "fy"))
         kind, _, rest = data.partition(":")
         if kind == "lang":
             chosen = wording.language_code(rest)
             if chosen is None:
                 return Result([Reply(say.STALE_BUTTON)])
-            return await self._set_language(who, address, state, chosen)
+            return (yield from self._set_language(who, address, state, chosen))
         if kind == "age":
             if rest != "-":
-                await self.api.profile(who, age_band=rest)
+                yield from Profile(who, age_band=rest)
             state.profile = "area"
             return Result([Reply(say.ASK_AREA, area_buttons())], retire_buttons=True)
         if kind == "area":
-            await self.api.profile(who, area=PREFER_NOT_TO_SAY)
-            return await self._profile_finished(who, state)
+            yield from Profile(who, area=PREFER_NOT_TO_SAY)
+            return (yield from self._profile_finished(who, state))
         if kind == "up":
             state.offer = None
-            return await self._updates(who, address, state, rest == "1")
+            return (yield from self._updates(who, address, state, rest == "1"))
         parts = rest.split(":")
-        slug = self.store.slug_for(parts[0]) if parts and parts[0] else None
+        slug = (yield from SlugFor(parts[0])) if parts and parts[0] else None
         if slug is None:
             return Result([Reply(say.NOT_FOUND)], notice=say.STALE_BUTTON)
         if kind == "c":
-            return await self._open(state, slug)
+            return (yield from self._open(state, slug))
         if kind == "more":
             page = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-            return await self._open(state, slug, page=page)
+            return (yield from self._open(state, slug, page=page))
         if kind == "go":
-            return await self._continue(who, state, slug)
+            return (yield from self._continue(who, state, slug))
         if kind == "sum":
-            return await self._summary(who, state, slug)
+            return (yield from self._summary(who, state, slug))
         if data in state.recent and kind in ("o", "v", "d", "s"):
             return Result(notice=say.ALREADY_SAVED)  # a double tap: saved once already
         try:
@@ -679,38 +715,40 @@ class Conversation:
             value = int(parts[2]) if len(parts) > 2 else None
         except (IndexError, ValueError):
             return Result([Reply(say.STALE_BUTTON)])
-        consultation = await self.api.consultation(slug)
+        consultation = yield from GetConsultation(slug)
         question = consultation.question(qid)
         if question is None or not consultation.accepting_answers:
-            return await self._stale(who, state, slug, consultation)
+            return (yield from self._stale(who, state, slug, consultation))
         if kind == "q":
-            answers = await self._answers(slug, who)
-            return Result(self._ask(state, consultation, question, answers))
+            answers = yield from self._answers(slug, who)
+            return Result((yield from self._ask(state, consultation, question, answers)))
         if kind == "o" and value is not None:
             answer = {"option_ids": [value]}
-            return await self._save(who, state, consultation, question, answer, data)
+            return (yield from self._save(who, state, consultation, question, answer, data))
         if kind == "v" and value is not None:
-            return await self._save(who, state, consultation, question, {"value": value}, data)
+            return (
+                yield from self._save(who, state, consultation, question, {"value": value}, data)
+            )
         if kind == "m" and value is not None:
-            return await self._tick(who, state, consultation, question, value)
+            return (yield from self._tick(who, state, consultation, question, value))
         if kind == "d":
             ticks = sorted(state.ticks.get(qid, []))
             if not ticks:
                 if question.required:
                     return Result([Reply(say.REQUIRED)])
-                return await self._skip(who, state, consultation, question, data)
+                return (yield from self._skip(who, state, consultation, question, data))
             answer = {"option_ids": ticks}
-            return await self._save(who, state, consultation, question, answer, data)
+            return (yield from self._save(who, state, consultation, question, answer, data))
         if kind == "s":
             if question.required:
                 return Result([Reply(say.REQUIRED)])
-            return await self._skip(who, state, consultation, question, data)
+            return (yield from self._skip(who, state, consultation, question, data))
         return Result([Reply(say.STALE_BUTTON)])
 
-    async def _updates(self, who: str, address: str, state: ChatState, wants: bool) -> Result:
+    def _updates(self, who: str, address: str, state: ChatState, wants: bool) -> Steps[Result]:
         state.offer = None
         if wants:
-            await self.api.subscribe(who, address)
+            yield from Subscribe(who, address)
             text = self._words("UPDATES_ON", "CHAT_UPDATES_ON")
         else:
             text = say.UPDATES_OFF
@@ -718,11 +756,11 @@ class Conversation:
 
     # Reading and answering
 
-    async def _open(self, state: ChatState, slug: str, *, page: int = 0) -> Result:
-        consultation = await self.api.consultation(slug)
+    def _open(self, state: ChatState, slug: str, *, page: int = 0) -> Steps[Result]:
+        consultation = yield from GetConsultation(slug)
         if not consultation.accepting_answers:
             return Result([Reply(say.CLOSED, menu_buttons()[:1])], retire_buttons=True)
-        code = self.store.code_for(slug)
+        code = yield from CodeFor(slug)
         state.slug, state.question, state.writing = slug, None, False
         state.offer, state.profile = None, None
         pages = reading_pages(consultation)
@@ -741,23 +779,24 @@ class Conversation:
             buttons.append([Button(say.READ_ORIGINAL, url=consultation.original.url)])
         return Result([Reply(pages[page], buttons)], retire_buttons=page > 0)
 
-    async def _continue(self, who: str, state: ChatState, slug: str) -> Result:
-        consultation = await self.api.consultation(slug)
+    def _continue(self, who: str, state: ChatState, slug: str) -> Steps[Result]:
+        consultation = yield from GetConsultation(slug)
         if not consultation.accepting_answers:
             return Result([Reply(say.CLOSED, menu_buttons()[:1])], retire_buttons=True)
         if consultation.requires_access_code:
             link = f"{self.links.web_url.rstrip('/')}/c/{slug}"
             return Result([Reply(say.ACCESS_CODE_ON_WEB.format(link=link))])
         state.slug, state.offer, state.profile = slug, None, None
-        answers = await self._answers(slug, who)
+        answers = yield from self._answers(slug, who)
         skipped = state.skipped.get(slug, [])
         question = next_question(consultation, answers, skipped, after=None)
         if question is None:
-            return await self._summary(who, state, slug, consultation, answers)
-        return Result(self._ask(state, consultation, question, answers))
+            return (yield from self._summary(who, state, slug, consultation, answers))
+        return Result((yield from self._ask(state, consultation, question, answers)))
 
-    async def _answers(self, slug: str, who: str) -> dict[int, api.StoredAnswer]:
-        return {a.question_id: a for a in await self.api.answers(slug, who)}
+    def _answers(self, slug: str, who: str) -> Steps[dict[int, api.StoredAnswer]]:
+        stored = yield from Answers(slug, who)
+        return {a.question_id: a for a in stored}
 
     def _ask(
         self,
@@ -765,7 +804,7 @@ class Conversation:
         consultation: api.Consultation,
         question: api.Question,
         answers: dict[int, api.StoredAnswer],
-    ) -> list[Reply]:
+    ) -> Steps[list[Reply]]:
         questions = consultation.questions
         index = next(i for i, q in enumerate(questions) if q.id == question.id)
         kind = question.kind
@@ -783,25 +822,25 @@ class Conversation:
         # Showing a question again (Back, Change) makes its buttons live again.
         state.recent = [d for d in state.recent if d.split(":")[2:3] != [str(question.id)]]
         back = questions[index - 1].id if index > 0 else None
-        code = self.store.code_for(consultation.slug)
+        code = yield from CodeFor(consultation.slug)
         return [Reply(text, question_buttons(code, question, ticks, back))]
 
-    async def _tick(
+    def _tick(
         self,
         who: str,
         state: ChatState,
         consultation: api.Consultation,
         question: api.Question,
         option_id: int,
-    ) -> Result:
+    ) -> Steps[Result]:
         if option_id not in {o.id for o in question.options}:
-            return await self._stale(who, state, consultation.slug, consultation)
+            return (yield from self._stale(who, state, consultation.slug, consultation))
         ticks = set(state.ticks.get(question.id, [])) ^ {option_id}
-        answers = await self._answers(consultation.slug, who)
-        redrawn = self._ask(state, consultation, question, answers)[0]
+        answers = yield from self._answers(consultation.slug, who)
+        redrawn = (yield from self._ask(state, consultation, question, answers))[0]
         # Show the ticks as they are now, not as saved: _ask reset them from the back end.
         state.ticks[question.id] = sorted(ticks)
-        code = self.store.code_for(consultation.slug)
+        code = yield from CodeFor(consultation.slug)
         questions = consultation.questions
         index = next(i for i, q in enumerate(questions) if q.id == question.id)
         back = questions[index - 1].id if index > 0 else None
@@ -812,7 +851,7 @@ class Conversation:
         redrawn.replace = True
         return Result([redrawn])
 
-    async def _save(
+    def _save(
         self,
         who: str,
         state: ChatState,
@@ -820,13 +859,11 @@ class Conversation:
         question: api.Question,
         answer: dict[str, Any],
         data: str | None = None,
-    ) -> Result:
+    ) -> Steps[Result]:
         slug = consultation.slug
-        before = await self._answers(slug, who)
+        before = yield from self._answers(slug, who)
         try:
-            saved = await self.api.submit(
-                slug, who, [api.AnswerIn(question_id=question.id, **answer)]
-            )
+            saved = yield from Submit(slug, who, (api.AnswerIn(question_id=question.id, **answer),))
         except BackendDown:
             # Not saved, so not acknowledged; the question stays where it was.
             return Result([Reply(f"{say.BACKEND_DOWN}\n{say.ANSWERS_SAFE}")])
@@ -841,20 +878,20 @@ class Conversation:
         state.writing = False
         state.ticks.pop(question.id, None)
         ack = say.CHANGED if question.id in before else say.SAVED
-        after = await self._answers(slug, who)
-        result = await self._after(who, state, consultation, question, after)
+        after = yield from self._answers(slug, who)
+        result = yield from self._after(who, state, consultation, question, after)
         # Help comes straight after the acknowledgement, before anything else is asked.
         helping = [Reply(saved.support.message)] if saved.support else []
         return Result([Reply(ack), *helping, *result.replies], notice=ack, retire_buttons=True)
 
-    async def _skip(
+    def _skip(
         self,
         who: str,
         state: ChatState,
         consultation: api.Consultation,
         question: api.Question,
         data: str | None,
-    ) -> Result:
+    ) -> Steps[Result]:
         slug = consultation.slug
         skipped = state.skipped.setdefault(slug, [])
         if question.id not in skipped:
@@ -862,41 +899,41 @@ class Conversation:
         if data:
             state.recent = [data, *state.recent[:4]]
         state.writing = False
-        answers = await self._answers(slug, who)
-        result = await self._after(who, state, consultation, question, answers)
+        answers = yield from self._answers(slug, who)
+        result = yield from self._after(who, state, consultation, question, answers)
         return Result([Reply(say.SKIPPED), *result.replies], retire_buttons=True)
 
-    async def _after(
+    def _after(
         self,
         who: str,
         state: ChatState,
         consultation: api.Consultation,
         question: api.Question,
         answers: dict[int, api.StoredAnswer],
-    ) -> Result:
+    ) -> Steps[Result]:
         skipped = state.skipped.get(consultation.slug, [])
         following = next_question(consultation, answers, skipped, after=question.id)
         if following is None:
-            return await self._summary(who, state, consultation.slug, consultation, answers)
-        return Result(self._ask(state, consultation, following, answers))
+            return (yield from self._summary(who, state, consultation.slug, consultation, answers))
+        return Result((yield from self._ask(state, consultation, following, answers)))
 
-    async def _summary(
+    def _summary(
         self,
         who: str,
         state: ChatState,
         slug: str,
         consultation: api.Consultation | None = None,
         answers: dict[int, api.StoredAnswer] | None = None,
-    ) -> Result:
-        consultation = consultation or await self.api.consultation(slug)
-        answers = answers if answers is not None else await self._answers(slug, who)
+    ) -> Steps[Result]:
+        consultation = consultation or (yield from GetConsultation(slug))
+        answers = answers if answers is not None else (yield from self._answers(slug, who))
         self._leave(state)
         said = [
             describe_answer(q, answers[q.id]) if q.id in answers else None
             for q in consultation.questions
         ]
-        me = await self.api.me(who)
-        code = self.store.code_for(slug)
+        me = yield from Me(who)
+        code = yield from CodeFor(slug)
         buttons = summary_buttons(
             code, consultation.questions, me.subscribed or not state.profile_done
         )
@@ -910,12 +947,12 @@ class Conversation:
             state.offer = "updates"
         return Result(replies)
 
-    async def _stale(
+    def _stale(
         self, who: str, state: ChatState, slug: str, consultation: api.Consultation
-    ) -> Result:
+    ) -> Steps[Result]:
         if not consultation.accepting_answers:
             return Result([Reply(say.CLOSED)], retire_buttons=True)
-        now = await self._continue(who, state, slug)
+        now = yield from self._continue(who, state, slug)
         return Result(
             [Reply(say.STALE_BUTTON), *now.replies],
             notice=say.STALE_BUTTON,
@@ -923,7 +960,8 @@ class Conversation:
         )
 
 
-def _language(state: ChatState, hint: str | None) -> str:
+def chat_language(state: ChatState, hint: str | None) -> str:
+    """The language to talk in: the one the person picked or wrote in, else the app's guess."""
     return wording.language_code(state.lang) or wording.language_code(hint) or "en"
 
 

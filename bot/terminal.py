@@ -11,7 +11,8 @@ from typing import TextIO
 
 from bot import wording
 from bot.client import ApiClient
-from bot.conversation import Button, Conversation, Links, Result, parse_command
+from bot.conversation import Button, Links, Result, parse_command
+from bot.engine_runner import Conversation
 from bot.state import StateStore
 
 

@@ -13,10 +13,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
-from babel import Locale
-
 from bot import catalogue
 from youthvoice_settings import LANGUAGE_NAMES, catalogues
+from youthvoice_settings.catalogues import Counted
 
 # Telegram's terms set 16 as the minimum age in the UK; younger people use the web.
 TELEGRAM_MIN_AGE = 16
@@ -118,42 +117,18 @@ DUE_LATER = "We'll tell you what changed once it's decided."
 CHANGE_UNTIL_CLOSE = "You can change an answer until it closes."
 
 
-# Counted words, by Babel's plural rules for the language (Polish has three forms).
-COUNTED: dict[str, dict[str, dict[str, str]]] = {
-    "character": {
-        "en": {"one": "{n} character", "other": "{n} characters"},
-        "pl": {"one": "{n} znak", "few": "{n} znaki", "many": "{n} znaków", "other": "{n} znaku"},
-        "ur": {"one": "{n} حرف", "other": "{n} حروف"},
-    },
-    "question": {
-        "en": {"one": "{n} question", "other": "{n} questions"},
-        "pl": {
-            "one": "{n} pytanie",
-            "few": "{n} pytania",
-            "many": "{n} pytań",
-            "other": "{n} pytania",
-        },
-        "ur": {"one": "{n} سوال", "other": "{n} سوالات"},
-    },
-    "young person": {
-        "en": {"one": "{n} young person", "other": "{n} young people"},
-        "pl": {
-            "one": "{n} młoda osoba",
-            "few": "{n} młode osoby",
-            "many": "{n} młodych osób",
-            "other": "{n} młodej osoby",
-        },
-        "ur": {"one": "{n} نوجوان", "other": "{n} نوجوان"},
-    },
-}
+# Words around a number: each is one plural entry in the catalogue, so a language has the
+# forms its rules need (Polish three), and ``count`` picks one by the number.
+CHARACTERS = Counted("{n} character", "{n} characters")
+QUESTIONS = Counted("{n} question", "{n} questions")
+YOUNG_PEOPLE = Counted("{n} young person", "{n} young people")
+COUNTED = {"character": CHARACTERS, "question": QUESTIONS, "young person": YOUNG_PEOPLE}
 
 
 def count(n: int, noun: str, lang: str | None = None) -> str:
     """``n`` and the noun in the form the language needs: "1 question", "5 pytań"."""
     code = language_code(lang) or _language.get()
-    forms = COUNTED[noun].get(code) or COUNTED[noun]["en"]
-    form = Locale.parse(code).plural_form(n)
-    return (forms.get(form) or forms["other"]).format(n=n)
+    return catalogue.CATALOGUE.counted(COUNTED[noun], n, code).format(n=n)
 
 
 def question_header(number: int, total: int, prompt: str) -> str:

@@ -26,7 +26,7 @@ from babel.support import NullTranslations
 
 from consultations.moderation.rules import DEFAULT_LANGUAGE, LANGUAGES
 from youthvoice_settings import catalogues
-from youthvoice_settings.catalogues import Plural
+from youthvoice_settings.catalogues import Counted, Message
 
 DIRECTORY = Path(__file__).with_name("locale")
 DOMAIN = "domain"
@@ -49,7 +49,10 @@ HATE_REPORTING = (
 # --- Messages the outbox sends ---------------------------------------------------------------
 # "You said, we did" receipts and news; officers' own words are added as they wrote them.
 RECEIPT_THANKS = "“{title}”: thank you for taking part."
-RECEIPT_ONE_OF = "You were one of {n} young people who answered."
+RECEIPT_ONE_OF = Counted(
+    "You were the only young person who answered.",
+    "You were one of {n} young people who answered.",
+)
 RECEIPT_YOU_SAID = "You said: {summary}"
 RECEIPT_WE_DID = "We did:"
 NEWS_ON = "News on “{title}”, which you answered:"
@@ -58,9 +61,9 @@ STATUS_PLANNED = "planned"
 STATUS_IN_PROGRESS = "in progress"
 STATUS_DONE = "done"
 STATUS_NOT_POSSIBLE = "not possible"
-RESULTS_OUT = (
-    "📣 Results are out for “{title}”. {respondents} young people took part. "
-    "See what they said: {link}"
+RESULTS_OUT = Counted(
+    "📣 Results are out for “{title}”. {n} young person took part. See what they said: {link}",
+    "📣 Results are out for “{title}”. {n} young people took part. See what they said: {link}",
 )
 
 # Invitations: the officer's own words, then these; every one says how to stop.
@@ -81,7 +84,7 @@ REMINDER_NOT_STARTED = (
 # (questions, options, themes) and young people's quotes are put in as they stand.
 DRAFT_NO_ANSWERS = "No one has answered yet."
 DRAFT_TOO_FEW = "Only a few young people answered, so we do not give any numbers."
-DRAFT_TOOK_PART = Plural("{n} young person took part.", "{n} young people took part.")
+DRAFT_TOOK_PART = Counted("{n} young person took part.", "{n} young people took part.")
 DRAFT_ASKED = "We asked: {question}"
 DRAFT_TOP = "The top answer was “{option}”, picked by {share}."
 DRAFT_TIE = "“{first}” and “{second}” came top, each picked by {share}."
@@ -89,7 +92,7 @@ DRAFT_NEXT = "Next came “{option}”, picked by {share}."
 DRAFT_SCALE_AVERAGE = "On a scale from {low} to {high}, the average was {mean}."
 DRAFT_SCALE_ENDS = "{low} means “{low_label}” and {high} means “{high_label}”."
 DRAFT_SCALE_HIGH = "The score was {upper} or {top} for {share}."
-DRAFT_THEME = Plural(
+DRAFT_THEME = Counted(
     "{n} young person wrote about “{theme}”.", "{n} young people wrote about “{theme}”."
 )
 DRAFT_QUOTE = "One of you wrote: “{quote}”"
@@ -104,26 +107,36 @@ SHARE_UNDER_A_TENTH = "fewer than 1 in 10"
 NOT_WORDS = {"HATE_REPORTING_URL", "DOMAIN", "DEFAULT_LANGUAGE"}
 
 
+def _language(lang: str | None) -> str:
+    code = (lang or "").replace("_", "-").split("-")[0].strip().lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _words(key: str) -> Message:
+    english = globals().get(key)
+    if not isinstance(english, str | Counted) or not key.isupper() or key in NOT_WORDS:
+        raise KeyError(key)
+    return english
+
+
 def text(key: str, lang: str | None = None) -> str:
     """The words called ``key`` (a constant's name above) in ``lang``; English if untranslated."""
-    english = globals().get(key)
-    if not isinstance(english, str) or not key.isupper() or key in NOT_WORDS:
-        raise KeyError(key)
-    code = (lang or "").replace("_", "-").split("-")[0].strip().lower()
-    if code not in LANGUAGES or code == DEFAULT_LANGUAGE:
-        return english
-    return translations(code).gettext(english)
+    english = _words(key)
+    if isinstance(english, Counted):
+        raise TypeError(f"{key} has a number in it: use counted({key!r}, n, ...)")
+    code = _language(lang)
+    return english if code == DEFAULT_LANGUAGE else translations(code).gettext(english)
 
 
-def count_text(key: str, n: int, lang: str | None = None) -> str:
-    """The form of the words called ``key`` (a ``Plural`` above) that goes with ``n``."""
-    words = globals().get(key)
-    if not isinstance(words, Plural) or not key.isupper():
-        raise KeyError(key)
-    code = (lang or "").replace("_", "-").split("-")[0].strip().lower()
-    if code not in LANGUAGES or code == DEFAULT_LANGUAGE:
-        return words.singular if n == 1 else words.plural
-    return CATALOGUE.ngettext(code, words, n)
+def counted(key: str, n: int, lang: str | None = None, **fields: object) -> str:
+    """The words called ``key`` in the form ``n`` takes in ``lang``, with ``n`` and ``fields`` in.
+
+    "1 young person", "22 młode osoby", "5 młodych osób": the language's plural rules pick.
+    """
+    english = _words(key)
+    if not isinstance(english, Counted):
+        raise TypeError(f"{key} has no number in it: use text({key!r}, ...)")
+    return CATALOGUE.counted(english, n, _language(lang)).format(n=n, **fields)
 
 
 def support_message(*, safeguarding: bool, tension: bool, lang: str | None = None) -> str:
@@ -137,7 +150,7 @@ def support_message(*, safeguarding: bool, tension: bool, lang: str | None = Non
 
 
 def results_out(youth_title: str, respondents: int, link: str, lang: str | None = None) -> str:
-    return text("RESULTS_OUT", lang).format(title=youth_title, respondents=respondents, link=link)
+    return counted("RESULTS_OUT", respondents, lang, title=youth_title, link=link)
 
 
 # --- The catalogue ------------------------------------------------------------------------
@@ -168,14 +181,9 @@ def translations(lang: str) -> NullTranslations:
     return CATALOGUE.translations(lang)
 
 
-def messages() -> dict[str, str]:
+def messages() -> dict[str, Message]:
     """Every piece of the platform's wording by constant name, in English."""
     return CATALOGUE.messages()
-
-
-def plurals() -> dict[str, Plural]:
-    """The wording that follows a number, by constant name, in English."""
-    return CATALOGUE.plurals()
 
 
 def template() -> Catalog:

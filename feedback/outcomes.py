@@ -279,8 +279,8 @@ def receipt_text(
     n = consultation.respondent_count
     title = translations.translated(consultation, language).youth_title
     head = words.text("RECEIPT_THANKS", language).format(title=title)
-    if n > 1:
-        head += " " + words.text("RECEIPT_ONE_OF", language).format(n=n)
+    if n > 0:
+        head += " " + words.counted("RECEIPT_ONE_OF", n, language)
     you_said = words.text("RECEIPT_YOU_SAID", language).format(summary=outcome.you_said)
     we_did = words.text("RECEIPT_WE_DID", language)
     body = f"{head}\n\n{you_said}\n\n{we_did}\n" + "\n".join(_item_line(i, language) for i in items)

@@ -230,9 +230,7 @@ def _themes_paragraph(
     counted = theme_counts(consultation, threshold=threshold)
     return tuple(
         DraftSentence(
-            words.count_text("DRAFT_THEME", theme.people, lang).format(
-                n=theme.people, theme=theme.name
-            ),
+            words.counted("DRAFT_THEME", theme.people, lang, theme=theme.name),
             f"theme:{theme.tag_id}",
             f"Theme “{theme.name}”: written answers from {theme.people} people carry this tag",
         )
@@ -270,7 +268,7 @@ def _people_sentence(n: int, lang: str, threshold: int) -> DraftSentence:
             f"Fewer than {threshold} people answered, so no figure is given",
         )
     return DraftSentence(
-        words.count_text("DRAFT_TOOK_PART", n, lang).format(n=n),
+        words.counted("DRAFT_TOOK_PART", n, lang),
         "people",
         f"{n} young people took part",
     )

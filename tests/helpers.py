@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from itertools import count
+from typing import BinaryIO
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo
 
 from consultations import services
 from consultations.db import db
@@ -151,3 +155,34 @@ def assert_safe_in_any_spreadsheet(text: str) -> None:
         for piece in re.split(r"[,;\t]", line):
             cell = piece.lstrip(' "')
             assert not cell.startswith(("=", "+", "-", "@")), (piece, line)
+
+
+PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def translated_like_the_source(catalog: Catalog, source: str | tuple[str, ...]) -> None:
+    """One message of a word catalogue is translated, keeping its placeholders and lines.
+
+    Words around a number have a form per plural category of the language, the first for 1.
+    """
+    entry = catalog[source]
+    lang = catalog.locale_identifier
+    assert entry is not None and "fuzzy" not in entry.flags, (lang, source)
+    plural = isinstance(source, tuple)
+    forms = entry.string if plural else (entry.string,)
+    sources = source if plural else (source,)
+    assert len(forms) == (catalog.num_plurals if plural else 1), (lang, source)
+    for n, form in enumerate(forms):
+        like = sources[min(n, len(sources) - 1)]
+        assert form.strip(), (lang, source, n)
+        assert sorted(PLACEHOLDER.findall(form)) == sorted(PLACEHOLDER.findall(like)), (lang, n)
+        assert form.count("\n") == like.count("\n"), (lang, source, n)
+
+
+def compiled_messages(mo: BinaryIO) -> dict[object, object]:
+    """A compiled catalogue's messages; a counted one's id and forms as tuples, not lists."""
+
+    def key(text: object) -> object:
+        return tuple(text) if isinstance(text, list | tuple) else text
+
+    return {key(m.id): key(m.string) for m in read_mo(mo) if m.id}

@@ -30,14 +30,19 @@ def long_date(day: date, lang: str | None) -> str:
     return format_date(day, format="long", locale="en_GB" if code == "en" else code)
 
 
-class Plural(NamedTuple):
-    """Words whose form follows a number: the English singular and plural are the message id.
+class Counted(NamedTuple):
+    """Words around a number, in English's two forms: ``one`` for 1, ``other`` for the rest.
 
-    Polish has three forms and Urdu two, so a number's words are never pieced together.
+    In the catalogue it is one plural entry, so each language has as many forms as its rules
+    need (Polish three: 1, 2-4 and 22-24, 5 and more), chosen by the number with ``ngettext``.
     """
 
-    singular: str
-    plural: str
+    one: str
+    other: str
+
+
+# What a catalogue holds: plain words, or words around a number.
+Message = str | Counted
 
 
 @dataclass
@@ -60,33 +65,23 @@ class WordCatalogue:
             self._loaded[lang] = Translations.load(str(self.directory), [lang], domain=self.domain)
         return self._loaded[lang]
 
-    def messages(self) -> dict[str, str]:
+    def messages(self) -> dict[str, Message]:
         """Every piece of wording by constant name, in English."""
         return {
             name: value
             for name, value in self.names().items()
-            if name.isupper() and isinstance(value, str) and name not in self.not_words
+            if name.isupper() and isinstance(value, str | Counted) and name not in self.not_words
         }
 
-    def plurals(self) -> dict[str, Plural]:
-        """Every piece of wording that follows a number, by constant name, in English."""
-        return {
-            name: value
-            for name, value in self.names().items()
-            if name.isupper() and isinstance(value, Plural) and name not in self.not_words
-        }
-
-    def ngettext(self, lang: str, words: Plural, n: int) -> str:
-        """The form of ``words`` that goes with ``n`` in ``lang`` (English when untranslated)."""
-        return self.translations(lang).ngettext(words.singular, words.plural, n)
+    def counted(self, words: Counted, n: int, lang: str) -> str:
+        """The form of ``words`` that ``n`` takes in ``lang`` (English's when untranslated)."""
+        return self.translations(lang).ngettext(words.one, words.other, n)
 
     def template(self) -> Catalog:
         catalog = Catalog(project=self.project, domain=self.domain, charset="utf-8")
         for name, english in self.messages().items():
             # The constant's name travels as a comment so translators see where it is used.
             catalog.add(english, locations=[(self.source, 0)], auto_comments=[name])
-        for name, plural in self.plurals().items():
-            catalog.add(tuple(plural), locations=[(self.source, 0)], auto_comments=[name])
         return catalog
 
     def write_template(self, target: Path | None = None) -> int:
@@ -95,5 +90,5 @@ class WordCatalogue:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("wb") as out:
             write_po(out, self.template(), omit_header=False, include_lineno=False, width=100)
-        print(f"wrote {len(self.messages()) + len(self.plurals())} messages to {target}")
+        print(f"wrote {len(self.messages())} messages to {target}")
         return 0

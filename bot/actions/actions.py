@@ -25,7 +25,8 @@ from rasa_sdk.types import DomainDict
 
 from bot import wording
 from bot.actions.backend import connect, participant_id
-from bot.conversation import ALL_AGE_BANDS, Conversation, Links, Reply, Result
+from bot.conversation import ALL_AGE_BANDS, Links, Reply, Result
+from bot.engine_runner import Conversation
 from bot.state import MemoryStore
 from bot.wording import say
 from youthvoice_settings import Settings

@@ -23,7 +23,8 @@ from telegram.ext import Application as PTBApplication
 
 from bot import wording
 from bot.client import ApiClient, ApiProblem, BackendDown
-from bot.conversation import Conversation, Links
+from bot.conversation import Links
+from bot.engine_runner import Conversation
 from bot.state import StateStore
 from bot.telegram import handlers
 from youthvoice_settings import Settings

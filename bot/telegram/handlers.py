@@ -12,7 +12,8 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import wording
-from bot.conversation import Conversation, Result, parse_command
+from bot.conversation import Result, parse_command
+from bot.engine_runner import Conversation
 from bot.telegram.keyboards import for_telegram, to_markup
 from bot.wording import say
 from youthvoice_settings.logs import log_error

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from io import BytesIO
 
 import pytest
-from babel.messages.mofile import read_mo, write_mo
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot import catalogue, wording
 from consultations import words
-
-PLACEHOLDER = re.compile(r"\{\w+\}")
+from tests.helpers import compiled_messages, translated_like_the_source
 
 
 def _po(lang: str):  # type: ignore[no-untyped-def]
@@ -51,17 +49,12 @@ def test_an_unknown_key_is_a_mistake_not_silence():
 def test_every_chat_message_is_translated_with_its_placeholders_and_lines():
     english = set(catalogue.messages().values())
     for lang in ("pl", "ur"):
-        entries = {m.id: m for m in _po(lang) if m.id}
+        catalog = _po(lang)
+        entries = {m.id: m for m in catalog if m.id}
         # The catalogue is up to date with the code: nothing missing, nothing extra.
         assert english - set(entries) == set(), lang
         for source in english:
-            entry = entries[source]
-            assert entry.string.strip(), (lang, source)
-            assert "fuzzy" not in entry.flags, (lang, source)
-            assert sorted(PLACEHOLDER.findall(entry.string)) == sorted(
-                PLACEHOLDER.findall(source)
-            ), (lang, source)
-            assert entry.string.count("\n") == source.count("\n"), (lang, source)
+            translated_like_the_source(catalog, source)
 
 
 def test_the_committed_compiled_catalogues_match_their_sources():
@@ -70,8 +63,8 @@ def test_the_committed_compiled_catalogues_match_their_sources():
         write_mo(expected, _po(lang))
         expected.seek(0)
         with (catalogue.DIRECTORY / lang / "LC_MESSAGES" / "bot.mo").open("rb") as mo:
-            committed = {m.id: m.string for m in read_mo(mo) if m.id}
-        compiled = {m.id: m.string for m in read_mo(expected) if m.id}
+            committed = compiled_messages(mo)
+        compiled = compiled_messages(expected)
         assert committed == compiled, f"run pybabel compile -D bot -d bot/translations ({lang})"
 
 
