@@ -258,27 +258,6 @@ def test_intent_accuracy_on_held_out_examples_in_each_language(rasa_server, caps
         assert right / total >= TARGET, (lang, right, total)
 
 
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 def test_the_web_chat_page_talks_to_rasa_over_socketio(
     app, backend, switchboard, rasa_server, browser
 ):
