@@ -45,11 +45,16 @@ def _rasa_bin() -> Path | None:
 
 
 RASA = _rasa_bin()
-pytestmark = pytest.mark.skipif(
-    RASA is None,
-    reason="Rasa Open Source 3.6 is not installed: run `make rasa` (needs Python 3.10) "
-    "or set RASA_BIN to a Python 3.10 environment's rasa",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        RASA is None,
+        reason="Rasa Open Source 3.6 is not installed: run `make rasa` (needs Python 3.10) "
+        "or set RASA_BIN to a Python 3.10 environment's rasa",
+    ),
+    # Under xdist (--dist loadgroup) the whole module runs in one worker: one training, one
+    # Rasa server (about 1 GB), not one per worker.
+    pytest.mark.xdist_group("rasa"),
+]
 AUTH = "e2e-auth-token"
 
 
