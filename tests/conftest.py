@@ -1,21 +1,35 @@
-"""A fresh database per test: SQLite in a temp dir; PostgreSQL too when TEST_DATABASE_URL is set."""
+"""Every test gets its own database with the schema and reference data in it, on SQLite and,
+when TEST_DATABASE_URL is set, on PostgreSQL too.
+
+The schema is made once per session (per worker under xdist) and each test starts from a
+copy of it: on SQLite a copy of a template file in the test's temp dir, on PostgreSQL the
+session's database emptied back to the template's rows. Either way a test's commits are real
+and every connection and thread sees them, as in production. A test that needs a database
+with nothing in it at all makes one (``fresh_pg_database``, or a SQLite file of its own).
+"""
 
 from __future__ import annotations
 
 import os
-import threading
+import re
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
-from werkzeug.serving import WSGIRequestHandler, make_server
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
-from consultations import services
+from consultations import accounts, services
 from consultations.db import db
+from tests.servers import serve
 from webapp import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -53,13 +67,112 @@ def fresh_pg_database() -> Iterator[str]:
         admin.dispose()
 
 
+class PgTemplate:
+    """The session's PostgreSQL database and the rows it holds right after the schema is made."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(url, poolclass=NullPool)
+        self.tables = list(db.metadata.sorted_tables)
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.sequences: dict[str, tuple[int, bool]] = {}
+
+    def remember(self) -> None:
+        with self.engine.connect() as conn:
+            for table in self.tables:
+                rows = [dict(r._mapping) for r in conn.execute(table.select())]
+                if rows:
+                    self.rows[table.name] = rows
+            names = conn.scalars(
+                text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+            ).all()
+            for name in names:
+                value, called = conn.execute(
+                    text(f'SELECT last_value, is_called FROM "{name}"')
+                ).one()
+                self.sequences[name] = (int(value), bool(called))
+
+    def restore(self) -> None:
+        """Back to the remembered rows and sequence values, whatever the last test left.
+
+        A connection the last test left behind (a thread or a killed worker still in a
+        transaction) would hold its locks until the server noticed; it is ended first, as
+        dropping the database did. Nothing outlives a test on this database but such
+        leftovers: the session's own engine connects only while it restores. DELETE rather
+        than TRUNCATE: on tables this small it is several times faster, and the sequences
+        are set back by hand instead of by RESTART IDENTITY.
+        """
+        with self.engine.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        try:
+            self._restore()
+        except OperationalError:
+            # A backend that was still ending held a lock past the timeout: once more.
+            self._restore()
+
+    def _restore(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+            for table in reversed(self.tables):
+                conn.execute(table.delete())
+            for table in self.tables:
+                if table.name in self.rows:
+                    conn.execute(insert(table), self.rows[table.name])
+            if self.sequences:
+                calls = ", ".join(
+                    f"setval('\"{name}\"', {value}, {'true' if called else 'false'})"
+                    for name, (value, called) in self.sequences.items()
+                )
+                conn.execute(text(f"SELECT {calls}"))
+
+
+def _make_schema(tmp: Path, url: str) -> None:
+    """The schema and reference data into an empty database, as ``app`` used to per test."""
+    application = create_app(app_config(tmp, url))
+    with application.app_context():
+        db.create_all()
+        services.seed_reference_data()
+        db.session.commit()
+        if url.startswith("sqlite"):
+            # Everything into the main file, so a plain copy of it is the whole database.
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def pg_database() -> Iterator[str | None]:
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgTemplate | None]:
+    """The session's PostgreSQL database (one per xdist worker) with the schema made once."""
     if not TEST_DATABASE_URL:
         yield None
         return
     with fresh_pg_database() as url:
-        yield url
+        _make_schema(tmp_path_factory.mktemp("pg-schema"), url)
+        template = PgTemplate(url)
+        template.remember()
+        yield template
+        template.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database(pg_template: PgTemplate | None) -> str | None:
+    """The URL of the session's PostgreSQL database (its schema made), or None without one."""
+    return pg_template.url if pg_template else None
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the schema and reference data, made once; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("sqlite-schema")
+    path = folder / "template.db"
+    _make_schema(folder, f"sqlite:///{path}")
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
 
 
 def app_config(tmp_path: os.PathLike[str], database_url: str) -> dict[str, object]:
@@ -82,21 +195,36 @@ def engine_name(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def app(engine_name: str, tmp_path, pg_database: str | None) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'test.db'}" if engine_name == "sqlite" else pg_database
-    assert url
+def app(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The web app on this test's own database: schema and reference data, nothing else."""
+    if engine_name == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        template: PgTemplate = request.getfixturevalue("pg_template")
+        # Restored before the test, not after: a test whose teardown failed cannot leave
+        # its rows to the next one.
+        template.restore()
+        url = template.url
     application = create_app(app_config(tmp_path, url))
     with application.app_context():
-        if engine_name == "postgresql":
-            db.drop_all()
-        db.create_all()
-        services.seed_reference_data()
-        db.session.commit()
         yield application
         db.session.remove()
-        if engine_name == "postgresql":
-            db.drop_all()
         db.engine.dispose()
+
+
+# One cheap hasher for the whole run, so the dummy hash that keeps sign-in timing equal is
+# made once. tests/unit/test_password_cost.py checks the production parameters.
+_CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its lowest cost in every test: at the production cost each hash takes
+    tens of milliseconds and most of a core, and a sign-in test hashes several times."""
+    if request.node.get_closest_marker("production_password_cost") is None:
+        monkeypatch.setattr(accounts, "_hasher", _CHEAP_HASHER)
 
 
 @pytest.fixture
@@ -125,40 +253,89 @@ def api(app: Flask):  # type: ignore[no-untyped-def]
     return ApiClient(app.test_client(), CHANNEL_TOKENS["telegram"])
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: object, **kwargs: object) -> None:
-        # No request log: query strings and paths can carry participant ids.
-        pass
-
-
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """The test's app on a real HTTP server on loopback, one thread per request."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serve(app) as url:
+        yield url
 
 
-# Lines a test wants shown after the run (the moderation corpus's precision and recall).
-REPORT_KEY = pytest.StashKey[list[str]]()
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+# Where a failing browser test leaves a screenshot of its last page (git-ignored).
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture
-def report_lines(request: pytest.FixtureRequest) -> list[str]:
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium, driven by Playwright; never a downloaded browser."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (.ci/run installs it in CI)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    """A phone-sized tab (360×640); a test may resize it. Saved as a screenshot in
+    tests/artifacts/ when the test fails."""
+    tab = browser.new_page(viewport={"width": 360, "height": 640})
+    try:
+        yield tab
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+            tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        tab.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "production_password_cost: hash passwords at the production argon2 cost in this test",
+    )
+
+
+# Lines tests want shown after the run (the moderation corpus's precision and recall). They
+# travel on each test's report, so they reach the summary from xdist's workers too.
+_REPORT_PROPERTY = "report_line"
+_REPORTED: list[str] = []
+
+
+@pytest.fixture
+def report_lines(request: pytest.FixtureRequest) -> Iterator[list[str]]:
     """Lines to print in the summary at the end of the run."""
-    return request.config.stash.setdefault(REPORT_KEY, [])
+    lines: list[str] = []
+    yield lines
+    request.node.user_properties.extend((_REPORT_PROPERTY, line) for line in lines)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "teardown":
+        _REPORTED.extend(str(v) for k, v in report.user_properties if k == _REPORT_PROPERTY)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
-    lines = config.stash.get(REPORT_KEY, [])
-    if lines:
+    if _REPORTED:
         terminalreporter.section("measured on the labelled corpora")
-        for line in lines:
+        for line in _REPORTED:
             terminalreporter.write_line(line)
 
 

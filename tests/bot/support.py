@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.serving import make_server
 
 from bot.client import ApiClient
 from bot.conversation import Links
@@ -19,21 +18,16 @@ from bot.state import StateStore
 from bot.telegram.app import BotSettings, build_application, publish_commands
 from tests.conftest import CHANNEL_TOKENS
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegramServer
+from tests.servers import serve
 
 LINKS = Links(privacy_url="http://testserver/privacy", web_url="http://testserver/")
 
 
 @contextmanager
 def serve_backend(app: Flask) -> Iterator[str]:
-    """The test app on a real port (threaded werkzeug), for clients in other threads/processes."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    """The test app on a real port, for clients in other threads/processes."""
+    with serve(app) as url:
+        yield url
 
 
 def bot_settings(backend_url: str, telegram: FakeTelegramServer, state: Path) -> BotSettings:

@@ -1,7 +1,7 @@
 """The four journeys people make, each in a real Chromium against the app on loopback.
 
 A failing journey leaves a screenshot of its last page in tests/artifacts/ (see
-tests/browser/fixtures.py).
+tests/conftest.py, the ``page`` fixture).
 """
 
 from __future__ import annotations

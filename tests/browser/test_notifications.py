@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.browser.fixtures import ARTIFACTS
+from tests.conftest import ARTIFACTS
 from tests.helpers import make_consultation
 
 NOTIFICATIONS = """async () => {

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +14,12 @@ from typing import Any
 import httpx
 import pytest
 from flask import Flask
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.conftest import CHANNEL_TOKENS
+from tests.servers import QuietHandler, free_port, serve
+
+# QuietHandler and free_port stay importable from here, where the Rasa tests took them.
+__all__ = ["QuietHandler", "free_port"]
 
 YOUTHVOICE = Path(sys.executable).with_name("youthvoice")
 
@@ -38,21 +39,11 @@ class Switchboard:
         return self.app.wsgi_app(environ, start_response)
 
 
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def switchboard() -> Iterator[tuple[Switchboard, str]]:
     board = Switchboard()
-    # No request log: its query strings would carry participant ids.
-    server = make_server("127.0.0.1", 0, board, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield board, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(board) as url:
+        yield board, url
 
 
 @pytest.fixture
@@ -62,12 +53,6 @@ def backend(app: Flask, switchboard: tuple[Switchboard, str]) -> Iterator[Switch
     board.app, board.down = app, False
     yield board
     board.app, board.down = None, False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_action_server(api_url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:

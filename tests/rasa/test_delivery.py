@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +16,7 @@ from feedback import outbox
 from feedback.models import OutboxMessage, OutboxStatus
 from tests.conftest import CHANNEL_TOKENS
 from tests.helpers import make_consultation, now
-from tests.rasa.conftest import QuietHandler, free_port
+from tests.servers import free_port, serve
 from webapp.cli import main
 
 
@@ -48,15 +47,9 @@ class FakeRasa:
 
 @pytest.fixture
 def fake_rasa() -> Iterator[tuple[FakeRasa, str]]:
-    from werkzeug.serving import make_server
-
     rasa = FakeRasa()
-    server = make_server("127.0.0.1", 0, rasa, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield rasa, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(rasa) as url:
+        yield rasa, url
 
 
 def _subscribed(app, conversations: list[str]):  # type: ignore[no-untyped-def]

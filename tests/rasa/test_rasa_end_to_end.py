@@ -45,11 +45,16 @@ def _rasa_bin() -> Path | None:
 
 
 RASA = _rasa_bin()
-pytestmark = pytest.mark.skipif(
-    RASA is None,
-    reason="Rasa Open Source 3.6 is not installed: run `make rasa` (needs Python 3.10) "
-    "or set RASA_BIN to a Python 3.10 environment's rasa",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        RASA is None,
+        reason="Rasa Open Source 3.6 is not installed: run `make rasa` (needs Python 3.10) "
+        "or set RASA_BIN to a Python 3.10 environment's rasa",
+    ),
+    # Under xdist (--dist loadgroup) the whole module runs in one worker: one training, one
+    # Rasa server (about 1 GB), not one per worker.
+    pytest.mark.xdist_group("rasa"),
+]
 AUTH = "e2e-auth-token"
 
 
@@ -256,27 +261,6 @@ def test_intent_accuracy_on_held_out_examples_in_each_language(rasa_server, caps
             print(f"\nNLU intent accuracy, held out, {lang}: {right}/{total} = {right / total:.3f}")
     for lang, (right, total) in figures.items():
         assert right / total >= TARGET, (lang, right, total)
-
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_the_web_chat_page_talks_to_rasa_over_socketio(

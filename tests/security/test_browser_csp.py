@@ -11,7 +11,6 @@ from consultations.db import db
 from consultations.staff_models import Role
 from tests.helpers import make_consultation
 from tests.staff.support import PASSWORD, make_user
-from tests.staff.test_browser import browser  # noqa: F401  (a fixture)
 
 
 def _watch_console(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -34,7 +33,7 @@ def _watch_console(page) -> list[str]:  # type: ignore[no-untyped-def]
     return problems
 
 
-def test_youth_pages_work_under_the_policy(app, live_server, browser):  # noqa: F811
+def test_youth_pages_work_under_the_policy(app, live_server, browser):
     from playwright.sync_api import expect
 
     consultation = make_consultation()
@@ -62,7 +61,7 @@ def test_youth_pages_work_under_the_policy(app, live_server, browser):  # noqa: 
 def test_the_editors_live_readability_panel_works_under_the_policy(
     app,
     live_server,
-    browser,  # noqa: F811
+    browser,
 ):
     from playwright.sync_api import expect
 

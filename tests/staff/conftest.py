@@ -1,15 +1,10 @@
-"""Staff tests hash passwords with a cheap argon2 cost; production keeps the library's default."""
+"""Staff tests hash passwords cheaply, as every test does now (tests/conftest.py).
+
+The name stays importable from here for conftests that took it from the staff tests.
+"""
 
 from __future__ import annotations
 
-import pytest
-from argon2 import PasswordHasher
+from tests.conftest import cheap_password_hashing
 
-from consultations import accounts
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+__all__ = ["cheap_password_hashing"]

@@ -1,16 +1,12 @@
 """What a youth worker sees: a vote through the API shows on the big screen within 2 seconds.
 
-Runs a real headless Chromium (Debian's package, driven by Playwright) against the app
-served on loopback.
+Runs a real headless Chromium (Debian's package, driven by Playwright; the ``browser``
+fixture of tests/conftest.py) against the app served on loopback.
 """
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from consultations import polls
 from consultations.db import db
@@ -18,32 +14,6 @@ from consultations.staff_models import Role
 from tests.conftest import CHANNEL_TOKENS
 from tests.helpers import now
 from tests.staff.support import PASSWORD, make_user
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (.ci/run installs it in CI)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_a_vote_through_the_api_appears_on_the_big_screen_within_two_seconds(

@@ -1,1 +1,0 @@
-from tests.browser.fixtures import browser, page  # noqa: F401
