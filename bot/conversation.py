@@ -32,6 +32,7 @@ from bot.requests import (
     BackendDown,
     CodeFor,
     Consultations,
+    FollowTopics,
     Forget,
     GetConsultation,
     Glossary,
@@ -41,6 +42,7 @@ from bot.requests import (
     Steps,
     Submit,
     Subscribe,
+    Topics,
     Unsubscribe,
 )
 from bot.state import ChatState
@@ -124,6 +126,20 @@ def area_buttons() -> list[list[Button]]:
 
 def updates_buttons() -> list[list[Button]]:
     return [[Button(say.YES, "up:1"), Button(say.NO, "up:0")]]
+
+
+def topic_buttons(topics: list[api.TopicChoice], followed: list[str]) -> list[list[Button]]:
+    """A button per topic, ticked when followed, and one for everything (following none)."""
+    lang = wording.current_language()
+
+    def words(topic: api.TopicChoice) -> str:
+        return topic.youth_words.get(lang) or topic.youth_words.get("en") or topic.name
+
+    rows = [
+        [Button(("✅ " if t.key in followed else "") + words(t), f"tp:{t.key}")] for t in topics
+    ]
+    rows.append([Button(("✅ " if not followed else "") + say.TOPICS_EVERYTHING, "tp:*")])
+    return rows
 
 
 def language_buttons() -> list[list[Button]]:
@@ -465,6 +481,8 @@ class Dialogue:
             return Result([Reply(self._privacy())])
         if name == "updates":
             return (yield from self._updates(who, address, state, True))
+        if name == "topics":
+            return (yield from self._topics(who))
         if name == "goodbye":
             return Result([Reply(say.GOODBYE)])
         if name == "more" and state.slug:
@@ -695,6 +713,8 @@ class Dialogue:
         if kind == "up":
             state.offer = None
             return (yield from self._updates(who, address, state, rest == "1"))
+        if kind == "tp":
+            return (yield from self._follow(who, rest))
         parts = rest.split(":")
         slug = (yield from SlugFor(parts[0])) if parts and parts[0] else None
         if slug is None:
@@ -747,12 +767,44 @@ class Dialogue:
 
     def _updates(self, who: str, address: str, state: ChatState, wants: bool) -> Steps[Result]:
         state.offer = None
-        if wants:
-            yield from Subscribe(who, address)
-            text = self._words("UPDATES_ON", "CHAT_UPDATES_ON")
+        if not wants:
+            return Result([Reply(say.UPDATES_OFF)], retire_buttons=True)
+        settings = yield from Subscribe(who, address)
+        # Once they hear from us, they can narrow what they hear about (or keep everything).
+        topics = yield from Topics()
+        replies = [Reply(self._words("UPDATES_ON", "CHAT_UPDATES_ON"))]
+        if topics:
+            replies.append(Reply(say.ASK_TOPICS, topic_buttons(topics, settings.topics)))
+        return Result(replies, retire_buttons=True)
+
+    def _topics(self, who: str) -> Steps[Result]:
+        me = yield from Me(who)
+        if not me.subscribed:
+            return Result([Reply(say.TOPICS_NEED_UPDATES, updates_buttons())])
+        topics = yield from Topics()
+        return Result([Reply(say.ASK_TOPICS, topic_buttons(topics, me.topics))])
+
+    def _follow(self, who: str, key: str) -> Steps[Result]:
+        """A topic button: tick or untick it, or "everything" (following none)."""
+        me = yield from Me(who)
+        if not me.subscribed:
+            return Result([Reply(say.TOPICS_NEED_UPDATES, updates_buttons())])
+        topics = yield from Topics()
+        known = [t.key for t in topics]
+        if key != "*" and key not in known:
+            return Result([Reply(say.STALE_BUTTON)])
+        if key == "*":
+            chosen: list[str] = []
+        elif key in me.topics:
+            chosen = [k for k in me.topics if k != key]
         else:
-            text = say.UPDATES_OFF
-        return Result([Reply(text)], retire_buttons=True)
+            chosen = [k for k in known if k in me.topics or k == key]
+        settings = yield from FollowTopics(who, tuple(chosen))
+        notice = say.TOPICS_SAVED if settings.topics else say.TOPICS_SAVED_ALL
+        return Result(
+            [Reply(say.ASK_TOPICS, topic_buttons(topics, settings.topics), replace=True)],
+            notice=notice,
+        )
 
     # Reading and answering
 

@@ -95,6 +95,10 @@ class Conversation:
                 return await api.subscribe(who, address)
             case ask.Unsubscribe(who):
                 return await api.unsubscribe(who)
+            case ask.Topics():
+                return await api.topics()
+            case ask.FollowTopics(who, topics):
+                return await api.follow_topics(who, list(topics))
             case ask.Forget(who):
                 return await api.forget(who)
             case ask.CodeFor(slug):

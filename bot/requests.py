@@ -114,6 +114,19 @@ class Unsubscribe(Request[api.ParticipantSettings]):
 
 
 @dataclass(frozen=True)
+class Topics(Request[list[api.TopicChoice]]):
+    """The topics that can be followed, in the strategy's order."""
+
+
+@dataclass(frozen=True)
+class FollowTopics(Request[api.ParticipantSettings]):
+    """Hear about these topics only; none means every topic."""
+
+    who: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Forget(Request[bool]):
     """Delete everything the back end holds about this person."""
 

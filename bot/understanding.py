@@ -78,6 +78,11 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
         "wyniki | updates chahiye | mujhe updates bhejo | results bhejo | اپڈیٹس | اپ ڈیٹس | "
         "نتائج بھیجیں"
     ),
+    "topics": _phrases(
+        "topics | my topics | choose topics | pick topics | change topics | what i hear about | "
+        "tematy | moje tematy | wybierz tematy | zmien tematy | topics badlo | mere topics | "
+        "mauzu | موضوعات | میرے موضوعات"
+    ),
     "stop": _phrases(
         "stop | stop updates | stop messages | stop messaging me | unsubscribe | no more "
         "updates | stop texting me | przestan | stop aktualizacje | nie wysylaj | wypisz mnie "

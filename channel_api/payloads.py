@@ -310,6 +310,10 @@ class TopicChoice(Reply):
     key: str
     name: str
     description: str
+    youth_words: Annotated[
+        dict[str, str],
+        Field(description="The topic in young people's words, by language code, to show them"),
+    ] = Field(default_factory=dict)
 
 
 class TopicList(Reply):

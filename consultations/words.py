@@ -103,6 +103,15 @@ SHARE_HALF = "about half"
 SHARE_TENTHS = "{n} in 10"
 SHARE_UNDER_A_TENTH = "fewer than 1 in 10"
 
+# The strategy's themes as topics young people can follow, in their words, by the theme's
+# key; a theme added later is offered by its own name.
+TOPIC_TENSIONS = "Getting on with each other"
+TOPIC_DISADVANTAGE = "Fair chances for everyone"
+TOPIC_COMMUNICATION = "Clear news from the council"
+TOPIC_CULTURE = "Belonging and each other's cultures"
+TOPIC_ENGAGEMENT = "Having a say in local decisions"
+TOPIC_YOUNG_PEOPLE = "The youth forum and things made for young people"
+
 # Constants here that are not words for people: an address, the catalogue's and a language's name.
 NOT_WORDS = {"HATE_REPORTING_URL", "DOMAIN", "DEFAULT_LANGUAGE"}
 
@@ -154,6 +163,14 @@ def results_out(youth_title: str, respondents: int, link: str, lang: str | None 
 
 
 # --- The catalogue ------------------------------------------------------------------------
+
+
+def topic_words(key: str, name: str, lang: str | None = None) -> str:
+    """A topic (a strategy theme's ``key``) in young people's words; its ``name`` if new."""
+    try:
+        return text(f"TOPIC_{key.upper()}", lang)
+    except (KeyError, TypeError):
+        return name
 
 
 def long_date(day: date, lang: str | None = None) -> str:

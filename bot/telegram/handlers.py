@@ -68,7 +68,7 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, result: Resu
 
 
 async def person_sends_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start, /consultations, /define WORD, /stop, /forgetme, /help, /privacy, or unknown."""
+    """/start, /consultations, /define WORD, /topics, /stop, /forgetme, /help, /privacy …"""
     message = update.effective_message
     if message is None or not message.text:
         return
@@ -145,6 +145,7 @@ MENU = {
     "consultations": "MENU_CONSULTATIONS",
     "define": "MENU_DEFINE",
     "privacy": "MENU_PRIVACY",
+    "topics": "MENU_TOPICS",
     "stop": "MENU_STOP",
     "forgetme": "MENU_FORGETME",
     "language": "MENU_LANGUAGE",

@@ -221,3 +221,108 @@ def test_a_button_for_a_consultation_the_store_does_not_know_is_out_of_date():
     assert backend.asked == [ask.SlugFor("~0123abcd")]
     assert said(result) == [wording.NOT_FOUND]
     assert result.notice == wording.STALE_BUTTON
+
+
+TOPICS = [
+    api.TopicChoice(
+        key="tensions",
+        name="Tackling tensions",
+        description="",
+        youth_words={"en": "Getting on with each other", "pl": "Dobre relacje między ludźmi"},
+    ),
+    api.TopicChoice(
+        key="culture",
+        name="Culture and belonging",
+        description="",
+        youth_words={"en": "Belonging and each other's cultures"},
+    ),
+]
+
+
+class Following(Backend):
+    """A back end that keeps one person's opt-in and topics, as the real one does."""
+
+    def __init__(self, *, subscribed: bool, topics: list[str] | None = None) -> None:
+        self.subscribed, self.topics = subscribed, list(topics or [])
+        super().__init__()
+        self.answers.update(
+            {
+                ask.Me: lambda request: self._settings(),
+                ask.Subscribe: self._subscribe,
+                ask.Topics: TOPICS,
+                ask.FollowTopics: self._follow,
+            }
+        )
+
+    def _settings(self) -> api.ParticipantSettings:
+        return api.ParticipantSettings(
+            known=True, age_band=None, area=None, subscribed=self.subscribed, topics=self.topics
+        )
+
+    def _subscribe(self, request: ask.Subscribe) -> api.ParticipantSettings:
+        self.subscribed = True
+        return self._settings()
+
+    def _follow(self, request: ask.FollowTopics) -> api.ParticipantSettings:
+        self.topics = list(request.topics)
+        return self._settings()
+
+
+def buttons(result: Result) -> list[tuple[str, str | None]]:
+    return [(b.label, b.data) for reply in result.replies for row in reply.buttons for b in row]
+
+
+def test_saying_yes_to_updates_offers_the_topics_with_everything_ticked():
+    backend, state = Following(subscribed=False), ChatState(welcomed=True, offer="updates")
+    result = backend.play(Dialogue(LINKS).button(WHO, WHO, state, "up:1"))
+    assert backend.subscribed
+    assert said(result) == [wording.UPDATES_ON, wording.ASK_TOPICS]
+    assert buttons(result) == [
+        ("Getting on with each other", "tp:tensions"),
+        ("Belonging and each other's cultures", "tp:culture"),
+        ("✅ " + wording.TOPICS_EVERYTHING, "tp:*"),
+    ]
+
+
+def test_a_topic_button_ticks_and_unticks_and_everything_clears_the_choice():
+    backend, state, dialogue = Following(subscribed=True), ChatState(welcomed=True), Dialogue(LINKS)
+    ticked = backend.play(dialogue.button(WHO, WHO, state, "tp:culture"))
+    assert backend.topics == ["culture"]
+    assert ticked.notice == wording.TOPICS_SAVED
+    assert ticked.replies[0].replace  # the same message is redrawn with its ticks
+    assert ("✅ Belonging and each other's cultures", "tp:culture") in buttons(ticked)
+    backend.play(dialogue.button(WHO, WHO, state, "tp:tensions"))
+    assert backend.topics == ["tensions", "culture"]  # kept in the strategy's order
+    backend.play(dialogue.button(WHO, WHO, state, "tp:culture"))
+    assert backend.topics == ["tensions"]
+    everything = backend.play(dialogue.button(WHO, WHO, state, "tp:*"))
+    assert backend.topics == []
+    assert everything.notice == wording.TOPICS_SAVED_ALL
+
+
+def test_topics_typed_in_polish_show_the_choice_in_polish():
+    backend, state = Following(subscribed=True, topics=["tensions"]), ChatState(welcomed=True)
+    result = backend.play(Dialogue(LINKS).text(WHO, WHO, state, "moje tematy", hint="pl"))
+    assert said(result) == [wording.text("ASK_TOPICS", "pl")]
+    assert buttons(result)[0] == ("✅ Dobre relacje między ludźmi", "tp:tensions")
+    # No Polish words for a topic: its English ones, not a blank button.
+    assert buttons(result)[1] == ("Belonging and each other's cultures", "tp:culture")
+
+
+def test_topics_without_messages_on_offer_to_turn_them_on_and_change_nothing():
+    backend, state = Following(subscribed=False), ChatState(welcomed=True)
+    for turn in (
+        Dialogue(LINKS).command(WHO, WHO, state, "topics"),
+        Dialogue(LINKS).button(WHO, WHO, state, "tp:culture"),
+    ):
+        result = backend.play(turn)
+        assert said(result) == [wording.TOPICS_NEED_UPDATES]
+        assert [d for _, d in buttons(result)] == ["up:1", "up:0"]
+    assert not any(isinstance(r, ask.FollowTopics) for r in backend.asked)
+
+
+def test_a_topic_button_for_a_topic_that_is_gone_says_it_is_out_of_date():
+    backend, state = Following(subscribed=True), ChatState(welcomed=True)
+    result = backend.play(Dialogue(LINKS).button(WHO, WHO, state, "tp:retired"))
+    assert said(result) == [wording.STALE_BUTTON]
+    assert not any(isinstance(r, ask.FollowTopics) for r in backend.asked)

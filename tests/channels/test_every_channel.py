@@ -102,6 +102,36 @@ def test_a_typed_yes_to_the_offer_of_updates_subscribes(app, person):
     assert db.session.scalar(select(Subscription.active)) is True
 
 
+def _followed() -> list[str]:
+    from consultations.models import FollowedTopic, Theme
+
+    db.session.rollback()
+    return list(
+        db.session.scalars(
+            select(Theme.key).join(FollowedTopic, FollowedTopic.theme_id == Theme.id)
+        )
+    )
+
+
+def test_topics_are_chosen_after_saying_yes_to_updates_and_gone_after_stop(app, person):
+    consultation = make_consultation()
+    _to_the_written_question(person, consultation)
+    person.send("A quiet room")
+    person.send("skip")
+    person.send("Hanley")
+    offered = texts(person.send("yes"))
+    assert wording.ASK_TOPICS in offered  # offered once messages are on
+    person.press("Belonging and each other's cultures")
+    assert _followed() == ["culture"]
+    person.send("topics")
+    person.press(wording.TOPICS_EVERYTHING)
+    assert _followed() == []  # none followed: they hear about everything
+    person.press("Getting on with each other")
+    assert _followed() == ["tensions"]
+    person.send("stop")
+    assert _followed() == []  # stopping deletes what is no longer needed
+
+
 def test_coming_back_carries_on_where_they_left_off(app, person):
     consultation = make_consultation()
     person.send("hi")

@@ -14,11 +14,13 @@ from werkzeug.wrappers import Response
 
 from channel_api import payloads as p
 from consultations import areas, queries
+from consultations import words as platform_words
 from consultations.models import PREFER_NOT_TO_SAY, Consultation
 from feedback import outcomes, subscriptions
 from feedback.loop_models import Outcome
 from webapp.api.base import NO_TOKEN, bp, problems, reply
 from webapp.api.params import SlugPath
+from youthvoice_settings.languages import LANGUAGES
 
 CACHE_SECONDS = 300
 OPEN_DATA = (
@@ -162,7 +164,14 @@ def list_areas() -> Response:
 )
 def list_topics() -> Response:
     found = [
-        p.TopicChoice(key=t.key, name=t.name, description=t.description)
+        p.TopicChoice(
+            key=t.key,
+            name=t.name,
+            description=t.description,
+            youth_words={
+                lang: platform_words.topic_words(t.key, t.name, lang) for lang in LANGUAGES
+            },
+        )
         for t in subscriptions.topic_choices()
     ]
     return _cached(p.TopicList(topics=found))

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from consultations import services
+from consultations import words as platform_words
 from consultations.db import in_transaction
 from consultations.errors import InvalidInput, NotFound
 from feedback import receipts, subscriptions, web_push
@@ -43,24 +44,17 @@ DOMAIN_WORDS = (
 )
 
 
-# The strategy's themes in young people's words; a theme added later shows by its name.
-TOPIC_WORDS = {
-    "tensions": lazy_gettext("Getting on with each other"),
-    "disadvantage": lazy_gettext("Fair chances for everyone"),
-    "communication": lazy_gettext("Clear news from the council"),
-    "culture": lazy_gettext("Belonging and each other's cultures"),
-    "engagement": lazy_gettext("Having a say in local decisions"),
-    "young_people": lazy_gettext("The youth forum and things made for young people"),
-}
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
 def topic_choices() -> list[tuple[str, str]]:
     """(key, words) of every topic, in the strategy's order."""
-    return [(t.key, str(TOPIC_WORDS.get(t.key, t.name))) for t in subscriptions.topic_choices()]
+    lang = current_language()
+    return [
+        (t.key, platform_words.topic_words(t.key, t.name, lang))
+        for t in subscriptions.topic_choices()
+    ]
 
 
 def hear_back(participant: Any) -> dict[str, Any]:
