@@ -15,7 +15,6 @@ import contextlib
 import hashlib
 import logging
 import math
-import sqlite3
 import threading
 import time
 from collections import deque
@@ -29,6 +28,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.client import ApiClient, ApiProblem, BackendDown
+from bot.stores import local_db
 from channel_api.payloads import DeliveryOutcome, LeasedMessage
 from youthvoice_settings.logs import log_error
 
@@ -60,13 +60,9 @@ class Journal:
     """Idempotency keys Telegram has accepted, committed before the acknowledgement is sent."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = local_db(path, "sent (key TEXT PRIMARY KEY, at REAL)", durable=False)
         self._lock = threading.Lock()
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS sent (key TEXT PRIMARY KEY, at REAL)")
             self._db.execute("DELETE FROM sent WHERE at < ?", (time.time() - JOURNAL_DAYS * 86400,))
 
     def was_sent(self, key: str) -> bool:

@@ -13,7 +13,8 @@ from typing import Any
 from bot import requests as ask
 from bot.client import ApiClient, ApiProblem, BackendDown
 from bot.conversation import Dialogue, Links, Result, chat_language
-from bot.state import ChatState, Store
+from bot.state import ChatState
+from bot.stores import Store
 
 
 class Conversation:

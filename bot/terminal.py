@@ -13,7 +13,7 @@ from bot import wording
 from bot.client import ApiClient
 from bot.conversation import Button, Links, Result, parse_command
 from bot.engine_runner import Conversation
-from bot.state import StateStore
+from bot.stores import StateStore
 
 
 def render(result: Result) -> tuple[str, list[Button]]:

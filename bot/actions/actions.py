@@ -27,7 +27,7 @@ from bot import wording
 from bot.actions.backend import connect, participant_id
 from bot.conversation import ALL_AGE_BANDS, Links, Reply, Result
 from bot.engine_runner import Conversation
-from bot.state import MemoryStore
+from bot.stores import MemoryStore
 from bot.wording import say
 from youthvoice_settings import Settings
 from youthvoice_settings.logs import log_error

@@ -25,7 +25,7 @@ from bot import wording
 from bot.client import ApiClient, ApiProblem, BackendDown
 from bot.conversation import Links
 from bot.engine_runner import Conversation
-from bot.state import StateStore
+from bot.stores import StateStore
 from bot.telegram import handlers
 from youthvoice_settings import Settings
 from youthvoice_settings.settings import DEFAULT_TELEGRAM_API

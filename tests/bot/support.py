@@ -14,7 +14,7 @@ from flask import Flask
 
 from bot.client import ApiClient
 from bot.conversation import Links
-from bot.state import StateStore
+from bot.stores import StateStore
 from bot.telegram.app import BotSettings, build_application, publish_commands
 from tests.conftest import CHANNEL_TOKENS
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegramServer
