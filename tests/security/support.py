@@ -89,6 +89,11 @@ def route_data(app: Flask) -> RouteData:
             "term_id": str(term_id),
             "answer_id": str(answer_id),
             "tag_id": str(tag.id),
+            # No themes are found here (that takes seconds): a theme's routes are POST only,
+            # refused for the missing token before the theme is looked up, and answer 404 to
+            # a theme that is not there.
+            "theme_id": "1",
+            "area_key": "st4",
             "fmt": "csv",
             "message_id": "1",
             "filename": "youth.css",

@@ -114,12 +114,12 @@ def test_forget_me_racing_a_re_submission_from_the_same_browser_keeps_counts_tru
                 "area": area,
             }
 
-        assert browser.post(f"/c/{slug}", data=form(0, multis[:2], "N1")).status_code == 303
+        assert browser.post(f"/c/{slug}", data=form(0, multis[:2], "ST4")).status_code == 303
         # The same cookie in two tabs: one changes the answers (and the area, which writes
         # to the participant's row), the other erases them.
         tab, other = connect(cookies=browser.cookies), connect(cookies=browser.cookies)
         statuses = _together(
-            lambda: tab.post(f"/c/{slug}", data=form(1, multis[2:], "E2")),
+            lambda: tab.post(f"/c/{slug}", data=form(1, multis[2:], "Hanley")),
             lambda: other.post("/forget-me", data={"csrf_token": token}),
         )
         assert statuses == [303, 303], f"trial {number}: {statuses}"
