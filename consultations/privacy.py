@@ -155,18 +155,21 @@ def participant_export(participant: Participant | None) -> dict[str, Any]:
             "first_seen_at": _iso(participant.created_at),
             "age_band": AGE_BANDS.get(participant.age_band or "", None),
             "area": areas.names().get(participant.area) if participant.area else None,
-            "topics": followed_topic_names(participant),
+            "topics": [theme.name for theme in followed_themes(participant)],
         },
         "consultations": list(by_consultation.values()),
         **{key: part.read(participant) for key, part in _PARTS.items()},
     }
 
 
-def followed_topic_names(participant: Participant) -> list[str]:
-    """The themes they asked to hear about, in the strategy's order."""
+def followed_themes(participant: Participant) -> list[Theme]:
+    """The themes they asked to hear about, in the strategy's order (none: every topic).
+
+    The one query for it: their data copy names them, the channel API gives their keys.
+    """
     return list(
         db.session.scalars(
-            select(Theme.name)
+            select(Theme)
             .join(FollowedTopic, FollowedTopic.theme_id == Theme.id)
             .where(FollowedTopic.participant_id == participant.id)
             .order_by(Theme.position, Theme.id)

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, insert, select, update
 
+from consultations import privacy
 from consultations.db import db
 from consultations.errors import InvalidRequest
 from consultations.models import FollowedTopic, Participant, Theme
@@ -110,14 +111,7 @@ def topic_choices() -> list[Theme]:
 
 def followed_topics(participant: Participant) -> list[str]:
     """The keys of the topics they follow, in the strategy's order (none: every topic)."""
-    return list(
-        db.session.scalars(
-            select(Theme.key)
-            .join(FollowedTopic, FollowedTopic.theme_id == Theme.id)
-            .where(FollowedTopic.participant_id == participant.id)
-            .order_by(Theme.position, Theme.id)
-        )
-    )
+    return [theme.key for theme in privacy.followed_themes(participant)]
 
 
 def unknown_topic_words(keys: list[str]) -> str:
