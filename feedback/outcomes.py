@@ -89,7 +89,9 @@ def is_finished(consultation: Consultation, now: datetime) -> bool:
 
 
 def _clean(text: str | None, *, limit: int, what: str, required: bool = True) -> str:
-    cleaned = (text or "").strip()
+    # Browsers send a form's line breaks as CRLF: stored as they came, every break would count
+    # twice against the limit and reach chat channels as stray carriage returns.
+    cleaned = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if required and not cleaned:
         raise InvalidEdit(f"Write the {what}.")
     if len(cleaned) > limit:

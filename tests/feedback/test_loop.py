@@ -119,6 +119,23 @@ def test_no_receipts_before_publishing_and_no_feedback_while_open(app):
         outcomes.save_you_said(officer, still_open, "Too soon", now=now())
 
 
+def test_line_breaks_from_a_browser_are_kept_as_plain_line_breaks(app):
+    crowd = closed_consultation(subscribed=1)
+    officer = make_user(Role.OFFICER)
+    typed = "You want later buses.\r\n\r\nYou want the club open on Fridays."
+    outcome = outcomes.save_you_said(officer, crowd.consultation, typed, now=now())
+    item = outcomes.add_we_did(
+        officer, crowd.consultation, action="Later buses\r\nfrom May", partner="Council", now=now()
+    )
+    assert outcome.you_said == "You want later buses.\n\nYou want the club open on Fridays."
+    assert item.action == "Later buses\nfrom May"
+    # A summary at the limit with its breaks typed in a browser is not refused as too long.
+    lines = ["a" * 99] * (outcomes.YOU_SAID_MAX // 100)
+    at_limit = "\r\n".join(lines)
+    assert len(at_limit.replace("\r\n", "\n")) <= outcomes.YOU_SAID_MAX < len(at_limit)
+    assert outcomes.save_you_said(officer, crowd.consultation, at_limit, now=now()).you_said
+
+
 def test_overdue_appears_the_day_after_feedback_is_due(app):
     closed = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     crowd = closed_consultation(closed_at=closed)
