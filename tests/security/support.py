@@ -17,6 +17,7 @@ from consultations.staff_models import Role, User
 from feedback import forum, outcomes
 from tests.helpers import make_consultation, now
 from tests.staff.support import make_user
+from webapp.security import SECURITY_HEADERS
 
 WEB_TOKEN_CHANNEL = "telegram"
 
@@ -143,3 +144,17 @@ def snapshot(*, skip: frozenset[str] = frozenset()) -> dict[str, list[str]]:
         for name, table in db.metadata.tables.items()
         if name in names
     }
+
+
+def check_headers(response, where: str) -> None:  # type: ignore[no-untyped-def]
+    """Every page carries the site's security headers and a CSP with no inline code."""
+    csp = response.headers.get("Content-Security-Policy", "")
+    assert "default-src 'self'" in csp, where
+    assert "frame-ancestors 'none'" in csp, where
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp, where
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", where
+    assert response.headers.get("Referrer-Policy") == "same-origin", where
+    assert response.headers.get("X-Frame-Options") == "DENY", where
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, where

@@ -19,6 +19,7 @@ from consultations.models import Participant
 from consultations.staff_models import Role
 from tests.conftest import CHANNEL_TOKENS
 from tests.helpers import EASY_TEXT, csrf_token, make_consultation, now
+from tests.security.support import check_headers
 from tests.staff.support import make_user, page, post, sign_in
 
 FUZZ = settings(
@@ -430,14 +431,13 @@ def _many_aliases(app: Flask) -> Refusal:
 
 @pytest.mark.parametrize("name", list(BAD_INPUTS))
 def test_small_bad_inputs_get_a_plain_refusal_with_the_security_headers(app, name):
-    from tests.security.test_headers import _check_headers
 
     refusal = BAD_INPUTS[name](app)
     response = refusal.response
     body = response.get_data(as_text=True)
     assert response.status_code == refusal.status, (name, response.status_code, body[:300])
     assert refusal.words in body, (name, body[:2000])
-    _check_headers(response, name)
+    check_headers(response, name)
     if refusal.api:
         assert response.mimetype == "application/problem+json", name
     else:

@@ -7,22 +7,14 @@ from pathlib import Path
 
 import webapp
 from tests.helpers import csrf_token
-from tests.security.support import as_new_request, route_data, routes, url_for_rule
+from tests.security.support import (
+    as_new_request,
+    check_headers,
+    route_data,
+    routes,
+    url_for_rule,
+)
 from tests.staff.support import page, sign_in
-from webapp.security import SECURITY_HEADERS
-
-
-def _check_headers(response, where: str) -> None:  # type: ignore[no-untyped-def]
-    csp = response.headers.get("Content-Security-Policy", "")
-    assert "default-src 'self'" in csp, where
-    assert "frame-ancestors 'none'" in csp, where
-    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
-    assert "script-src 'self'" in csp and "style-src 'self'" in csp, where
-    assert response.headers.get("X-Content-Type-Options") == "nosniff", where
-    assert response.headers.get("Referrer-Policy") == "same-origin", where
-    assert response.headers.get("X-Frame-Options") == "DENY", where
-    for name, value in SECURITY_HEADERS.items():
-        assert response.headers.get(name) == value, where
 
 
 def _check_cookies(response, where: str) -> int:  # type: ignore[no-untyped-def]
@@ -70,7 +62,7 @@ def _visit_all(app, client, ids, *, signed_in: bool):  # type: ignore[no-untyped
         where = f"{method} {url} ({'signed in' if signed_in else 'anonymous'})"
         # /readyz answers 503 by design here: the test database is made without migrations.
         assert response.status_code < 500 or endpoint == "readyz", where
-        _check_headers(response, where)
+        check_headers(response, where)
         cookies += _check_cookies(response, where)
         if response.mimetype in ("application/json", "application/problem+json"):
             assert response.content_type.endswith("; charset=utf-8"), where
@@ -95,19 +87,19 @@ def test_every_route_signed_in_as_admin_too(app):
     response = sign_in(client, data.admin)
     assert response.status_code == 303
     assert _check_cookies(response, "sign-in") == 1
-    _check_headers(response, "sign-in")
+    check_headers(response, "sign-in")
     assert _visit_all(app, client, data.ids, signed_in=True) >= 40
     token = csrf_token(page(client, "/staff/"))
     response = client.post("/staff/logout", data={"csrf_token": token})
-    _check_headers(response, "sign-out")
+    check_headers(response, "sign-out")
     _check_cookies(response, "sign-out")
 
 
 def test_errors_and_static_files_carry_the_headers(client):
     for url in ("/no-such-page", "/api/v1/no-such-thing", "/static/youth.css", "/healthz"):
         with client.get(url) as response:
-            _check_headers(response, url)
-    _check_headers(client.delete("/"), "DELETE /")
+            check_headers(response, url)
+    check_headers(client.delete("/"), "DELETE /")
 
 
 def test_hsts_only_over_https(app, client):
