@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from consultations import accounts
 from consultations.db import db
-from consultations.models import Consultation
+from consultations.models import Consultation, FollowedTopic, Participant
 from consultations.staff_models import LoginFailure
 from tests.conftest import CHANNEL_TOKENS
 from tests.helpers import counts_that_disagree, csrf_token, make_consultation
@@ -195,6 +195,40 @@ def test_a_burst_of_mixed_answers_and_erasures_never_fails_and_counts_stay_true(
         statuses = _together(*(worker(plan) for plan in plans))
         assert statuses == [200] * len(plans), f"burst {trial}: {statuses}"
         _assert_true_counts(trial)
+
+
+# --- stopping messages racing a choice of topics ------------------------------------------
+
+
+def test_stopping_while_topics_are_chosen_never_leaves_topics_without_the_opt_in(connect):
+    """Topics are kept for messages only: whichever request wins, none outlive a stop."""
+    chat = connect("/api/v1", headers=HEADERS)
+    keys = [topic["key"] for topic in chat.get("/topics").json()["topics"]][:3]
+    assert len(keys) == 3
+
+    def trial(number: int) -> None:
+        who = {"channel": "telegram", "id": f"topics-{number}"}
+        subscribed = chat.post("/subscriptions", json={"participant": who, "address": number})
+        assert subscribed.status_code == 200, subscribed.text
+        statuses = _together(
+            lambda: chat.post("/participants/topics", json={"participant": who, "topics": keys}),
+            lambda: chat.post("/subscriptions/stop", json={"participant": who}),
+        )
+        # The choice either came first (and was then deleted) or was refused after the stop.
+        assert statuses[0] in (200, 422) and statuses[1] == 200, f"trial {number}: {statuses}"
+        after = chat.get("/participants/me", params=who).json()
+        assert after["subscribed"] is False and after["topics"] == [], f"trial {number}: {after}"
+        with db.engine.connect() as connection:
+            kept = connection.scalar(
+                select(func.count())
+                .select_from(FollowedTopic)
+                .join(Participant)
+                .where(Participant.channel == "telegram")
+            )
+        assert kept == 0, f"trial {number}: {kept} topics kept after stopping"
+
+    for number in range(TRIALS):
+        trial(number)
 
 
 # --- the sign-in lockout under a burst ---------------------------------------------------
