@@ -1,4 +1,4 @@
-"""Everyday Polish and Urdu sayings that share a disclosure's words, and the disclosures
+"""Everyday English, Polish and Urdu sayings that share a disclosure's words, and the disclosures
 next to them that must still be heard (rules alone, so a rule change shows here)."""
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from consultations.moderation import moderate
 @pytest.mark.parametrize(
     "text",
     [
+        "this maths test is literally gonna kill me",
+        "got a massive bruise on my knee from football",
+        "mum said if im not back by 10 shes gonna kill me lol",
         "mam zakaz wychodzenia do piatku bo wrocilem pozno, nudy",
         "brat mnie bije w fife codziennie, mam dosc przegrywania",
         "zrobilam sobie krzywde na treningu, skrecona kostka",
@@ -34,6 +37,7 @@ def test_an_everyday_saying_is_not_a_disclosure(text: str):
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
+        ("my dad said hes gonna kill me and i believe him", "danger"),
         ("wolalabym umrzec niz wrocic do tej szkoly i mowie serio, mam plan", "self_harm"),
         ("ktos ma moje nudy i chce kase albo wrzuci na grupe", "exploitation"),
         ("abbu mujhe maar dete hain jab result kharab aaye", "abuse"),
