@@ -58,13 +58,11 @@ VETO_SHARE = 0.0
 # Disclosures weigh this many times a non-disclosure while fitting, for the same reason.
 POSITIVE_WEIGHT = 2.0
 # Hard non-disclosures (everyday answers sharing a disclosure's words) weigh this many
-# times an ordinary answer while fitting: they are what a false alarm comes from, and the
-# model otherwise learns a disclosure's words rather than how the answer uses them.
-# Chosen on the training part alone: trained on the first two writers' answers and scored
-# on a third writer's (the answers added on 2026-12-03), 3 had the fewest false alarms at
-# the same recall (Urdu 0.18 at 1, 0.14 at 2, 0.13 at 3, 0.14 at 5; English 0.22 at 1,
-# 0.20 at 3; Polish 0.20 throughout), and five-fold cross-validation's recall rose a little.
-HARD_WEIGHT = 3.0
+# times an ordinary answer while fitting. Tried at 3 (2026-12-03): on the training part
+# five-fold cross-validation did not change, and a model trained on the first two writers
+# raised fewer false alarms on a third writer's answers (Urdu 0.18 to 0.13, English 0.22 to
+# 0.20); but English's held-out false alarms rose above their floor, so it stays 1.
+HARD_WEIGHT = 1.0
 C = 10.0
 MIN_DF = 2
 FOLDS = 5

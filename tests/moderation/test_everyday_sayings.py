@@ -28,6 +28,7 @@ from consultations.moderation import moderate
         "روزہ رکھا ہے اس لیے صبح سے کچھ نہیں کھایا",
         "dost ne apni purani pics group me daal di, hum sab bohat hase",
         "ابو کہتے ہیں رزلٹ خراب آیا تو گھر سے نکال دوں گا",
+        "امی کہتی ہیں ایک دن تمہیں گھر سے نکال دوں گی اگر کمرہ صاف نہ کیا، مذاق میں",
     ],
 )
 def test_an_everyday_saying_is_not_a_disclosure(text: str):
@@ -37,6 +38,7 @@ def test_an_everyday_saying_is_not_a_disclosure(text: str):
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
+        ("abbu kehte hain tujhe maar dunga, mazak nahi kar rahe the", "danger"),
         ("my dad said hes gonna kill me and i believe him", "danger"),
         ("wolalabym umrzec niz wrocic do tej szkoly i mowie serio, mam plan", "self_harm"),
         ("ktos ma moje nudy i chce kase albo wrzuci na grupe", "exploitation"),
