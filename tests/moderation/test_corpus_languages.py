@@ -24,16 +24,16 @@ LANGUAGES = ("en", "pl", "ur")
 # What the platform aims for on the held-out part, in every language.
 TARGET_RECALL = 0.95
 TARGET_FALSE_ALARMS = 0.10
-# What it reaches today (README, "Safeguarding and moderation"): English meets both
-# targets; Polish and Urdu are short of the recall target and Urdu over the false-alarm
-# one. These floors, just under today's figures, stop a change that hears fewer children,
+# What it reaches today (README, "Safeguarding and moderation"): English and Polish meet
+# both targets; Urdu is just short of the recall target and over the false-alarm one.
+# These floors, just under today's figures, stop a change that hears fewer children,
 # or raises more false alarms, from passing unnoticed; raise them as detection improves,
 # never lower them to let a change through.
 FLOORS = {
     # language: (recall at least, false alarms on hard negatives at most)
     "en": (0.95, 0.09),
-    "pl": (0.94, 0.10),
-    "ur": (0.93, 0.18),
+    "pl": (0.95, 0.095),
+    "ur": (0.94, 0.16),
 }
 
 
