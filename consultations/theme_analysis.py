@@ -92,6 +92,8 @@ class ThemeBreakdown:
     title: str
     groups: tuple[GroupCount, ...]
     note: str
+    # People in the groups not shown (so shown + hidden is the theme's people).
+    hidden_people: int = 0
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,7 @@ def _breakdown(title: str, names: list[str], threshold: int) -> ThemeBreakdown:
         title,
         tuple(GroupCount(name, ordered[name]) for name in hiding.shown),
         hidden_note(hiding),
+        hiding.hidden_people,
     )
 
 
@@ -461,8 +464,7 @@ def _analyse(
 ) -> int:
     """Find themes among the answers not settled by officers; returns how many were read."""
     options = _options(threshold)
-    shown = results.free_text_answers(question, threshold=threshold, rules=rules)
-    texts = {a.id: a.text for a in shown}
+    texts = {a.id: a.text for a in results.readable_answers(question, rules=rules)}
     themes = {
         t.id: t
         for t in db.session.scalars(select(FoundTheme).where(FoundTheme.analysis_id == analysis.id))
@@ -568,7 +570,8 @@ def _join_kept(
         owners = {
             profile_id: theme.id
             for theme in live
-            if str(theme.run) == run or theme.edited
+            # Profile ids are the engine's, unique only within one run's model.
+            if str(theme.run) == run
             for profile_id in json.loads(theme.profile_ids)
         }
         model = ThemeModel.from_json(data)
@@ -737,9 +740,7 @@ def split_theme(
     question = _question_of(theme)
     members = {p.answer_id: p for p in _members(theme.id)}
     texts = {
-        a.id: a.text
-        for a in results.free_text_answers(question, threshold=threshold, rules=rules)
-        if a.id in members
+        a.id: a.text for a in results.readable_answers(question, rules=rules) if a.id in members
     }
     too_alike = InvalidEdit("These answers are too few or too alike to split into two themes.")
     if len(texts) < 4:
@@ -750,13 +751,21 @@ def split_theme(
     )
     if len(result.themes) < 2:
         raise too_alike
-    second = result.themes[1]
+    first, second = result.themes[0], result.themes[1]
+    # The split is a run of its own: its model describes both halves, so new answers can join
+    # either on a re-run (with no profile, a split theme would never grow again).
+    analysis = db.session.get(ThemeAnalysis, theme.analysis_id)
+    assert analysis is not None
+    run = analysis.runs + 1
+    models: dict[str, dict] = json.loads(analysis.model_json or "{}")
+    models[str(run)] = result.model.to_json()
+    analysis.runs, analysis.model_json = run, json.dumps(models)
     digest = hashlib.sha256(f"{theme.id}:{sorted(second.answer_ids)}".encode()).hexdigest()[:12]
     new = FoundTheme(
         analysis_id=theme.analysis_id,
         key=f"x{digest}",
-        run=theme.run,
-        profile_ids="[]",
+        run=run,
+        profile_ids=json.dumps([second.id]),
         language=theme.language,
         label=second.label[:200],
         status=ThemeStatus.SUGGESTED,
@@ -770,9 +779,9 @@ def split_theme(
     if theme.tag_id is not None:
         _untag(moving, theme.tag_id)
     if not theme.officer_label:
-        theme.label = result.themes[0].label[:200]
-    # Its answers changed, so the profiles it was found by no longer describe it.
-    theme.profile_ids, theme.edited = "[]", True
+        theme.label = first.label[:200]
+    # Its answers changed, so the profiles it was found by give way to the split's.
+    theme.run, theme.profile_ids, theme.edited = run, json.dumps([first.id]), True
     audit.record(actor, "theme split", "found_theme", theme.id, now=now, detail=str(new.id))
     db.session.flush()
     return new
