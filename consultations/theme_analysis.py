@@ -805,9 +805,11 @@ def move_answer(
     actor: User, question_id: int, answer_id: int, theme_id: int | None, *, now: datetime
 ) -> None:
     """Put one answer into another theme, or into "other" (``theme_id`` None)."""
-    placement = db.session.get(ThemePlacement, answer_id)
-    analysis = db.session.get(ThemeAnalysis, placement.analysis_id) if placement else None
-    if placement is None or analysis is None or analysis.question_id != question_id:
+    analysis = db.session.scalar(
+        select(ThemeAnalysis).where(ThemeAnalysis.question_id == question_id)
+    )
+    placement = db.session.get(ThemePlacement, (analysis.id, answer_id)) if analysis else None
+    if placement is None:
         raise NotFound("That answer has no place among the themes yet; find themes again first.")
     target = _theme(theme_id, question_id) if theme_id is not None else None
     if target is not None and target.status is ThemeStatus.DISCARDED:
