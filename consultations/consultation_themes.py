@@ -37,11 +37,11 @@ from consultations.theme_analysis import (
     QUOTABLE,
     Quote,
     ThemeBreakdown,
-    _breakdown,
-    _groups_of,
-    _options,
-    _vectors,
+    engine_options,
+    ensure_vectors,
+    theme_breakdown,
     why_in_words,
+    writer_groups,
 )
 
 NO_FREE_TEXT = "This consultation asks no free-text question, so there are no written answers."
@@ -116,9 +116,9 @@ def find_consultation_themes(
     so this makes vectors only for answers never read before.
     """
     answers = readable(consultation, rules)
-    options = _options(threshold)
+    options = engine_options(threshold)
     texts = {aid: a.text for aid, (_, a) in answers.items()}
-    _vectors(texts, options.max_chars)
+    ensure_vectors(texts, options.max_chars)
     result = find_themes([AnswerText(aid, text) for aid, text in sorted(texts.items())], options)
 
     analysis = analysis_of(consultation)
@@ -189,7 +189,7 @@ def consultation_view(
         if not questions:
             why = NO_FREE_TEXT
         elif not answers:
-            why = why_in_words("no_answers", _options(threshold).min_answers, 0)
+            why = why_in_words("no_answers", engine_options(threshold).min_answers, 0)
         return ConsultationThemesView(len(questions), len(answers), None, (), 0, 0, why)
     placements = [
         p
@@ -208,7 +208,7 @@ def consultation_view(
             select(FoundTheme).where(FoundTheme.analysis_id == analysis.id).order_by(FoundTheme.id)
         )
     )
-    groups = _groups_of(list(answers))
+    groups = writer_groups(list(answers))
     members: dict[int, list] = defaultdict(list)
     for p in placements:
         if p.theme_id is not None:
@@ -259,7 +259,7 @@ def consultation_view(
             shares,
             tuple(quotes),
             tuple(
-                _breakdown(title, [w[d] for w in writers.values()], threshold)
+                theme_breakdown(title, [w[d] for w in writers.values()], threshold)
                 for d, title in BREAKDOWNS
             ),
         )
@@ -273,7 +273,7 @@ def consultation_view(
     elif not views:
         why = why_in_words(
             analysis.why_no_themes or "no_themes_found",
-            _options(threshold).min_answers,
+            engine_options(threshold).min_answers,
             len(answers),
         )
     in_theme = sum(1 for p in placements if p.theme_id is not None)

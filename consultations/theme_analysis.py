@@ -173,7 +173,7 @@ def analysis_view(
             select(FoundTheme).where(FoundTheme.analysis_id == analysis.id).order_by(FoundTheme.id)
         )
     )
-    groups = _groups_of(list(shown))
+    groups = writer_groups(list(shown))
     members: dict[int, list[Any]] = {t.id: [] for t in themes}
     for placement in placements.values():
         if placement.theme_id in members:
@@ -197,7 +197,7 @@ def analysis_view(
             if len(quotes) == 3:
                 break
         breakdowns = tuple(
-            _breakdown(
+            theme_breakdown(
                 title,
                 [
                     groups[p.answer_id][d]
@@ -227,7 +227,9 @@ def analysis_view(
     in_theme = {aid for aid, p in placements.items() if p.theme_id is not None}
     why = None
     if not views and analysis.state is AnalysisState.READY:
-        why = why_in_words(analysis.why_no_themes, _options(threshold).min_answers, len(shown))
+        why = why_in_words(
+            analysis.why_no_themes, engine_options(threshold).min_answers, len(shown)
+        )
     return AnalysisView(
         analysis,
         tuple(views),
@@ -239,7 +241,7 @@ def analysis_view(
     )
 
 
-def _groups_of(answer_ids: list[int]) -> dict[int, dict[str, str]]:
+def writer_groups(answer_ids: list[int]) -> dict[int, dict[str, str]]:
     """Each answer's writer's age band and area, as group names."""
     out: dict[int, dict[str, str]] = {}
     if not answer_ids:
@@ -258,7 +260,7 @@ def _groups_of(answer_ids: list[int]) -> dict[int, dict[str, str]]:
     return out
 
 
-def _breakdown(title: str, names: list[str], threshold: int) -> ThemeBreakdown:
+def theme_breakdown(title: str, names: list[str], threshold: int) -> ThemeBreakdown:
     """A theme's people by group, small groups hidden as in every other table."""
     sizes = Counter(names)
     ordered = dict(sorted(sizes.items(), key=lambda kv: (kv[0] == NOT_GIVEN, kv[0])))
@@ -274,7 +276,7 @@ def _breakdown(title: str, names: list[str], threshold: int) -> ThemeBreakdown:
 # --- finding themes -------------------------------------------------------------------
 
 
-def _options(threshold: int) -> ThemeOptions:
+def engine_options(threshold: int) -> ThemeOptions:
     # Never fewer answers per language than the small-group rule allows in any group.
     defaults = ThemeOptions()
     return ThemeOptions(min_answers=max(defaults.min_answers, threshold))
@@ -389,7 +391,7 @@ def _wait_for(question_id: int, wait_seconds: float, sleep: Callable[[float], No
         waited += 0.2
 
 
-def _vectors(texts: dict[int, str], max_chars: int) -> None:
+def ensure_vectors(texts: dict[int, str], max_chars: int) -> None:
     """Put every answer's sentence vector in the engine's reach, making only the new ones."""
     if not texts:
         return
@@ -455,7 +457,7 @@ def keep_vectors(*, rules: Rules | None = None, limit: int = 200) -> int:
     )
     shown = review.staff_texts(answers, rules)
     texts = {a.id: shown[a.id].text for a in answers if not shown[a.id].held}
-    _vectors(texts, ThemeOptions().max_chars)
+    ensure_vectors(texts, ThemeOptions().max_chars)
     return len(texts)
 
 
@@ -463,7 +465,7 @@ def _analyse(
     analysis: ThemeAnalysis, question: Question, *, threshold: int, rules: Rules | None
 ) -> int:
     """Find themes among the answers not settled by officers; returns how many were read."""
-    options = _options(threshold)
+    options = engine_options(threshold)
     texts = {a.id: a.text for a in results.readable_answers(question, rules=rules)}
     themes = {
         t.id: t
@@ -483,7 +485,7 @@ def _analyse(
         aid for aid, p in placements.items() if p.moved or (p.theme_id in kept and p.theme_id)
     }
     todo = [aid for aid in sorted(texts) if aid not in settled]
-    _vectors({aid: texts[aid] for aid in todo}, options.max_chars)
+    ensure_vectors({aid: texts[aid] for aid in todo}, options.max_chars)
     models: dict[str, dict] = json.loads(analysis.model_json or "{}")
 
     joined = _join_kept(todo, texts, kept, models)
