@@ -26,7 +26,7 @@ def test_an_officer_goes_from_the_results_to_the_themes_of_every_written_answer(
     c = _consultation_with_answers()
     results_page = client.get(f"/staff/consultations/{c.id}/results").get_data(as_text=True)
     url = f"/staff/consultations/{c.id}/themes"
-    assert re.search(rf'<a class="button" href="{url}" id="consultation-themes">', results_page)
+    assert re.search(rf'<a class="button" href="{url}" id="consultation-themes"', results_page)
 
     before = text_of(client.get(url))
     assert "2 free-text questions" in before and "Other (in no theme)" not in before
@@ -54,6 +54,8 @@ def test_the_page_speaks_polish_and_urdu(client):
     assert "Themes across the written answers" not in polish
     assert "Themes across the written answers" not in urdu
     assert polish != urdu
+    page = client.get(url, headers={"Accept-Language": "ur"}).get_data(as_text=True)
+    assert '<div lang="ur" dir="rtl">' in page
 
 
 def test_no_written_answers_and_no_free_text_question_say_why_not_a_500(client):
