@@ -56,6 +56,8 @@ def test_the_page_speaks_polish_and_urdu(client):
     assert polish != urdu
     page = client.get(url, headers={"Accept-Language": "ur"}).get_data(as_text=True)
     assert '<div lang="ur" dir="rtl">' in page
+    # The English title inside the Urdu sentence keeps its own language and direction.
+    assert '<bdi lang="en" dir="ltr">' in page and "&lt;bdi" not in page
 
 
 def test_no_written_answers_and_no_free_text_question_say_why_not_a_500(client):
