@@ -429,12 +429,23 @@ def keep_vectors(*, rules: Rules | None = None, limit: int = 200) -> int:
     """Make the vectors of new answers to questions that have themes, ahead of a re-run.
 
     Run by the scheduler, so an officer finding themes again waits only for the grouping,
-    not for every new answer to be read. Answers moderation holds are left alone.
+    not for every new answer to be read. A question has themes of its own or through its
+    consultation's. Answers moderation holds are left alone.
     """
+    with_themes = or_(
+        Answer.question_id.in_(
+            select(ThemeAnalysis.question_id).where(ThemeAnalysis.question_id.is_not(None))
+        ),
+        Answer.question_id.in_(
+            select(Question.id).join(
+                ThemeAnalysis, ThemeAnalysis.consultation_id == Question.consultation_id
+            )
+        ),
+    )
     answers = list(
         db.session.scalars(
             select(Answer)
-            .join(ThemeAnalysis, ThemeAnalysis.question_id == Answer.question_id)
+            .where(with_themes)
             .outerjoin(AnswerVector, AnswerVector.answer_id == Answer.id)
             .outerjoin(AnswerModeration, AnswerModeration.answer_id == Answer.id)
             .where(

@@ -140,3 +140,21 @@ def test_no_answers_too_few_and_no_free_text_question_say_why(app):
     assert "no free-text question" in (_view(no_text).why_no_themes or "")
     assert _find(officer, no_text) == 0
     assert "no free-text question" in (_view(no_text).why_no_themes or "")
+
+
+def test_the_scheduler_reads_new_answers_ahead_for_a_consultations_themes_too(app):
+    from sqlalchemy import select
+
+    from consultations.staff_models import AnswerVector
+    from webapp import scheduler
+
+    officer = make_user(Role.OFFICER)
+    c, _ = _both_subjects_in_both_questions()
+    _find(officer, c)
+    # No question has themes of its own: only the consultation's bring these in.
+    assert theme_analysis.analysis_of(c.questions[0]) is None
+    late = answer_both(
+        c, "late", training("transport")[21], training("safety")[25], band="16-17", area="ST4"
+    )
+    assert scheduler.tick(app, now())["answer_vectors"] == "read 2 new answers"
+    assert set(late) <= set(db.session.scalars(select(AnswerVector.answer_id)))
