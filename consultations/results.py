@@ -137,6 +137,93 @@ class TextAnswer:
     tags: list[Tag] = field(default_factory=list)
     status: ModerationStatus = ModerationStatus.PENDING
     about: AboutWriter = UNKNOWN_WRITER
+    participant_id: int | None = None
+
+
+def readable_answers(
+    question: Question, *, search: str = "", rules: Rules | None = None
+) -> list[TextAnswer]:
+    """The written answers staff may read (redacted), newest first, without tags or writers.
+
+    What the themes and the page's counts need: plain rows, not ORM objects, so a question
+    with hundreds of answers is read in one cheap query. ``with_details`` adds the tags and
+    writers of the few answers a page shows.
+    """
+    rows = db.session.execute(
+        select(Answer.id, Answer.text, Answer.updated_at, Answer.participant_id)
+        .where(Answer.question_id == question.id, Answer.text.is_not(None))
+        .order_by(Answer.updated_at.desc(), Answer.id.desc())
+    ).all()
+    shown = review.staff_texts_by_id({r.id: r.text for r in rows}, rules)
+    words = " ".join(search.split()).casefold()
+    return [
+        TextAnswer(
+            r.id,
+            shown[r.id].text,
+            r.updated_at,
+            status=shown[r.id].status,
+            participant_id=r.participant_id,
+        )
+        for r in rows
+        if not shown[r.id].held and (not words or words in shown[r.id].text.casefold())
+    ]
+
+
+def tagged_ids(question: Question, tag_id: int | None = None) -> set[int]:
+    """The ids of the question's answers carrying ``tag_id`` (any tag when None)."""
+    query = (
+        select(AnswerTag.answer_id)
+        .join(Answer, Answer.id == AnswerTag.answer_id)
+        .where(Answer.question_id == question.id)
+    )
+    if tag_id is not None:
+        query = query.where(AnswerTag.tag_id == tag_id)
+    return set(db.session.scalars(query))
+
+
+def with_details(
+    question: Question, answers: list[TextAnswer], *, threshold: int = SMALL_GROUP_THRESHOLD
+) -> list[TextAnswer]:
+    """``answers`` with their tags and their writers' groups (where big enough to name)."""
+    if not answers:
+        return []
+    ids = [a.id for a in answers]
+    tags_by_answer: dict[int, list[Tag]] = defaultdict(list)
+    for answer_id, tag in db.session.execute(
+        select(AnswerTag.answer_id, Tag)
+        .join(Tag, Tag.id == AnswerTag.tag_id)
+        .where(AnswerTag.answer_id.in_(ids))
+        .order_by(Tag.name)
+    ):
+        tags_by_answer[answer_id].append(tag)
+    writers = {
+        pid: (band, area)
+        for pid, band, area in db.session.execute(
+            select(Participant.id, Participant.age_band, Participant.area).where(
+                Participant.id.in_({a.participant_id for a in answers})
+            )
+        )
+    }
+    groups = shown_groups([question.consultation_id], threshold)
+
+    def about(answer: TextAnswer) -> AboutWriter:
+        writer = writers.get(answer.participant_id or 0)
+        if writer is None:
+            return UNKNOWN_WRITER
+        return groups.about(question.consultation_id, writer[0], writer[1])
+
+    return [
+        TextAnswer(
+            a.id,
+            a.text,
+            a.answered_at,
+            tags_by_answer[a.id],
+            a.status,
+            about(a),
+            a.participant_id,
+        )
+        for a in answers
+    ]
 
 
 def free_text_answers(
@@ -155,61 +242,29 @@ def free_text_answers(
     find an answer by a name or number that was taken out. Each carries its writer's age
     band and area only where that group is big enough to name (``respondent_groups``).
     """
-    query = (
-        select(Answer)
-        .where(Answer.question_id == question.id, Answer.text.is_not(None))
-        .order_by(Answer.updated_at.desc(), Answer.id.desc())
+    answers = filtered_answers(
+        question, search=search, tag_id=tag_id, untagged=untagged, rules=rules
     )
-    answers = list(db.session.scalars(query))
-    shown = review.staff_texts(answers, rules)
-    answers = [a for a in answers if not shown[a.id].held]
-    words = " ".join(search.split()).casefold()
-    if words:
-        answers = [a for a in answers if words in shown[a.id].text.casefold()]
-    tags_by_answer: dict[int, list[Tag]] = defaultdict(list)
-    if answers:
-        for answer_id, tag in db.session.execute(
-            select(AnswerTag.answer_id, Tag)
-            .join(Tag, Tag.id == AnswerTag.tag_id)
-            .where(AnswerTag.answer_id.in_([a.id for a in answers]))
-            .order_by(Tag.name)
-        ):
-            tags_by_answer[answer_id].append(tag)
-    writers = (
-        dict(
-            db.session.execute(
-                select(Participant.id, Participant).where(
-                    Participant.id.in_({a.participant_id for a in answers})
-                )
-            ).all()
-        )
-        if answers
-        else {}
-    )
-    groups = shown_groups([question.consultation_id], threshold)
+    return with_details(question, answers, threshold=threshold)
 
-    def about(answer: Answer) -> AboutWriter:
-        writer = writers.get(answer.participant_id)
-        if writer is None:
-            return UNKNOWN_WRITER
-        return groups.about(question.consultation_id, writer.age_band, writer.area)
 
-    out = [
-        TextAnswer(
-            a.id,
-            shown[a.id].text,
-            a.updated_at,
-            tags_by_answer[a.id],
-            shown[a.id].status,
-            about(a),
-        )
-        for a in answers
-    ]
+def filtered_answers(
+    question: Question,
+    *,
+    search: str = "",
+    tag_id: int | None = None,
+    untagged: bool = False,
+    rules: Rules | None = None,
+) -> list[TextAnswer]:
+    """``readable_answers`` narrowed to a tag, or to the answers with no tag yet."""
+    answers = readable_answers(question, search=search, rules=rules)
     if tag_id is not None:
-        out = [a for a in out if any(t.id == tag_id for t in a.tags)]
+        carrying = tagged_ids(question, tag_id)
+        answers = [a for a in answers if a.id in carrying]
     if untagged:
-        out = [a for a in out if not a.tags]
-    return out
+        tagged = tagged_ids(question)
+        answers = [a for a in answers if a.id not in tagged]
+    return answers
 
 
 def tag_counts(question: Question) -> list[tuple[Tag, int]]:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Float,
     ForeignKey,
     Index,
@@ -164,10 +165,18 @@ class ThemeAnalysis(Base):
     """
 
     __tablename__ = "theme_analysis"
+    __table_args__ = (
+        CheckConstraint("(question_id IS NULL) <> (consultation_id IS NULL)", name="one_subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(
+    # A question's analysis, or (question_id None) one over all of a consultation's written
+    # answers (``consultation_themes``).
+    question_id: Mapped[int | None] = mapped_column(
         ForeignKey("question.id", ondelete="CASCADE"), unique=True
+    )
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), unique=True
     )
     state: Mapped[AnalysisState] = mapped_column(_enum(AnalysisState))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -220,15 +229,18 @@ class FoundTheme(Base):
 
 
 class ThemePlacement(Base):
-    """Where one answer went in its question's analysis: a theme, or "other" (no theme)."""
+    """Where one answer went in an analysis: a theme, or "other" (no theme).
+
+    An answer has a place in its question's analysis and in its consultation's.
+    """
 
     __tablename__ = "theme_placement"
 
-    answer_id: Mapped[int] = mapped_column(
-        ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
-    )
     analysis_id: Mapped[int] = mapped_column(
-        ForeignKey("theme_analysis.id", ondelete="CASCADE"), index=True
+        ForeignKey("theme_analysis.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     theme_id: Mapped[int | None] = mapped_column(
         ForeignKey("found_theme.id", ondelete="SET NULL"), index=True

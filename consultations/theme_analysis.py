@@ -92,6 +92,8 @@ class ThemeBreakdown:
     title: str
     groups: tuple[GroupCount, ...]
     note: str
+    # People in the groups not shown (so shown + hidden is the theme's people).
+    hidden_people: int = 0
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ def analysis_view(
             select(FoundTheme).where(FoundTheme.analysis_id == analysis.id).order_by(FoundTheme.id)
         )
     )
-    groups = _groups_of(list(shown))
+    groups = writer_groups(list(shown))
     members: dict[int, list[Any]] = {t.id: [] for t in themes}
     for placement in placements.values():
         if placement.theme_id in members:
@@ -195,7 +197,7 @@ def analysis_view(
             if len(quotes) == 3:
                 break
         breakdowns = tuple(
-            _breakdown(
+            theme_breakdown(
                 title,
                 [
                     groups[p.answer_id][d]
@@ -225,7 +227,9 @@ def analysis_view(
     in_theme = {aid for aid, p in placements.items() if p.theme_id is not None}
     why = None
     if not views and analysis.state is AnalysisState.READY:
-        why = why_in_words(analysis.why_no_themes, _options(threshold).min_answers, len(shown))
+        why = why_in_words(
+            analysis.why_no_themes, engine_options(threshold).min_answers, len(shown)
+        )
     return AnalysisView(
         analysis,
         tuple(views),
@@ -237,7 +241,7 @@ def analysis_view(
     )
 
 
-def _groups_of(answer_ids: list[int]) -> dict[int, dict[str, str]]:
+def writer_groups(answer_ids: list[int]) -> dict[int, dict[str, str]]:
     """Each answer's writer's age band and area, as group names."""
     out: dict[int, dict[str, str]] = {}
     if not answer_ids:
@@ -256,7 +260,7 @@ def _groups_of(answer_ids: list[int]) -> dict[int, dict[str, str]]:
     return out
 
 
-def _breakdown(title: str, names: list[str], threshold: int) -> ThemeBreakdown:
+def theme_breakdown(title: str, names: list[str], threshold: int) -> ThemeBreakdown:
     """A theme's people by group, small groups hidden as in every other table."""
     sizes = Counter(names)
     ordered = dict(sorted(sizes.items(), key=lambda kv: (kv[0] == NOT_GIVEN, kv[0])))
@@ -265,13 +269,14 @@ def _breakdown(title: str, names: list[str], threshold: int) -> ThemeBreakdown:
         title,
         tuple(GroupCount(name, ordered[name]) for name in hiding.shown),
         hidden_note(hiding),
+        hiding.hidden_people,
     )
 
 
 # --- finding themes -------------------------------------------------------------------
 
 
-def _options(threshold: int) -> ThemeOptions:
+def engine_options(threshold: int) -> ThemeOptions:
     # Never fewer answers per language than the small-group rule allows in any group.
     defaults = ThemeOptions()
     return ThemeOptions(min_answers=max(defaults.min_answers, threshold))
@@ -386,7 +391,7 @@ def _wait_for(question_id: int, wait_seconds: float, sleep: Callable[[float], No
         waited += 0.2
 
 
-def _vectors(texts: dict[int, str], max_chars: int) -> None:
+def ensure_vectors(texts: dict[int, str], max_chars: int) -> None:
     """Put every answer's sentence vector in the engine's reach, making only the new ones."""
     if not texts:
         return
@@ -424,12 +429,23 @@ def keep_vectors(*, rules: Rules | None = None, limit: int = 200) -> int:
     """Make the vectors of new answers to questions that have themes, ahead of a re-run.
 
     Run by the scheduler, so an officer finding themes again waits only for the grouping,
-    not for every new answer to be read. Answers moderation holds are left alone.
+    not for every new answer to be read. A question has themes of its own or through its
+    consultation's. Answers moderation holds are left alone.
     """
+    with_themes = or_(
+        Answer.question_id.in_(
+            select(ThemeAnalysis.question_id).where(ThemeAnalysis.question_id.is_not(None))
+        ),
+        Answer.question_id.in_(
+            select(Question.id).join(
+                ThemeAnalysis, ThemeAnalysis.consultation_id == Question.consultation_id
+            )
+        ),
+    )
     answers = list(
         db.session.scalars(
             select(Answer)
-            .join(ThemeAnalysis, ThemeAnalysis.question_id == Answer.question_id)
+            .where(with_themes)
             .outerjoin(AnswerVector, AnswerVector.answer_id == Answer.id)
             .outerjoin(AnswerModeration, AnswerModeration.answer_id == Answer.id)
             .where(
@@ -452,7 +468,7 @@ def keep_vectors(*, rules: Rules | None = None, limit: int = 200) -> int:
     )
     shown = review.staff_texts(answers, rules)
     texts = {a.id: shown[a.id].text for a in answers if not shown[a.id].held}
-    _vectors(texts, ThemeOptions().max_chars)
+    ensure_vectors(texts, ThemeOptions().max_chars)
     return len(texts)
 
 
@@ -460,9 +476,8 @@ def _analyse(
     analysis: ThemeAnalysis, question: Question, *, threshold: int, rules: Rules | None
 ) -> int:
     """Find themes among the answers not settled by officers; returns how many were read."""
-    options = _options(threshold)
-    shown = results.free_text_answers(question, threshold=threshold, rules=rules)
-    texts = {a.id: a.text for a in shown}
+    options = engine_options(threshold)
+    texts = {a.id: a.text for a in results.readable_answers(question, rules=rules)}
     themes = {
         t.id: t
         for t in db.session.scalars(select(FoundTheme).where(FoundTheme.analysis_id == analysis.id))
@@ -481,7 +496,7 @@ def _analyse(
         aid for aid, p in placements.items() if p.moved or (p.theme_id in kept and p.theme_id)
     }
     todo = [aid for aid in sorted(texts) if aid not in settled]
-    _vectors({aid: texts[aid] for aid in todo}, options.max_chars)
+    ensure_vectors({aid: texts[aid] for aid in todo}, options.max_chars)
     models: dict[str, dict] = json.loads(analysis.model_json or "{}")
 
     joined = _join_kept(todo, texts, kept, models)
@@ -568,7 +583,8 @@ def _join_kept(
         owners = {
             profile_id: theme.id
             for theme in live
-            if str(theme.run) == run or theme.edited
+            # Profile ids are the engine's, unique only within one run's model.
+            if str(theme.run) == run
             for profile_id in json.loads(theme.profile_ids)
         }
         model = ThemeModel.from_json(data)
@@ -737,9 +753,7 @@ def split_theme(
     question = _question_of(theme)
     members = {p.answer_id: p for p in _members(theme.id)}
     texts = {
-        a.id: a.text
-        for a in results.free_text_answers(question, threshold=threshold, rules=rules)
-        if a.id in members
+        a.id: a.text for a in results.readable_answers(question, rules=rules) if a.id in members
     }
     too_alike = InvalidEdit("These answers are too few or too alike to split into two themes.")
     if len(texts) < 4:
@@ -750,13 +764,21 @@ def split_theme(
     )
     if len(result.themes) < 2:
         raise too_alike
-    second = result.themes[1]
+    first, second = result.themes[0], result.themes[1]
+    # The split is a run of its own: its model describes both halves, so new answers can join
+    # either on a re-run (with no profile, a split theme would never grow again).
+    analysis = db.session.get(ThemeAnalysis, theme.analysis_id)
+    assert analysis is not None
+    run = analysis.runs + 1
+    models: dict[str, dict] = json.loads(analysis.model_json or "{}")
+    models[str(run)] = result.model.to_json()
+    analysis.runs, analysis.model_json = run, json.dumps(models)
     digest = hashlib.sha256(f"{theme.id}:{sorted(second.answer_ids)}".encode()).hexdigest()[:12]
     new = FoundTheme(
         analysis_id=theme.analysis_id,
         key=f"x{digest}",
-        run=theme.run,
-        profile_ids="[]",
+        run=run,
+        profile_ids=json.dumps([second.id]),
         language=theme.language,
         label=second.label[:200],
         status=ThemeStatus.SUGGESTED,
@@ -770,9 +792,9 @@ def split_theme(
     if theme.tag_id is not None:
         _untag(moving, theme.tag_id)
     if not theme.officer_label:
-        theme.label = result.themes[0].label[:200]
-    # Its answers changed, so the profiles it was found by no longer describe it.
-    theme.profile_ids, theme.edited = "[]", True
+        theme.label = first.label[:200]
+    # Its answers changed, so the profiles it was found by give way to the split's.
+    theme.run, theme.profile_ids, theme.edited = run, json.dumps([first.id]), True
     audit.record(actor, "theme split", "found_theme", theme.id, now=now, detail=str(new.id))
     db.session.flush()
     return new
@@ -796,9 +818,11 @@ def move_answer(
     actor: User, question_id: int, answer_id: int, theme_id: int | None, *, now: datetime
 ) -> None:
     """Put one answer into another theme, or into "other" (``theme_id`` None)."""
-    placement = db.session.get(ThemePlacement, answer_id)
-    analysis = db.session.get(ThemeAnalysis, placement.analysis_id) if placement else None
-    if placement is None or analysis is None or analysis.question_id != question_id:
+    analysis = db.session.scalar(
+        select(ThemeAnalysis).where(ThemeAnalysis.question_id == question_id)
+    )
+    placement = db.session.get(ThemePlacement, (analysis.id, answer_id)) if analysis else None
+    if placement is None:
         raise NotFound("That answer has no place among the themes yet; find themes again first.")
     target = _theme(theme_id, question_id) if theme_id is not None else None
     if target is not None and target.status is ThemeStatus.DISCARDED:

@@ -167,6 +167,16 @@ SHOWN_ELSEWHERE: tuple[str, ...] = (
     N_("Choose a consultation, or give both dates of a period."),
     # consultations.models: the dates a form accepts
     N_("Give a date between 2000 and 2099."),
+    # consultations.consultation_themes and theme_analysis, on a consultation's themes page
+    N_("This consultation asks no free-text question, so there are no written answers."),
+    N_("There are no written answers staff may read yet, so there is nothing to group."),
+    N_("The answers have too little in common to make themes; every answer is listed below."),
+    N_("Language"),
+    N_("English"),
+    N_("Polish"),
+    N_("Urdu"),
+    N_("Other script"),
+    N_("No group is shown, so that nobody can be picked out."),
 )
 
 

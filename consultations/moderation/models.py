@@ -82,9 +82,14 @@ class AnswerModeration(Base):
     @property
     def held(self) -> bool:
         """Abusive, a disclosure, hidden or escalated: only moderators see it."""
-        if self.status in (ModerationStatus.HIDDEN, ModerationStatus.ESCALATED):
-            return True
-        return self.status is ModerationStatus.PENDING and (self.abusive or bool(self.safeguarding))
+        return is_held(self.status, abusive=self.abusive, safeguarding=self.safeguarding)
+
+
+def is_held(status: ModerationStatus, *, abusive: bool, safeguarding: str) -> bool:
+    """Abusive, a disclosure, hidden or escalated: only moderators see it."""
+    if status in (ModerationStatus.HIDDEN, ModerationStatus.ESCALATED):
+        return True
+    return status is ModerationStatus.PENDING and (abusive or bool(safeguarding))
 
 
 class SafeguardingConcern(Base):

@@ -8,7 +8,7 @@ concerns; officers watch tension signals by area and week. Every decision is aud
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -41,6 +41,7 @@ from consultations.moderation.models import (
     ModerationStatus,
     SafeguardingConcern,
     TensionSignal,
+    is_held,
 )
 from consultations.moderation.rules import (
     TENSION_KINDS,
@@ -309,28 +310,54 @@ def staff_texts(answers: Sequence[Answer], rules: Rules | None = None) -> dict[i
 
     An answer saved before moderation existed is moderated on the fly (and stays pending).
     """
-    ids = [a.id for a in answers if a.text is not None]
+    return staff_texts_by_id({a.id: a.text for a in answers}, rules)
+
+
+def staff_texts_by_id(
+    texts: Mapping[int, str | None], rules: Rules | None = None
+) -> dict[int, StaffText]:
+    """``staff_texts`` for answers given as id → text, read as plain rows (no ORM objects)."""
+    ids = [aid for aid, text in texts.items() if text is not None]
     found: dict[int, StaffText] = {}
     if ids:
-        for record in db.session.scalars(
-            select(AnswerModeration).where(AnswerModeration.answer_id.in_(ids))
+        for answer_id, redacted, status, abusive, safeguarding in db.session.execute(
+            select(
+                AnswerModeration.answer_id,
+                AnswerModeration.redacted_text,
+                AnswerModeration.status,
+                AnswerModeration.abusive,
+                AnswerModeration.safeguarding,
+            ).where(AnswerModeration.answer_id.in_(ids))
         ):
-            found[record.answer_id] = StaffText(record.redacted_text, record.status, record.held)
-    for answer in answers:
-        if answer.text is not None and answer.id not in found:
-            verdict = moderate(answer.text, rules=rules or default_rules())
-            found[answer.id] = StaffText(verdict.redacted, ModerationStatus.PENDING, verdict.held)
+            found[answer_id] = StaffText(
+                redacted, status, is_held(status, abusive=abusive, safeguarding=safeguarding)
+            )
+    for aid, text in texts.items():
+        if text is not None and aid not in found:
+            verdict = moderate(text, rules=rules or default_rules())
+            found[aid] = StaffText(verdict.redacted, ModerationStatus.PENDING, verdict.held)
     return found
 
 
 def held_count(question_id: int) -> int:
     """How many written answers to a question only moderators may see for now."""
-    records = db.session.scalars(
-        select(AnswerModeration)
-        .join(Answer, Answer.id == AnswerModeration.answer_id)
-        .where(Answer.question_id == question_id)
+    # Counted by the database: the free-text page asks on every view, and reading every
+    # moderation record of a question with hundreds of answers was a quarter of it.
+    status = AnswerModeration.status
+    held = or_(
+        status.in_((ModerationStatus.HIDDEN, ModerationStatus.ESCALATED)),
+        (status == ModerationStatus.PENDING)
+        & or_(AnswerModeration.abusive.is_(True), AnswerModeration.safeguarding != ""),
     )
-    return sum(1 for r in records if r.held)
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(AnswerModeration)
+            .join(Answer, Answer.id == AnswerModeration.answer_id)
+            .where(Answer.question_id == question_id, held)
+        )
+        or 0
+    )
 
 
 # --- the moderation queue ------------------------------------------------------------

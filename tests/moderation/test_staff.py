@@ -238,3 +238,33 @@ def test_the_original_is_never_on_the_officers_pages(client, app):
     )
     free = [r for r in rows if r["kind"] == "free_text"]
     assert free and all(r["answer"] == "" and r["moderation"] == "escalated" for r in free)
+
+
+def test_the_held_count_is_every_answer_only_moderators_may_see(app):
+    """Counted by the database, it agrees with each record's own ``held`` in every state."""
+    from sqlalchemy import update
+
+    from consultations.moderation import review
+    from consultations.moderation.models import AnswerModeration, ModerationStatus
+    from tests.themes.support import answer_many, free_text_consultation
+
+    c = free_text_consultation()
+    ids = answer_many(c, [f"More buses on route {n} please" for n in range(12)])
+    states = [
+        (ModerationStatus.PENDING, False, ""),
+        (ModerationStatus.PENDING, True, ""),
+        (ModerationStatus.PENDING, False, "self_harm"),
+        (ModerationStatus.APPROVED, True, ""),
+        (ModerationStatus.REDACTED, False, "self_harm"),
+        (ModerationStatus.HIDDEN, False, ""),
+        (ModerationStatus.ESCALATED, False, ""),
+    ]
+    for answer_id, (status, abusive, safeguarding) in zip(ids, states, strict=False):
+        db.session.execute(
+            update(AnswerModeration)
+            .where(AnswerModeration.answer_id == answer_id)
+            .values(status=status, abusive=abusive, safeguarding=safeguarding)
+        )
+    db.session.commit()
+    records = db.session.scalars(select(AnswerModeration)).all()
+    assert review.held_count(c.questions[0].id) == sum(r.held for r in records) == 4

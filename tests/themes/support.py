@@ -55,3 +55,35 @@ def answer_many(consultation: Consultation, texts: list[str], prefix: str = "p")
         answer(consultation, f"{prefix}{i}", text, band=BANDS[i % 3], area=AREAS[i % 3])
         for i, text in enumerate(texts)
     ]
+
+
+def two_question_consultation() -> Consultation:
+    return make_consultation(
+        questions=[
+            services.QuestionSpec(QuestionKind.FREE_TEXT, "What would help?", max_length=2500),
+            services.QuestionSpec(QuestionKind.FREE_TEXT, "What worries you?", max_length=2500),
+        ]
+    )
+
+
+def answer_both(
+    consultation: Consultation, uid: str, first: str, second: str, *, band: str, area: str
+) -> tuple[int, int]:
+    """One young person's written answers to the first two questions; returns their ids."""
+    person = services.participant_for("telegram", uid, key=KEY)
+    services.update_profile(person, age_band=band, area=area)
+    q1, q2 = consultation.questions[0], consultation.questions[1]
+    services.submit_answers(
+        consultation,
+        person,
+        [services.AnswerInput(q1.id, text=first), services.AnswerInput(q2.id, text=second)],
+        channel="telegram",
+        now=now(),
+    )
+    db.session.commit()
+    ids = dict(
+        db.session.execute(
+            select(Answer.question_id, Answer.id).where(Answer.participant_id == person.id)
+        ).all()
+    )
+    return ids[q1.id], ids[q2.id]

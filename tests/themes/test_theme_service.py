@@ -330,3 +330,73 @@ def test_accepted_themes_reach_the_partnership_report_as_tags(app):
     assert set(shown) <= set(accepted)
     biggest = max(accepted, key=lambda name: accepted[name])
     assert shown[biggest] == accepted[biggest]
+
+
+def _accounts_for_everyone(view) -> None:  # type: ignore[no-untyped-def]
+    """Each theme's breakdowns hold all its people, no group shown under the threshold."""
+    for theme in view.themes:
+        assert [b.title for b in theme.breakdowns] == ["Age band", "Area", "Language"]
+        for b in theme.breakdowns:
+            assert sum(g.people for g in b.groups) + b.hidden_people == theme.people
+            assert all(g.people >= THRESHOLD for g in b.groups)
+            assert b.hidden_people == 0 or b.hidden_people >= THRESHOLD
+
+
+def test_split_merged_and_moved_themes_keep_their_breakdown(app):
+    officer = make_user(Role.OFFICER)
+    c = free_text_consultation()
+    answer_many(c, training("transport")[:15] + training("litter")[:15])
+    question = c.questions[0]
+    _find(officer, question.id)
+    biggest = _view(question).themes[0]
+    new = theme_analysis.split_theme(
+        officer, question.id, biggest.id, now=now(), threshold=THRESHOLD
+    )
+    db.session.commit()
+    view = _view(question)
+    split = {t.id: t for t in view.themes}
+    assert split[new.id].people > 0 and split[biggest.id].people > 0
+    # The halves of 15 people in three groups of five are smaller than five a group: the
+    # rule hides them, and says so, rather than showing a table with nobody in it.
+    assert any(b.groups or b.note for b in split[new.id].breakdowns)
+    _accounts_for_everyone(view)
+
+    other = next(t for t in view.themes if t.id not in (new.id, biggest.id))
+    moved = next(aid for aid, tid in view.theme_of.items() if tid == other.id)
+    theme_analysis.move_answer(officer, question.id, moved, new.id, now=now())
+    db.session.commit()
+    view = _view(question)
+    assert {t.id: t.people for t in view.themes}[new.id] == split[new.id].people + 1
+    _accounts_for_everyone(view)
+
+    merged = theme_analysis.merge_themes(officer, question.id, [new.id, other.id], now=now())
+    db.session.commit()
+    view = _view(question)
+    assert {t.id: t.people for t in view.themes}[merged.id] == (
+        split[new.id].people + split[other.id].people
+    )
+    _accounts_for_everyone(view)
+
+
+def test_a_theme_split_off_is_found_again_by_new_answers_like_its_own(app):
+    officer = make_user(Role.OFFICER)
+    c = free_text_consultation()
+    answer_many(c, training("transport")[:15] + training("litter")[:15])
+    question = c.questions[0]
+    _find(officer, question.id)
+    biggest = _view(question).themes[0]
+    new = theme_analysis.split_theme(
+        officer, question.id, biggest.id, now=now(), threshold=THRESHOLD
+    )
+    db.session.commit()
+    view = _view(question)
+    own = [
+        a.text
+        for a in results.free_text_answers(question, threshold=THRESHOLD)
+        if view.theme_of.get(a.id) == new.id
+    ]
+    # Someone else says what the split-off theme's answers say, in their own words order.
+    arrivals = answer_many(c, [f"{text} really" for text in own[:2]], prefix="late")
+    _find(officer, question.id)
+    placed = _view(question).theme_of
+    assert [placed[aid] for aid in arrivals] == [new.id, new.id]

@@ -83,6 +83,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role]] = {
     "staff.discard_theme": WRITERS,
     "staff.restore_theme": WRITERS,
     "staff.move_to_theme": WRITERS,
+    "staff.consultation_themes": WRITERS,
+    "staff.find_consultation_themes": WRITERS,
     "staff.export": WRITERS,
     # "You said, we did", quotes and the partnership report: officers.
     "staff.feedback": WRITERS,

@@ -78,11 +78,13 @@ def results_page(consultation_id: int) -> str:
     return render_results(consultation, can_read_text=writer)
 
 
-def _free_text_filters(question_id: int) -> tuple[FreeTextFilterForm, int | None, bool]:
+def _free_text_filters(
+    tags: list[tuple[Any, int]],
+) -> tuple[FreeTextFilterForm, int | None, bool]:
     form = FreeTextFilterForm(request.args)
     chosen = request.args.get("tag", "")
     form.tag.choices = [SelectChoice("", "All answers"), SelectChoice("untagged", "Not tagged yet")]
-    for tag, count in results.tag_counts(results.free_text_question(question_id)):
+    for tag, count in tags:
         form.tag.choices.append(SelectChoice(str(tag.id), f"{tag.name} ({count})"))
     tag_id = int(chosen) if chosen.isdigit() else None
     return form, tag_id, chosen == "untagged"
@@ -107,17 +109,16 @@ def render_answers(
     ticked for it, shown again.
     """
     question = results.free_text_question(question_id)
-    form, tag_id, untagged = _free_text_filters(question_id)
-    every = results.free_text_answers(question, threshold=threshold(), rules=moderation_rules())
+    tags = results.tag_counts(question)
+    form, tag_id, untagged = _free_text_filters(tags)
+    rules = moderation_rules()
+    # Every readable answer is read once, as plain rows, for the themes and the counts; tags
+    # and writers only for the page of answers shown.
+    every = results.readable_answers(question, rules=rules)
     filtered = form.q.data or tag_id is not None or untagged
-    answers = page_of(
-        results.free_text_answers(
-            question,
-            search=form.q.data or "",
-            tag_id=tag_id,
-            untagged=untagged,
-            threshold=threshold(),
-            rules=moderation_rules(),
+    queue = page_of(
+        results.filtered_answers(
+            question, search=form.q.data or "", tag_id=tag_id, untagged=untagged, rules=rules
         )
         if filtered
         else every,
@@ -127,10 +128,10 @@ def render_answers(
         "staff/free_text.html",
         question=question,
         consultation=question.consultation,
-        queue=answers,
-        answers=answers.items,
+        queue=queue,
+        answers=results.with_details(question, queue.items, threshold=threshold()),
         form=form,
-        tags=results.tag_counts(question),
+        tags=tags,
         tag_form=TagForm(formdata=None),
         bulk_form=bulk_form or BulkTagForm(formdata=None),
         bulk_errors=bulk_errors or [],

@@ -1,14 +1,18 @@
-"""Themes on the free-text page: find them, then rename, merge, split, discard, move, accept."""
+"""Themes on the free-text page: find them, then rename, merge, split, discard, move, accept.
+
+And the themes of a whole consultation, across all its free-text questions.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from flask import redirect, request, url_for
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from consultations import theme_analysis
+from consultations import authoring, consultation_themes, theme_analysis
 from consultations.db import in_transaction
 from consultations.errors import DomainError
 from webapp.moderation_rules import moderation_rules
@@ -127,4 +131,43 @@ def move_to_theme(question_id: int, answer_id: int) -> Response | tuple[str, int
         question_id,
         lambda: theme_analysis.move_answer(actor(), question_id, answer_id, theme_id, now=now()),
         f"answer-{answer_id}",
+    )
+
+
+def _consultation_page(consultation_id: int, error: str | None = None) -> str:
+    consultation = authoring.consultation_for_editing(consultation_id)
+    return render_template(
+        "staff/consultation_themes.html",
+        consultation=consultation,
+        themes=consultation_themes.consultation_view(
+            consultation, threshold=threshold(), rules=moderation_rules()
+        ),
+        threshold=threshold(),
+        button=EmptyForm(formdata=None),
+        theme_error=error,
+    )
+
+
+@bp.get("/consultations/<int:consultation_id>/themes", endpoint="consultation_themes")
+def consultation_themes_page(consultation_id: int) -> str:
+    return _consultation_page(consultation_id)
+
+
+@bp.post("/consultations/<int:consultation_id>/themes/find")
+def find_consultation_themes(consultation_id: int) -> Response | tuple[str, int]:
+    if not EmptyForm().validate_on_submit():
+        return _consultation_page(
+            consultation_id, _("The form was too old to use; nothing was changed. Try again.")
+        ), 400
+    consultation = authoring.consultation_for_editing(consultation_id)
+    try:
+        in_transaction(
+            lambda: consultation_themes.find_consultation_themes(
+                actor(), consultation, now=now(), threshold=threshold(), rules=moderation_rules()
+            )
+        )
+    except DomainError as error:
+        return _consultation_page(consultation_id, error.detail), error.status
+    return redirect(
+        url_for("staff.consultation_themes", consultation_id=consultation_id) + "#themes", 303
     )
