@@ -158,3 +158,56 @@ def test_the_scheduler_reads_new_answers_ahead_for_a_consultations_themes_too(ap
     )
     assert scheduler.tick(app, now())["answer_vectors"] == "read 2 new answers"
     assert set(late) <= set(db.session.scalars(select(AnswerVector.answer_id)))
+
+
+def test_two_officers_finding_themes_at_once_end_with_one_grouping_and_no_error(app):
+    """Both clicks succeed; one analysis is kept with every readable answer placed once."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    from consultations.db import in_transaction
+    from consultations.models import Consultation
+    from consultations.staff_models import ThemeAnalysis, ThemePlacement, User
+
+    officers = [make_user(Role.OFFICER).id, make_user(Role.OFFICER).id]
+    c, _ = _both_subjects_in_both_questions()
+    readable, consultation_id = _readable(c), c.id
+    db.session.commit()
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def click(officer_id: int) -> None:
+        try:
+            with app.app_context():
+                user = db.session.get(User, officer_id)
+                consultation = db.session.get(Consultation, consultation_id)
+                barrier.wait(30)
+                in_transaction(
+                    lambda: consultation_themes.find_consultation_themes(
+                        user, consultation, now=now(), threshold=THRESHOLD
+                    )
+                )
+                db.session.remove()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=click, args=(o,)) for o in officers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors
+    analyses = db.session.scalars(
+        select(ThemeAnalysis).where(ThemeAnalysis.consultation_id == consultation_id)
+    ).all()
+    assert len(analyses) == 1
+    placed = db.session.scalar(
+        select(func.count())
+        .select_from(ThemePlacement)
+        .where(ThemePlacement.analysis_id == analyses[0].id)
+    )
+    assert placed == readable
+    view = _view(db.session.get(Consultation, consultation_id))
+    assert view.new_answers == 0 and sum(t.answers for t in view.themes) + view.other == readable
