@@ -16,7 +16,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -313,13 +313,22 @@ def deliver_once(
     own_pool = pool is None
     pool = pool or ThreadPoolExecutor(max_workers=in_flight)
     try:
+        sending: list[tuple[Leased, Future[Result]]] = []
         for start in range(0, len(batch), in_flight):
+            # The chunk before has been sent in full, so a "stop" that came while it was in
+            # flight is seen here, just before these go.
+            done = [(m, future.result()) for m, future in sending]
             chunk = batch[start : start + in_flight]
             wanted = in_transaction(partial(_still_wanted, chunk))
             chosen = [m for m in chunk if m.id in wanted]
             tally.skipped += len(chunk) - len(chosen)
-            results = list(zip(chosen, pool.map(sender.send, chosen), strict=True))
-            tally.add(in_transaction(partial(_record, results, clock())))
+            sending = [(m, pool.submit(sender.send, m)) for m in chosen]
+            # Recorded while the next chunk is on its way, not in a pause between them.
+            if done:
+                tally.add(in_transaction(partial(_record, done, clock())))
+        done = [(m, future.result()) for m, future in sending]
+        if done:
+            tally.add(in_transaction(partial(_record, done, clock())))
     finally:
         if own_pool:
             pool.shutdown(wait=True)
