@@ -30,6 +30,7 @@ import uuid
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from _common import (
@@ -49,7 +50,8 @@ from _common import (
 
 sys.path.insert(0, str(REPO_ROOT))
 
-AREAS = ["Hanley", "Burslem", "Longton", "Tunstall", "Fenton", "Stoke"]
+# Keys of the council's list (a participant's area references it): five districts, a ward.
+AREAS = ["st1", "st2", "st3", "st4", "st6", "tunstall"]
 BANDS = ["11-13", "14-15", "16-17", "18-21", "22-25", None]
 LANGS = [None, None, None, "pl", "ur"]
 QUEUE_TARGET_S = 5.0
@@ -160,9 +162,11 @@ def queue_part(engine: str, pg_url: str, count: int) -> dict[str, object]:
             log(f"adding {count} subscribers")
             people = add_people(count, channel="telegram", seed=1)
             capped = cap_some(people, 0.10, seed=2)
+            # Named as an officer types them; they resolve to the keys st1, st6, st3.
             chosen = ("Hanley", "Burslem", "Longton")
+            keys = {"st1", "st6", "st3"}
             expected = sum(
-                1 for pid, (area, _, _) in people.items() if area in chosen and pid not in capped
+                1 for pid, (area, _, _) in people.items() if area in keys and pid not in capped
             )
             now = datetime.now(UTC)
             invitation = invitations.create_invitation(
@@ -229,10 +233,12 @@ def telegram_part(engine: str, pg_url: str, count: int, redis_url: str) -> dict[
             )
             db.session.commit()
             log(f"{written} invitations queued")
-            # Quiet hours from this minute to the next: the run starts inside them.
+            # Quiet hours from this minute to a minute's end at least 50 s away, so they are
+            # still on when the workers are up (gunicorn and four workers take a while to
+            # start on a busy machine): the run starts inside them.
             zone = ZoneInfo("Europe/London")
             local = datetime.now(zone)
-            quiet_end = (local + timedelta(minutes=1)).replace(second=0, microsecond=0)
+            quiet_end = (local + timedelta(seconds=50 + 60)).replace(second=0, microsecond=0)
             quiet = f"{local:%H:%M}-{quiet_end:%H:%M}"
             settings = replace(
                 settings, extra_env=(*settings.extra_env, ("YOUTHVOICE_QUIET_HOURS", quiet))
@@ -261,7 +267,7 @@ def telegram_part(engine: str, pg_url: str, count: int, redis_url: str) -> dict[
                 procs = [start() for _ in range(4)]
                 restarts = 0
                 began_mono = time.monotonic()
-                deadline = time.monotonic() + 60 + count / TELEGRAM_TARGET * 2 + 60
+                deadline = time.monotonic() + 120 + count / TELEGRAM_TARGET * 2 + 60
                 try:
                     while _pending() and time.monotonic() < deadline:
                         time.sleep(1.0)
@@ -278,14 +284,16 @@ def telegram_part(engine: str, pg_url: str, count: int, redis_url: str) -> dict[
                         worker.wait(timeout=30)
                 left = _pending()
                 per_chat = Counter(len(telegram.messages_to(10_000_000 + pid)) for pid in people)
-                times = sorted(telegram.send_message_times)
+                # Every attempt, refused ones too, for quiet hours; accepted ones for the rate.
+                attempts = sorted(telegram.send_message_times)
+                times = sorted(t for _, t in telegram.accepted_sends)
                 first_send = times[0] if times else float("nan")
                 # The fake server stamps sends with time.monotonic(); the quiet end is wall time.
                 quiet_end_mono = time.monotonic() - (time.time() - quiet_end.timestamp())
                 duration = times[-1] - times[0] if len(times) > 1 else float("nan")
                 delivered = sum(n * k for n, k in per_chat.items())
                 rate = (delivered - 1) / duration if delivered > 1 else 0.0
-                in_quiet = sum(1 for t in times if t < quiet_end_mono - 0.5)
+                in_quiet = sum(1 for t in attempts if t < quiet_end_mono - 0.5)
                 return {
                     "part": "telegram",
                     "engine": engine,
@@ -302,6 +310,8 @@ def telegram_part(engine: str, pg_url: str, count: int, redis_url: str) -> dict[
                     "first_send_after_quiet_end_s": round(first_send - quiet_end_mono, 1),
                     "messages_per_s": round(rate, 2),
                     "rejected_429": telegram.violations,
+                    # Where a pause went: the longest wait between two accepted sends.
+                    "longest_gap_s": round(max((b - a for a, b in pairwise(times)), default=0), 2),
                     "worker_restarts": restarts,
                     "ok": rate >= TELEGRAM_TARGET
                     and per_chat[0] == 0

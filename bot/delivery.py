@@ -37,6 +37,11 @@ log = logging.getLogger("youthvoice.delivery")
 OVERALL_RATE = 29.0  # a little under Telegram's 30/s, so timing jitter never crosses it
 PER_CHAT_INTERVAL = 1.05  # a little over Telegram's 1/s per chat, for the same reason
 JOURNAL_DAYS = 7
+# A message refused with a 429 waits in the worker and goes again this many times at most,
+# while its lease has this many seconds to spare after the wait; otherwise it goes back to
+# the outbox to be leased again once the pause is over.
+HOLD_TRIES = 3
+HOLD_MARGIN = 15.0
 
 
 @dataclass
@@ -119,25 +124,31 @@ class Pacer:
 
 
 # One atomic step in Redis: the next free send slot for the bot overall and for one chat.
-# Slots are on Redis's own clock, so every worker on every host agrees on them.
+# Slots are on Redis's own clock, so every worker on every host agrees on them. They are
+# kept to the microsecond: whole milliseconds would turn 29/s into 1000/34 = 29.4/s, which
+# leaves 20 ms, not 34, between 31 sends and Telegram's one-second window.
 _RESERVE = """
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local interval = tonumber(ARGV[1])
 local per_chat = tonumber(ARGV[2])
 local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'),
                       tonumber(redis.call('GET', KEYS[2]) or '0'))
-redis.call('SET', KEYS[1], slot + interval, 'PX', 60000)
-redis.call('SET', KEYS[2], slot + per_chat, 'PX', per_chat + 5000)
-return {slot, now}
+redis.call('SET', KEYS[1], string.format('%.3f', slot + interval), 'PX', 60000)
+redis.call('SET', KEYS[2], string.format('%.3f', slot + per_chat), 'PX',
+           math.ceil(per_chat) + 5000)
+return {string.format('%.3f', slot), string.format('%.3f', now)}
 """
 _PAUSE = """
 local t = redis.call('TIME')
-local until_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+local until_ms = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000 + tonumber(ARGV[1])
 if until_ms > tonumber(redis.call('GET', KEYS[1]) or '0') then
-  redis.call('SET', KEYS[1], until_ms, 'PX', 60000 + tonumber(ARGV[1]))
+  redis.call('SET', KEYS[1], string.format('%.3f', until_ms), 'PX', 60000 + tonumber(ARGV[1]))
 end
-return until_ms
+if tonumber(ARGV[1]) > redis.call('PTTL', KEYS[2]) then
+  redis.call('SET', KEYS[2], '1', 'PX', math.max(1, tonumber(ARGV[1])))
+end
+return math.floor(until_ms)
 """
 
 
@@ -156,29 +167,42 @@ class SharedPacer:
         bot_id = bot_token.split(":", 1)[0] or "bot"
         self._key = f"youthvoice:telegram:{bot_id}:next"
         self._chat_prefix = f"youthvoice:telegram:{bot_id}:chat:"
-        self._interval_ms = max(1, round(1000 / rate))
-        self._per_chat_ms = max(1, round(per_chat * 1000))
+        # Present, with Telegram's retry_after as its time to live, while sends are paused.
+        self._paused_key = f"youthvoice:telegram:{bot_id}:paused"
+        self._interval_ms = max(0.001, 1000 / rate)
+        self._per_chat_ms = max(0.001, per_chat * 1000)
         self._reserve = self._redis.register_script(_RESERVE)
         self._pause = self._redis.register_script(_PAUSE)
 
     def _chat_key(self, address: str) -> str:
         return self._chat_prefix + hashlib.sha256(address.encode()).hexdigest()[:24]
 
-    async def reserve(self, address: str) -> tuple[int, int]:
+    async def reserve(self, address: str) -> tuple[float, float]:
         """The slot this send may start at and Redis's time now, both in milliseconds."""
         slot, now = await self._reserve(
             keys=[self._key, self._chat_key(address)],
-            args=[self._interval_ms, self._per_chat_ms],
+            args=[f"{self._interval_ms:.6f}", f"{self._per_chat_ms:.6f}"],
         )
-        return int(slot), int(now)
+        return float(slot), float(now)
 
     async def wait(self, address: str) -> None:
-        slot, now = await self.reserve(address)
-        if slot > now:
-            await asyncio.sleep((slot - now) / 1000)
+        """Until this send may start: its slot, and no pause any worker was told of since.
+
+        Every worker's sends in flight hold slots up to a second or two ahead, so a 429
+        that moves the grid on does not stop them by itself: each looks at the pause when
+        its slot comes, and if one began meanwhile waits it out and takes a new slot.
+        """
+        while True:
+            slot, now = await self.reserve(address)
+            if slot > now:
+                await asyncio.sleep((slot - now) / 1000)
+            left = await self._redis.pttl(self._paused_key)
+            if left <= 0:
+                return
+            await asyncio.sleep(left / 1000)
 
     async def pause(self, seconds: float) -> None:
-        await self._pause(keys=[self._key], args=[max(0, round(seconds * 1000))])
+        await self._pause(keys=[self._key, self._paused_key], args=[max(0, round(seconds * 1000))])
 
     async def aclose(self) -> None:
         await self._redis.aclose()
@@ -231,6 +255,8 @@ class Worker:
         async with self.bot:
             try:
                 while not self.stopping.is_set():
+                    # Taken before asking, so the lease is never thought longer than it is.
+                    leased_at = time.monotonic()
                     try:
                         batch = await self.api.lease(
                             limit=self.settings.batch, lease_seconds=self.settings.lease_seconds
@@ -247,7 +273,7 @@ class Worker:
                     for message in batch:
                         if self.stopping.is_set():
                             break  # the rest of the lease runs out and the rows go again
-                        await self._schedule(message)
+                        await self._schedule(message, leased_at)
                 if self._tasks:
                     await asyncio.gather(*self._tasks, return_exceptions=True)
             finally:
@@ -256,13 +282,13 @@ class Worker:
                 if self.shared is not None:
                     await self.shared.aclose()
 
-    async def _schedule(self, message: LeasedMessage) -> None:
+    async def _schedule(self, message: LeasedMessage, leased_at: float) -> None:
         if self.journal.was_sent(message.idempotency_key):
             # Sent before a crash, acknowledgement lost: settle it without sending again.
             await self._ack(message, "sent")
             return
         await self._slots.acquire()
-        task = asyncio.create_task(self._deliver(message))
+        task = asyncio.create_task(self._deliver(message, leased_at))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -290,26 +316,43 @@ class Worker:
             self._chat_free_at[address] = time.monotonic() + self.settings.per_chat_interval
             await self.bot.send_message(chat_id, text, reply_markup=markup)
 
-    async def _deliver(self, message: LeasedMessage) -> None:
+    def _may_hold(self, leased_at: float, wait: float, tries: int) -> bool:
+        """Whether a message refused with a 429 can wait here and go again under its lease.
+
+        Waiting in the worker saves giving the row back and leasing it again after the pause,
+        which at the end of a broadcast is what the last messages wait on. Only while the
+        lease has time to spare for the wait, the send and the acknowledgement.
+        """
+        spare = self.settings.lease_seconds - (time.monotonic() - leased_at) - wait
+        return not self.stopping.is_set() and tries <= HOLD_TRIES and spare > HOLD_MARGIN
+
+    async def _deliver(self, message: LeasedMessage, leased_at: float) -> None:
         try:
-            try:
-                await self._send(message.address, message.full_text(), button_for(message))
-            except RetryAfter as error:
-                wait = _seconds(error.retry_after)
-                self.pacer.pause(wait)
-                if self.shared is not None:
-                    await self.shared.pause(wait)
-                await self._ack(message, "retry", retry_after=wait)
-                return
-            except Forbidden:
-                await self._ack(message, "blocked", error="forbidden")
-                return
-            except BadRequest as error:
-                await self._ack(message, "failed", error=f"bad request: {error.message[:80]}")
-                return
-            except (NetworkError, TelegramError) as error:
-                await self._ack(message, "failed", error=type(error).__name__)
-                return
+            tries = 0
+            while True:
+                try:
+                    await self._send(message.address, message.full_text(), button_for(message))
+                except RetryAfter as error:
+                    wait = _seconds(error.retry_after)
+                    self.pacer.pause(wait)
+                    if self.shared is not None:
+                        await self.shared.pause(wait)
+                    tries += 1
+                    if self._may_hold(leased_at, wait, tries):
+                        await asyncio.sleep(wait)
+                        continue
+                    await self._ack(message, "retry", retry_after=wait)
+                    return
+                except Forbidden:
+                    await self._ack(message, "blocked", error="forbidden")
+                    return
+                except BadRequest as error:
+                    await self._ack(message, "failed", error=f"bad request: {error.message[:80]}")
+                    return
+                except (NetworkError, TelegramError) as error:
+                    await self._ack(message, "failed", error=type(error).__name__)
+                    return
+                break
             self.journal.record(message.idempotency_key)
             self.sent += 1
             await self._ack(message, "sent")

@@ -20,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from consultations import audit
+from consultations import audit, words
 from consultations.db import db
 from consultations.errors import InvalidEdit, NotFound
 from consultations.models import PREFER_NOT_TO_SAY, Area, AreaKind, Participant
@@ -121,11 +121,9 @@ def examples(count: int = 4) -> list[str]:
     return picked or [a.name for a in areas[:count]]
 
 
-def unknown_area_words() -> str:
-    return (
-        "We don’t know that area. Pick your ward or the first part of your postcode from "
-        f"the list, like {', '.join(examples())}, or “prefer not to say”."
-    )
+def unknown_area_words(lang: str | None = None) -> str:
+    """Why typed words were refused, in ``lang``, naming a few entries to pick."""
+    return words.unknown_area(examples(), lang)
 
 
 def by_key(key: str) -> Area:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
 class DomainError(Exception):
-    """Base of every error a young person or staff member can cause."""
+    """Base of every error a young person or staff member can cause.
+
+    ``said`` gives the detail in a language (a code, or None for English) when the domain
+    has the words for it in its catalogue, so a young person reads the refusal in the
+    language they use; ``detail`` stays the English.
+    """
 
     status = 400
     title = "Something is not right"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, said: Callable[[str | None], str] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self._said = said
+
+    def in_language(self, lang: str | None) -> str | None:
+        """The detail in ``lang`` from the domain's catalogue, or None when it has none."""
+        return self._said(lang) if self._said is not None else None
 
 
 class NotFound(DomainError):
@@ -54,8 +65,14 @@ class InvalidAnswer(InvalidInput):
 
     title = "Some answers need another look"
 
-    def __init__(self, detail: str, problems: list[AnswerProblem] | None = None) -> None:
-        super().__init__(detail)
+    def __init__(
+        self,
+        detail: str,
+        problems: list[AnswerProblem] | None = None,
+        *,
+        said: Callable[[str | None], str] | None = None,
+    ) -> None:
+        super().__init__(detail, said=said)
         self.problems = problems or []
 
 

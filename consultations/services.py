@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import (
@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from consultations import access_codes, areas
+from consultations import access_codes, areas, words
 from consultations.db import LostRace, db
 from consultations.errors import (
     AnswerProblem,
@@ -125,7 +125,11 @@ def update_profile(participant: Participant, *, age_band: str | None, area: str 
             # are never counted apart; words that name no entry are refused, never kept.
             key = areas.resolve(area[:AREA_MAX])
             if key is None or len(area) > AREA_MAX:
-                raise InvalidAnswer(areas.unknown_area_words())
+                # Named once in English; each channel shows it in the language it asked for.
+                named = areas.examples()
+                raise InvalidAnswer(
+                    words.unknown_area(named), said=partial(words.unknown_area, named)
+                )
             participant.area = key
     db.session.flush()
 

@@ -25,7 +25,7 @@ from babel.messages.catalog import Catalog
 from babel.support import NullTranslations
 
 from consultations.moderation.rules import DEFAULT_LANGUAGE, LANGUAGES
-from youthvoice_settings import catalogues
+from youthvoice_settings import RIGHT_TO_LEFT, catalogues
 from youthvoice_settings.catalogues import Counted, Message
 
 DIRECTORY = Path(__file__).with_name("locale")
@@ -112,8 +112,15 @@ TOPIC_CULTURE = "Belonging and each other's cultures"
 TOPIC_ENGAGEMENT = "Having a say in local decisions"
 TOPIC_YOUNG_PEOPLE = "The youth forum and things made for young people"
 
+# Refusals of what someone chose in a chat or on the web, naming what they can pick instead.
+UNKNOWN_AREA = (
+    "We don’t know that area. Pick your ward or the first part of your postcode from the "
+    "list, like {examples}, or “prefer not to say”."
+)
+UNKNOWN_TOPIC = "Pick topics from the list: {topics}."
+
 # Constants here that are not words for people: an address, the catalogue's and a language's name.
-NOT_WORDS = {"HATE_REPORTING_URL", "DOMAIN", "DEFAULT_LANGUAGE"}
+NOT_WORDS = {"HATE_REPORTING_URL", "DOMAIN", "DEFAULT_LANGUAGE", "FSI", "PDI"}
 
 
 def _language(lang: str | None) -> str:
@@ -146,6 +153,39 @@ def counted(key: str, n: int, lang: str | None = None, **fields: object) -> str:
     if not isinstance(english, Counted):
         raise TypeError(f"{key} has no number in it: use text({key!r}, ...)")
     return CATALOGUE.counted(english, n, _language(lang)).format(n=n, **fields)
+
+
+# First-strong isolate and pop directional isolate (Unicode UAX #9).
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolated(words: str, lang: str | None = None) -> str:
+    """``words`` kept in their own direction inside a sentence in ``lang``.
+
+    Area names and officers' words are Latin; inside an Urdu sentence, without isolation
+    the bidirectional algorithm carries the commas and quotation marks around them to
+    the wrong side.
+    """
+    if _language(lang) in RIGHT_TO_LEFT and any("a" <= c.lower() <= "z" for c in words):
+        return f"{FSI}{words}{PDI}"
+    return words
+
+
+def listed(items: list[str], lang: str | None = None) -> str:
+    """A few names one after the other, each isolated, with the language's comma."""
+    # Languages written right to left in Arabic script use the Arabic comma.
+    comma = "، " if _language(lang) in RIGHT_TO_LEFT else ", "
+    return comma.join(isolated(item, lang) for item in items)
+
+
+def unknown_area(examples: list[str], lang: str | None = None) -> str:
+    """The refusal of words that name no area, with a few areas to pick from."""
+    return text("UNKNOWN_AREA", lang).format(examples=listed(examples, lang))
+
+
+def unknown_topic(topics: list[str], lang: str | None = None) -> str:
+    """The refusal of a topic that is not on the list, naming those that are."""
+    return text("UNKNOWN_TOPIC", lang).format(topics=listed(topics, lang))
 
 
 def support_message(*, safeguarding: bool, tension: bool, lang: str | None = None) -> str:

@@ -282,6 +282,36 @@ def acknowledge(
     return message
 
 
+def acknowledge_sent(leases: Sequence[tuple[int, str]], *, now: datetime) -> set[int]:
+    """Record many leased messages as sent in one statement; the ids it recorded.
+
+    The same rule as ``acknowledge`` for each (id, lease token): only a pending row still
+    held under that token changes, so a row whose lease ran out and went to another worker,
+    or one already settled, is left as it is and is not among the ids returned. A worker
+    sending hundreds a second pays one round trip per batch instead of two per message.
+    """
+    if not leases:
+        return set()
+    by_token: dict[str, list[int]] = {}
+    for message_id, token in leases:
+        by_token.setdefault(token, []).append(message_id)
+    recorded: set[int] = set()
+    for token, ids in by_token.items():
+        recorded.update(
+            db.session.scalars(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(ids),
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.lease_token == token,
+                )
+                .values(status=OutboxStatus.SENT, sent_at=now, leased_until=None, last_error=None)
+                .returning(OutboxMessage.id)
+            )
+        )
+    return recorded
+
+
 def queued_by_channel(key_prefix: str) -> dict[str, int]:
     """How many messages of one event (idempotency keys ``<key_prefix>:<participant>``) were
     queued on each channel."""

@@ -7,11 +7,12 @@ and area stay, because they are part of how their answers are counted, not of me
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, insert, select, update
 
-from consultations import privacy
+from consultations import privacy, words
 from consultations.db import db
 from consultations.errors import InvalidRequest
 from consultations.models import FollowedTopic, Participant, Theme
@@ -114,8 +115,9 @@ def followed_topics(participant: Participant) -> list[str]:
     return [theme.key for theme in privacy.followed_themes(participant)]
 
 
-def unknown_topic_words(keys: list[str]) -> str:
-    return f"Pick topics from the list: {', '.join(keys)}."
+def unknown_topic_words(themes: list[Theme], lang: str | None = None) -> str:
+    """The refusal of a topic not on the list, naming those that are in young people's words."""
+    return words.unknown_topic([words.topic_words(t.key, t.name, lang) for t in themes], lang)
 
 
 def follow_topics(participant: Participant, topics: list[str]) -> list[str]:
@@ -123,11 +125,14 @@ def follow_topics(participant: Participant, topics: list[str]) -> list[str]:
 
     Only for someone who opted in: topics are kept for messages and for nothing else.
     """
-    themes = {t.key: t.id for t in topic_choices()}
+    choices = topic_choices()
+    themes = {t.key: t.id for t in choices}
     wanted = sorted({str(t).strip() for t in topics if str(t).strip()})
     unknown = [t for t in wanted if t not in themes]
     if unknown:
-        raise InvalidRequest(unknown_topic_words(list(themes)))
+        raise InvalidRequest(
+            unknown_topic_words(choices), said=partial(unknown_topic_words, choices)
+        )
     db.session.execute(delete(FollowedTopic).where(FollowedTopic.participant_id == participant.id))
     # Locked, so a stop at the same moment either comes first (and this is refused) or
     # waits for this and then deletes what it wrote: topics never outlive the opt-in.

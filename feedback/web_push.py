@@ -16,23 +16,24 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from ipaddress import ip_address
+from typing import Any
 from urllib.parse import urlparse
 
 import requests
 from py_vapid import Vapid02
-from pywebpush import WebPusher
+from pywebpush import WebPusher, WebPushException
 from sqlalchemy import select
 
 from consultations.db import db, in_transaction
 from consultations.errors import InvalidRequest
 from consultations.models import Participant
 from feedback.models import OutboxMessage, OutboxStatus, Subscription
-from feedback.outbox import Leased, Outcome, acknowledge, lease
+from feedback.outbox import Leased, Outcome, acknowledge, acknowledge_sent, lease
 from feedback.quiet_time import QuietHours
 from feedback.subscriptions import subscribe
 
@@ -155,6 +156,7 @@ class Sender:
         self.title = title
         self.timeout = timeout
         self._headers: dict[str, tuple[float, dict[str, str]]] = {}
+        self._settings: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -162,12 +164,23 @@ class Sender:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
+            # The environment's proxy and certificate settings are read once per push
+            # service (``_environment``), not on every send, which re-reads all of it.
+            session.trust_env = False
         return session
 
-    def _vapid_headers(self, endpoint: str) -> dict[str, str]:
+    def _environment(self, audience: str) -> dict[str, Any]:
+        """Proxies and certificate checks the environment asks for towards one push service."""
+        with self._lock:
+            found = self._settings.get(audience)
+            if found is None:
+                found = self._settings[audience] = requests.Session().merge_environment_settings(
+                    audience, {}, None, None, None
+                )
+            return found
+
+    def _vapid_headers(self, audience: str) -> dict[str, str]:
         """Signed once per push service and reused for hours: signing each send is waste."""
-        parsed = urlparse(endpoint)
-        audience = f"{parsed.scheme}://{parsed.netloc}"
         with self._lock:
             cached = self._headers.get(audience)
             if cached is None or cached[0] - time.time() < 3600:
@@ -180,19 +193,30 @@ class Sender:
         try:
             keys = json.loads(message.push_keys or "")
             subscription = {"endpoint": message.address, "keys": keys}
-            response = WebPusher(subscription, requests_session=self._session()).send(
-                payload(message, title=self.title),
-                headers=self._vapid_headers(message.address),
-                ttl=TTL_SECONDS,
+            # A fresh key pair and salt for every message (RFC 8291), by the standard's
+            # implementation; the post itself goes through this thread's pooled session.
+            body = WebPusher(subscription).encode(payload(message, title=self.title))["body"]
+            parsed = urlparse(message.address)
+            audience = f"{parsed.scheme}://{parsed.netloc}"
+            headers = {
+                **self._vapid_headers(audience),
+                "Content-Encoding": "aes128gcm",
+                "TTL": str(TTL_SECONDS),
+            }
+            response = self._session().post(
+                message.address,
+                data=body,
+                headers=headers,
                 timeout=self.timeout,
+                **self._environment(audience),
             )
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, WebPushException) as error:
             return Result(Outcome.BLOCKED, error=f"unusable subscription: {type(error).__name__}")
         except requests.Timeout:
             return Result(Outcome.FAILED, error="timeout")
         except requests.RequestException as error:
             return Result(Outcome.FAILED, error=type(error).__name__)
-        status = getattr(response, "status_code", 0)
+        status = response.status_code
         if 200 <= status < 300:
             return Result(Outcome.SENT)
         if status in (404, 410):
@@ -239,7 +263,12 @@ def _still_wanted(batch: list[Leased]) -> set[int]:
 
 def _record(results: list[tuple[Leased, Result]], now: datetime) -> Tally:
     tally = Tally()
+    # Most sends succeed: those are recorded in one statement, the rest one by one.
+    sent = [(m.id, m.lease_token) for m, r in results if r.outcome == Outcome.SENT]
+    tally.sent = len(acknowledge_sent(sent, now=now))
     for message, result in results:
+        if result.outcome == Outcome.SENT:
+            continue
         try:
             acknowledge(
                 message.id,
@@ -251,9 +280,7 @@ def _record(results: list[tuple[Leased, Result]], now: datetime) -> Tally:
             )
         except InvalidRequest:
             continue  # the lease ran out and another sender holds the row now
-        if result.outcome == Outcome.SENT:
-            tally.sent += 1
-        elif result.outcome == Outcome.RETRY:
+        if result.outcome == Outcome.RETRY:
             tally.retried += 1
         elif result.outcome == Outcome.BLOCKED:
             tally.ended += 1
@@ -286,13 +313,22 @@ def deliver_once(
     own_pool = pool is None
     pool = pool or ThreadPoolExecutor(max_workers=in_flight)
     try:
+        sending: list[tuple[Leased, Future[Result]]] = []
         for start in range(0, len(batch), in_flight):
+            # The chunk before has been sent in full, so a "stop" that came while it was in
+            # flight is seen here, just before these go.
+            done = [(m, future.result()) for m, future in sending]
             chunk = batch[start : start + in_flight]
             wanted = in_transaction(partial(_still_wanted, chunk))
             chosen = [m for m in chunk if m.id in wanted]
             tally.skipped += len(chunk) - len(chosen)
-            results = list(zip(chosen, pool.map(sender.send, chosen), strict=True))
-            tally.add(in_transaction(partial(_record, results, clock())))
+            sending = [(m, pool.submit(sender.send, m)) for m in chosen]
+            # Recorded while the next chunk is on its way, not in a pause between them.
+            if done:
+                tally.add(in_transaction(partial(_record, done, clock())))
+        done = [(m, future.result()) for m, future in sending]
+        if done:
+            tally.add(in_transaction(partial(_record, done, clock())))
     finally:
         if own_pool:
             pool.shutdown(wait=True)

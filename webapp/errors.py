@@ -15,7 +15,7 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
@@ -132,6 +132,16 @@ API_DETAILS = {
 }
 
 
+def _detail(error: DomainError) -> str:
+    """The error's detail in the reader's language when the domain has the words for it."""
+    if has_request_context() and not _staff_page():  # the console stays in English
+        locale = get_locale()
+        said = error.in_language(locale.language if locale is not None else None)
+        if said is not None:
+            return said
+    return error.detail
+
+
 def domain_problem(error: DomainError) -> Response:
     extra: dict[str, object] = {}
     if isinstance(error, InvalidAnswer):
@@ -144,7 +154,7 @@ def domain_problem(error: DomainError) -> Response:
             }
             for p in error.problems
         ]
-    return problem(error.status, error.title, error.detail, **extra)
+    return problem(error.status, error.title, _detail(error), **extra)
 
 
 def too_many_requests(page: str | None = None) -> Response:
@@ -189,7 +199,7 @@ def register(app: Flask) -> None:
     def on_domain_error(error: DomainError) -> Response | tuple[str, int]:
         if _wants_problem():
             return domain_problem(error)
-        return _page(error.title, error.detail), error.status
+        return _page(error.title, _detail(error)), error.status
 
     @app.errorhandler(RateLimitExceeded)
     def on_rate_limited(error: RateLimitExceeded) -> Response:

@@ -207,3 +207,55 @@ def test_a_chat_offers_areas_and_topics_as_buttons_and_sets_them(app, backend_ur
     assert chosen.topics == ["tensions"]  # type: ignore[attr-defined]
     assert unknown.status == 422  # type: ignore[attr-defined]
     assert stopped.topics == [] and not stopped.subscribed  # type: ignore[attr-defined]
+
+
+FSI, PDI = "\u2068", "\u2069"
+# What a chat shows for words that name no area and for a topic not on the list, in the
+# language the chat is held in. Latin area names inside the Urdu sentence are isolated so
+# they keep their own direction and the Arabic commas between them stay where they belong.
+REFUSALS = {
+    "en": (
+        "We don’t know that area. Pick your ward or the first part of your postcode from the "
+        "list, like ST1, ST2, Abbey Hulton and Townsend, Baddeley, Milton and Norton, "
+        "or “prefer not to say”.",
+        "Pick topics from the list: Getting on with each other, Fair chances for everyone, ",
+    ),
+    "pl": (
+        "Nie znamy tej okolicy. Wybierz z listy swój okręg albo pierwszą część kodu "
+        "pocztowego, na przykład ST1, ST2, Abbey Hulton and Townsend, Baddeley, Milton and "
+        "Norton, albo „wolę nie mówić”.",
+        "Wybierz tematy z listy: ",
+    ),
+    "ur": (
+        "ہم اس علاقے کو نہیں جانتے۔ فہرست سے اپنا وارڈ یا اپنے پوسٹ کوڈ کا پہلا حصہ چنیں، "
+        f"جیسے {FSI}ST1{PDI}، {FSI}ST2{PDI}، {FSI}Abbey Hulton and Townsend{PDI}، "
+        f"{FSI}Baddeley, Milton and Norton{PDI}، یا ”میں نہیں بتانا چاہتا“۔",
+        "فہرست سے موضوعات چنیں: ",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "pl", "ur"])
+def test_refusals_of_an_unknown_area_or_topic_come_in_the_chats_language(app, backend_url, lang):
+    from consultations import words
+
+    async def talk() -> tuple[ApiProblem, ApiProblem]:
+        async with _client(backend_url) as api:
+            with wording.speaking(lang):
+                with pytest.raises(ApiProblem) as area:
+                    await api.profile("5550010", area="round the back of the shops")
+                await api.subscribe("5550010", "5550010")
+                with pytest.raises(ApiProblem) as topic:
+                    await api.follow_topics("5550010", ["parks"])
+            return area.value, topic.value
+
+    area, topic = asyncio.run(talk())
+    area_words, topic_start = REFUSALS[lang]
+    assert area.status == 422 and area.detail == area_words
+    assert topic.status == 422 and topic.detail.startswith(topic_start)
+    # Every topic is named, in young people's words in that language.
+    for key in ("tensions", "culture"):
+        assert words.topic_words(key, key, lang) in topic.detail
+    assert "tensions" not in topic.detail
+    if lang != "ur":
+        assert FSI not in area.detail + topic.detail  # isolation is for right-to-left only

@@ -250,3 +250,47 @@ def test_the_pacer_never_starts_more_than_29_sends_in_any_second():
 
     starts = asyncio.run(run())
     assert all(b - a >= 1.0 for a, b in zip(starts, starts[29:], strict=False))
+
+
+def test_a_429_is_waited_out_in_the_worker_and_sent_under_the_same_lease(
+    backend_url, telegram, tmp_path
+):
+    consultation = make_consultation()
+    addresses = add_subscribers(consultation, 3)
+    telegram.rate_limit(int(addresses[1]), retry_after=1)
+    _queue_results(consultation)
+    settings = DeliverySettings(
+        token=DEFAULT_TOKEN,
+        api_url=backend_url,
+        channel_token=CHANNEL_TOKENS["telegram"],
+        journal_path=tmp_path / "journal.sqlite3",
+        telegram_api_url=f"http://127.0.0.1:{telegram.port}",
+        idle_seconds=0.1,
+        lease_seconds=60,
+    )
+    outcomes: list[str] = []
+
+    async def run() -> None:
+        worker = Worker(settings)
+        ack = worker.api.ack
+
+        async def recorded(message, outcome, **extra):  # type: ignore[no-untyped-def]
+            outcomes.append(outcome)
+            return await ack(message, outcome, **extra)
+
+        worker.api.ack = recorded  # type: ignore[method-assign]
+        task = asyncio.create_task(worker.run())
+        deadline = time.monotonic() + 20
+        while _pending() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        worker.stopping.set()
+        await task
+
+    asyncio.run(run())
+    assert _pending() == 0
+    # Nobody's message went back to the outbox: each was acknowledged once, as sent.
+    assert outcomes == ["sent", "sent", "sent"]
+    for address in addresses:
+        assert len(telegram.messages_to(int(address))) == 1
+    tries = telegram.attempts_to(int(addresses[1]))
+    assert len(tries) == 2 and tries[1] - tries[0] >= 0.95  # retry_after was obeyed

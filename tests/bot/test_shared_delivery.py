@@ -192,3 +192,27 @@ def test_three_workers_killed_at_random_deliver_exactly_one_copy_each(backend_ur
         # Four workers over the run, one shared budget: the overall rate stays under 30/s.
         span = sends[-1] - sends[0]
         assert len(sends) / span <= 30.5, (len(sends), span)
+
+
+def test_a_429_also_holds_sends_whose_slots_were_already_taken():
+    """Sends in flight hold slots ahead; a pause stops them too, not only later ones."""
+    token = f"{uuid.uuid4().int % 10**9}:held-test"
+
+    async def run() -> tuple[float, float]:
+        one, two = (SharedPacer(REDIS_URL, token, rate=29, per_chat=1.05) for _ in range(2))
+        try:
+            for n in range(15):  # other sends in flight: the grid is half a second ahead
+                await one.reserve(str(n))
+            started = time.monotonic()
+            waiting = asyncio.create_task(two.wait("99"))
+            await asyncio.sleep(0.05)  # its slot is taken, and it is waiting for it
+            await one.pause(1.5)
+            paused_at = time.monotonic()
+            await waiting
+            return started, time.monotonic() - paused_at
+        finally:
+            await one.aclose()
+            await two.aclose()
+
+    _, after_pause = asyncio.run(run())
+    assert after_pause >= 1.4  # it did not go at its old slot, half a second in

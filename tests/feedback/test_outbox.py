@@ -112,6 +112,40 @@ def test_ack_retry_blocked_and_an_expired_lease(api, app):
     assert stale.headers["Content-Type"].startswith("application/problem+json")
 
 
+def test_sent_in_one_go_keeps_the_lease_rule_of_one_by_one(api, app):
+    """A batch of "sent" records only rows still pending under the token they were leased with."""
+    consultation = make_consultation()
+    for n in range(3):
+        _answer(api, consultation, n)
+        api.post("/subscriptions", json={"participant": _who(n), "address": str(n)})
+    _notify(consultation)
+    first, second, third = outbox.lease("telegram", now=now())
+    db.session.commit()
+    # The third's lease runs out and another worker takes it: the first token is stale for it.
+    outbox.acknowledge(first.id, lease_token=first.lease_token, outcome="sent", now=now())
+    db.session.execute(
+        OutboxMessage.__table__.update()
+        .where(OutboxMessage.id == third.id)
+        .values(lease_token="another-worker")
+    )
+    db.session.commit()
+
+    recorded = outbox.acknowledge_sent(
+        [(m.id, m.lease_token) for m in (first, second, third)], now=now()
+    )
+    db.session.commit()
+    assert recorded == {second.id}  # the first was already settled, the third is not ours
+    db.session.expire_all()
+    status = dict(db.session.execute(select(OutboxMessage.id, OutboxMessage.status)).all())
+    assert status == {
+        first.id: OutboxStatus.SENT,
+        second.id: OutboxStatus.SENT,
+        third.id: OutboxStatus.PENDING,
+    }
+    assert db.session.get(OutboxMessage, second.id).leased_until is None
+    assert outbox.acknowledge_sent([], now=now()) == set()
+
+
 def test_a_token_only_leases_its_own_channel(app, api, client):
     consultation = make_consultation()
     _answer(api, consultation, 1)

@@ -408,3 +408,39 @@ def test_the_partnership_report_counts_the_young_people_reached(app, push):
     assert indicators["Young people reached: told what changed"] == 1
     assert indicators["Young people reached: keep a private receipt link"] == 1
     assert indicators["Young people reached: invited"] == 0
+
+
+def test_someone_who_stops_while_their_message_is_leased_is_not_sent_it(app, push):
+    consultation = make_consultation()
+    people = []
+    for _ in range(3):
+        browser = _new_browser(app)
+        _answer(browser, consultation)
+        subscription = push.subscribe()
+        _turn_on(browser, subscription)
+        people.append((browser, subscription))
+    _close_and_publish(consultation)
+    real = sender()
+    stopped: list[str] = []
+
+    class StopsSomeoneElse:
+        """Sends as usual; while the first message is on its way, another person stops."""
+
+        def send(self, message):  # type: ignore[no-untyped-def]
+            if not stopped:
+                browser, subscription = next(
+                    (b, s) for b, s in people if s["endpoint"] != message.address
+                )
+                with app.app_context():  # this runs in one of the sender's threads
+                    token = csrf_token(page_html(browser, "/my-data"))
+                    answer = browser.post("/notifications/stop", data={"csrf_token": token})
+                assert answer.status_code == 303
+                stopped.append(subscription["endpoint"])
+            return real.send(message)
+
+    # One at a time, so the stop lands after the lease and before that person's turn.
+    tally = web_push.deliver_once(StopsSomeoneElse(), clock=now, in_flight=1)  # type: ignore[arg-type]
+    assert tally.sent == 2 and tally.skipped == 1
+    for _, subscription in people:
+        expected = 0 if subscription["endpoint"] in stopped else 1
+        assert len(push.payloads_for(subscription)) == expected

@@ -201,7 +201,7 @@ def choose_topics() -> Response:
         try:
             in_transaction(save)
         except (InvalidInput, NotFound) as refused:
-            session["topics_refused"] = refused.detail
+            session["topics_refused"] = refused.in_language(current_language()) or refused.detail
         else:
             session["topics_saved"] = True
     return redirect(url_for("youth.my_data") + "#topics", 303)
