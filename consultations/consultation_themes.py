@@ -39,6 +39,7 @@ from consultations.theme_analysis import (
     ThemeBreakdown,
     engine_options,
     ensure_vectors,
+    placement_rows,
     theme_breakdown,
     why_in_words,
     writer_groups,
@@ -193,14 +194,7 @@ def consultation_view(
         return ConsultationThemesView(len(questions), len(answers), None, (), 0, 0, why)
     placements = [
         p
-        for p in db.session.execute(
-            select(
-                ThemePlacement.answer_id,
-                ThemePlacement.theme_id,
-                ThemePlacement.confidence,
-                ThemePlacement.language,
-            ).where(ThemePlacement.analysis_id == analysis.id)
-        )
+        for p in placement_rows(analysis.id)
         if p.answer_id in answers  # held by moderation since, or gone: not counted
     ]
     themes = list(

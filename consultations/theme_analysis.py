@@ -144,6 +144,21 @@ def analysis_of(question: Question) -> ThemeAnalysis | None:
     return db.session.scalar(select(ThemeAnalysis).where(ThemeAnalysis.question_id == question.id))
 
 
+def placement_rows(analysis_id: int) -> list[Any]:
+    """Every answer's place in one analysis, as plain rows (answer_id, theme_id, confidence,
+    language): a page reads all of them, and ORM objects would cost it several times more."""
+    return list(
+        db.session.execute(
+            select(
+                ThemePlacement.answer_id,
+                ThemePlacement.theme_id,
+                ThemePlacement.confidence,
+                ThemePlacement.language,
+            ).where(ThemePlacement.analysis_id == analysis_id)
+        )
+    )
+
+
 def analysis_view(
     question: Question,
     answers: Sequence[results.TextAnswer],
@@ -155,19 +170,7 @@ def analysis_view(
     if analysis is None:
         return AnalysisView(None, (), (), 0, 0, None, {})
     shown = {a.id: a for a in answers}
-    # Plain rows, not ORM objects: the page reads every placement of the question.
-    placements = {
-        p.answer_id: p
-        for p in db.session.execute(
-            select(
-                ThemePlacement.answer_id,
-                ThemePlacement.theme_id,
-                ThemePlacement.confidence,
-                ThemePlacement.language,
-            ).where(ThemePlacement.analysis_id == analysis.id)
-        )
-        if p.answer_id in shown
-    }
+    placements = {p.answer_id: p for p in placement_rows(analysis.id) if p.answer_id in shown}
     themes = list(
         db.session.scalars(
             select(FoundTheme).where(FoundTheme.analysis_id == analysis.id).order_by(FoundTheme.id)
