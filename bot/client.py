@@ -193,6 +193,13 @@ class ApiClient:
         request = p.LeaseRequest(limit=limit, lease_seconds=lease_seconds)
         return (await self._call(p.Lease, "POST", "/outbox/lease", body=request)).messages
 
+    async def still_held(self, messages: list[p.LeasedMessage]) -> set[int]:
+        """The ids of these leased messages that may still be sent (nobody said stop since)."""
+        check = p.HeldCheck(
+            messages=[p.HeldMessage(id=m.id, lease_token=m.lease_token) for m in messages]
+        )
+        return set((await self._call(p.Held, "POST", "/outbox/held", body=check)).held)
+
     async def ack(
         self,
         message: p.LeasedMessage,
@@ -241,3 +248,4 @@ class SyncApiClient:
     check = _blocking(ApiClient.check)
     lease = _blocking(ApiClient.lease)
     ack = _blocking(ApiClient.ack)
+    still_held = _blocking(ApiClient.still_held)

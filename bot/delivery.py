@@ -18,8 +18,10 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +252,8 @@ class Worker:
         self._tasks: set[asyncio.Task[None]] = set()
         self.stopping = asyncio.Event()
         self.sent = 0
+        # Leased but not sent because someone said stop meanwhile (or the lease moved on).
+        self.skipped = 0
 
     async def run(self) -> None:
         async with self.bot:
@@ -300,21 +304,41 @@ class Worker:
         return self._chat_locks.setdefault(address, asyncio.Lock())
 
     async def _send(
-        self, address: str, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> None:
-        """One message, at least ``per_chat_interval`` after the last one to the same chat."""
+        self,
+        address: str,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        wanted: Callable[[], Awaitable[bool]] | None = None,
+    ) -> bool:
+        """One message, at least ``per_chat_interval`` after the last one to the same chat.
+
+        ``wanted`` is asked when its turn has come, right before sending: False (someone said
+        stop meanwhile) sends nothing and returns False.
+        """
         chat_id: int | str = int(address) if address.lstrip("-").isdigit() else address
         async with self._chat_lock(address):
             if self.shared is not None:
                 await self.shared.wait(address)
-                await self.bot.send_message(chat_id, text, reply_markup=markup)
-                return
-            free_at = self._chat_free_at.get(address, 0.0)
-            if free_at > time.monotonic():
-                await asyncio.sleep(free_at - time.monotonic())
-            await self.pacer.wait()
-            self._chat_free_at[address] = time.monotonic() + self.settings.per_chat_interval
+            else:
+                free_at = self._chat_free_at.get(address, 0.0)
+                if free_at > time.monotonic():
+                    await asyncio.sleep(free_at - time.monotonic())
+                await self.pacer.wait()
+                self._chat_free_at[address] = time.monotonic() + self.settings.per_chat_interval
+            if wanted is not None and not await wanted():
+                return False
             await self.bot.send_message(chat_id, text, reply_markup=markup)
+            return True
+
+    async def _still_held(self, message: LeasedMessage) -> bool:
+        """Whether the message may still go: pending under our lease, nobody said stop."""
+        try:
+            return message.id in await self.api.still_held([message])
+        except (BackendDown, ApiProblem) as error:
+            # Unsure is not yes: the lease runs out, the row comes back and is asked about again.
+            log_error(log, "could not check a message before sending", error, level=logging.WARNING)
+            return False
 
     def _may_hold(self, leased_at: float, wait: float, tries: int) -> bool:
         """Whether a message refused with a 429 can wait here and go again under its lease.
@@ -331,7 +355,16 @@ class Worker:
             tries = 0
             while True:
                 try:
-                    await self._send(message.address, message.full_text(), button_for(message))
+                    sent = await self._send(
+                        message.address,
+                        message.full_text(),
+                        button_for(message),
+                        wanted=partial(self._still_held, message),
+                    )
+                    if not sent:
+                        # Stopped, or the lease went to another worker: settled elsewhere.
+                        self.skipped += 1
+                        return
                 except RetryAfter as error:
                     wait = _seconds(error.retry_after)
                     self.pacer.pause(wait)

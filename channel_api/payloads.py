@@ -129,6 +129,15 @@ class Acknowledgement(Request):
     error: Annotated[str | None, Field(max_length=500)] = None
 
 
+class HeldMessage(Request):
+    id: Annotated[int, Field(ge=1)]
+    lease_token: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class HeldCheck(Request):
+    messages: Annotated[list[HeldMessage], Field(min_length=1, max_length=500)]
+
+
 # --- replies ----------------------------------------------------------------------------
 
 
@@ -347,6 +356,13 @@ class LeasedMessage(Reply):
 
 class Lease(Reply):
     messages: Annotated[list[LeasedMessage], Field(description="Now held by the caller")]
+
+
+class Held(Reply):
+    held: Annotated[
+        list[int],
+        Field(description="The ids still pending under the lease given: only these may be sent"),
+    ]
 
 
 class Acknowledged(Reply):

@@ -312,6 +312,32 @@ def acknowledge_sent(leases: Sequence[tuple[int, str]], *, now: datetime) -> set
     return recorded
 
 
+def still_held(leases: Sequence[tuple[int, str]], *, channel: str | None = None) -> set[int]:
+    """Of these (id, lease token) pairs, the ids still pending under that very lease.
+
+    A sender asks right before it sends: someone who said stop since the lease was taken has
+    had their pending messages dropped, and a lease that ran out has gone to another worker,
+    so neither is among the ids returned and neither may be sent. ``channel`` keeps a channel's
+    token to its own messages.
+    """
+    if not leases:
+        return set()
+    by_token: dict[str, list[int]] = {}
+    for message_id, token in leases:
+        by_token.setdefault(token, []).append(message_id)
+    held: set[int] = set()
+    for token, ids in by_token.items():
+        query = select(OutboxMessage.id).where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.lease_token == token,
+        )
+        if channel is not None:
+            query = query.where(OutboxMessage.channel == channel)
+        held.update(db.session.scalars(query))
+    return held
+
+
 def queued_by_channel(key_prefix: str) -> dict[str, int]:
     """How many messages of one event (idempotency keys ``<key_prefix>:<participant>``) were
     queued on each channel."""

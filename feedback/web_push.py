@@ -27,13 +27,12 @@ from urllib.parse import urlparse
 import requests
 from py_vapid import Vapid02
 from pywebpush import WebPusher, WebPushException
-from sqlalchemy import select
 
-from consultations.db import db, in_transaction
+from consultations.db import in_transaction
 from consultations.errors import InvalidRequest
 from consultations.models import Participant
-from feedback.models import OutboxMessage, OutboxStatus, Subscription
-from feedback.outbox import Leased, Outcome, acknowledge, acknowledge_sent, lease
+from feedback.models import Subscription
+from feedback.outbox import Leased, Outcome, acknowledge, acknowledge_sent, lease, still_held
 from feedback.quiet_time import QuietHours
 from feedback.subscriptions import subscribe
 
@@ -248,17 +247,7 @@ class Tally:
 
 def _still_wanted(batch: list[Leased]) -> set[int]:
     """The rows of ``batch`` still pending under this lease: someone may have said stop."""
-    ids = [m.id for m in batch]
-    tokens = {m.lease_token for m in batch}
-    return set(
-        db.session.scalars(
-            select(OutboxMessage.id).where(
-                OutboxMessage.id.in_(ids),
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.lease_token.in_(tokens),
-            )
-        )
-    )
+    return still_held([(m.id, m.lease_token) for m in batch])
 
 
 def _record(results: list[tuple[Leased, Result]], now: datetime) -> Tally:

@@ -252,6 +252,61 @@ def test_the_pacer_never_starts_more_than_29_sends_in_any_second():
     assert all(b - a >= 1.0 for a, b in zip(starts, starts[29:], strict=False))
 
 
+def test_someone_who_stops_while_their_message_waits_in_the_worker_is_not_sent_it(
+    backend_url, telegram, tmp_path
+):
+    """Leased, refused once with a 429, and while it waits the person says stop: not sent."""
+    from feedback import subscriptions
+
+    consultation = make_consultation()
+    addresses = add_subscribers(consultation, 3)
+    telegram.rate_limit(int(addresses[1]), retry_after=2)
+    _queue_results(consultation)
+    from consultations.models import Participant
+
+    stopper_id = db.session.scalar(
+        select(Subscription.participant_id).where(Subscription.address == addresses[1])
+    )
+    settings = DeliverySettings(
+        token=DEFAULT_TOKEN,
+        api_url=backend_url,
+        channel_token=CHANNEL_TOKENS["telegram"],
+        journal_path=tmp_path / "journal.sqlite3",
+        telegram_api_url=f"http://127.0.0.1:{telegram.port}",
+        idle_seconds=0.1,
+        lease_seconds=60,
+    )
+    stopped = False
+
+    async def run() -> None:
+        nonlocal stopped
+        worker = Worker(settings)
+        task = asyncio.create_task(worker.run())
+        deadline = time.monotonic() + 20
+        while _pending() and time.monotonic() < deadline:
+            if not stopped and telegram.attempts_to(int(addresses[1])):
+                # Refused once; the worker holds it for the 2 s Telegram asked for.
+                subscriptions.unsubscribe(db.session.get(Participant, stopper_id), now=now())
+                db.session.commit()
+                stopped = True
+            await asyncio.sleep(0.05)
+        worker.stopping.set()
+        await task
+        assert worker.skipped == 1
+
+    asyncio.run(run())
+    assert stopped and _pending() == 0
+    assert telegram.messages_to(int(addresses[1])) == []
+    assert len(telegram.attempts_to(int(addresses[1]))) == 1  # never tried again
+    for address in (addresses[0], addresses[2]):
+        assert len(telegram.messages_to(int(address))) == 1
+    db.session.expire_all()
+    statuses = db.session.scalars(
+        select(OutboxMessage.status).where(OutboxMessage.participant_id == stopper_id)
+    ).all()
+    assert statuses == [OutboxStatus.DROPPED]
+
+
 def test_a_429_is_waited_out_in_the_worker_and_sent_under_the_same_lease(
     backend_url, telegram, tmp_path
 ):

@@ -211,6 +211,24 @@ def lease_messages(body: p.LeaseRequest) -> Response:
 
 
 @bp.post(
+    "/outbox/held",
+    operation_id="checkHeldMessages",
+    summary="Which leased messages may still be sent: asked right before sending",
+    description=(
+        "Someone who says stop after a lease was taken has their pending messages dropped, "
+        "and a lease that ran out has gone to another sender: neither is among the ids "
+        "returned, and neither may be sent."
+    ),
+    security=TOKEN,
+    responses={200: p.Held, **problems(*WRITE)},
+)
+def held_messages(body: p.HeldCheck) -> Response:
+    leases = [(m.id, m.lease_token) for m in body.messages]
+    held = in_transaction(lambda: outbox.still_held(leases, channel=g.channel))
+    return reply(p.Held(held=sorted(held)))
+
+
+@bp.post(
     "/outbox/<int:message_id>/ack",
     operation_id="acknowledgeMessage",
     summary="Report a leased message as sent, to retry later, blocked or failed",
