@@ -44,6 +44,12 @@ JOURNAL_DAYS = 7
 # the outbox to be leased again once the pause is over.
 HOLD_TRIES = 3
 HOLD_MARGIN = 15.0
+# How old an answer to "may these still go?" may be when a send uses it. One question covers
+# every message the worker holds, so it asks about once a second rather than once a message:
+# a broadcast's checks stay far under the channel token's API limit, which the acks and the
+# live conversations share; a stop reaches a message waiting here within this time.
+HELD_FRESH_SECONDS = 1.0
+HELD_ASK_MAX = 500  # what one question may name (the API's limit)
 
 
 @dataclass
@@ -254,6 +260,12 @@ class Worker:
         self.sent = 0
         # Leased but not sent because someone said stop meanwhile (or the lease moved on).
         self.skipped = 0
+        # Leased and not yet settled by this worker, and the last answer about them.
+        self._outstanding: dict[int, LeasedMessage] = {}
+        self._held: set[int] = set()
+        self._held_asked: set[int] = set()
+        self._held_at = -math.inf
+        self._held_lock = asyncio.Lock()
 
     async def run(self) -> None:
         async with self.bot:
@@ -274,6 +286,8 @@ class Worker:
                                 self.stopping.wait(), timeout=self.settings.idle_seconds
                             )
                         continue
+                    # The whole batch is asked about together, before each send as it comes.
+                    self._outstanding.update((m.id, m) for m in batch)
                     for message in batch:
                         if self.stopping.is_set():
                             break  # the rest of the lease runs out and the rows go again
@@ -289,6 +303,7 @@ class Worker:
     async def _schedule(self, message: LeasedMessage, leased_at: float) -> None:
         if self.journal.was_sent(message.idempotency_key):
             # Sent before a crash, acknowledgement lost: settle it without sending again.
+            self._outstanding.pop(message.id, None)
             await self._ack(message, "sent")
             return
         await self._slots.acquire()
@@ -332,13 +347,31 @@ class Worker:
             return True
 
     async def _still_held(self, message: LeasedMessage) -> bool:
-        """Whether the message may still go: pending under our lease, nobody said stop."""
-        try:
-            return message.id in await self.api.still_held([message])
-        except (BackendDown, ApiProblem) as error:
-            # Unsure is not yes: the lease runs out, the row comes back and is asked about again.
-            log_error(log, "could not check a message before sending", error, level=logging.WARNING)
-            return False
+        """Whether the message may still go: pending under our lease, nobody said stop.
+
+        One question for every message the worker holds, at most ``HELD_FRESH_SECONDS`` old
+        when used; sends whose turn comes meanwhile wait for it rather than ask again.
+        """
+        async with self._held_lock:
+            stale = time.monotonic() - self._held_at > HELD_FRESH_SECONDS
+            if stale or message.id not in self._held_asked:
+                others = [m for m in self._outstanding.values() if m.id != message.id]
+                asked = [message, *others[: HELD_ASK_MAX - 1]]
+                try:
+                    held = await self.api.still_held(asked)
+                except (BackendDown, ApiProblem) as error:
+                    # Unsure is not yes: the lease runs out and the row is asked about again.
+                    log_error(
+                        log,
+                        "could not check a message before sending",
+                        error,
+                        level=logging.WARNING,
+                    )
+                    self._held_at = -math.inf
+                    return False
+                self._held, self._held_asked = held, {m.id for m in asked}
+                self._held_at = time.monotonic()
+            return message.id in self._held
 
     def _may_hold(self, leased_at: float, wait: float, tries: int) -> bool:
         """Whether a message refused with a 429 can wait here and go again under its lease.
@@ -390,6 +423,7 @@ class Worker:
             self.sent += 1
             await self._ack(message, "sent")
         finally:
+            self._outstanding.pop(message.id, None)
             self._slots.release()
 
     async def _ack(self, message: LeasedMessage, outcome: DeliveryOutcome, **extra: Any) -> None:

@@ -307,6 +307,50 @@ def test_someone_who_stops_while_their_message_waits_in_the_worker_is_not_sent_i
     assert statuses == [OutboxStatus.DROPPED]
 
 
+def test_the_worker_asks_whether_messages_may_go_about_once_a_second_not_once_a_message(
+    backend_url, telegram, tmp_path
+):
+    """The channel token's API allowance is shared with live conversations: a broadcast's
+    checks before sending must not spend one request a message on top of the acks."""
+    consultation = make_consultation()
+    addresses = add_subscribers(consultation, 90)
+    _queue_results(consultation)
+    settings = DeliverySettings(
+        token=DEFAULT_TOKEN,
+        api_url=backend_url,
+        channel_token=CHANNEL_TOKENS["telegram"],
+        journal_path=tmp_path / "journal.sqlite3",
+        telegram_api_url=f"http://127.0.0.1:{telegram.port}",
+        idle_seconds=0.1,
+    )
+    asked: list[int] = []
+    started = time.monotonic()
+
+    async def run() -> None:
+        worker = Worker(settings)
+        still_held = worker.api.still_held
+
+        async def counted(messages):  # type: ignore[no-untyped-def]
+            asked.append(len(messages))
+            return await still_held(messages)
+
+        worker.api.still_held = counted  # type: ignore[method-assign]
+        task = asyncio.create_task(worker.run())
+        deadline = time.monotonic() + 30
+        while _pending() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        worker.stopping.set()
+        await task
+
+    asyncio.run(run())
+    took = time.monotonic() - started
+    assert _pending() == 0
+    assert all(len(telegram.messages_to(int(a))) == 1 for a in addresses)
+    # 90 messages at 29/s take about 3 s: a question a second, not 90.
+    assert 1 <= len(asked) <= took + 3, (len(asked), took)
+    assert max(asked) > 1  # one question names many messages
+
+
 def test_a_429_is_waited_out_in_the_worker_and_sent_under_the_same_lease(
     backend_url, telegram, tmp_path
 ):
