@@ -282,6 +282,14 @@ def acknowledge(
     return message
 
 
+def _by_token(leases: Sequence[tuple[int, str]]) -> dict[str, list[int]]:
+    """(id, lease token) pairs grouped by token: one statement per lease, not per message."""
+    grouped: dict[str, list[int]] = {}
+    for message_id, token in leases:
+        grouped.setdefault(token, []).append(message_id)
+    return grouped
+
+
 def acknowledge_sent(leases: Sequence[tuple[int, str]], *, now: datetime) -> set[int]:
     """Record many leased messages as sent in one statement; the ids it recorded.
 
@@ -292,11 +300,8 @@ def acknowledge_sent(leases: Sequence[tuple[int, str]], *, now: datetime) -> set
     """
     if not leases:
         return set()
-    by_token: dict[str, list[int]] = {}
-    for message_id, token in leases:
-        by_token.setdefault(token, []).append(message_id)
     recorded: set[int] = set()
-    for token, ids in by_token.items():
+    for token, ids in _by_token(leases).items():
         recorded.update(
             db.session.scalars(
                 update(OutboxMessage)
@@ -322,11 +327,8 @@ def still_held(leases: Sequence[tuple[int, str]], *, channel: str | None = None)
     """
     if not leases:
         return set()
-    by_token: dict[str, list[int]] = {}
-    for message_id, token in leases:
-        by_token.setdefault(token, []).append(message_id)
     held: set[int] = set()
-    for token, ids in by_token.items():
+    for token, ids in _by_token(leases).items():
         query = select(OutboxMessage.id).where(
             OutboxMessage.id.in_(ids),
             OutboxMessage.status == OutboxStatus.PENDING,

@@ -45,19 +45,25 @@ def _wait_until_settled(timeout: float) -> None:
         time.sleep(0.2)
 
 
-def _deliver_in_process(backend_url: str, telegram, tmp_path: Path, *, within: float) -> None:  # type: ignore[no-untyped-def]
-    """Run one delivery worker in this process until nothing is pending.
-
-    It ends as soon as all is sent; ``within`` only stops a broken worker hanging the run.
-    """
-    settings = DeliverySettings(
+def _settings(backend_url: str, telegram, tmp_path: Path, **extra) -> DeliverySettings:  # type: ignore[no-untyped-def]
+    """One worker's settings against the test back end and the fake Bot API."""
+    return DeliverySettings(
         token=DEFAULT_TOKEN,
         api_url=backend_url,
         channel_token=CHANNEL_TOKENS["telegram"],
         journal_path=tmp_path / "journal.sqlite3",
         telegram_api_url=f"http://127.0.0.1:{telegram.port}",
         idle_seconds=0.1,
+        **extra,
     )
+
+
+def _deliver_in_process(backend_url: str, telegram, tmp_path: Path, *, within: float) -> None:  # type: ignore[no-untyped-def]
+    """Run one delivery worker in this process until nothing is pending.
+
+    It ends as soon as all is sent; ``within`` only stops a broken worker hanging the run.
+    """
+    settings = _settings(backend_url, telegram, tmp_path)
 
     async def run() -> None:
         worker = Worker(settings)
@@ -267,15 +273,7 @@ def test_someone_who_stops_while_their_message_waits_in_the_worker_is_not_sent_i
     stopper_id = db.session.scalar(
         select(Subscription.participant_id).where(Subscription.address == addresses[1])
     )
-    settings = DeliverySettings(
-        token=DEFAULT_TOKEN,
-        api_url=backend_url,
-        channel_token=CHANNEL_TOKENS["telegram"],
-        journal_path=tmp_path / "journal.sqlite3",
-        telegram_api_url=f"http://127.0.0.1:{telegram.port}",
-        idle_seconds=0.1,
-        lease_seconds=60,
-    )
+    settings = _settings(backend_url, telegram, tmp_path, lease_seconds=60)
     stopped = False
 
     async def run() -> None:
@@ -315,14 +313,7 @@ def test_the_worker_asks_whether_messages_may_go_about_once_a_second_not_once_a_
     consultation = make_consultation()
     addresses = add_subscribers(consultation, 90)
     _queue_results(consultation)
-    settings = DeliverySettings(
-        token=DEFAULT_TOKEN,
-        api_url=backend_url,
-        channel_token=CHANNEL_TOKENS["telegram"],
-        journal_path=tmp_path / "journal.sqlite3",
-        telegram_api_url=f"http://127.0.0.1:{telegram.port}",
-        idle_seconds=0.1,
-    )
+    settings = _settings(backend_url, telegram, tmp_path)
     asked: list[int] = []
     started = time.monotonic()
 
@@ -358,15 +349,7 @@ def test_a_429_is_waited_out_in_the_worker_and_sent_under_the_same_lease(
     addresses = add_subscribers(consultation, 3)
     telegram.rate_limit(int(addresses[1]), retry_after=1)
     _queue_results(consultation)
-    settings = DeliverySettings(
-        token=DEFAULT_TOKEN,
-        api_url=backend_url,
-        channel_token=CHANNEL_TOKENS["telegram"],
-        journal_path=tmp_path / "journal.sqlite3",
-        telegram_api_url=f"http://127.0.0.1:{telegram.port}",
-        idle_seconds=0.1,
-        lease_seconds=60,
-    )
+    settings = _settings(backend_url, telegram, tmp_path, lease_seconds=60)
     outcomes: list[str] = []
 
     async def run() -> None:
