@@ -20,6 +20,9 @@ from bot.client import ApiProblem, BackendDown, SyncApiClient
 from channel_api.payloads import DeliveryOutcome, LeasedMessage
 from youthvoice_settings import Settings
 
+# How old the answer to "may these still go?" may be while a batch is sent.
+HELD_FRESH_SECONDS = 1.0
+
 log = logging.getLogger(__name__)
 
 INTENT = "EXTERNAL_notify"
@@ -37,6 +40,8 @@ class Tally:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    # Leased, then not sent: the person said stop meanwhile (or the lease moved on).
+    skipped: int = 0
 
     @property
     def handled(self) -> int:
@@ -88,6 +93,15 @@ class RasaDelivery:
             return "retry", RASA_DOWN_RETRY, f"Rasa busy: HTTP {response.status_code}"
         return "failed", 0, f"Rasa refused: HTTP {response.status_code}"
 
+    def _held(self, messages: list[LeasedMessage]) -> set[int]:
+        if not messages:
+            return set()
+        try:
+            return self.api.still_held(messages)
+        except BackendDown:
+            # Unsure is not yes: the leases run out and the rows are asked about again.
+            return set()
+
     def deliver_once(self) -> Tally:
         """One batch: lease, trigger each message, acknowledge each one."""
         tally = Tally()
@@ -100,7 +114,15 @@ class RasaDelivery:
                     "check YOUTHVOICE_RASA_TOKEN."
                 ) from None
             raise
-        for message in leased:
+        # Someone who said stop since the lease was taken has had their rows dropped: ask once
+        # for the batch, and again once a second while it is being sent.
+        held, asked_at = self._held(leased), time.monotonic()
+        for index, message in enumerate(leased):
+            if time.monotonic() - asked_at > HELD_FRESH_SECONDS:
+                held, asked_at = self._held(leased[index:]), time.monotonic()
+            if message.id not in held:
+                tally.skipped += 1
+                continue
             outcome, retry_after, error = self._trigger(message)
             self.api.ack(message, outcome, retry_after=retry_after, error=error)
             if outcome == "sent":
@@ -110,7 +132,12 @@ class RasaDelivery:
             else:
                 tally.failed += 1
         if tally.handled:
-            log.info("rasa deliveries: %s sent, %s to retry, %s failed", *vars(tally).values())
+            log.info(
+                "rasa deliveries: %s sent, %s to retry, %s failed",
+                tally.sent,
+                tally.retried,
+                tally.failed,
+            )
         return tally
 
     def run_forever(self, idle_seconds: float = 5.0) -> None:

@@ -165,3 +165,34 @@ def test_the_deliver_rasa_command_sends_what_is_due(
     assert "1 sent, 0 to retry, 0 failed." in result.output
     assert [call["sender"] for call in rasa.calls] == ["conv-a"]
     assert _statuses() == [OutboxStatus.SENT]
+
+
+def test_someone_who_stops_after_the_lease_is_not_sent_the_news(
+    app, backend, switchboard, fake_rasa
+):
+    rasa, rasa_url = fake_rasa
+    _subscribed(app, ["conv-a", "conv-b"])
+    worker = _worker(switchboard, rasa_url)
+    lease = worker.api.lease
+
+    def lease_then_stop(**options):  # type: ignore[no-untyped-def]
+        leased = lease(**options)
+        # conv-b says stop on another process a moment after the rows were leased.
+        stopped = app.test_client().post(
+            "/api/v1/subscriptions/stop",
+            json={"participant": {"channel": "rasa", "id": "socketio:conv-b"}},
+            headers={"Authorization": f"Bearer {CHANNEL_TOKENS['rasa']}"},
+        )
+        assert stopped.status_code == 200
+        return leased
+
+    worker.api.lease = lease_then_stop  # type: ignore[method-assign]
+    try:
+        tally = worker.deliver_once()
+    finally:
+        worker.close()
+    assert (tally.sent, tally.skipped) == (1, 1)
+    assert [call["sender"] for call in rasa.calls] == ["conv-a"]
+    assert sorted(_statuses(), key=str) == sorted(
+        [OutboxStatus.SENT, OutboxStatus.DROPPED], key=str
+    )
