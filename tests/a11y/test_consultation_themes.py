@@ -5,7 +5,7 @@ from __future__ import annotations
 from consultations.staff_models import Role
 from tests.a11y.support import axe_violations, sign_in_page
 from tests.staff.support import make_user
-from tests.themes.support import AREAS, BANDS, answer_both, training, two_question_consultation
+from tests.themes.support import both_subjects_in_both_questions
 
 FOCUSED = """() => {
   const el = document.activeElement;
@@ -25,12 +25,7 @@ def _tab_to(page, text: str, limit: int = 80) -> None:  # type: ignore[no-untype
 
 
 def test_an_officer_finds_a_consultations_themes_with_the_keyboard_alone(app, live_server, page):
-    c = two_question_consultation()
-    transport, safety = training("transport"), training("safety")
-    pairs = [(transport[i], transport[10 + i]) for i in range(10)]
-    pairs += [(safety[i], safety[10 + i]) for i in range(10)]
-    for i, (first, second) in enumerate(pairs):
-        answer_both(c, f"p{i}", first, second, band=BANDS[i % 3], area=AREAS[i % 2])
+    c, _ = both_subjects_in_both_questions()
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in_page(page, live_server, make_user(Role.OFFICER), f"/staff/consultations/{c.id}/results")
 

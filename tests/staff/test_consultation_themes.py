@@ -8,22 +8,12 @@ from consultations import consultation_themes
 from consultations.staff_models import Role
 from tests.helpers import make_consultation
 from tests.staff.support import make_user, post, sign_in, text_of
-from tests.themes.support import AREAS, BANDS, answer_both, training, two_question_consultation
-
-
-def _consultation_with_answers():  # type: ignore[no-untyped-def]
-    c = two_question_consultation()
-    transport, safety = training("transport"), training("safety")
-    pairs = [(transport[i], transport[10 + i]) for i in range(10)]
-    pairs += [(safety[i], safety[10 + i]) for i in range(10)]
-    for i, (first, second) in enumerate(pairs):
-        answer_both(c, f"p{i}", first, second, band=BANDS[i % 3], area=AREAS[i % 2])
-    return c
+from tests.themes.support import both_subjects_in_both_questions, two_question_consultation
 
 
 def test_an_officer_goes_from_the_results_to_the_themes_of_every_written_answer(client):
     sign_in(client, make_user(Role.OFFICER))
-    c = _consultation_with_answers()
+    c = both_subjects_in_both_questions()[0]
     results_page = client.get(f"/staff/consultations/{c.id}/results").get_data(as_text=True)
     url = f"/staff/consultations/{c.id}/themes"
     assert re.search(rf'<a class="button" href="{url}" id="consultation-themes"', results_page)

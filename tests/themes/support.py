@@ -87,3 +87,17 @@ def answer_both(
         ).all()
     )
     return ids[q1.id], ids[q2.id]
+
+
+def both_subjects_in_both_questions() -> tuple[Consultation, list[tuple[int, int]]]:
+    """Twenty people each write about one subject (transport or safety) in both questions;
+    the consultation and each person's two answer ids."""
+    c = two_question_consultation()
+    transport, safety = training("transport"), training("safety")
+    pairs = [(transport[i], transport[10 + i]) for i in range(10)]
+    pairs += [(safety[i], safety[10 + i]) for i in range(10)]
+    ids = [
+        answer_both(c, f"p{i}", first, second, band=BANDS[i % 3], area=AREAS[i % 2])
+        for i, (first, second) in enumerate(pairs)
+    ]
+    return c, ids

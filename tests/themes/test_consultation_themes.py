@@ -11,7 +11,12 @@ from consultations.moderation.models import AnswerModeration, ModerationStatus
 from consultations.staff_models import Role, ThemeStatus
 from tests.helpers import make_consultation, now
 from tests.staff.support import make_user
-from tests.themes.support import AREAS, BANDS, answer_both, training, two_question_consultation
+from tests.themes.support import (
+    answer_both,
+    both_subjects_in_both_questions,
+    training,
+    two_question_consultation,
+)
 
 THRESHOLD = 5
 
@@ -32,22 +37,9 @@ def _readable(consultation) -> int:  # type: ignore[no-untyped-def]
     return sum(len(results.readable_answers(q)) for q in consultation.questions)
 
 
-def _both_subjects_in_both_questions():  # type: ignore[no-untyped-def]
-    """Twenty people each write about one subject in both questions."""
-    c = two_question_consultation()
-    transport, safety = training("transport"), training("safety")
-    pairs = [(transport[i], transport[10 + i]) for i in range(10)]
-    pairs += [(safety[i], safety[10 + i]) for i in range(10)]
-    ids = [
-        answer_both(c, f"p{i}", first, second, band=BANDS[i % 3], area=AREAS[i % 2])
-        for i, (first, second) in enumerate(pairs)
-    ]
-    return c, ids
-
-
 def test_one_grouping_over_every_question_counts_people_once_and_names_the_questions(app):
     officer = make_user(Role.OFFICER)
-    c, _ = _both_subjects_in_both_questions()
+    c, _ = both_subjects_in_both_questions()
     # What staff may read: the corpus has an answer or so that moderation holds.
     readable = _readable(c)
     assert 36 <= readable <= 40
@@ -79,7 +71,7 @@ def test_one_grouping_over_every_question_counts_people_once_and_names_the_quest
 
 def test_what_moderation_holds_is_in_no_theme_and_never_quoted(app):
     officer = make_user(Role.OFFICER)
-    c, ids = _both_subjects_in_both_questions()
+    c, ids = both_subjects_in_both_questions()
     hidden = ids[0][1]
     db.session.execute(
         update(AnswerModeration)
@@ -97,7 +89,7 @@ def test_what_moderation_holds_is_in_no_theme_and_never_quoted(app):
 
 def test_a_re_run_groups_afresh_and_no_suggestion_is_left_behind(app):
     officer = make_user(Role.OFFICER)
-    c, _ = _both_subjects_in_both_questions()
+    c, _ = both_subjects_in_both_questions()
     _find(officer, c)
     first = {t.name for t in _view(c).themes}
     _find(officer, c)
@@ -149,7 +141,7 @@ def test_the_scheduler_reads_new_answers_ahead_for_a_consultations_themes_too(ap
     from webapp import scheduler
 
     officer = make_user(Role.OFFICER)
-    c, _ = _both_subjects_in_both_questions()
+    c, _ = both_subjects_in_both_questions()
     _find(officer, c)
     # No question has themes of its own: only the consultation's bring these in.
     assert theme_analysis.analysis_of(c.questions[0]) is None
@@ -171,7 +163,7 @@ def test_two_officers_finding_themes_at_once_end_with_one_grouping_and_no_error(
     from consultations.staff_models import ThemeAnalysis, ThemePlacement, User
 
     officers = [make_user(Role.OFFICER).id, make_user(Role.OFFICER).id]
-    c, _ = _both_subjects_in_both_questions()
+    c, _ = both_subjects_in_both_questions()
     readable, consultation_id = _readable(c), c.id
     db.session.commit()
     db.session.remove()
