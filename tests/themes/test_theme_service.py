@@ -342,8 +342,8 @@ def _accounts_for_everyone(view) -> None:  # type: ignore[no-untyped-def]
             assert b.hidden_people == 0 or b.hidden_people >= THRESHOLD
 
 
-def test_split_merged_and_moved_themes_keep_their_breakdown(app):
-    officer = make_user(Role.OFFICER)
+def _split_the_biggest(officer):  # type: ignore[no-untyped-def]
+    """Thirty answers on two subjects, themes found, the biggest split in two."""
     c = free_text_consultation()
     answer_many(c, training("transport")[:15] + training("litter")[:15])
     question = c.questions[0]
@@ -353,6 +353,12 @@ def test_split_merged_and_moved_themes_keep_their_breakdown(app):
         officer, question.id, biggest.id, now=now(), threshold=THRESHOLD
     )
     db.session.commit()
+    return question, biggest, new
+
+
+def test_split_merged_and_moved_themes_keep_their_breakdown(app):
+    officer = make_user(Role.OFFICER)
+    question, biggest, new = _split_the_biggest(officer)
     view = _view(question)
     split = {t.id: t for t in view.themes}
     assert split[new.id].people > 0 and split[biggest.id].people > 0
@@ -380,15 +386,7 @@ def test_split_merged_and_moved_themes_keep_their_breakdown(app):
 
 def test_a_theme_split_off_is_found_again_by_new_answers_like_its_own(app):
     officer = make_user(Role.OFFICER)
-    c = free_text_consultation()
-    answer_many(c, training("transport")[:15] + training("litter")[:15])
-    question = c.questions[0]
-    _find(officer, question.id)
-    biggest = _view(question).themes[0]
-    new = theme_analysis.split_theme(
-        officer, question.id, biggest.id, now=now(), threshold=THRESHOLD
-    )
-    db.session.commit()
+    question, _biggest, new = _split_the_biggest(officer)
     view = _view(question)
     own = [
         a.text
@@ -396,7 +394,9 @@ def test_a_theme_split_off_is_found_again_by_new_answers_like_its_own(app):
         if view.theme_of.get(a.id) == new.id
     ]
     # Someone else says what the split-off theme's answers say, in their own words order.
-    arrivals = answer_many(c, [f"{text} really" for text in own[:2]], prefix="late")
+    arrivals = answer_many(
+        question.consultation, [f"{text} really" for text in own[:2]], prefix="late"
+    )
     _find(officer, question.id)
     placed = _view(question).theme_of
     assert [placed[aid] for aid in arrivals] == [new.id, new.id]
