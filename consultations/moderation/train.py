@@ -57,12 +57,9 @@ FALSE_ALARM_BUDGET = 0.10
 VETO_SHARE = 0.0
 # Disclosures weigh this many times a non-disclosure while fitting, for the same reason.
 POSITIVE_WEIGHT = 2.0
-# Hard non-disclosures (everyday answers sharing a disclosure's words) weigh this many
-# times an ordinary answer while fitting. Tried at 3 (2026-12-03): on the training part
-# five-fold cross-validation did not change, and a model trained on the first two writers
-# raised fewer false alarms on a third writer's answers (Urdu 0.18 to 0.13, English 0.22 to
-# 0.20); but English's held-out false alarms rose above their floor, so it stays 1.
-HARD_WEIGHT = 1.0
+# Hard non-disclosures (everyday answers sharing a disclosure's words) are not weighted up:
+# tried at 3 (2026-12-03), five-fold cross-validation on the training part did not change,
+# and English's held-out false alarms rose above their floor.
 C = 10.0
 MIN_DF = 2
 FOLDS = 5
@@ -130,11 +127,6 @@ def _targets(examples: Sequence[Example], label: str) -> list[int]:
     return [int(label in e.kinds) for e in examples]
 
 
-def _weights(examples: Sequence[Example]) -> list[float]:
-    """Each answer's weight while fitting: a hard non-disclosure counts ``HARD_WEIGHT`` times."""
-    return [HARD_WEIGHT if e.hard_negative else 1.0 for e in examples]
-
-
 def _fit(texts: Sequence[str], examples: Sequence[Example], labels: Sequence[str] = LABELS):  # type: ignore[no-untyped-def]
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -150,7 +142,7 @@ def _fit(texts: Sequence[str], examples: Sequence[Example], labels: Sequence[str
             solver="liblinear",
             random_state=0,
         )
-        model.fit(matrix, _targets(examples, label), sample_weight=_weights(examples))
+        model.fit(matrix, _targets(examples, label))
         models.append(model)
     return vectoriser, models
 
