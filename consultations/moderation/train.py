@@ -301,10 +301,12 @@ def dumps(model: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def same_model(made: dict[str, Any], shipped: dict[str, Any], tolerance: float = 1e-3) -> bool:
+def same_model(made: dict[str, Any], shipped: dict[str, Any], tolerance: float = 1e-2) -> bool:
     """Whether two models are the same up to rounding: same n-grams, labels and settings.
 
-    A tolerance, not equality, so a newer scikit-learn that differs in the last digits
+    A tolerance, not equality, so a newer scikit-learn, or another processor, that differs
+    in the last digits (two of 56,223 weights moved by 0.1% between two machines with the
+    same versions: liblinear stops at a tolerance, and the arithmetic's order differs)
     does not read as an edited model.
     """
 
