@@ -29,8 +29,12 @@ from sqlalchemy.pool import NullPool
 
 from consultations import accounts, services
 from consultations.db import db
+from tests.routing_cache import share_url_builders
 from tests.servers import serve
 from webapp import create_app
+
+# Each route's URL builders compiled once for the run, not once per test's app.
+share_url_builders()
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ENGINES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
