@@ -277,21 +277,72 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
+class _SharedChromium:
+    """One Chromium for a run of browser tests in a row, stopped before any other test.
+
+    Starting Chromium costs a second or more a test. Playwright's sync API keeps its event
+    loop set in the thread while it runs, and a test after it that calls ``asyncio.run``
+    would fail, so it is stopped as soon as a test that does not ask for a browser comes
+    next (``pytest_runtest_setup``): a module of browser tests starts it once.
+    """
+
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._manager: Any = None
+        self.chromium: Any = None
+
+    def get(self) -> Any:
+        if self.chromium is not None and not self.chromium.is_connected():
+            self.stop()  # a test crashed it: a new one for the next
+        if self.chromium is None:
+            from playwright.sync_api import sync_playwright
+
+            self._manager = sync_playwright()
+            self._playwright = self._manager.start()
+            self.chromium = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+        return self.chromium
+
+    def stop(self) -> None:
+        if self._manager is None:
+            return
+        try:
+            if self.chromium is not None and self.chromium.is_connected():
+                self.chromium.close()
+        finally:
+            self._manager.__exit__(None, None, None)
+            self._manager = self._playwright = self.chromium = None
+
+
+_CHROMIUM = _SharedChromium()
+
+
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    """Debian's headless Chromium, driven by Playwright; never a downloaded browser."""
+    """Debian's headless Chromium, driven by Playwright; never a downloaded browser.
+
+    Shared by consecutive browser tests; each test's windows (contexts) are closed after it,
+    so no cookie, storage or open page passes from one test to the next.
+    """
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (.ci/run installs it in CI)")
-    from playwright.sync_api import sync_playwright
+    chromium = _CHROMIUM.get()
+    try:
+        yield chromium
+    finally:
+        if chromium.is_connected():
+            for context in list(chromium.contexts):
+                context.close()
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if "browser" not in getattr(item, "fixturenames", ()):
+        _CHROMIUM.stop()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _CHROMIUM.stop()
 
 
 @pytest.fixture
