@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.stores import StateStore
 from tests.bot.conftest import backend_url, telegram  # noqa: F401
 from tests.bot.support import BotThread, bot_settings
 from tests.channels.support import Driver, RasaDriver, TelegramDriver, TerminalDriver
@@ -38,8 +39,11 @@ def person(  # type: ignore[no-untyped-def]
         driver.close()
         return
     fake = request.getfixturevalue("telegram")
-    bot = BotThread(bot_settings(url, fake, tmp_path / "bot-state.sqlite3")).start()
+    state = tmp_path / "bot-state.sqlite3"
+    bot = BotThread(bot_settings(url, fake, state)).start()
+    store = StateStore(state)
     try:
-        yield TelegramDriver(fake, next(_people))
+        yield TelegramDriver(fake, next(_people), store.last_update_id)
     finally:
         bot.stop()
+        store.close()

@@ -17,6 +17,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -30,8 +31,6 @@ from tests.rasa.support import Conversation as RasaTracker
 from tests.rasa.support import button_message
 
 TURN_TIMEOUT = 15.0
-# Telegram replies come as several calls; the turn is over when none came for this long.
-QUIET = 0.35
 
 
 @dataclass
@@ -56,29 +55,22 @@ def texts(said: list[Said]) -> str:
 
 class TelegramDriver:
     name = "telegram"
-    METHODS = ("sendMessage", "editMessageText", "answerCallbackQuery")
 
-    def __init__(self, telegram: FakeTelegramServer, chat_id: int) -> None:
-        self.telegram, self.chat_id = telegram, chat_id
+    def __init__(
+        self, telegram: FakeTelegramServer, chat_id: int, handled: Callable[[], int]
+    ) -> None:
+        # ``handled`` reads the newest update the bot has finished with (its state store
+        # records it after every handler has run), so a turn ends when the bot is done.
+        self.telegram, self.chat_id, self.handled = telegram, chat_id, handled
 
-    def _calls(self) -> int:
-        return sum(len(self.telegram.calls_to(m)) for m in self.METHODS)
-
-    def _turn(self, act: Any) -> list[Said]:
+    def _turn(self, act: Callable[[], dict[str, Any]]) -> list[Said]:
         before_messages = len(self.telegram.messages_to(self.chat_id))
         edits = len(self.telegram.calls_to("editMessageText"))
-        before = self._calls()
-        act()
+        update_id = int(act()["update_id"])
         deadline = time.monotonic() + TURN_TIMEOUT
-        seen, since = before, time.monotonic()
-        while True:
-            now = self._calls()
-            if now != seen:
-                seen, since = now, time.monotonic()
-            elif seen > before and time.monotonic() - since > QUIET:
-                break
+        while self.handled() < update_id:
             assert time.monotonic() < deadline, "Telegram: no reply"
-            time.sleep(0.02)
+            time.sleep(0.01)
         out = []
         for call in self.telegram.calls_to("editMessageText")[edits:]:
             out.append(Said(str(call["text"]), self._labels(call.get("reply_markup"))))
