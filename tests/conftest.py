@@ -31,10 +31,13 @@ from consultations import accounts, services
 from consultations.db import db
 from tests.routing_cache import share_url_builders
 from tests.servers import serve
+from tests.template_cache import share_compiled_templates
 from webapp import create_app
 
-# Each route's URL builders compiled once for the run, not once per test's app.
+# Each route's URL builders and each template compiled once for the run, not once per
+# test's app.
 share_url_builders()
+share_compiled_templates()
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ENGINES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
