@@ -31,6 +31,12 @@ run: $(STAMP)
 	$(BIN)/youthvoice demo
 	$(BIN)/youthvoice serve --scheduler $(if $(wildcard $(RASA_VENV)/bin/rasa),--chat $(RASA_VENV)/bin/rasa)
 
+# Three processes (pytest-xdist), each with its own databases: most of a test's time is spent
+# waiting on a server, a browser or a process, so three keep two cores busy (the suite took
+# half the time it takes in one). Whole files go to one process, so a file's shared server
+# (Rasa, the action server, a browser) starts once. PYTEST_ARGS= runs in one process.
+PYTEST_ARGS ?= -n 3 --dist loadfile
+
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

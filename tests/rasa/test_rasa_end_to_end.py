@@ -51,8 +51,10 @@ pytestmark = [
         reason="Rasa Open Source 3.6 is not installed: run `make rasa` (needs Python 3.10) "
         "or set RASA_BIN to a Python 3.10 environment's rasa",
     ),
-    # Under xdist (--dist loadgroup) the whole module runs in one worker: one training, one
-    # Rasa server (about 1 GB), not one per worker.
+    # Under xdist the whole module must run in one worker: one training, one Rasa server
+    # (about 1 GB), not one per worker. `make test` distributes whole files (--dist
+    # loadfile); the group says the same for --dist loadgroup, which pytest 9.2 leaves
+    # without effect (pytest-xdist issue 1386).
     pytest.mark.xdist_group("rasa"),
 ]
 AUTH = "e2e-auth-token"
