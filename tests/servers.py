@@ -26,10 +26,43 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+# How long a stopping server waits for requests still being answered.
+IN_FLIGHT_WAIT = 5.0
+
+
+class InFlight:
+    """The WSGI app, counting the requests it is answering.
+
+    A request still running when a test ends (a page's last poll, a report being made)
+    holds a database connection; if the test's engine were disposed under it, the
+    connection would go back to a pool nobody closes, and surface in a later test as a
+    ResourceWarning. The server waits for them first.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.running = app, 0
+        self._changed = threading.Condition()
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        with self._changed:
+            self.running += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self._changed:
+                self.running -= 1
+                self._changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self.running == 0, timeout)
+
+
 @contextmanager
 def serve(wsgi_app: Any) -> Iterator[str]:
     """``wsgi_app`` on 127.0.0.1 at a free port, one thread per request; yields its base URL."""
-    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True, request_handler=QuietHandler)
+    counted = InFlight(wsgi_app)
+    server = make_server("127.0.0.1", 0, counted, threaded=True, request_handler=QuietHandler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, args=(POLL_INTERVAL,), daemon=True)
     thread.start()
@@ -37,6 +70,7 @@ def serve(wsgi_app: Any) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        counted.wait_until_idle(IN_FLIGHT_WAIT)
         server.server_close()
         thread.join(timeout=5)
 
