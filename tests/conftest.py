@@ -331,6 +331,8 @@ def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (.ci/run installs it in CI)")
     chromium = _CHROMIUM.get()
+    # Nothing of the test before is left: every window it opened was closed.
+    assert not chromium.contexts, "a browser test left a window open"
     try:
         yield chromium
     finally:
