@@ -8,7 +8,7 @@ defaults, which are the same in every app, so the run compiles each once and sha
 
 Production makes one app per process and never gets here. The cache leans on a private
 Werkzeug method; if a Werkzeug release renames it, ``share_url_builders`` leaves Werkzeug
-alone (the tests are then slower, never wrong), and ``tests/unit/test_routing_cache.py``
+alone (the tests are then slower, never wrong), and ``tests/test_routing_cache.py``
 says so by failing.
 """
 
@@ -41,9 +41,7 @@ def _shared_builder(self: Rule, append_unknown: bool = True) -> Callable[..., An
     return built
 
 
-def share_url_builders() -> bool:
-    """Share compiled builders between apps; False when this Werkzeug has no such method."""
-    if _ORIGINAL is None:
-        return False
-    Rule._compile_builder = _shared_builder  # type: ignore[method-assign]
-    return True
+def share_url_builders() -> None:
+    """Share compiled builders between apps, where this Werkzeug has the method to replace."""
+    if _ORIGINAL is not None:
+        Rule._compile_builder = _shared_builder  # type: ignore[method-assign]

@@ -8,6 +8,7 @@ from typing import Any
 from werkzeug.routing import Rule
 
 from tests import routing_cache
+from tests.conftest import app_config
 from webapp import create_app
 
 SAMPLES: dict[str, Any] = {
@@ -18,15 +19,8 @@ SAMPLES: dict[str, Any] = {
 }
 
 
-def _app():  # type: ignore[no-untyped-def]
-    return create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "SECRET_KEY": "s",
-            "PSEUDONYM_KEY": "k",
-        }
-    )
+def _app(tmp_path):  # type: ignore[no-untyped-def]
+    return create_app(app_config(tmp_path, "sqlite://"))
 
 
 def test_the_cache_is_in_use_for_this_werkzeug():
@@ -35,15 +29,15 @@ def test_the_cache_is_in_use_for_this_werkzeug():
     assert Rule._compile_builder is routing_cache._shared_builder
 
 
-def test_two_apps_share_each_routes_builder():
-    first, second = _app(), _app()
+def test_two_apps_share_each_routes_builder(tmp_path):
+    first, second = _app(tmp_path / "first"), _app(tmp_path / "second")
     rules = {r.endpoint: r for r in first.url_map.iter_rules()}
     for rule in second.url_map.iter_rules():
         assert rule._build.__func__ is rules[rule.endpoint]._build.__func__
 
 
-def test_every_route_builds_the_url_werkzeug_itself_would():
-    app = _app()
+def test_every_route_builds_the_url_werkzeug_itself_would(tmp_path):
+    app = _app(tmp_path)
     original = routing_cache._ORIGINAL
     assert original is not None
     for rule in app.url_map.iter_rules():

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from jinja2 import DictLoader, Environment
 
+from tests.conftest import app_config
 from tests.template_cache import SHARED
 from webapp import create_app
 
-CONFIG = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "s"}
 
-
-def test_a_second_app_compiles_no_template_the_first_already_did(monkeypatch):
-    first = create_app({**CONFIG, "PSEUDONYM_KEY": "k"})
+def test_a_second_app_compiles_no_template_the_first_already_did(monkeypatch, tmp_path):
+    first = create_app(app_config(tmp_path / "first", "sqlite://"))
     first.jinja_env.get_template("base.html")
-    second = create_app({**CONFIG, "PSEUDONYM_KEY": "k"})
+    second = create_app(app_config(tmp_path / "second", "sqlite://"))
     compiled: list[str] = []
     real = second.jinja_env.compile
 
